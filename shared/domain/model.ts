@@ -1,0 +1,292 @@
+/**
+ * The follow-up domain's vocabulary: what an integration tells us about an interview, the
+ * policy that shapes a plan, and the steps a plan is made of.
+ *
+ * These zod schemas are the single source of truth: the API validates requests with them and
+ * `openapi.yaml` is generated from them. Types are derived, never written twice.
+ */
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+
+export const stepKinds = [
+  'thank_you',
+  'check_in',
+  'feedback_request',
+  'withdrawal_notice',
+  'contact_info_needed',
+  'handwritten_note',
+  'move_on',
+] as const;
+export type StepKind = (typeof stepKinds)[number];
+
+export const channels = ['email', 'linkedin', 'phone', 'mail', 'task'] as const;
+export type Channel = (typeof channels)[number];
+
+export const interviewFormats = ['phone', 'video', 'onsite'] as const;
+export const stepStatuses = ['scheduled', 'due', 'completed', 'skipped', 'cancelled'] as const;
+export type StepStatus = (typeof stepStatuses)[number];
+
+export const interviewStatuses = ['active', 'closed'] as const;
+export const closedReasons = ['offer', 'rejected', 'withdrawn', 'exhausted', 'erased'] as const;
+export type ClosedReason = (typeof closedReasons)[number];
+
+/** True when `name` is an IANA time zone this runtime knows (or `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    Temporal.Now.instant().toZonedDateTimeISO(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `text` is an ISO 8601 duration Temporal accepts, e.g. `P14D`, `PT1H`, `P3M`. */
+export function isDuration(text: string): boolean {
+  try {
+    Temporal.Duration.from(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'Unknown IANA time zone' })
+  .describe('IANA time zone, e.g. `Europe/Berlin`.');
+
+export const instantSchema = z.iso
+  .datetime({ offset: true })
+  .describe('Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.');
+
+export const dateSchema = z.iso.date().describe('Calendar date, `YYYY-MM-DD`.');
+
+export const durationSchema = z
+  .string()
+  .max(40)
+  .refine(isDuration, { message: 'Not an ISO 8601 duration' })
+  .describe('ISO 8601 duration, e.g. `P14D` or `PT1H`.');
+
+/** HH:MM on a 24-hour clock, local to the recipient. */
+export const clockTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM (24-hour)');
+
+/** ISO weekday numbers: 1 = Monday … 7 = Sunday. */
+export const weekdaySchema = z.number().int().min(1).max(7);
+
+export const candidateSchema = z.strictObject({
+  name: shortText(200),
+  email: z.email().max(320).optional(),
+  phone: shortText(40).optional(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+export const roleSchema = z.strictObject({
+  title: shortText(200),
+  company: shortText(200),
+});
+export type Role = z.infer<typeof roleSchema>;
+
+export const linkedinUrlSchema = z
+  .url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*linkedin\.com$/ })
+  .max(500);
+
+export const interviewerSchema = z.strictObject({
+  name: shortText(200),
+  email: z.email().max(320).optional(),
+  linkedinUrl: linkedinUrlSchema.optional(),
+  title: shortText(200).optional(),
+  timeZone: timeZoneSchema.optional(),
+  topics: z.array(shortText(200)).max(10).optional(),
+});
+export type Interviewer = z.infer<typeof interviewerSchema>;
+
+export const nextStepsSchema = z.strictObject({
+  decisionExpectedBy: dateSchema.optional(),
+  followUpOn: dateSchema.optional(),
+  processLength: durationSchema.optional(),
+  idealStartDate: dateSchema.optional(),
+});
+export type NextSteps = z.infer<typeof nextStepsSchema>;
+
+export const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
+
+/** A complete policy: every field has a value. Tenant defaults and overrides are partial. */
+export const policySchema = z.strictObject({
+  sendDays: z.array(weekdaySchema).min(1).max(7),
+  sendHours: hoursSchema,
+  thankYouDelay: durationSchema,
+  thankYouDeadline: durationSchema,
+  checkInDays: z.array(weekdaySchema).min(1).max(7),
+  checkInHours: hoursSchema,
+  firstCheckInAfter: durationSchema,
+  minFirstCheckInAfter: durationSchema,
+  decisionGraceBusinessDays: z.number().int().min(0).max(30),
+  checkInCadence: durationSchema,
+  maxCheckIns: z.number().int().min(0).max(3),
+  moveOnAfter: durationSchema,
+  holidayCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'Expected an ISO 3166-1 alpha-2 country code')
+    .nullable(),
+  handwrittenNote: z.boolean(),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+export const policyOverridesSchema = policySchema.partial();
+export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
+
+/** The defaults every tenant starts with (R1, R4, R5, R6, R7). */
+export const defaultPolicy: Policy = {
+  sendDays: [1, 2, 3, 4, 5],
+  sendHours: { start: '08:00', end: '18:00' },
+  thankYouDelay: 'PT1H',
+  thankYouDeadline: 'PT24H',
+  checkInDays: [2, 3],
+  checkInHours: { start: '09:00', end: '12:00' },
+  firstCheckInAfter: 'P14D',
+  minFirstCheckInAfter: 'P7D',
+  decisionGraceBusinessDays: 3,
+  checkInCadence: 'P14D',
+  maxCheckIns: 3,
+  moveOnAfter: 'P7D',
+  holidayCountry: null,
+  handwrittenNote: false,
+};
+
+/** What an integration sends to create an interview (and to preview a plan). */
+export const interviewInputSchema = z.strictObject({
+  externalId: shortText(200).optional(),
+  candidate: candidateSchema,
+  role: roleSchema,
+  round: z.number().int().min(1).max(20).default(1),
+  format: z.enum(interviewFormats),
+  startsAt: instantSchema,
+  endsAt: instantSchema,
+  timeZone: timeZoneSchema,
+  interviewers: z.array(interviewerSchema).min(1).max(10),
+  nextSteps: nextStepsSchema.default({}),
+  policy: policyOverridesSchema.optional(),
+});
+export type InterviewInput = z.infer<typeof interviewInputSchema>;
+
+export const recipientSchema = z.strictObject({
+  name: z.string(),
+  email: z.string().optional(),
+  linkedinUrl: z.string().optional(),
+  role: z.enum(['interviewer', 'hiring_contact', 'candidate']),
+});
+export type Recipient = z.infer<typeof recipientSchema>;
+
+export const draftSchema = z.strictObject({ subject: z.string(), body: z.string() });
+export type Draft = z.infer<typeof draftSchema>;
+
+export const stepSchema = z.strictObject({
+  id: z.string().describe('Stable step id, `stp_…`; the same step keeps its id across re-plans.'),
+  kind: z.enum(stepKinds),
+  status: z.enum(stepStatuses),
+  round: z.number().int(),
+  recipient: recipientSchema,
+  channel: z.enum(channels),
+  dueAt: z.string().describe('UTC instant, ISO 8601.'),
+  timeZone: z.string(),
+  localDueAt: z.string().describe('The due instant in `timeZone` with its real UTC offset.'),
+  deadline: z.string().optional(),
+  late: z.boolean().optional(),
+  reason: z.string().min(1),
+  draft: draftSchema.optional(),
+  /** 1-based position among check-ins. */
+  checkInNumber: z.number().int().optional(),
+  snoozedFrom: z.string().optional(),
+  completedAt: z.string().optional(),
+  cancelledAt: z.string().optional(),
+  cancelReason: z.string().optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+/** Signals an integration posts when something happens (R9). */
+export const signalSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('employer_replied'),
+    decisionExpectedBy: dateSchema.optional(),
+    followUpOn: dateSchema.optional(),
+    note: shortText(2000).optional(),
+  }),
+  z.strictObject({ type: z.literal('rejected'), note: shortText(2000).optional() }),
+  z.strictObject({ type: z.literal('withdrawn'), note: shortText(2000).optional() }),
+  z.strictObject({ type: z.literal('offer'), note: shortText(2000).optional() }),
+  z.strictObject({
+    type: z.literal('next_round'),
+    round: z.number().int().min(2).max(20).optional(),
+    format: z.enum(interviewFormats).optional(),
+    startsAt: instantSchema,
+    endsAt: instantSchema,
+    timeZone: timeZoneSchema.optional(),
+    interviewers: z.array(interviewerSchema).min(1).max(10),
+    nextSteps: nextStepsSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('rescheduled'),
+    startsAt: instantSchema,
+    endsAt: instantSchema,
+    timeZone: timeZoneSchema.optional(),
+  }),
+]);
+export type Signal = z.infer<typeof signalSchema>;
+
+export const stepActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('complete') }),
+  z.strictObject({ type: z.literal('skip') }),
+  z.strictObject({
+    type: z.literal('snooze'),
+    /** Either a duration from now or an instant; the result is moved into the next send window. */
+    by: durationSchema.optional(),
+    until: instantSchema.optional(),
+  }),
+]);
+export type StepAction = z.infer<typeof stepActionSchema>;
+
+/** The follow-up state of one interview: its input, whether it is open, and its steps. */
+export interface FollowUpState {
+  input: InterviewInput;
+  status: (typeof interviewStatuses)[number];
+  closedReason?: ClosedReason;
+  steps: Step[];
+}
+
+/** What a state change did: the new state, and the steps it cancelled and added. */
+export interface PlanChange {
+  state: FollowUpState;
+  cancelled: Step[];
+  added: Step[];
+}
+
+export const draftFindingSchema = z.strictObject({
+  code: z.enum([
+    'too_long',
+    'generic_phrase',
+    'missing_name',
+    'missing_role',
+    'missing_contact',
+    'misspelling',
+    'empty',
+  ]),
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+  /** The offending text, when there is one (a phrase or a misspelt word). */
+  excerpt: z.string().optional(),
+});
+export type DraftFinding = z.infer<typeof draftFindingSchema>;
+
+export const draftCheckContextSchema = z.strictObject({
+  kind: z.enum(stepKinds).optional(),
+  recipientName: shortText(200).optional(),
+  roleTitle: shortText(200).optional(),
+  company: shortText(200).optional(),
+  candidate: candidateSchema.optional(),
+});
+export type DraftCheckContext = z.infer<typeof draftCheckContextSchema>;

@@ -1,0 +1,96 @@
+/**
+ * Typed errors. The HTTP layer maps them to problem documents in one place; the dispatcher
+ * maps them to retry or give up. A raw error never reaches a response body.
+ */
+export abstract class AfterviewError extends Error {
+  abstract readonly status: number;
+  abstract readonly type: string;
+  abstract readonly title: string;
+}
+
+export interface FieldError {
+  /** JSON pointer-ish dotted path of the bad field, e.g. `interviewers.0.email`. */
+  path: string;
+  message: string;
+  code?: string;
+}
+
+export class ValidationError extends AfterviewError {
+  override readonly name = 'ValidationError';
+  readonly status = 400;
+  readonly type = 'validation_error';
+  readonly title = 'The request is not valid';
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class MalformedRequestError extends AfterviewError {
+  override readonly name = 'MalformedRequestError';
+  readonly status = 400;
+  readonly type = 'malformed_request';
+  readonly title = 'The request could not be read';
+}
+
+export class UnauthorizedError extends AfterviewError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+  readonly type = 'unauthorized';
+  readonly title = 'Missing or invalid API key';
+}
+
+export class NotFoundError extends AfterviewError {
+  override readonly name = 'NotFoundError';
+  readonly status = 404;
+  readonly type = 'not_found';
+  readonly title = 'Not found';
+}
+
+/** A state conflict: e.g. acting on a closed interview or a step that is no longer open. */
+export class ConflictError extends AfterviewError {
+  override readonly name = 'ConflictError';
+  readonly status = 409;
+  readonly type = 'conflict';
+  readonly title = 'The request conflicts with the current state';
+}
+
+export class PreconditionFailedError extends AfterviewError {
+  override readonly name = 'PreconditionFailedError';
+  readonly status = 412;
+  readonly type = 'precondition_failed';
+  readonly title = 'The resource has changed';
+}
+
+export class PayloadTooLargeError extends AfterviewError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly status = 413;
+  readonly type = 'payload_too_large';
+  readonly title = 'The request body is too large';
+}
+
+export class UnsupportedMediaTypeError extends AfterviewError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+  readonly type = 'unsupported_media_type';
+  readonly title = 'The request body must be application/json';
+}
+
+export class IdempotencyMismatchError extends AfterviewError {
+  override readonly name = 'IdempotencyMismatchError';
+  readonly status = 422;
+  readonly type = 'idempotency_key_reused';
+  readonly title = 'The Idempotency-Key was used with a different request';
+}
+
+/** Storage-level: a conditional write lost to a concurrent writer. Callers retry or map to 412. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+}
+
+/** Storage-level: an item that must be new already exists. */
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+}
