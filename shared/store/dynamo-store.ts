@@ -1,0 +1,810 @@
+/**
+ * The Store port on one DynamoDB table (layout in ./table). Works unchanged on dynalite: no
+ * transactions, no Scan, and expiry is checked on read because dynalite never deletes by TTL.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { Temporal } from 'temporal-polyfill';
+import { type Clock, systemClock } from '../clock';
+import type { PolicyOverrides } from '../domain/model';
+import { AlreadyExistsError, ValidationError, VersionConflictError } from '../errors';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  DueInterviewRef,
+  EventListQuery,
+  IdempotencyRecord,
+  InterviewListQuery,
+  Page,
+  PageRequest,
+  Store,
+  StoredEndpoint,
+  StoredEvent,
+  StoredInterview,
+  Tenant,
+} from './ports';
+import {
+  itemAttributes as attr,
+  docAttribute,
+  dueIndex,
+  dueShardCount,
+  gsi1,
+  gsi2,
+  gsi3,
+  keyPrefix,
+  type TableIndex,
+  tableKeys,
+  ttlAttribute,
+} from './table';
+
+type Item = Record<string, unknown>;
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Decides when idempotency records have expired; defaults to the system clock. */
+  clock?: Clock;
+}
+
+/** Largest page the store will fetch in one call, whatever the caller asks. */
+const maxPageSize = 1000;
+/** Query rounds per page when a filter thins results out; after that a short page is returned. */
+const maxFilteredRounds = 10;
+/** Items read per round when a filter is applied. */
+const filteredRoundSize = 100;
+
+const { partitionKey: pk, sortKey: sk } = tableKeys;
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+const tenantScope = (tenantId: string) => `${keyPrefix.tenantScope}${tenantId}`;
+const endpointScope = (tenantId: string, endpointId: string) =>
+  `${tenantScope(tenantId)}#${keyPrefix.endpoint}${endpointId}`;
+const statusPartition = (tenantId: string, status: string) =>
+  `${tenantScope(tenantId)}#S#${status}`;
+const externalIdPartition = (tenantId: string, externalId: string) =>
+  `${tenantScope(tenantId)}#X#${externalId}`;
+const eventsPartition = (tenantId: string) => `${tenantScope(tenantId)}#EVT`;
+const eventTypePartition = (tenantId: string, type: string) =>
+  `${tenantScope(tenantId)}#EVT#TYPE#${type}`;
+const interviewEventsPartition = (tenantId: string, interviewId: string) =>
+  `${tenantScope(tenantId)}#INT#${interviewId}#EVT`;
+const unsuccessfulPartition = (tenantId: string, endpointId: string) =>
+  `${endpointScope(tenantId, endpointId)}#UNOK`;
+
+/** Which `DUE#n` partition an interview's due entry lives in: stable, and spread evenly. */
+export function dueShardOf(tenantId: string, interviewId: string): string {
+  const digest = createHash('sha256').update(`${tenantId}\u001f${interviewId}`).digest();
+  return `${keyPrefix.dueShard}${(digest[0] ?? 0) % dueShardCount}`;
+}
+
+/**
+ * An instant in one fixed format (UTC, milliseconds) so that sort keys compare as times:
+ * `…:00Z` and `…:00.000Z` name the same instant but do not sort together as strings.
+ */
+function sortableInstant(iso: string, field: string): string {
+  try {
+    return Temporal.Instant.from(iso).toString({ fractionalSecondDigits: 3 });
+  } catch {
+    throw new ValidationError(`${field} is not an ISO 8601 instant`, [
+      { path: field, message: 'Expected an ISO 8601 instant', code: 'invalid_instant' },
+    ]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursors: base64url JSON of the last key, checked against the query that receives it.
+
+function invalidCursor(): ValidationError {
+  return new ValidationError('The cursor is not valid', [
+    {
+      path: 'cursor',
+      message: 'Not a cursor returned by this list with these filters',
+      code: 'invalid_cursor',
+    },
+  ]);
+}
+
+function encodeCursor(key: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursorJson(cursor: string): unknown {
+  if (cursor.length === 0 || cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw invalidCursor();
+  }
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+}
+
+interface CursorRule {
+  /** Exactly these attributes, all strings. */
+  attributes: readonly string[];
+  /** Attributes whose value is fixed by the query (its partition, the tenant's base partition). */
+  equals: Record<string, string>;
+  /** Attributes whose value must start with a prefix (the sort key range being listed). */
+  startsWith: Record<string, string>;
+}
+
+/**
+ * Decodes a cursor and proves it belongs to this exact query: the same key attributes, the same
+ * partition (so the same tenant and filters) and the same sort key range. Anything else is a
+ * client error, never a 500 and never a way into another tenant's items.
+ */
+function decodeCursor(cursor: string, rule: CursorRule): Record<string, AttributeValue> {
+  const parsed = decodeCursorJson(cursor);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidCursor();
+  }
+  const entries = Object.entries(parsed);
+  if (entries.length !== rule.attributes.length) throw invalidCursor();
+  const key: Record<string, AttributeValue> = {};
+  for (const name of rule.attributes) {
+    const value: unknown = (parsed as Record<string, unknown>)[name];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 2048) {
+      throw invalidCursor();
+    }
+    const fixed = rule.equals[name];
+    if (fixed !== undefined && value !== fixed) throw invalidCursor();
+    const prefix = rule.startsWith[name];
+    if (prefix !== undefined && !value.startsWith(prefix)) throw invalidCursor();
+    key[name] = { S: value };
+  }
+  return key;
+}
+
+function clampLimit(limit: number): number {
+  if (!Number.isFinite(limit)) return 1;
+  return Math.min(Math.max(Math.trunc(limit), 1), maxPageSize);
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function parseDoc<T>(item: Item | undefined): T | undefined {
+  const doc = item?.[docAttribute];
+  return typeof doc === 'string' ? (JSON.parse(doc) as T) : undefined;
+}
+
+interface ListQuery {
+  index?: TableIndex;
+  keyCondition: string;
+  names: Record<string, string>;
+  values: Record<string, string | number>;
+  filter?: string;
+  newestFirst: boolean;
+  /** The cursor rule's fixed values and prefixes; the attribute list follows from `index`. */
+  cursor: Omit<CursorRule, 'attributes'>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class DynamoStore implements Store {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  // --- low-level helpers ---------------------------------------------------------------------
+
+  async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const out = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#tableName,
+        Key: marshall({ [pk]: key.pk, [sk]: key.sk }),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  /** Puts an item; with a condition, returns false instead of throwing when it fails. */
+  async #put(
+    item: Item,
+    condition?: { expression: string; names?: Record<string, string>; values?: Item },
+  ): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ...(condition
+            ? {
+                ConditionExpression: condition.expression,
+                ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+                ...(condition.values
+                  ? { ExpressionAttributeValues: marshall(condition.values) }
+                  : {}),
+              }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (condition && isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  #putNew(item: Item): Promise<boolean> {
+    return this.#put(item, { expression: 'attribute_not_exists(#pk)', names: { '#pk': pk } });
+  }
+
+  #putIfVersion(item: Item, expectedVersion: number): Promise<boolean> {
+    return this.#put(item, {
+      expression: '#version = :expected',
+      names: { '#version': attr.version },
+      values: { ':expected': expectedVersion },
+    });
+  }
+
+  /**
+   * One page of a Query, exactly `limit` items when that many exist. The cursor is the key of
+   * the last item returned (so a filter never skips items), or DynamoDB's own position when a
+   * filtered query gave up after `maxFilteredRounds` reads with a short page.
+   */
+  async #listPage(query: ListQuery, page: PageRequest): Promise<Page<Item>> {
+    const limit = clampLimit(page.limit);
+    const keyAttributes = query.index
+      ? [pk, sk, query.index.partitionKey, query.index.sortKey]
+      : [pk, sk];
+    let startKey = page.cursor
+      ? decodeCursor(page.cursor, { attributes: keyAttributes, ...query.cursor })
+      : undefined;
+
+    const collected: Item[] = [];
+    for (let round = 1; ; round++) {
+      const out = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          ...(query.index ? { IndexName: query.index.indexName } : { ConsistentRead: true }),
+          KeyConditionExpression: query.keyCondition,
+          ...(query.filter ? { FilterExpression: query.filter } : {}),
+          ExpressionAttributeNames: query.names,
+          ExpressionAttributeValues: marshall(query.values),
+          ScanIndexForward: !query.newestFirst,
+          Limit: query.filter ? Math.max(limit + 1, filteredRoundSize) : limit + 1,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of out.Items ?? []) collected.push(unmarshall(raw));
+      startKey = out.LastEvaluatedKey;
+
+      if (collected.length > limit) {
+        const items = collected.slice(0, limit);
+        const last = items[items.length - 1] ?? {};
+        const key = Object.fromEntries(keyAttributes.map((name) => [name, String(last[name])]));
+        return { items, nextCursor: encodeCursor(key) };
+      }
+      if (!startKey) return { items: collected };
+      if (round >= maxFilteredRounds) {
+        const key = unmarshall(startKey) as Record<string, string>;
+        return { items: collected, nextCursor: encodeCursor(key) };
+      }
+    }
+  }
+
+  // --- tenants, keys, policy -----------------------------------------------------------------
+
+  async createTenant(tenant: Tenant): Promise<void> {
+    const created = await this.#putNew({
+      [pk]: `${keyPrefix.tenant}${tenant.id}`,
+      [sk]: 'TENANT',
+      [attr.entity]: 'tenant',
+      [attr.tenantId]: tenant.id,
+      [docAttribute]: JSON.stringify(tenant),
+    });
+    if (!created) throw new AlreadyExistsError(`Tenant ${tenant.id} already exists`);
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    return parseDoc<Tenant>(
+      await this.#get({ pk: `${keyPrefix.tenant}${tenantId}`, sk: 'TENANT' }),
+    );
+  }
+
+  async putApiKeyHash(keyHash: string, tenantId: string, createdAt: string): Promise<void> {
+    // Unconditional: re-registering the same (fixed development) key on every start is normal.
+    await this.#put({
+      [pk]: `${keyPrefix.apiKey}${keyHash}`,
+      [sk]: 'KEY',
+      [attr.entity]: 'api_key',
+      [attr.tenantId]: tenantId,
+      createdAt,
+    });
+  }
+
+  async findTenantByKeyHash(keyHash: string): Promise<string | undefined> {
+    const item = await this.#get({ pk: `${keyPrefix.apiKey}${keyHash}`, sk: 'KEY' });
+    const tenantId = item?.[attr.tenantId];
+    return typeof tenantId === 'string' ? tenantId : undefined;
+  }
+
+  async getPolicy(tenantId: string): Promise<PolicyOverrides | undefined> {
+    return parseDoc<PolicyOverrides>(await this.#get({ pk: tenantScope(tenantId), sk: 'POLICY' }));
+  }
+
+  async putPolicy(tenantId: string, policy: PolicyOverrides): Promise<void> {
+    await this.#put({
+      [pk]: tenantScope(tenantId),
+      [sk]: 'POLICY',
+      [attr.entity]: 'policy',
+      [attr.tenantId]: tenantId,
+      [docAttribute]: JSON.stringify(policy),
+    });
+  }
+
+  // --- interviews ----------------------------------------------------------------------------
+
+  #interviewItem(interview: StoredInterview): Item {
+    const { tenantId, id, externalId, nextDueAt } = interview;
+    const item: Item = {
+      [pk]: tenantScope(tenantId),
+      [sk]: `${keyPrefix.interview}${id}`,
+      [attr.entity]: 'interview',
+      [attr.tenantId]: tenantId,
+      [attr.id]: id,
+      [attr.version]: interview.version,
+      [attr.status]: interview.state.status,
+      [docAttribute]: JSON.stringify(interview),
+      [gsi1.partitionKey]: statusPartition(tenantId, interview.state.status),
+      [gsi1.sortKey]: id,
+    };
+    if (externalId !== undefined) {
+      item[gsi2.partitionKey] = externalIdPartition(tenantId, externalId);
+      item[gsi2.sortKey] = id;
+    }
+    // Present only while a step is scheduled, which keeps the due index sparse: a put without
+    // these attributes takes the interview out of the reconciler's view.
+    if (nextDueAt !== undefined) {
+      item[attr.nextDueAt] = nextDueAt;
+      item[dueIndex.partitionKey] = dueShardOf(tenantId, id);
+      item[dueIndex.sortKey] = `${sortableInstant(nextDueAt, 'nextDueAt')}#${tenantId}#${id}`;
+    }
+    return item;
+  }
+
+  async createInterview(interview: StoredInterview): Promise<void> {
+    const created = await this.#putNew(this.#interviewItem(interview));
+    if (!created) throw new AlreadyExistsError(`Interview ${interview.id} already exists`);
+  }
+
+  async getInterview(tenantId: string, id: string): Promise<StoredInterview | undefined> {
+    return parseDoc<StoredInterview>(
+      await this.#get({ pk: tenantScope(tenantId), sk: `${keyPrefix.interview}${id}` }),
+    );
+  }
+
+  async updateInterview(next: StoredInterview, expectedVersion: number): Promise<void> {
+    if (next.version !== expectedVersion + 1) {
+      throw new Error(
+        `updateInterview: version must be ${expectedVersion + 1}, got ${next.version}`,
+      );
+    }
+    // The key comes from next.tenantId, so another tenant's write finds no item and fails the
+    // condition like a stale version would.
+    const written = await this.#putIfVersion(this.#interviewItem(next), expectedVersion);
+    if (!written) {
+      throw new VersionConflictError(
+        `Interview ${next.id} is not at version ${expectedVersion} (changed or gone)`,
+      );
+    }
+  }
+
+  async listInterviews(
+    tenantId: string,
+    query: InterviewListQuery,
+  ): Promise<Page<StoredInterview>> {
+    const base = tenantScope(tenantId);
+    let list: ListQuery;
+    if (query.externalId !== undefined) {
+      const partition = externalIdPartition(tenantId, query.externalId);
+      list = {
+        index: gsi2,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi2.partitionKey },
+        values: { ':p': partition },
+        newestFirst: true,
+        cursor: {
+          equals: { [pk]: base, [gsi2.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.interview },
+        },
+      };
+      if (query.status !== undefined) {
+        list.filter = '#status = :status';
+        list.names['#status'] = attr.status;
+        list.values[':status'] = query.status;
+      }
+    } else if (query.status !== undefined) {
+      const partition = statusPartition(tenantId, query.status);
+      list = {
+        index: gsi1,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi1.partitionKey },
+        values: { ':p': partition },
+        newestFirst: true,
+        cursor: {
+          equals: { [pk]: base, [gsi1.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.interview },
+        },
+      };
+    } else {
+      list = {
+        keyCondition: '#pk = :pk AND begins_with(#sk, :prefix)',
+        names: { '#pk': pk, '#sk': sk },
+        values: { ':pk': base, ':prefix': keyPrefix.interview },
+        newestFirst: true,
+        cursor: { equals: { [pk]: base }, startsWith: { [sk]: keyPrefix.interview } },
+      };
+    }
+    return docsPage<StoredInterview>(await this.#listPage(list, query));
+  }
+
+  /**
+   * Reads every due shard up to `before` and merges them by due time. The cursor is the last
+   * due key returned; each shard restarts just after it, so pages never overlap or skip.
+   */
+  async listDueInterviews(before: string, page: PageRequest): Promise<Page<DueInterviewRef>> {
+    const limit = clampLimit(page.limit);
+    // '$' sorts right after '#', so every key for an instant <= before is below the bound.
+    const bound = `${sortableInstant(before, 'before')}$`;
+    const after = page.cursor ? decodeDueCursor(page.cursor) : undefined;
+
+    const shards = await Promise.all(
+      Array.from({ length: dueShardCount }, async (_, shard) => {
+        const out = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            IndexName: dueIndex.indexName,
+            KeyConditionExpression: after
+              ? '#shard = :shard AND #due BETWEEN :after AND :bound'
+              : '#shard = :shard AND #due < :bound',
+            ExpressionAttributeNames: { '#shard': dueIndex.partitionKey, '#due': dueIndex.sortKey },
+            ExpressionAttributeValues: marshall({
+              ':shard': `${keyPrefix.dueShard}${shard}`,
+              ':bound': bound,
+              ...(after ? { ':after': after } : {}),
+            }),
+            ScanIndexForward: true,
+            // One extra for the cursor's own item (BETWEEN is inclusive), one to see if more exist.
+            Limit: limit + 2,
+          }),
+        );
+        const items = (out.Items ?? [])
+          .map((raw) => unmarshall(raw))
+          .filter((item) => item[dueIndex.sortKey] !== after);
+        return { items, more: out.LastEvaluatedKey !== undefined };
+      }),
+    );
+
+    // A shard that has more beyond what it returned caps how far this page may go: anything
+    // later in other shards could interleave with its unread items.
+    let cutoff: string | undefined;
+    for (const shard of shards) {
+      const last = shard.items[shard.items.length - 1]?.[dueIndex.sortKey];
+      if (shard.more && typeof last === 'string' && (cutoff === undefined || last < cutoff)) {
+        cutoff = last;
+      }
+    }
+    const merged = shards
+      .flatMap((shard) => shard.items)
+      .filter((item) => cutoff === undefined || String(item[dueIndex.sortKey]) <= cutoff)
+      .sort((a, b) => (String(a[dueIndex.sortKey]) < String(b[dueIndex.sortKey]) ? -1 : 1));
+
+    const items = merged.slice(0, limit);
+    const hasMore = merged.length > limit || cutoff !== undefined;
+    const last = items[items.length - 1];
+    return {
+      items: items.map((item) => ({
+        tenantId: String(item[attr.tenantId]),
+        interviewId: String(item[attr.id]),
+        nextDueAt: String(item[attr.nextDueAt]),
+      })),
+      ...(hasMore && last
+        ? { nextCursor: encodeCursor({ after: String(last[dueIndex.sortKey]) }) }
+        : {}),
+    };
+  }
+
+  // --- idempotency ---------------------------------------------------------------------------
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now().epochMilliseconds / 1000);
+  }
+
+  async getIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.#get({
+      pk: tenantScope(tenantId),
+      sk: `${keyPrefix.idempotency}${key}`,
+    });
+    const record = parseDoc<IdempotencyRecord>(item);
+    // TTL deletion is lazy on DynamoDB and absent on dynalite: an expired record is gone.
+    if (!record || record.expiresAt < this.#nowSeconds()) return undefined;
+    return record;
+  }
+
+  async putIdempotency(record: IdempotencyRecord): Promise<boolean> {
+    return this.#put(
+      {
+        [pk]: tenantScope(record.tenantId),
+        [sk]: `${keyPrefix.idempotency}${record.key}`,
+        [attr.entity]: 'idempotency',
+        [attr.tenantId]: record.tenantId,
+        [ttlAttribute]: record.expiresAt,
+        [docAttribute]: JSON.stringify(record),
+      },
+      {
+        // An expired record that TTL has not removed yet must not block the key forever.
+        expression: 'attribute_not_exists(#pk) OR #expires < :now',
+        names: { '#pk': pk, '#expires': ttlAttribute },
+        values: { ':now': this.#nowSeconds() },
+      },
+    );
+  }
+
+  // --- webhook endpoints ---------------------------------------------------------------------
+
+  #endpointItem(endpoint: StoredEndpoint): Item {
+    return {
+      [pk]: tenantScope(endpoint.tenantId),
+      [sk]: `${keyPrefix.endpoint}${endpoint.id}`,
+      [attr.entity]: 'endpoint',
+      [attr.tenantId]: endpoint.tenantId,
+      [attr.id]: endpoint.id,
+      [attr.version]: endpoint.version,
+      [docAttribute]: JSON.stringify(endpoint),
+    };
+  }
+
+  async createEndpoint(endpoint: StoredEndpoint): Promise<void> {
+    const created = await this.#putNew(this.#endpointItem(endpoint));
+    if (!created) throw new AlreadyExistsError(`Endpoint ${endpoint.id} already exists`);
+  }
+
+  async getEndpoint(tenantId: string, id: string): Promise<StoredEndpoint | undefined> {
+    return parseDoc<StoredEndpoint>(
+      await this.#get({ pk: tenantScope(tenantId), sk: `${keyPrefix.endpoint}${id}` }),
+    );
+  }
+
+  async updateEndpoint(next: StoredEndpoint, expectedVersion: number): Promise<void> {
+    if (next.version !== expectedVersion + 1) {
+      throw new Error(
+        `updateEndpoint: version must be ${expectedVersion + 1}, got ${next.version}`,
+      );
+    }
+    const written = await this.#putIfVersion(this.#endpointItem(next), expectedVersion);
+    if (!written) {
+      throw new VersionConflictError(
+        `Endpoint ${next.id} is not at version ${expectedVersion} (changed or gone)`,
+      );
+    }
+  }
+
+  async deleteEndpoint(tenantId: string, id: string): Promise<void> {
+    await this.#client.send(
+      new DeleteItemCommand({
+        TableName: this.#tableName,
+        Key: marshall({ [pk]: tenantScope(tenantId), [sk]: `${keyPrefix.endpoint}${id}` }),
+      }),
+    );
+  }
+
+  async listEndpoints(tenantId: string, page: PageRequest): Promise<Page<StoredEndpoint>> {
+    const base = tenantScope(tenantId);
+    const result = await this.#listPage(
+      {
+        keyCondition: '#pk = :pk AND begins_with(#sk, :prefix)',
+        names: { '#pk': pk, '#sk': sk },
+        values: { ':pk': base, ':prefix': keyPrefix.endpoint },
+        newestFirst: true,
+        cursor: { equals: { [pk]: base }, startsWith: { [sk]: keyPrefix.endpoint } },
+      },
+      page,
+    );
+    return docsPage<StoredEndpoint>(result);
+  }
+
+  // --- events --------------------------------------------------------------------------------
+
+  async putEvent(event: StoredEvent): Promise<boolean> {
+    const { tenantId, id, type, interviewId } = event;
+    const timeKey = `${sortableInstant(event.createdAt, 'createdAt')}#${id}`;
+    return this.#putNew({
+      [pk]: tenantScope(tenantId),
+      [sk]: `${keyPrefix.event}${id}`,
+      [attr.entity]: 'event',
+      [attr.tenantId]: tenantId,
+      [attr.id]: id,
+      eventType: type,
+      [ttlAttribute]: event.expiresAt,
+      [docAttribute]: JSON.stringify(event),
+      [gsi1.partitionKey]: eventsPartition(tenantId),
+      [gsi1.sortKey]: timeKey,
+      [gsi2.partitionKey]: eventTypePartition(tenantId, type),
+      [gsi2.sortKey]: timeKey,
+      ...(interviewId !== undefined
+        ? {
+            [gsi3.partitionKey]: interviewEventsPartition(tenantId, interviewId),
+            [gsi3.sortKey]: timeKey,
+          }
+        : {}),
+    });
+  }
+
+  async getEvent(tenantId: string, id: string): Promise<StoredEvent | undefined> {
+    return parseDoc<StoredEvent>(
+      await this.#get({ pk: tenantScope(tenantId), sk: `${keyPrefix.event}${id}` }),
+    );
+  }
+
+  async listEvents(tenantId: string, query: EventListQuery): Promise<Page<StoredEvent>> {
+    const base = tenantScope(tenantId);
+    let index: TableIndex;
+    let partition: string;
+    let filterType = false;
+    if (query.interviewId !== undefined) {
+      index = gsi3;
+      partition = interviewEventsPartition(tenantId, query.interviewId);
+      filterType = query.type !== undefined;
+    } else if (query.type !== undefined) {
+      index = gsi2;
+      partition = eventTypePartition(tenantId, query.type);
+    } else {
+      index = gsi1;
+      partition = eventsPartition(tenantId);
+    }
+    const list: ListQuery = {
+      index,
+      keyCondition: '#p = :p',
+      names: { '#p': index.partitionKey },
+      values: { ':p': partition },
+      newestFirst: true,
+      cursor: {
+        equals: { [pk]: base, [index.partitionKey]: partition },
+        startsWith: { [sk]: keyPrefix.event },
+      },
+    };
+    if (filterType && query.type !== undefined) {
+      list.filter = '#type = :type';
+      list.names['#type'] = 'eventType';
+      list.values[':type'] = query.type;
+    }
+    return docsPage<StoredEvent>(await this.#listPage(list, query));
+  }
+
+  // --- delivery attempts and states ----------------------------------------------------------
+
+  async putAttempt(attempt: DeliveryAttempt): Promise<void> {
+    const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
+    await this.#put({
+      [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
+      [sk]: `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`,
+      [attr.entity]: 'attempt',
+      [attr.tenantId]: attempt.tenantId,
+      [attr.id]: attempt.id,
+      [ttlAttribute]: attempt.expiresAt,
+      [docAttribute]: JSON.stringify(attempt),
+    });
+  }
+
+  async listAttempts(
+    tenantId: string,
+    endpointId: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryAttempt>> {
+    const scope = endpointScope(tenantId, endpointId);
+    const result = await this.#listPage(
+      {
+        keyCondition: '#pk = :pk AND begins_with(#sk, :prefix)',
+        names: { '#pk': pk, '#sk': sk },
+        values: { ':pk': scope, ':prefix': keyPrefix.attempt },
+        newestFirst: true,
+        cursor: { equals: { [pk]: scope }, startsWith: { [sk]: keyPrefix.attempt } },
+      },
+      page,
+    );
+    return docsPage<DeliveryAttempt>(result);
+  }
+
+  async putDeliveryState(state: DeliveryState): Promise<void> {
+    const { tenantId, endpointId, eventId } = state;
+    await this.#put({
+      [pk]: endpointScope(tenantId, endpointId),
+      [sk]: `${keyPrefix.delivery}${eventId}`,
+      [attr.entity]: 'delivery',
+      [attr.tenantId]: tenantId,
+      [attr.status]: state.status,
+      [ttlAttribute]: state.expiresAt,
+      [docAttribute]: JSON.stringify(state),
+      // Sparse: only unfinished deliveries are indexed, so recovery reads no successes.
+      ...(state.status !== 'succeeded'
+        ? {
+            [gsi1.partitionKey]: unsuccessfulPartition(tenantId, endpointId),
+            [gsi1.sortKey]: `${sortableInstant(state.createdAt, 'createdAt')}#${eventId}`,
+          }
+        : {}),
+    });
+  }
+
+  async getDeliveryState(
+    tenantId: string,
+    eventId: string,
+    endpointId: string,
+  ): Promise<DeliveryState | undefined> {
+    return parseDoc<DeliveryState>(
+      await this.#get({
+        pk: endpointScope(tenantId, endpointId),
+        sk: `${keyPrefix.delivery}${eventId}`,
+      }),
+    );
+  }
+
+  /**
+   * Oldest first, so recovery redelivers in the order events happened. The delivery state is
+   * written when its event is first dispatched, so its `createdAt` stands for the event's.
+   */
+  async listUnsuccessfulDeliveries(
+    tenantId: string,
+    endpointId: string,
+    since: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryState>> {
+    const partition = unsuccessfulPartition(tenantId, endpointId);
+    const result = await this.#listPage(
+      {
+        index: gsi1,
+        keyCondition: '#p = :p AND #s >= :since',
+        names: { '#p': gsi1.partitionKey, '#s': gsi1.sortKey },
+        values: { ':p': partition, ':since': sortableInstant(since, 'since') },
+        newestFirst: false,
+        cursor: {
+          equals: { [pk]: endpointScope(tenantId, endpointId), [gsi1.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.delivery },
+        },
+      },
+      page,
+    );
+    return docsPage<DeliveryState>(result);
+  }
+}
+
+function docsPage<T>(page: Page<Item>): Page<T> {
+  return {
+    items: page.items.flatMap((item) => parseDoc<T>(item) ?? []),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
+
+const dueCursorPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[^#]+#[^#]+$/;
+
+function decodeDueCursor(cursor: string): string {
+  const parsed = decodeCursorJson(cursor);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidCursor();
+  }
+  const keys = Object.keys(parsed);
+  const after: unknown = (parsed as Record<string, unknown>).after;
+  if (keys.length !== 1 || typeof after !== 'string' || !dueCursorPattern.test(after)) {
+    throw invalidCursor();
+  }
+  return after;
+}

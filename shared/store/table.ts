@@ -1,0 +1,229 @@
+/**
+ * The single-table design: every key name, index and TTL attribute lives here so the DynamoDB
+ * adapter, the local runtime and the CDK stack cannot drift apart.
+ *
+ * Item layout (the tenant is in every partition key except the two global lookups, tenant and
+ * API key, whose keys are unguessable or only reachable after authentication):
+ *
+ * | entity          | pk                               | sk                       | indexes                                   |
+ * |-----------------|----------------------------------|--------------------------|-------------------------------------------|
+ * | tenant          | `TENANT#<tenantId>`              | `TENANT`                 |                                           |
+ * | API key         | `KEY#<sha256 hex>`               | `KEY`                    |                                           |
+ * | policy          | `T#<tenantId>`                   | `POLICY`                 |                                           |
+ * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due         |
+ * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | TTL                                       |
+ * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
+ * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
+ * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL                                       |
+ * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
+ *
+ * Every item keeps its whole port object as a JSON string in `doc`; the other attributes exist
+ * only for keys, indexes, conditions and TTL.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type TableDescription,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/** Base table key attribute names (both strings). */
+export const tableKeys = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** DynamoDB TTL attribute: epoch seconds. dynalite never expires items, so readers check it too. */
+export const ttlAttribute = 'expiresAt';
+
+/** Attribute holding the JSON of the stored port object. */
+export const docAttribute = 'doc';
+
+/** Scalar attribute names written next to `doc` for conditions and index projections. */
+export const itemAttributes = {
+  entity: 'entity',
+  tenantId: 'tenantId',
+  id: 'id',
+  version: 'version',
+  status: 'status',
+  nextDueAt: 'nextDueAt',
+} as const;
+
+export type ProjectionKind = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+
+export interface TableIndex {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
+  projection: ProjectionKind;
+  /** Only with `INCLUDE`. */
+  nonKeyAttributes?: readonly string[];
+}
+
+/** Overloaded index 1: interviews by status; events of a tenant; undelivered deliveries. */
+export const gsi1 = {
+  indexName: 'gsi1',
+  partitionKey: 'gsi1pk',
+  sortKey: 'gsi1sk',
+  projection: 'ALL',
+} as const satisfies TableIndex;
+
+/** Overloaded index 2: interviews by external id; events by type. */
+export const gsi2 = {
+  indexName: 'gsi2',
+  partitionKey: 'gsi2pk',
+  sortKey: 'gsi2sk',
+  projection: 'ALL',
+} as const satisfies TableIndex;
+
+/** Overloaded index 3: events by interview. */
+export const gsi3 = {
+  indexName: 'gsi3',
+  partitionKey: 'gsi3pk',
+  sortKey: 'gsi3sk',
+  projection: 'ALL',
+} as const satisfies TableIndex;
+
+/**
+ * Sparse index of interviews that have a scheduled step, for the reconciler. Its partitions
+ * are a handful of fixed shards (not tenants) so one query per shard covers every tenant
+ * without a Scan, and no single partition takes every write.
+ */
+export const dueIndex = {
+  indexName: 'due',
+  partitionKey: 'dueShard',
+  sortKey: 'dueSk',
+  projection: 'INCLUDE',
+  nonKeyAttributes: [itemAttributes.tenantId, itemAttributes.id, itemAttributes.nextDueAt],
+} as const satisfies TableIndex;
+
+/** Number of `DUE#n` partitions in the due index. Changing it needs a re-index of due items. */
+export const dueShardCount = 4;
+
+/** Every global secondary index of the table, for `ensureTable` and the CDK stack. */
+export const tableIndexes: readonly TableIndex[] = [gsi1, gsi2, gsi3, dueIndex];
+
+/** Key prefixes, shared by the adapter and tests. */
+export const keyPrefix = {
+  tenantScope: 'T#',
+  tenant: 'TENANT#',
+  apiKey: 'KEY#',
+  interview: 'INT#',
+  idempotency: 'IDEM#',
+  endpoint: 'WHE#',
+  event: 'EVT#',
+  attempt: 'ATT#',
+  delivery: 'DLV#',
+  dueShard: 'DUE#',
+} as const;
+
+function indexDefinition(index: TableIndex): GlobalSecondaryIndex {
+  return {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: {
+      ProjectionType: index.projection,
+      ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+    },
+  };
+}
+
+function attributeDefinitions(): AttributeDefinition[] {
+  const names = [
+    tableKeys.partitionKey,
+    tableKeys.sortKey,
+    ...tableIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+  return [...new Set(names)].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+}
+
+function isReady(table: TableDescription | undefined): boolean {
+  if (table?.TableStatus !== 'ACTIVE') return false;
+  return (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+}
+
+async function describe(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<TableDescription | undefined> {
+  try {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return out.Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Creates the table with its indexes (on-demand billing) if it does not exist, and waits until
+ * it and every index are ACTIVE. Turning TTL on is attempted but optional: dynalite does not
+ * implement it, and in production the CDK stack owns that setting.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  let table = await describe(client, tableName);
+  let created = false;
+  if (!table) {
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: attributeDefinitions(),
+          KeySchema: [
+            { AttributeName: tableKeys.partitionKey, KeyType: 'HASH' },
+            { AttributeName: tableKeys.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: tableIndexes.map(indexDefinition),
+        }),
+      );
+      created = true;
+    } catch (error) {
+      // Another process created it first: fine, wait for it like anyone else.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let delayMs = 50;
+  for (;;) {
+    table = await describe(client, tableName);
+    if (isReady(table)) break;
+    if (Date.now() > deadline) {
+      throw new Error(`Table ${tableName} did not become ACTIVE in time`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 2_000);
+  }
+
+  const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = tableIndexes.filter((index) => !present.has(index.indexName));
+  if (missing.length > 0) {
+    throw new Error(
+      `Table ${tableName} exists but lacks indexes ${missing.map((index) => index.indexName).join(', ')}`,
+    );
+  }
+  if (created) await enableTtl(client, tableName);
+}
+
+async function enableTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch {
+    // Best effort only (see ensureTable): readers already ignore expired items.
+  }
+}
