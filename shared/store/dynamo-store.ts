@@ -266,9 +266,10 @@ export class DynamoStore implements Store {
     const keyAttributes = query.index
       ? [pk, sk, query.index.partitionKey, query.index.sortKey]
       : [pk, sk];
-    let startKey = page.cursor
-      ? decodeCursor(page.cursor, { attributes: keyAttributes, ...query.cursor })
-      : undefined;
+    let startKey =
+      page.cursor !== undefined
+        ? decodeCursor(page.cursor, { attributes: keyAttributes, ...query.cursor })
+        : undefined;
 
     const collected: Item[] = [];
     for (let round = 1; ; round++) {
@@ -466,7 +467,7 @@ export class DynamoStore implements Store {
     const limit = clampLimit(page.limit);
     // '$' sorts right after '#', so every key for an instant <= before is below the bound.
     const bound = `${sortableInstant(before, 'before')}$`;
-    const after = page.cursor ? decodeDueCursor(page.cursor) : undefined;
+    const after = page.cursor !== undefined ? decodeDueCursor(page.cursor) : undefined;
 
     const shards = await Promise.all(
       Array.from({ length: dueShardCount }, async (_, shard) => {

@@ -1,0 +1,782 @@
+/**
+ * The Store contract. Every implementation must pass this same suite: the DynamoDB adapter on
+ * in-process dynalite always, and on `AFTERVIEW_DYNAMODB_ENDPOINT` (DynamoDB Local or a real
+ * table) when that variable is set. Each run creates its own uniquely named table.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../shared/clock';
+import type { InterviewInput } from '../../shared/domain/model';
+import { AlreadyExistsError, ValidationError, VersionConflictError } from '../../shared/errors';
+import { newId } from '../../shared/ids';
+import {
+  createDynamoClient,
+  type RunningDynalite,
+  startDynalite,
+} from '../../shared/runtime/dynalite';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  Page,
+  PageRequest,
+  Store,
+  StoredEndpoint,
+  StoredEvent,
+  StoredInterview,
+} from '../../shared/store/ports';
+import { ensureTable, tableIndexes } from '../../shared/store/table';
+
+interface Target {
+  name: string;
+  /** Returns the endpoint to use and a function that releases whatever was started. */
+  start(): Promise<{ endpoint: string; stop(): Promise<void> }>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'dynalite (in-memory)',
+    async start() {
+      const server = await startDynalite();
+      return { endpoint: server.endpoint, stop: () => server.close() };
+    },
+  },
+];
+const externalEndpoint = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
+if (externalEndpoint) {
+  targets.push({
+    name: `AFTERVIEW_DYNAMODB_ENDPOINT (${externalEndpoint})`,
+    start: async () => ({ endpoint: externalEndpoint, stop: async () => {} }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+const baseMs = Temporal.Instant.from('2026-03-02T09:00:00Z').epochMilliseconds;
+
+const input: InterviewInput = {
+  candidate: { name: 'Ada Example', email: 'ada@example.com' },
+  role: { title: 'Platform Engineer', company: 'Acme' },
+  round: 1,
+  format: 'video',
+  startsAt: '2026-03-06T16:00:00Z',
+  endsAt: '2026-03-06T17:00:00Z',
+  timeZone: 'Europe/Berlin',
+  interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com', topics: ['compilers'] }],
+  nextSteps: {},
+};
+
+function newTenant(): string {
+  return newId('ten', Date.now());
+}
+
+function interview(
+  tenantId: string,
+  createdMs: number,
+  options: { status?: 'active' | 'closed'; externalId?: string; nextDueAt?: string } = {},
+): StoredInterview {
+  const at = Temporal.Instant.fromEpochMilliseconds(createdMs).toString();
+  return {
+    tenantId,
+    id: newId('int', createdMs),
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    state: {
+      input: { ...input, ...(options.externalId ? { externalId: options.externalId } : {}) },
+      status: options.status ?? 'active',
+      ...(options.status === 'closed' ? { closedReason: 'offer' as const } : {}),
+      steps: [],
+    },
+    eventSequence: 0,
+    ...(options.nextDueAt ? { nextDueAt: options.nextDueAt } : {}),
+  };
+}
+
+function endpoint(tenantId: string, createdMs: number): StoredEndpoint {
+  const at = Temporal.Instant.fromEpochMilliseconds(createdMs).toString();
+  return {
+    tenantId,
+    id: newId('whe', createdMs),
+    url: 'https://hooks.example.com/afterview',
+    eventTypes: ['step.due'],
+    enabled: true,
+    secrets: [{ secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: at }],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function event(
+  tenantId: string,
+  createdMs: number,
+  options: { type?: string; interviewId?: string } = {},
+): StoredEvent {
+  const at = Temporal.Instant.fromEpochMilliseconds(createdMs).toString();
+  return {
+    tenantId,
+    id: newId('evt', createdMs),
+    type: options.type ?? 'step.due',
+    timestamp: at,
+    ...(options.interviewId ? { interviewId: options.interviewId } : {}),
+    data: { stepId: 'stp_1', nested: { list: [1, 2, 3] } },
+    createdAt: at,
+    expiresAt: Math.floor(createdMs / 1000) + 30 * 86_400,
+  };
+}
+
+/** Follows every cursor and returns all items in the order the pages gave them. */
+async function collectAll<T>(
+  fetch: (page: PageRequest) => Promise<Page<T>>,
+  limit: number,
+): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await fetch({ limit, ...(cursor ? { cursor } : {}) });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    pages++;
+    expect(pages).toBeLessThan(100);
+  } while (cursor);
+  return { items, pages };
+}
+
+function expectCursorError(error: unknown): void {
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).errors).toEqual([
+    expect.objectContaining({ path: 'cursor', code: 'invalid_cursor' }),
+  ]);
+}
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(targets)('Store contract on $name', (target) => {
+  let stop: () => Promise<void>;
+  let client: DynamoDBClient;
+  let store: Store;
+  let endpointUrl: string;
+  const tableName = `afterview-contract-${randomUUID()}`;
+
+  beforeAll(async () => {
+    const started = await target.start();
+    stop = started.stop;
+    endpointUrl = started.endpoint;
+    client = createDynamoClient(started.endpoint);
+    await ensureTable(client, tableName);
+    store = new DynamoStore({ client, tableName });
+  });
+
+  afterAll(async () => {
+    await client?.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
+    client?.destroy();
+    await stop?.();
+  });
+
+  describe('table', () => {
+    it('has every declared index, and ensureTable is safe to repeat', async () => {
+      await ensureTable(client, tableName);
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const names = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort();
+      expect(names).toEqual(tableIndexes.map((index) => index.indexName).sort());
+      expect(endpointUrl).toMatch(/^https?:\/\//);
+    });
+  });
+
+  describe('tenants, API keys and policy', () => {
+    it('creates a tenant once and reads it back', async () => {
+      const tenant = { id: newTenant(), name: 'Acme ATS', createdAt: '2026-03-01T00:00:00Z' };
+      await store.createTenant(tenant);
+      await expect(store.getTenant(tenant.id)).resolves.toEqual(tenant);
+      await expect(store.createTenant(tenant)).rejects.toBeInstanceOf(AlreadyExistsError);
+      await expect(store.getTenant(newTenant())).resolves.toBeUndefined();
+    });
+
+    it('finds the tenant by key hash, and nothing for an unknown hash', async () => {
+      const tenantId = newTenant();
+      const hash = 'a'.repeat(56) + randomUUID().replaceAll('-', '').slice(0, 8);
+      await store.putApiKeyHash(hash, tenantId, '2026-03-01T00:00:00Z');
+      await store.putApiKeyHash(hash, tenantId, '2026-03-01T00:00:00Z');
+      await expect(store.findTenantByKeyHash(hash)).resolves.toBe(tenantId);
+      await expect(store.findTenantByKeyHash('b'.repeat(64))).resolves.toBeUndefined();
+    });
+
+    it('stores policy overrides per tenant', async () => {
+      const a = newTenant();
+      const b = newTenant();
+      await expect(store.getPolicy(a)).resolves.toBeUndefined();
+      await store.putPolicy(a, { maxCheckIns: 2, holidayCountry: 'DE' });
+      await store.putPolicy(a, { maxCheckIns: 1, sendHours: { start: '09:00', end: '17:00' } });
+      await expect(store.getPolicy(a)).resolves.toEqual({
+        maxCheckIns: 1,
+        sendHours: { start: '09:00', end: '17:00' },
+      });
+      await expect(store.getPolicy(b)).resolves.toBeUndefined();
+    });
+  });
+
+  describe('interviews', () => {
+    it('creates, reads and refuses a duplicate id', async () => {
+      const stored = interview(newTenant(), baseMs, { externalId: 'ats-1' });
+      await store.createInterview(stored);
+      await expect(store.getInterview(stored.tenantId, stored.id)).resolves.toEqual(stored);
+      await expect(store.createInterview(stored)).rejects.toBeInstanceOf(AlreadyExistsError);
+    });
+
+    it('updates only from the expected version', async () => {
+      const stored = interview(newTenant(), baseMs);
+      await store.createInterview(stored);
+      const next = { ...stored, version: 2, eventSequence: 3, updatedAt: '2026-03-03T00:00:00Z' };
+      await store.updateInterview(next, 1);
+      await expect(store.getInterview(stored.tenantId, stored.id)).resolves.toEqual(next);
+      await expect(store.updateInterview({ ...next, version: 2 }, 1)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+    });
+
+    it('lets exactly one of two concurrent updates from the same version win', async () => {
+      const stored = interview(newTenant(), baseMs);
+      await store.createInterview(stored);
+      const results = await Promise.allSettled(
+        ['closed', 'active'].map((status) =>
+          store.updateInterview(
+            { ...stored, version: 2, state: { ...stored.state, status: status as 'closed' } },
+            1,
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.filter((r) => r.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+      await expect(store.getInterview(stored.tenantId, stored.id)).resolves.toMatchObject({
+        version: 2,
+      });
+    });
+
+    it('fails an update of an interview that does not exist', async () => {
+      const missing = interview(newTenant(), baseMs);
+      await expect(store.updateInterview({ ...missing, version: 2 }, 1)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      await expect(store.getInterview(missing.tenantId, missing.id)).resolves.toBeUndefined();
+    });
+
+    describe('listing', () => {
+      const tenantId = newTenant();
+      const all: StoredInterview[] = [];
+
+      beforeAll(async () => {
+        // 23 interviews a minute apart: every third closed, externalIds cycling over three values.
+        for (let i = 0; i < 23; i++) {
+          all.push(
+            interview(tenantId, baseMs + i * 60_000, {
+              status: i % 3 === 0 ? 'closed' : 'active',
+              externalId: `job-${i % 3 === 1 ? 'a' : 'b'}`,
+            }),
+          );
+        }
+        await Promise.all(all.map((item) => store.createInterview(item)));
+      });
+
+      const newestFirst = () => [...all].reverse();
+
+      it.each([
+        { filter: {}, limit: 5 },
+        { filter: {}, limit: 23 },
+        { filter: {}, limit: 100 },
+        { filter: { status: 'active' as const }, limit: 4 },
+        { filter: { status: 'closed' as const }, limit: 3 },
+        { filter: { externalId: 'job-a' }, limit: 3 },
+        { filter: { externalId: 'job-b', status: 'closed' as const }, limit: 2 },
+        { filter: { externalId: 'job-b', status: 'active' as const }, limit: 1 },
+        { filter: { externalId: 'job-unknown' }, limit: 5 },
+      ])('lists $filter newest first in pages of $limit', async ({ filter, limit }) => {
+        const expected = newestFirst()
+          .filter((item) => !('status' in filter) || item.state.status === filter.status)
+          .filter((item) => !('externalId' in filter) || item.externalId === filter.externalId)
+          .map((item) => item.id);
+        const { items, pages } = await collectAll(
+          (page) => store.listInterviews(tenantId, { ...filter, ...page }),
+          limit,
+        );
+        const ids = items.map((item) => item.id);
+        expect(ids).toEqual(expected);
+        expect(new Set(ids).size).toBe(ids.length);
+        // Exact pages: no empty trailing page when the count divides evenly.
+        expect(pages).toBe(Math.max(1, Math.ceil(expected.length / limit)));
+      });
+
+      it('moves an interview between status lists when its status changes', async () => {
+        const target = all[1] as StoredInterview;
+        const closed = {
+          ...target,
+          version: target.version + 1,
+          state: { ...target.state, status: 'closed' as const },
+        };
+        await store.updateInterview(closed, target.version);
+        all[1] = closed;
+        const active = await collectAll(
+          (page) => store.listInterviews(tenantId, { status: 'active', ...page }),
+          50,
+        );
+        const closedList = await collectAll(
+          (page) => store.listInterviews(tenantId, { status: 'closed', ...page }),
+          50,
+        );
+        expect(active.items.map((item) => item.id)).not.toContain(target.id);
+        expect(closedList.items.map((item) => item.id)).toContain(target.id);
+      });
+
+      it.each([
+        ['not base64url', '!!not a cursor!!'],
+        ['not JSON', Buffer.from('{oops').toString('base64url')],
+        ['an array', encode(['pk', 'sk'])],
+        ['missing the sort key', encode({ pk: `T#${tenantId}` })],
+        ['an extra attribute', encode({ pk: `T#${tenantId}`, sk: 'INT#int_1', extra: 'x' })],
+        ['a number value', encode({ pk: `T#${tenantId}`, sk: 5 })],
+        ['outside the listed range', encode({ pk: `T#${tenantId}`, sk: 'WHE#whe_1' })],
+        ['empty', ''],
+      ])('rejects a cursor that is %s with a ValidationError on cursor', async (_, cursor) => {
+        const error = await store.listInterviews(tenantId, { limit: 5, cursor }).catch((e) => e);
+        expectCursorError(error);
+      });
+
+      it('rejects another tenant’s cursor and a cursor from another filter', async () => {
+        const page = await store.listInterviews(tenantId, { limit: 2 });
+        expect(page.nextCursor).toBeDefined();
+        const cursor = page.nextCursor as string;
+        expectCursorError(
+          await store.listInterviews(newTenant(), { limit: 2, cursor }).catch((e) => e),
+        );
+        expectCursorError(
+          await store
+            .listInterviews(tenantId, { limit: 2, cursor, status: 'active' })
+            .catch((e) => e),
+        );
+        const statusPage = await store.listInterviews(tenantId, { limit: 2, status: 'active' });
+        expectCursorError(
+          await store
+            .listInterviews(tenantId, {
+              limit: 2,
+              cursor: statusPage.nextCursor as string,
+              status: 'closed',
+            })
+            .catch((e) => e),
+        );
+        // A hand-made cursor pointing at another tenant's partition is refused too.
+        const forged = encode({ pk: `T#${newTenant()}`, sk: `INT#${all[0]?.id}` });
+        expectCursorError(
+          await store.listInterviews(tenantId, { limit: 2, cursor: forged }).catch((e) => e),
+        );
+      });
+    });
+
+    it('isolates tenants: B cannot get, list or update A’s interview', async () => {
+      const a = newTenant();
+      const b = newTenant();
+      const stored = interview(a, baseMs, { externalId: 'shared-ext' });
+      await store.createInterview(stored);
+      await expect(store.getInterview(b, stored.id)).resolves.toBeUndefined();
+      for (const query of [{}, { status: 'active' as const }, { externalId: 'shared-ext' }]) {
+        await expect(store.listInterviews(b, { limit: 10, ...query })).resolves.toEqual({
+          items: [],
+        });
+      }
+      await expect(
+        store.updateInterview({ ...stored, tenantId: b, version: 2 }, 1),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(store.getInterview(b, stored.id)).resolves.toBeUndefined();
+      await expect(store.getInterview(a, stored.id)).resolves.toEqual(stored);
+    });
+
+    describe('due index', () => {
+      const tenants = [newTenant(), newTenant(), newTenant()];
+      const before = '2026-03-10T12:00:00Z';
+      const due: StoredInterview[] = [];
+      const notDue: StoredInterview[] = [];
+
+      beforeAll(async () => {
+        // 18 due interviews over three tenants (so over all shards), with due times in mixed
+        // precision, plus some due later and some with nothing scheduled.
+        for (let i = 0; i < 18; i++) {
+          const dueAt = Temporal.Instant.from('2026-03-09T00:00:00Z')
+            .add({ minutes: 37 * i })
+            .toString(i % 2 === 0 ? {} : { fractionalSecondDigits: 3 });
+          due.push(interview(tenants[i % 3] as string, baseMs + i, { nextDueAt: dueAt }));
+        }
+        // Exactly at the bound counts as due.
+        due.push(interview(tenants[0] as string, baseMs + 100, { nextDueAt: before }));
+        notDue.push(
+          interview(tenants[1] as string, baseMs + 200, { nextDueAt: '2026-03-10T12:00:00.001Z' }),
+          interview(tenants[2] as string, baseMs + 201, { nextDueAt: '2026-04-01T09:00:00Z' }),
+          interview(tenants[0] as string, baseMs + 202),
+        );
+        await Promise.all([...due, ...notDue].map((item) => store.createInterview(item)));
+      });
+
+      const ours = (tenantId: string) => tenants.includes(tenantId);
+      const dueTime = (iso: string) => Temporal.Instant.from(iso).epochMilliseconds;
+
+      it.each([1, 4, 7, 50])(
+        'finds exactly the due interviews, oldest first, in pages of %i',
+        async (limit) => {
+          const { items } = await collectAll(
+            (page) => store.listDueInterviews(before, page),
+            limit,
+          );
+          const found = items.filter((ref) => ours(ref.tenantId));
+          const expected = [...due]
+            .sort((x, y) => dueTime(x.nextDueAt as string) - dueTime(y.nextDueAt as string))
+            .map((item) => `${item.tenantId}/${item.id}`);
+          expect(found.map((ref) => `${ref.tenantId}/${ref.interviewId}`)).toEqual(expected);
+          // Every returned entry is due and the whole list is ordered by due time.
+          const times = items.map((ref) => dueTime(ref.nextDueAt));
+          expect(times).toEqual([...times].sort((x, y) => x - y));
+          expect(times.every((t) => t <= dueTime(before))).toBe(true);
+          expect(found[0]?.nextDueAt).toBe(due[0]?.nextDueAt);
+        },
+      );
+
+      it('drops an interview from the index when nextDueAt is removed, and adds it back', async () => {
+        const first = due[0] as StoredInterview;
+        const { nextDueAt: _removed, ...rest } = first;
+        const cleared = { ...rest, version: 2 };
+        await store.updateInterview(cleared, 1);
+        const afterClear = await collectAll((page) => store.listDueInterviews(before, page), 50);
+        expect(afterClear.items.map((ref) => ref.interviewId)).not.toContain(first.id);
+
+        await store.updateInterview(
+          { ...cleared, version: 3, nextDueAt: '2026-03-01T00:00:00Z' },
+          2,
+        );
+        const again = await store.listDueInterviews(before, { limit: 1 });
+        expect(again.items).toEqual([
+          { tenantId: first.tenantId, interviewId: first.id, nextDueAt: '2026-03-01T00:00:00Z' },
+        ]);
+      });
+
+      it.each([
+        ['garbage', 'zzz'],
+        ['the wrong shape', encode({ pk: 'DUE#0', sk: 'x' })],
+        ['a bad key', encode({ after: 'not-a-due-key' })],
+      ])('rejects a due cursor that is %s', async (_, cursor) => {
+        expectCursorError(
+          await store.listDueInterviews(before, { limit: 5, cursor }).catch((e) => e),
+        );
+      });
+    });
+  });
+
+  describe('idempotency', () => {
+    const record = (tenantId: string, key: string, expiresAt: number, status = 201) => ({
+      tenantId,
+      key,
+      requestHash: 'f'.repeat(64),
+      status,
+      body: '{"id":"int_1"}',
+      headers: { 'content-type': 'application/json' },
+      createdAt: '2026-03-02T09:00:00Z',
+      expiresAt,
+    });
+    const farFuture = 4_102_444_800; // 2100-01-01
+
+    it('stores the first record for a key and refuses a second', async () => {
+      const tenantId = newTenant();
+      const first = record(tenantId, 'key-1', farFuture);
+      await expect(store.putIdempotency(first)).resolves.toBe(true);
+      await expect(store.putIdempotency(record(tenantId, 'key-1', farFuture, 500))).resolves.toBe(
+        false,
+      );
+      await expect(store.getIdempotency(tenantId, 'key-1')).resolves.toEqual(first);
+      await expect(store.getIdempotency(newTenant(), 'key-1')).resolves.toBeUndefined();
+      await expect(store.getIdempotency(tenantId, 'key-2')).resolves.toBeUndefined();
+    });
+
+    it('treats an expired record as absent, and lets the key be used again', async () => {
+      const clock = new FixedClock(Temporal.Instant.from('2026-03-02T09:00:00Z'));
+      const clocked = new DynamoStore({ client, tableName, clock });
+      const tenantId = newTenant();
+      const nowSeconds = Math.floor(clock.now().epochMilliseconds / 1000);
+      await expect(clocked.putIdempotency(record(tenantId, 'k', nowSeconds + 60))).resolves.toBe(
+        true,
+      );
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeDefined();
+      clock.set(clock.now().add({ minutes: 2 }));
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeUndefined();
+      const fresh = record(tenantId, 'k', nowSeconds + 3600, 202);
+      await expect(clocked.putIdempotency(fresh)).resolves.toBe(true);
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toEqual(fresh);
+    });
+  });
+
+  describe('webhook endpoints', () => {
+    it('creates, reads, updates by version, lists and deletes', async () => {
+      const tenantId = newTenant();
+      const first = endpoint(tenantId, baseMs);
+      const second = endpoint(tenantId, baseMs + 1000);
+      await store.createEndpoint(first);
+      await store.createEndpoint(second);
+      await expect(store.createEndpoint(first)).rejects.toBeInstanceOf(AlreadyExistsError);
+      await expect(store.getEndpoint(tenantId, first.id)).resolves.toEqual(first);
+
+      const disabled = { ...first, version: 2, enabled: false, disabledReason: 'manual' };
+      await store.updateEndpoint(disabled, 1);
+      await expect(store.updateEndpoint({ ...first, version: 2 }, 1)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      await expect(store.getEndpoint(tenantId, first.id)).resolves.toEqual(disabled);
+
+      const { items, pages } = await collectAll((page) => store.listEndpoints(tenantId, page), 1);
+      expect(items.map((item) => item.id)).toEqual([second.id, first.id]);
+      expect(pages).toBe(2);
+
+      await store.deleteEndpoint(tenantId, first.id);
+      await expect(store.getEndpoint(tenantId, first.id)).resolves.toBeUndefined();
+      await expect(store.listEndpoints(tenantId, { limit: 10 })).resolves.toEqual({
+        items: [second],
+      });
+    });
+
+    it('isolates tenants', async () => {
+      const a = newTenant();
+      const b = newTenant();
+      const stored = endpoint(a, baseMs);
+      await store.createEndpoint(stored);
+      await expect(store.getEndpoint(b, stored.id)).resolves.toBeUndefined();
+      await expect(store.listEndpoints(b, { limit: 10 })).resolves.toEqual({ items: [] });
+      await expect(
+        store.updateEndpoint({ ...stored, tenantId: b, version: 2 }, 1),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      await store.deleteEndpoint(b, stored.id);
+      await expect(store.getEndpoint(a, stored.id)).resolves.toEqual(stored);
+    });
+  });
+
+  describe('events', () => {
+    const tenantId = newTenant();
+    const interviewA = newId('int', baseMs);
+    const interviewB = newId('int', baseMs + 1);
+    const events: StoredEvent[] = [];
+
+    beforeAll(async () => {
+      for (let i = 0; i < 14; i++) {
+        events.push(
+          event(tenantId, baseMs + i * 1000, {
+            type: i % 2 === 0 ? 'step.due' : 'interview.closed',
+            ...(i % 7 === 6 ? {} : { interviewId: i % 3 === 0 ? interviewA : interviewB }),
+          }),
+        );
+      }
+      for (const item of events) await expect(store.putEvent(item)).resolves.toBe(true);
+    });
+
+    it('records an event id once; a second put changes nothing', async () => {
+      const original = events[0] as StoredEvent;
+      await expect(store.putEvent({ ...original, data: { changed: true } })).resolves.toBe(false);
+      await expect(store.getEvent(tenantId, original.id)).resolves.toEqual(original);
+      await expect(store.getEvent(newTenant(), original.id)).resolves.toBeUndefined();
+    });
+
+    it.each([
+      { query: {}, limit: 4 },
+      { query: { type: 'step.due' }, limit: 3 },
+      { query: { interviewId: interviewA }, limit: 2 },
+      { query: { interviewId: interviewB }, limit: 5 },
+      { query: { interviewId: interviewB, type: 'interview.closed' }, limit: 2 },
+      { query: { type: 'nothing.here' }, limit: 2 },
+    ])('lists $query newest first in pages of $limit', async ({ query, limit }) => {
+      const expected = [...events]
+        .reverse()
+        .filter((item) => !('type' in query) || item.type === query.type)
+        .filter((item) => !('interviewId' in query) || item.interviewId === query.interviewId)
+        .map((item) => item.id);
+      const { items } = await collectAll(
+        (page) => store.listEvents(tenantId, { ...query, ...page }),
+        limit,
+      );
+      expect(items.map((item) => item.id)).toEqual(expected);
+    });
+
+    it('keeps events to their tenant and cursors to their list', async () => {
+      await expect(store.listEvents(newTenant(), { limit: 5 })).resolves.toEqual({ items: [] });
+      const page = await store.listEvents(tenantId, { limit: 2 });
+      const cursor = page.nextCursor as string;
+      expectCursorError(await store.listEvents(newTenant(), { limit: 2, cursor }).catch((e) => e));
+      expectCursorError(
+        await store.listEvents(tenantId, { limit: 2, cursor, type: 'step.due' }).catch((e) => e),
+      );
+    });
+  });
+
+  describe('delivery attempts and states', () => {
+    it('lists attempts newest first, whatever the timestamp precision', async () => {
+      const tenantId = newTenant();
+      const endpointId = newId('whe', baseMs);
+      const times = [
+        '2026-03-02T09:00:00Z',
+        '2026-03-02T09:00:00.500Z',
+        '2026-03-02T09:00:01Z',
+        '2026-03-02T09:05:00.001Z',
+        '2026-03-02T10:00:00Z',
+      ];
+      const attempts: DeliveryAttempt[] = times.map((attemptedAt, i) => ({
+        tenantId,
+        id: newId('dlv', baseMs + i),
+        eventId: 'evt_1',
+        endpointId,
+        attempt: i + 1,
+        attemptedAt,
+        outcome: i === times.length - 1 ? 'succeeded' : 'failed',
+        ...(i === times.length - 1 ? { statusCode: 200 } : { error: 'timeout' }),
+        latencyMs: 15_000,
+        expiresAt: 4_102_444_800,
+      }));
+      // Written out of order, to show the order comes from the key.
+      for (const attempt of [...attempts].reverse()) await store.putAttempt(attempt);
+      const { items } = await collectAll(
+        (page) => store.listAttempts(tenantId, endpointId, page),
+        2,
+      );
+      expect(items).toEqual([...attempts].reverse());
+      await expect(store.listAttempts(newTenant(), endpointId, { limit: 5 })).resolves.toEqual({
+        items: [],
+      });
+    });
+
+    it('tracks delivery states and lists the unsuccessful ones since a time', async () => {
+      const tenantId = newTenant();
+      const endpointId = newId('whe', baseMs);
+      const otherEndpoint = newId('whe', baseMs + 1);
+      const state = (
+        eventId: string,
+        status: DeliveryState['status'],
+        createdAt: string,
+        onEndpoint = endpointId,
+      ): DeliveryState => ({
+        tenantId,
+        eventId,
+        endpointId: onEndpoint,
+        status,
+        attempts: status === 'pending' ? 0 : 3,
+        createdAt,
+        updatedAt: createdAt,
+        expiresAt: 4_102_444_800,
+      });
+      const states = [
+        state('evt_old_failed', 'failed', '2026-03-01T00:00:00Z'),
+        state('evt_failed', 'failed', '2026-03-02T10:00:00Z'),
+        state('evt_ok', 'succeeded', '2026-03-02T11:00:00Z'),
+        state('evt_pending', 'pending', '2026-03-02T12:00:00.250Z'),
+        state('evt_retrying', 'failed', '2026-03-02T13:00:00Z'),
+        state('evt_elsewhere', 'failed', '2026-03-02T14:00:00Z', otherEndpoint),
+      ];
+      for (const item of states) await store.putDeliveryState(item);
+
+      await expect(store.getDeliveryState(tenantId, 'evt_ok', endpointId)).resolves.toEqual(
+        states[2],
+      );
+      await expect(
+        store.getDeliveryState(newTenant(), 'evt_ok', endpointId),
+      ).resolves.toBeUndefined();
+
+      const since = '2026-03-02T10:00:00Z';
+      const list = () =>
+        collectAll(
+          (page) => store.listUnsuccessfulDeliveries(tenantId, endpointId, since, page),
+          2,
+        );
+      expect((await list()).items.map((item) => item.eventId)).toEqual([
+        'evt_failed',
+        'evt_pending',
+        'evt_retrying',
+      ]);
+
+      // A later success takes the delivery out of the list.
+      await store.putDeliveryState({ ...(states[4] as DeliveryState), status: 'succeeded' });
+      expect((await list()).items.map((item) => item.eventId)).toEqual([
+        'evt_failed',
+        'evt_pending',
+      ]);
+
+      await expect(
+        store.listUnsuccessfulDeliveries(newTenant(), endpointId, since, { limit: 10 }),
+      ).resolves.toEqual({ items: [] });
+      const page = await store.listUnsuccessfulDeliveries(tenantId, endpointId, since, {
+        limit: 1,
+      });
+      expectCursorError(
+        await store
+          .listUnsuccessfulDeliveries(tenantId, otherEndpoint, since, {
+            limit: 1,
+            cursor: page.nextCursor as string,
+          })
+          .catch((e) => e),
+      );
+    });
+  });
+});
+
+describe('dynalite on disk', () => {
+  let dataDir: string;
+  const servers: RunningDynalite[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'afterview-dynalite-'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<{
+    server: RunningDynalite;
+    client: DynamoDBClient;
+    store: Store;
+  }> {
+    const server = await startDynalite({ path: dataDir });
+    servers.push(server);
+    const client = createDynamoClient(server.endpoint);
+    await ensureTable(client, 'afterview');
+    return { server, client, store: new DynamoStore({ client, tableName: 'afterview' }) };
+  }
+
+  it('keeps data across a restart on the same data directory', async () => {
+    const tenant = { id: newTenant(), name: 'Persistent', createdAt: '2026-03-01T00:00:00Z' };
+    const stored = interview(tenant.id, baseMs, { nextDueAt: '2026-03-03T09:00:00Z' });
+
+    const first = await open();
+    await first.store.createTenant(tenant);
+    await first.store.createInterview(stored);
+    first.client.destroy();
+    await first.server.close();
+
+    const second = await open();
+    await expect(second.store.getTenant(tenant.id)).resolves.toEqual(tenant);
+    await expect(second.store.getInterview(tenant.id, stored.id)).resolves.toEqual(stored);
+    await expect(
+      second.store.listDueInterviews('2026-03-04T00:00:00Z', { limit: 10 }),
+    ).resolves.toEqual({
+      items: [{ tenantId: tenant.id, interviewId: stored.id, nextDueAt: stored.nextDueAt }],
+    });
+    second.client.destroy();
+    await second.server.close();
+  });
+});
