@@ -1,0 +1,118 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Clock } from '../clock';
+import { NotFoundError } from '../errors';
+import { consoleLogger, type Logger } from '../service/deps';
+import type { Services } from '../service/index';
+import type { IdempotencyStore } from '../store/ports';
+import type { ApiApp, ApiEnv } from './env';
+import { idempotency } from './idempotency';
+import { authentication, jsonBodyGuard, requestContext } from './middleware';
+import { buildOpenApiDocument, type DocumentHook, registerSharedComponents } from './openapi';
+import {
+  createErrorHandler,
+  MethodNotAllowedError,
+  problemResponse,
+  validationHook,
+} from './problem';
+import {
+  isPublicPath,
+  type RouteContext,
+  type RouteModule,
+  type SandboxControls,
+} from './route-module';
+import { docsRoutes } from './routes/docs';
+import { draftRoutes } from './routes/drafts';
+import { healthRoutes } from './routes/health';
+import { interviewRoutes } from './routes/interviews';
+import { planRoutes } from './routes/plans';
+import { policyRoutes } from './routes/policy';
+import { sandboxRoutes } from './routes/sandbox';
+
+export interface AppDeps {
+  services: Services;
+  /** Where Idempotency-Key records live (the Store). */
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  /** Only the local runtime passes this; without it `/v1/sandbox/*` answers 404. */
+  sandbox?: SandboxControls;
+  /** More route modules (webhook endpoints, events), mounted like the built-in ones. */
+  extraRoutes?: readonly RouteModule[];
+  /** Edits applied to the generated OpenAPI document (served at /openapi.json). */
+  documentHooks?: readonly DocumentHook[];
+  /** Directory with the Swagger UI files; defaults to the installed swagger-ui-dist. */
+  docsAssetsDir?: string;
+  logger?: Logger;
+}
+
+/** The modules every app has, in registration order. */
+export const builtInRouteModules: readonly RouteModule[] = [
+  healthRoutes,
+  interviewRoutes,
+  planRoutes,
+  policyRoutes,
+  draftRoutes,
+  sandboxRoutes,
+];
+
+function routePattern(path: string): RegExp {
+  const escaped = path
+    .split('/')
+    .map((segment) =>
+      segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${escaped}/?$`);
+}
+
+/** 405 with `Allow` when the path exists under another method, else a 404 problem. */
+function notFoundHandler(app: ApiApp) {
+  return (c: Context<ApiEnv>): Response => {
+    const allowed = new Set<string>();
+    for (const route of app.routes) {
+      if (route.method === 'ALL' || route.path.includes('*')) continue;
+      if (routePattern(route.path).test(c.req.path)) allowed.add(route.method);
+    }
+    if (allowed.size > 0) {
+      if (allowed.has('GET')) allowed.add('HEAD');
+      return problemResponse(
+        c,
+        new MethodNotAllowedError(`${c.req.method} is not supported here`, [...allowed].sort()),
+      );
+    }
+    return problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`));
+  };
+}
+
+/**
+ * The whole HTTP API as one Hono app: shared middleware (request id, security headers, auth,
+ * body checks, idempotency), one error handler, and every route module registered on the same
+ * OpenAPI registry. Runs unchanged on Node (@hono/node-server) and in Lambda.
+ */
+export function createApp(deps: AppDeps): ApiApp {
+  const logger = deps.logger ?? consoleLogger;
+  const app: ApiApp = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.onError(createErrorHandler(logger));
+  app.notFound(notFoundHandler(app));
+
+  app.use('*', requestContext());
+  app.use('/v1/*', authentication(deps.services.tenants, isPublicPath));
+  app.use('*', jsonBodyGuard());
+  app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock }));
+  registerSharedComponents(app);
+
+  const context: RouteContext = {
+    services: deps.services,
+    clock: deps.clock,
+    logger,
+    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+  };
+  for (const register of [...builtInRouteModules, ...(deps.extraRoutes ?? [])]) {
+    register(app, context);
+  }
+  docsRoutes(app, {
+    document: () => buildOpenApiDocument(app, deps.documentHooks),
+    ...(deps.docsAssetsDir ? { assetsDir: deps.docsAssetsDir } : {}),
+  });
+  return app;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import {
+  MalformedRequestError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from '../errors';
+import type { TenantService } from '../service/tenant-service';
+import type { ApiEnv } from './env';
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const maxBodyBytes = 256 * 1024;
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Gives every request an id (the caller's `X-Request-Id` when it looks sane) and every
+ * response the headers an API should always send.
+ */
+export function requestContext(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+    if (!c.res.headers.has('Content-Security-Policy')) {
+      c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  };
+}
+
+/**
+ * Bearer-token authentication for everything except the paths `isPublic` names. The tenant a
+ * key belongs to is put on the context as `tenantId`; every store call is scoped by it, which
+ * is what makes another tenant's ids answer 404.
+ */
+export function authentication(
+  tenants: Pick<TenantService, 'authenticate'>,
+  isPublic: (path: string) => boolean,
+): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (isPublic(c.req.path)) return next();
+    const header = c.req.header('authorization');
+    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+    if (!match?.[1]) {
+      c.header('WWW-Authenticate', 'Bearer realm="afterview"');
+      throw new UnauthorizedError('Send the API key as `Authorization: Bearer <key>`');
+    }
+    const tenantId = await tenants.authenticate(match[1]);
+    if (!tenantId) {
+      c.header('WWW-Authenticate', 'Bearer realm="afterview", error="invalid_token"');
+      throw new UnauthorizedError('The API key is not valid');
+    }
+    c.set('tenantId', tenantId);
+    return next();
+  };
+}
+
+function hasBody(headers: Headers): boolean {
+  const length = headers.get('content-length');
+  if (length !== null) return Number(length) > 0;
+  return headers.has('transfer-encoding');
+}
+
+/**
+ * For requests that carry a body: refuses anything over 256 KiB (413), anything that is not
+ * JSON (415) and JSON that does not parse (400), before any route sees it. The parsed body is
+ * cached by Hono, so the route's validator reads it without parsing again.
+ */
+export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(`The body must be at most ${maxBodyBytes} bytes`);
+    },
+  });
+  return async (c, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method) || !hasBody(c.req.raw.headers)) {
+      return next();
+    }
+    const mediaType = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
+    if (!jsonMediaType.test(mediaType)) {
+      throw new UnsupportedMediaTypeError(
+        `Expected Content-Type application/json, got ${mediaType === '' ? 'none' : mediaType.slice(0, 100)}`,
+      );
+    }
+    return limit(c, async () => {
+      try {
+        await c.req.json();
+      } catch {
+        throw new MalformedRequestError('The body is not valid JSON');
+      }
+      await next();
+    });
+  };
+}

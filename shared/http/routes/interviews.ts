@@ -1,0 +1,256 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ValidationError } from '../../errors';
+import type { ApiApp } from '../env';
+import { problemResponses } from '../problem';
+import { bearerSecurity, type RouteContext } from '../route-module';
+import {
+  emptyBodySchema,
+  etagOf,
+  idempotencyHeaderSchema,
+  idParamsSchema,
+  ifMatchHeaderSchema,
+  interviewInputComponent,
+  interviewListQuerySchema,
+  interviewListSchema,
+  interviewPatchSchema,
+  interviewSchema,
+  signalComponent,
+  snoozeBodySchema,
+  stepParamsSchema,
+  toInterviewResource,
+} from '../schemas';
+
+const tags = ['Interviews'];
+
+const interviewResponse = (description: string) => ({
+  description,
+  headers: z.object({ ETag: z.string().openapi({ example: '"1"' }) }),
+  content: { 'application/json': { schema: interviewSchema } },
+});
+
+/** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = header.trim().match(/^(?:W\/)?"(\d{1,15})"$/);
+  if (!match?.[1]) {
+    throw new ValidationError('The If-Match header is not valid', [
+      { path: 'If-Match', message: 'Expected an ETag such as "3"', code: 'invalid_format' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+const createInterview = createRoute({
+  method: 'post',
+  path: '/v1/interviews',
+  tags,
+  summary: 'Create an interview and its follow-up plan',
+  description:
+    'Stores the interview, plans its follow-ups under the tenant policy (plus `policy` ' +
+    'overrides) and schedules every step. Records an `interview.created` event.',
+  security: bearerSecurity,
+  request: {
+    headers: idempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: interviewInputComponent } } },
+  },
+  responses: {
+    201: {
+      ...interviewResponse('The stored interview with its plan'),
+      headers: z.object({ ETag: z.string(), Location: z.string() }),
+    },
+    ...problemResponses(400, 401, 413, 415, 422),
+  },
+});
+
+const listInterviews = createRoute({
+  method: 'get',
+  path: '/v1/interviews',
+  tags,
+  summary: 'List interviews, newest first',
+  security: bearerSecurity,
+  request: { query: interviewListQuerySchema },
+  responses: {
+    200: {
+      description: 'One page of interviews',
+      content: { 'application/json': { schema: interviewListSchema } },
+    },
+    ...problemResponses(400, 401),
+  },
+});
+
+const getInterview = createRoute({
+  method: 'get',
+  path: '/v1/interviews/{id}',
+  tags,
+  summary: 'Get an interview with its plan',
+  security: bearerSecurity,
+  request: { params: idParamsSchema },
+  responses: { 200: interviewResponse('The interview'), ...problemResponses(401, 404) },
+});
+
+const patchInterview = createRoute({
+  method: 'patch',
+  path: '/v1/interviews/{id}',
+  tags,
+  summary: 'Change interview fields and re-plan',
+  description:
+    'A JSON merge patch of the input fields. Pending steps are re-planned; completed and ' +
+    'skipped steps stay. Send `If-Match` with the ETag you read to refuse the change (412) ' +
+    'if someone else changed the interview in the meantime; without it the change is applied ' +
+    'on top of the latest version.',
+  security: bearerSecurity,
+  request: {
+    params: idParamsSchema,
+    headers: ifMatchHeaderSchema,
+    body: {
+      required: true,
+      content: {
+        'application/merge-patch+json': { schema: interviewPatchSchema },
+        'application/json': { schema: interviewPatchSchema },
+      },
+    },
+  },
+  responses: {
+    200: interviewResponse('The re-planned interview'),
+    ...problemResponses(400, 401, 404, 409, 412, 413, 415),
+  },
+});
+
+const deleteInterview = createRoute({
+  method: 'delete',
+  path: '/v1/interviews/{id}',
+  tags,
+  summary: 'Erase an interview’s personal data and cancel its steps',
+  description:
+    'Cancels every open step and removes the personal data (candidate, interviewers, notes). ' +
+    'The interview stays readable as `status: closed`, `closedReason: erased`, so its id does ' +
+    'not start answering 404. Erasing again is a no-op.',
+  security: bearerSecurity,
+  request: { params: idParamsSchema },
+  responses: { 204: { description: 'Erased' }, ...problemResponses(401, 404) },
+});
+
+const postSignal = createRoute({
+  method: 'post',
+  path: '/v1/interviews/{id}/signals',
+  tags,
+  summary: 'Tell Afterview what happened (reply, rejection, offer, next round, …)',
+  security: bearerSecurity,
+  request: {
+    params: idParamsSchema,
+    headers: idempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: signalComponent } } },
+  },
+  responses: {
+    200: interviewResponse('The interview with its changed plan'),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+  },
+});
+
+function stepActionRoute(action: 'complete' | 'skip' | 'snooze', summary: string) {
+  const body =
+    action === 'snooze'
+      ? { required: true, content: { 'application/json': { schema: snoozeBodySchema } } }
+      : { required: false, content: { 'application/json': { schema: emptyBodySchema } } };
+  return createRoute({
+    method: 'post',
+    path: `/v1/interviews/{id}/steps/{stepId}/${action}`,
+    tags,
+    summary,
+    security: bearerSecurity,
+    request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
+    responses: {
+      200: interviewResponse('The interview with the changed step'),
+      ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+    },
+  });
+}
+
+const completeStep = stepActionRoute('complete', 'Mark a step done (the note was sent)');
+const skipStep = stepActionRoute('skip', 'Skip a step');
+const snoozeStep = stepActionRoute(
+  'snooze',
+  'Move a step later (`by` a duration or `until` an instant), into the next send window',
+);
+
+/** `/v1/interviews` and the per-interview signal and step routes. */
+export function interviewRoutes(app: ApiApp, { services }: RouteContext): void {
+  const interviews = services.interviews;
+
+  app.openapi(createInterview, async (c) => {
+    const interview = await interviews.create(c.get('tenantId'), c.req.valid('json'));
+    c.header('ETag', etagOf(interview));
+    c.header('Location', `/v1/interviews/${interview.id}`);
+    return c.json(toInterviewResource(interview), 201);
+  });
+
+  app.openapi(listInterviews, async (c) => {
+    const query = c.req.valid('query');
+    const page = await interviews.list(c.get('tenantId'), query);
+    return c.json(
+      {
+        data: page.items.map(toInterviewResource),
+        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+      },
+      200,
+    );
+  });
+
+  app.openapi(getInterview, async (c) => {
+    const interview = await interviews.get(c.get('tenantId'), c.req.valid('param').id);
+    c.header('ETag', etagOf(interview));
+    return c.json(toInterviewResource(interview), 200);
+  });
+
+  app.openapi(patchInterview, async (c) => {
+    const ifMatch = parseIfMatch(c.req.header('if-match'));
+    const patch = (c.req.valid('json' as never) ?? {}) as Record<string, unknown>;
+    const interview = await interviews.patch(
+      c.get('tenantId'),
+      c.req.valid('param').id,
+      patch,
+      ifMatch === undefined ? {} : { ifMatch },
+    );
+    c.header('ETag', etagOf(interview));
+    return c.json(toInterviewResource(interview), 200);
+  });
+
+  app.openapi(deleteInterview, async (c) => {
+    await interviews.erase(c.get('tenantId'), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(postSignal, async (c) => {
+    const interview = await interviews.postSignal(
+      c.get('tenantId'),
+      c.req.valid('param').id,
+      c.req.valid('json'),
+    );
+    c.header('ETag', etagOf(interview));
+    return c.json(toInterviewResource(interview), 200);
+  });
+
+  for (const [route, toAction] of [
+    [completeStep, () => ({ type: 'complete' as const })],
+    [skipStep, () => ({ type: 'skip' as const })],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const { id, stepId } = c.req.valid('param');
+      const interview = await interviews.stepAction(c.get('tenantId'), id, stepId, toAction());
+      c.header('ETag', etagOf(interview));
+      return c.json(toInterviewResource(interview), 200);
+    });
+  }
+
+  app.openapi(snoozeStep, async (c) => {
+    const { id, stepId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const interview = await interviews.stepAction(c.get('tenantId'), id, stepId, {
+      type: 'snooze',
+      ...(body.by === undefined ? {} : { by: body.by }),
+      ...(body.until === undefined ? {} : { until: body.until }),
+    });
+    c.header('ETag', etagOf(interview));
+    return c.json(toInterviewResource(interview), 200);
+  });
+}

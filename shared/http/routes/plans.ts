@@ -1,0 +1,36 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { ApiApp } from '../env';
+import { problemResponses } from '../problem';
+import { bearerSecurity, type RouteContext } from '../route-module';
+import {
+  idempotencyHeaderSchema,
+  interviewInputComponent,
+  previewResponseSchema,
+} from '../schemas';
+
+const previewPlan = createRoute({
+  method: 'post',
+  path: '/v1/plans/preview',
+  tags: ['Plans'],
+  summary: 'Compute the plan an interview would get, without storing anything',
+  security: bearerSecurity,
+  request: {
+    headers: idempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: interviewInputComponent } } },
+  },
+  responses: {
+    200: {
+      description: 'The steps, as they would be planned now',
+      content: { 'application/json': { schema: previewResponseSchema } },
+    },
+    ...problemResponses(400, 401, 413, 415, 422),
+  },
+});
+
+/** `/v1/plans/preview`. */
+export function planRoutes(app: ApiApp, { services }: RouteContext): void {
+  app.openapi(previewPlan, async (c) => {
+    const steps = await services.interviews.preview(c.get('tenantId'), c.req.valid('json'));
+    return c.json({ steps }, 200);
+  });
+}

@@ -1,0 +1,54 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { ApiApp } from '../env';
+import { problemResponses } from '../problem';
+import { bearerSecurity, type RouteContext } from '../route-module';
+import { policyOverridesComponent, tenantPolicySchema } from '../schemas';
+
+const tags = ['Policy'];
+
+const getPolicy = createRoute({
+  method: 'get',
+  path: '/v1/policy',
+  tags,
+  summary: 'The tenant’s follow-up policy',
+  security: bearerSecurity,
+  responses: {
+    200: {
+      description: 'The effective policy and the overrides the tenant set',
+      content: { 'application/json': { schema: tenantPolicySchema } },
+    },
+    ...problemResponses(401),
+  },
+});
+
+const putPolicy = createRoute({
+  method: 'put',
+  path: '/v1/policy',
+  tags,
+  summary: 'Replace the tenant’s policy overrides',
+  description:
+    'Fields left out fall back to the built-in defaults. Applies to plans computed from now ' +
+    'on (new interviews, and re-plans of existing ones); existing steps are not moved.',
+  security: bearerSecurity,
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: policyOverridesComponent } },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The stored overrides and the resulting policy',
+      content: { 'application/json': { schema: tenantPolicySchema } },
+    },
+    ...problemResponses(400, 401, 413, 415),
+  },
+});
+
+/** `/v1/policy`. */
+export function policyRoutes(app: ApiApp, { services }: RouteContext): void {
+  app.openapi(getPolicy, async (c) => c.json(await services.policy.get(c.get('tenantId')), 200));
+  app.openapi(putPolicy, async (c) =>
+    c.json(await services.policy.put(c.get('tenantId'), c.req.valid('json')), 200),
+  );
+}

@@ -1,0 +1,347 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Temporal } from 'temporal-polyfill';
+import type { Clock } from '../clock';
+import {
+  applySignal,
+  applyStepAction,
+  eraseFollowUp,
+  planFollowUps,
+  replan,
+  resolvePolicy,
+  startFollowUp,
+} from '../domain';
+import {
+  type FollowUpState,
+  type InterviewInput,
+  interviewInputSchema,
+  type PlanChange,
+  type Policy,
+  type PolicyOverrides,
+  type Signal,
+  type Step,
+  type StepAction,
+} from '../domain/model';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  VersionConflictError,
+} from '../errors';
+import { newId } from '../ids';
+import { scheduleName } from '../scheduling/names';
+import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
+import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
+import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
+import { type EventPublisher, interviewEvent } from './events';
+import { assertCoherentInput, assertCoherentSignal } from './input-checks';
+import { applyMergePatch } from './merge-patch';
+import { zodIssuesToFieldErrors } from './zod-errors';
+
+/** Options for a write on an existing interview. */
+export interface WriteOptions {
+  /**
+   * The version the caller last saw (from `If-Match`). When given, the write fails with
+   * PreconditionFailedError instead of being retried on top of someone else's change.
+   */
+  ifMatch?: number;
+}
+
+/**
+ * How often a write without `If-Match` re-reads and retries after losing a conditional write.
+ * Every round has one winner, so N concurrent writers need at most N attempts; 12 covers the
+ * bursts an integration plausibly sends at one interview, with jitter spreading them out.
+ */
+const maxWriteAttempts = 12;
+
+/** Earliest due instant among steps still waiting for their wake-up. */
+export function nextDueAt(steps: readonly Step[]): string | undefined {
+  let earliest: Temporal.Instant | undefined;
+  for (const step of steps) {
+    if (step.status !== 'scheduled') continue;
+    const due = Temporal.Instant.from(step.dueAt);
+    if (earliest === undefined || Temporal.Instant.compare(due, earliest) < 0) earliest = due;
+  }
+  return earliest?.toString();
+}
+
+/** The wake-ups for every step of `steps` that is waiting to become due. */
+export function stepWakeups(
+  tenantId: string,
+  interviewId: string,
+  steps: readonly Step[],
+): Wakeup[] {
+  return steps
+    .filter((step) => step.status === 'scheduled')
+    .map((step) => {
+      const payload = { kind: 'step', tenantId, interviewId, stepId: step.id } as const;
+      return { name: scheduleName(payload), at: step.dueAt, payload };
+    });
+}
+
+function stepScheduleNames(
+  tenantId: string,
+  interviewId: string,
+  steps: readonly Step[],
+): string[] {
+  return steps.map((step) =>
+    scheduleName({ kind: 'step', tenantId, interviewId, stepId: step.id }),
+  );
+}
+
+interface MutationContext {
+  /** The policy of the interview as stored: tenant defaults plus its own overrides. */
+  policy: Policy;
+  tenantDefaults: PolicyOverrides | undefined;
+  now: Temporal.Instant;
+}
+
+type Mutation = (state: FollowUpState, context: MutationContext) => PlanChange;
+
+/**
+ * Interviews and their follow-up plans. DynamoDB is written first, then schedules are created
+ * or deleted: a failed Scheduler call after a successful write is logged, not surfaced,
+ * because the reconciler re-creates wake-ups for scheduled steps from the `nextDueAt` index
+ * and a stale wake-up is harmless (the dispatcher re-reads the interview before acting).
+ */
+export class InterviewService {
+  readonly #store: Store;
+  readonly #scheduler: WakeupScheduler;
+  readonly #clock: Clock;
+  readonly #events: EventPublisher;
+  readonly #logger: Logger;
+
+  constructor(deps: ServiceDeps) {
+    this.#store = deps.store;
+    this.#scheduler = deps.scheduler;
+    this.#clock = deps.clock;
+    this.#events = deps.events;
+    this.#logger = deps.logger ?? consoleLogger;
+  }
+
+  /** The plan `input` would get now under the tenant's policy; nothing is stored or scheduled. */
+  async preview(tenantId: string, input: InterviewInput): Promise<Step[]> {
+    assertCoherentInput(input);
+    const policy = await this.#policyFor(tenantId, input);
+    return planFollowUps(input, policy, this.#clock.now());
+  }
+
+  /** Stores a new interview with its plan, schedules its steps and records `interview.created`. */
+  async create(tenantId: string, input: InterviewInput): Promise<StoredInterview> {
+    assertCoherentInput(input);
+    const policy = await this.#policyFor(tenantId, input);
+    const now = this.#clock.now();
+    const state = startFollowUp(input, policy, now);
+    const timestamp = now.toString();
+    const interview: StoredInterview = {
+      tenantId,
+      id: newId('int', now.epochMilliseconds),
+      ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
+      version: 1,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      state,
+      eventSequence: 1,
+      ...optionalNextDue(state.steps),
+    };
+    await this.#store.createInterview(interview);
+    await this.#syncSchedules(interview, [], state.steps);
+    await this.#publish([interviewEvent('interview.created', interview, 1, now)]);
+    return interview;
+  }
+
+  /** The interview, or NotFoundError (also for another tenant's id). */
+  async get(tenantId: string, id: string): Promise<StoredInterview> {
+    const interview = await this.#store.getInterview(tenantId, id);
+    if (!interview) throw new NotFoundError(`No interview ${id}`);
+    return interview;
+  }
+
+  /** Newest first, optionally filtered by status or external id. */
+  list(tenantId: string, query: InterviewListQuery): Promise<Page<StoredInterview>> {
+    return this.#store.listInterviews(tenantId, query);
+  }
+
+  /**
+   * Applies a JSON merge patch (RFC 7396) to the interview's input fields, validates the
+   * result as a whole and re-plans. Steps already completed or skipped stay as they are.
+   */
+  patch(
+    tenantId: string,
+    id: string,
+    patch: Record<string, unknown>,
+    options: WriteOptions = {},
+  ): Promise<StoredInterview> {
+    return this.#mutate(tenantId, id, options, (state, { tenantDefaults, now }) => {
+      const merged = applyMergePatch(state.input, patch);
+      const parsed = interviewInputSchema.safeParse(merged);
+      if (!parsed.success) {
+        throw new ValidationError(
+          'The patched interview is not valid',
+          zodIssuesToFieldErrors(parsed.error.issues),
+        );
+      }
+      assertCoherentInput(parsed.data);
+      // Overrides may have changed with the patch, so the policy is resolved from the result.
+      const policy = resolvePolicy(tenantDefaults, parsed.data.policy);
+      return replan(state, parsed.data, policy, now);
+    });
+  }
+
+  /** Applies a signal from the employer or candidate (R9) and re-plans. */
+  postSignal(
+    tenantId: string,
+    id: string,
+    signal: Signal,
+    options: WriteOptions = {},
+  ): Promise<StoredInterview> {
+    assertCoherentSignal(signal);
+    return this.#mutate(tenantId, id, options, (state, { policy, now }) =>
+      applySignal(state, signal, policy, now),
+    );
+  }
+
+  /** Completes, skips or snoozes one step. */
+  stepAction(
+    tenantId: string,
+    id: string,
+    stepId: string,
+    action: StepAction,
+    options: WriteOptions = {},
+  ): Promise<StoredInterview> {
+    return this.#mutate(tenantId, id, options, (state, { policy, now }) => {
+      if (!state.steps.some((step) => step.id === stepId)) {
+        throw new NotFoundError(`No step ${stepId} in interview ${id}`);
+      }
+      return applyStepAction(state, stepId, action, policy, now);
+    });
+  }
+
+  /**
+   * Erases the interview's personal data and cancels its open steps. The item stays, closed
+   * with reason `erased`, so its id keeps answering (without personal data) and integrations
+   * can tell an erased interview from one that never existed. Erasing twice is a no-op.
+   */
+  async erase(tenantId: string, id: string): Promise<StoredInterview> {
+    const current = await this.get(tenantId, id);
+    if (current.state.closedReason === 'erased') return current;
+    return this.#mutate(tenantId, id, {}, (state, { now }) =>
+      state.closedReason === 'erased'
+        ? { state, cancelled: [], added: [] }
+        : eraseFollowUp(state, now),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  async #policyFor(tenantId: string, input: InterviewInput): Promise<Policy> {
+    const tenantDefaults = await this.#store.getPolicy(tenantId);
+    return resolvePolicy(tenantDefaults, input.policy);
+  }
+
+  /**
+   * Read, change, conditionally write; on a lost race re-read and retry unless the caller
+   * pinned a version with If-Match. Schedules and events follow a successful write.
+   */
+  async #mutate(
+    tenantId: string,
+    id: string,
+    options: WriteOptions,
+    change: Mutation,
+  ): Promise<StoredInterview> {
+    const tenantDefaults = await this.#store.getPolicy(tenantId);
+    for (let attempt = 1; attempt <= maxWriteAttempts; attempt++) {
+      const current = await this.get(tenantId, id);
+      if (options.ifMatch !== undefined && current.version !== options.ifMatch) {
+        throw new PreconditionFailedError(
+          `The interview is at version ${current.version}, not ${options.ifMatch}`,
+        );
+      }
+      const now = this.#clock.now();
+      const policy = resolvePolicy(tenantDefaults, current.state.input.policy);
+      const planChange = change(current.state, { policy, tenantDefaults, now });
+      if (planChange.state === current.state) return current;
+
+      const { next, events } = this.#nextVersion(current, planChange.state, now);
+      try {
+        await this.#store.updateInterview(next, current.version);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (options.ifMatch !== undefined) {
+          throw new PreconditionFailedError('The interview changed while this request ran');
+        }
+        await sleep(Math.floor(Math.random() * 10 * attempt));
+        continue;
+      }
+      await this.#syncSchedules(next, planChange.cancelled, planChange.added);
+      await this.#publish(events);
+      return next;
+    }
+    throw new ConflictError('The interview is changing too often; retry the request');
+  }
+
+  #nextVersion(
+    current: StoredInterview,
+    state: FollowUpState,
+    now: Temporal.Instant,
+  ): { next: StoredInterview; events: StoredEvent[] } {
+    const closing = current.state.status !== 'closed' && state.status === 'closed';
+    const { nextDueAt: _previousDue, externalId: _previousExternalId, ...rest } = current;
+    const next: StoredInterview = {
+      ...rest,
+      ...(state.input.externalId === undefined ? {} : { externalId: state.input.externalId }),
+      version: current.version + 1,
+      updatedAt: now.toString(),
+      state,
+      eventSequence: current.eventSequence + (closing ? 2 : 1),
+      ...optionalNextDue(state.steps),
+    };
+    const events = [interviewEvent('interview.updated', next, current.eventSequence + 1, now)];
+    if (closing)
+      events.push(interviewEvent('interview.closed', next, current.eventSequence + 2, now));
+    return { next, events };
+  }
+
+  /** Cancels first so a step that was moved (same id, new time) ends with its new wake-up. */
+  async #syncSchedules(
+    interview: StoredInterview,
+    cancelled: readonly Step[],
+    added: readonly Step[],
+  ): Promise<void> {
+    const { tenantId, id } = interview;
+    try {
+      if (cancelled.length > 0) {
+        await this.#scheduler.cancel(stepScheduleNames(tenantId, id, cancelled));
+      }
+      const wakeups = stepWakeups(tenantId, id, added);
+      if (wakeups.length > 0) await this.#scheduler.schedule(wakeups);
+    } catch (error) {
+      this.#logger.error('Scheduler call failed after the interview was written', {
+        tenantId,
+        interviewId: id,
+        version: interview.version,
+        ...describeError(error),
+      });
+    }
+  }
+
+  async #publish(events: readonly StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.#events.publish(event);
+      } catch (error) {
+        this.#logger.error('Recording an interview event failed', {
+          tenantId: event.tenantId,
+          eventId: event.id,
+          type: event.type,
+          ...describeError(error),
+        });
+      }
+    }
+  }
+}
+
+function optionalNextDue(steps: readonly Step[]): { nextDueAt?: string } {
+  const due = nextDueAt(steps);
+  return due === undefined ? {} : { nextDueAt: due };
+}

@@ -1,0 +1,75 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Clock } from '../clock';
+import { ValidationError } from '../errors';
+import { newId } from '../ids';
+import type { TenantStore } from '../store/ports';
+
+const keyAlphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const keyPrefix = 'afv_';
+const keyBodyLength = 32;
+/** Longer keys cannot be ours; refusing them early keeps hashing cheap on garbage headers. */
+const maxKeyLength = 200;
+
+/** A new API key: `afv_` and 32 base62 characters (about 190 bits from the CSPRNG). */
+export function generateApiKey(): string {
+  let body = '';
+  for (let i = 0; i < keyBodyLength; i++) body += keyAlphabet[randomInt(keyAlphabet.length)];
+  return keyPrefix + body;
+}
+
+/** The only form in which a key is stored. */
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  /** Shown once; only its hash is kept. */
+  apiKey: string;
+}
+
+/** Tenants and their API keys. */
+export class TenantService {
+  constructor(private readonly deps: { store: TenantStore; clock: Clock }) {}
+
+  /**
+   * Creates a tenant and its first API key. `options.apiKey` fixes the key (the local
+   * runtime's `AFTERVIEW_DEV_API_KEY`); it must start with `afv_` and be at least 24 characters.
+   */
+  async createTenant(name: string, options: { apiKey?: string } = {}): Promise<CreatedTenant> {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) {
+      throw new ValidationError('The tenant name is not valid', [
+        { path: 'name', message: 'Expected 1 to 200 characters', code: 'invalid_length' },
+      ]);
+    }
+    const apiKey = options.apiKey ?? generateApiKey();
+    if (!apiKey.startsWith(keyPrefix) || apiKey.length < 24 || apiKey.length > maxKeyLength) {
+      throw new ValidationError('The API key is not valid', [
+        { path: 'apiKey', message: 'Expected afv_ followed by at least 20 characters' },
+      ]);
+    }
+    const now = this.deps.clock.now();
+    const tenantId = newId('ten', now.epochMilliseconds);
+    await this.deps.store.createTenant({ id: tenantId, name: trimmed, createdAt: now.toString() });
+    await this.deps.store.putApiKeyHash(hashApiKey(apiKey), tenantId, now.toString());
+    return { tenantId, apiKey };
+  }
+
+  /** Adds another key to an existing tenant (key rotation, admin tooling). */
+  async addApiKey(tenantId: string): Promise<string> {
+    const apiKey = generateApiKey();
+    await this.deps.store.putApiKeyHash(
+      hashApiKey(apiKey),
+      tenantId,
+      this.deps.clock.now().toString(),
+    );
+    return apiKey;
+  }
+
+  /** The tenant a key belongs to, or undefined for a missing, malformed or unknown key. */
+  async authenticate(apiKey: string | undefined): Promise<string | undefined> {
+    if (!apiKey?.startsWith(keyPrefix) || apiKey.length > maxKeyLength) return undefined;
+    return this.deps.store.findTenantByKeyHash(hashApiKey(apiKey));
+  }
+}
