@@ -1,0 +1,429 @@
+/**
+ * The whole deployed service (DESIGN.md section 3): API Gateway in front of the `api` function,
+ * the single DynamoDB table, the Scheduler group whose one-off schedules wake `dispatch`, the
+ * recurring schedule that runs `reconcile`, a dead-letter queue, and alarms. The stack only
+ * wires; Lambda defaults live in AfterviewFunction and table names in shared/store/table.ts.
+ */
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import type { AwsEnvironment } from '../shared/runtime/aws-config';
+import { tableIndexes, tableKeys, ttlAttribute } from '../shared/store/table';
+import {
+  AfterviewFunction,
+  type BundledAsset,
+  type FunctionCode,
+  functionSizing,
+} from './constructs/afterview-function';
+import { type DataAccess, dataAccess } from './data-access';
+import type { StackConfig } from './stack-config';
+
+export interface AfterviewStackProps extends StackProps {
+  config: StackConfig;
+  /** Directory holding package.json, functions/ and node_modules/. */
+  projectRoot: string;
+  /** `placeholder` skips esbuild (unit tests); deployments always bundle. */
+  code?: FunctionCode;
+}
+
+/** Where the api bundle carries the Swagger UI files, relative to the bundle root. */
+export const docsAssetsDirectory = 'docs-assets';
+
+const swaggerUiFiles = [
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+  'favicon-16x16.png',
+];
+
+const docsAssets: BundledAsset[] = swaggerUiFiles.map((file) => ({
+  from: `node_modules/swagger-ui-dist/${file}`,
+  to: `${docsAssetsDirectory}/${file}`,
+}));
+
+/** Actions a function needs to manage the wake-up schedules of the group. */
+export const scheduleActions = [
+  'scheduler:CreateSchedule',
+  'scheduler:DeleteSchedule',
+  'scheduler:GetSchedule',
+] as const;
+
+export class AfterviewStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
+  readonly schedulerRole: iam.Role;
+  readonly functions: Record<'api' | 'dispatch' | 'reconcile', AfterviewFunction>;
+  readonly api: apigateway.LambdaRestApi;
+  readonly alarmTopic: sns.Topic;
+  readonly scheduleGroupName: string;
+  readonly webAclArn: string | undefined;
+
+  constructor(scope: Construct, id: string, props: AfterviewStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const prefix = `afterview-${config.stage}`;
+    // Production data and its evidence outlive the stack; other stages clean up after themselves.
+    const removalPolicy = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.table = this.createTable(config.production, removalPolicy);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      queueName: `${prefix}-schedule-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+
+    this.scheduleGroupName = prefix;
+    this.webAclArn = config.webAclArn;
+    this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: prefix });
+    // The recurring tick lives in its own group, out of reach of the functions, which may
+    // only create and delete schedules in the wake-up group.
+    const maintenanceGroup = new scheduler.CfnScheduleGroup(this, 'MaintenanceScheduleGroup', {
+      name: `${prefix}-maintenance`,
+    });
+
+    const dispatchName = `${prefix}-dispatch`;
+    // Built from the name, not taken from the function, because dispatch carries its own ARN
+    // in its environment (it schedules webhook retries at itself).
+    const dispatchArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: dispatchName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.schedulerRole = this.schedulerRoleFor('SchedulerRole', this.scheduleGroup, 'wake-up');
+
+    const environment: AwsEnvironment = {
+      AFTERVIEW_TABLE_NAME: this.table.tableName,
+      AFTERVIEW_SCHEDULE_GROUP: prefix,
+      AFTERVIEW_DISPATCH_FUNCTION_ARN: dispatchArn,
+      AFTERVIEW_SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+      AFTERVIEW_SCHEDULE_DLQ_ARN: this.deadLetterQueue.queueArn,
+      AFTERVIEW_STAGE: config.stage,
+      AFTERVIEW_LOG_LEVEL: config.logLevel,
+      AFTERVIEW_WEBHOOK_ALLOW_HTTP: config.allowHttpWebhooks ? 'true' : 'false',
+    };
+    const shared = {
+      projectRoot: props.projectRoot,
+      code: props.code ?? 'bundle',
+      logRetention: config.logRetention,
+      removalPolicy,
+    } as const;
+
+    const api = new AfterviewFunction(this, 'ApiFunction', {
+      ...shared,
+      ...functionSizing.api,
+      functionName: `${prefix}-api`,
+      description: 'Afterview public API (Hono behind API Gateway)',
+      entry: `${props.projectRoot}/functions/api.ts`,
+      environment: {
+        ...environment,
+        AFTERVIEW_DOCS_ASSETS_DIR: `/var/task/${docsAssetsDirectory}`,
+      },
+      assets: docsAssets,
+    });
+    const dispatch = new AfterviewFunction(this, 'DispatchFunction', {
+      ...shared,
+      ...functionSizing.dispatch,
+      functionName: dispatchName,
+      description: 'Afterview dispatcher: runs due steps and webhook delivery attempts',
+      entry: `${props.projectRoot}/functions/dispatch.ts`,
+      environment,
+      // Scheduler invokes asynchronously: after Lambda's own retries a failed wake-up lands in
+      // the same dead-letter queue as the ones Scheduler could not deliver.
+      retryAttempts: 2,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    const reconcile = new AfterviewFunction(this, 'ReconcileFunction', {
+      ...shared,
+      ...functionSizing.reconcile,
+      functionName: `${prefix}-reconcile`,
+      description: 'Afterview reconciler: re-creates missing schedules, runs overdue steps',
+      entry: `${props.projectRoot}/functions/reconcile.ts`,
+      environment,
+      // A failed tick is simply the next tick's work.
+      retryAttempts: 0,
+    });
+    this.functions = { api, dispatch, reconcile };
+
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeDispatcher',
+        actions: ['lambda:InvokeFunction'],
+        resources: [dispatch.function.functionArn],
+      }),
+    );
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetter',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+
+    for (const [name, fn] of Object.entries(this.functions)) {
+      this.grantData(fn.role, dataAccess[name as keyof typeof dataAccess]);
+      this.grantScheduling(fn.role);
+    }
+
+    this.createReconcileTick(prefix, maintenanceGroup, reconcile);
+    this.api = this.createApi(prefix, config, api);
+    this.alarmTopic = this.createAlarms(prefix, config);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: prefix });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  private createTable(production: boolean, removalPolicy: RemovalPolicy): dynamodb.Table {
+    const string = dynamodb.AttributeType.STRING;
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: tableKeys.partitionKey, type: string },
+      sortKey: { name: tableKeys.sortKey, type: string },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: ttlAttribute,
+      deletionProtection: production,
+      removalPolicy,
+    });
+    for (const index of tableIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: string },
+        sortKey: { name: index.sortKey, type: string },
+        projectionType: dynamodb.ProjectionType[index.projection],
+        ...(index.nonKeyAttributes ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+      });
+    }
+    return table;
+  }
+
+  /**
+   * A role only EventBridge Scheduler can assume, and only for schedules of `group` in this
+   * account (the confused-deputy guard: Scheduler presents the group's ARN as the source).
+   */
+  private schedulerRoleFor(id: string, group: scheduler.CfnScheduleGroup, purpose: string) {
+    return new iam.Role(this, id, {
+      description: `Assumed by EventBridge Scheduler for ${purpose} schedules`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': group.attrArn,
+          },
+        },
+      }),
+    });
+  }
+
+  private grantData(role: iam.IRole, access: DataAccess): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'Table',
+        actions: [...access.tableActions],
+        resources: [this.table.tableArn],
+      }),
+    );
+    if (access.indexes.length === 0) return;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'Indexes',
+        actions: ['dynamodb:Query'],
+        resources: access.indexes.map((name) => `${this.table.tableArn}/index/${name}`),
+      }),
+    );
+  }
+
+  /**
+   * Every schedule of the wake-up group. Written with the pseudo parameters rather than the
+   * stack's account and region so the policy (and its reviewed cdk-nag finding) reads the same
+   * whether or not the stack is bound to an environment.
+   */
+  get wakeupSchedulesArn(): string {
+    return `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${this.scheduleGroupName}/*`;
+  }
+
+  private grantScheduling(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WakeupSchedules',
+        actions: [...scheduleActions],
+        resources: [this.wakeupSchedulesArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+  }
+
+  private createReconcileTick(
+    prefix: string,
+    group: scheduler.CfnScheduleGroup,
+    reconcile: AfterviewFunction,
+  ): void {
+    const role = this.schedulerRoleFor('ReconcileScheduleRole', group, 'the reconcile');
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeReconciler',
+        actions: ['lambda:InvokeFunction'],
+        resources: [reconcile.function.functionArn],
+      }),
+    );
+    const tick = new scheduler.CfnSchedule(this, 'ReconcileSchedule', {
+      name: `${prefix}-reconcile`,
+      groupName: group.name,
+      description: 'Runs the reconciler: re-creates missing wake-ups, dispatches overdue steps',
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: reconcile.function.functionArn,
+        roleArn: role.roleArn,
+        input: '{}',
+        // No dead-letter queue here: a tick that cannot be delivered is superseded by the next.
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 240 },
+      },
+    });
+    tick.node.addDependency(group);
+    // The role's policy must exist before Scheduler first tries to use it.
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) tick.node.addDependency(policy);
+  }
+
+  private createApi(
+    prefix: string,
+    config: StackConfig,
+    api: AfterviewFunction,
+  ): apigateway.LambdaRestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const restApi = new apigateway.LambdaRestApi(this, 'Api', {
+      restApiName: prefix,
+      description: 'Afterview interview follow-up API',
+      handler: api.function,
+      proxy: true,
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Needed once per account and region for execution logs; see docs/deploy.md.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: config.stage,
+        throttlingRateLimit: config.apiRateLimit,
+        throttlingBurstLimit: config.apiBurstLimit,
+        // Errors only, and never request bodies: they carry candidates' personal data.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: apigateway.AccessLogField.contextRequestId(),
+            time: apigateway.AccessLogField.contextRequestTime(),
+            ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+            method: apigateway.AccessLogField.contextHttpMethod(),
+            path: apigateway.AccessLogField.contextPath(),
+            status: apigateway.AccessLogField.contextStatus(),
+            responseLength: apigateway.AccessLogField.contextResponseLength(),
+            latencyMs: apigateway.AccessLogField.contextResponseLatency(),
+            integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+            integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
+            userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
+          }),
+        ),
+      },
+    });
+    if (config.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'ApiWebAcl', {
+        resourceArn: restApi.deploymentStage.stageArn,
+        webAclArn: config.webAclArn,
+      });
+    }
+    return restApi;
+  }
+
+  private createAlarms(prefix: string, config: StackConfig): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: `${prefix}-alarms`,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) {
+      topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    }
+    const notify = new cloudwatchActions.SnsAction(topic);
+    const fiveMinutes = Duration.minutes(5);
+    const alarms: Array<[string, cloudwatch.IMetric, number, string]> = [
+      [
+        'DeadLetterAlarm',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: fiveMinutes,
+          statistic: 'Maximum',
+        }),
+        1,
+        'A wake-up exhausted its retries and sits in the dead-letter queue',
+      ],
+      [
+        'DispatchErrorsAlarm',
+        this.functions.dispatch.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        'The dispatcher threw; Lambda retries, then the wake-up goes to the dead-letter queue',
+      ],
+      [
+        'ReconcileErrorsAlarm',
+        this.functions.reconcile.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        2,
+        'Two reconciler runs failed within five minutes',
+      ],
+      [
+        'Api5xxAlarm',
+        this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+        5,
+        'The API answered 5xx at least five times in five minutes',
+      ],
+    ];
+    for (const [id, metric, threshold, description] of alarms) {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmName: `${prefix}-${id.replace(/Alarm$/, '')}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(notify);
+    }
+    return topic;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Which DynamoDB calls each function makes, kept beside the store's table definition so the
+ * grants follow the code: the store issues only GetItem, PutItem (conditional writes carry the
+ * updates), DeleteItem and Query, and never Scan.
+ */
+import { dueIndex, gsi1, gsi2, gsi3 } from '../shared/store/table';
+
+export interface DataAccess {
+  /** Actions on the base table. */
+  tableActions: readonly string[];
+  /** Indexes the function queries; each gets `dynamodb:Query` on its own ARN only. */
+  indexes: readonly string[];
+}
+
+export const dataAccess = {
+  // Every resource of the public API: reads, conditional writes, deletes (endpoints,
+  // erasure), and list queries on the three overloaded indexes.
+  api: {
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+    indexes: [gsi1.indexName, gsi2.indexName, gsi3.indexName],
+  },
+  // Re-reads the interview, writes events, delivery states and attempts; lists a tenant's
+  // endpoints by key prefix. It deletes nothing and needs no index.
+  dispatch: {
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    indexes: [],
+  },
+  // Finds due interviews through the sharded due index and undelivered deliveries through
+  // gsi1, then acts as the dispatcher does.
+  reconcile: {
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    indexes: [dueIndex.indexName, gsi1.indexName],
+  },
+} as const satisfies Record<string, DataAccess>;
