@@ -1,0 +1,481 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAfterviewApp } from '../../infra/afterview-app';
+import type { AfterviewStack } from '../../infra/afterview-stack';
+import { stackConfigFromContext } from '../../infra/stack-config';
+import { awsEnvironmentSchema } from '../../shared/runtime/aws-config';
+import { dueIndex, gsi1, gsi2, gsi3, tableIndexes, ttlAttribute } from '../../shared/store/table';
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+
+type Resources = Record<string, { Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+
+function synthesize(context: Record<string, string> = {}) {
+  const { stack } = createAfterviewApp({ code: 'placeholder', context });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: AfterviewStack, construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return stack.getLogicalId(element);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Statements of one role's identity policies (the DefaultPolicy CDK attaches to it). */
+function roleStatements(template: Template, roleId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+}
+
+function allIdentityStatements(template: Template): Statement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
+  const roles = Object.values(template.findResources('AWS::IAM::Role') as Resources);
+  return [
+    ...policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    ),
+    ...roles.flatMap((role) =>
+      (
+        (role.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>
+      ).flatMap((policy) => policy.PolicyDocument.Statement),
+    ),
+  ];
+}
+
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('AfterviewStack (dev stage)', () => {
+  let stack: AfterviewStack;
+  let template: Template;
+  let ids: Record<'api' | 'dispatch' | 'reconcile', { fn: string; role: string }>;
+  let schedulerRoleId: string;
+
+  beforeAll(() => {
+    ({ stack, template } = synthesize());
+    const idsOf = (name: 'api' | 'dispatch' | 'reconcile') => ({
+      fn: logicalId(stack, stack.functions[name].function),
+      role: logicalId(stack, stack.functions[name].role),
+    });
+    ids = { api: idsOf('api'), dispatch: idsOf('dispatch'), reconcile: idsOf('reconcile') };
+    schedulerRoleId = logicalId(stack, stack.schedulerRole);
+  });
+
+  describe('table', () => {
+    it('is on-demand with point-in-time recovery and the TTL attribute of table.ts', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      });
+    });
+
+    it('has exactly the global secondary indexes the store defines', () => {
+      const table = Object.values(template.findResources('AWS::DynamoDB::Table') as Resources)[0];
+      const indexes = table?.Properties.GlobalSecondaryIndexes as Array<{
+        IndexName: string;
+        KeySchema: Array<{ AttributeName: string }>;
+        Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+      }>;
+      expect(
+        indexes.map((index) => ({
+          indexName: index.IndexName,
+          partitionKey: index.KeySchema[0]?.AttributeName,
+          sortKey: index.KeySchema[1]?.AttributeName,
+          projection: index.Projection.ProjectionType,
+          ...(index.Projection.NonKeyAttributes
+            ? { nonKeyAttributes: index.Projection.NonKeyAttributes }
+            : {}),
+        })),
+      ).toEqual(tableIndexes.map((index) => ({ ...index })));
+    });
+
+    it('may be destroyed with a non-production stage', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each(['api', 'dispatch', 'reconcile'] as const)(
+      '%s runs Node 22 on ARM64 with source maps',
+      (name) => {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `afterview-dev-${name}`,
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Role: arnOf(ids[name].role),
+          LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+          Environment: {
+            Variables: Match.objectLike({
+              NODE_OPTIONS: '--enable-source-maps',
+              AFTERVIEW_STAGE: 'dev',
+              AFTERVIEW_LOG_LEVEL: 'info',
+              AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
+              AFTERVIEW_SCHEDULE_GROUP: 'afterview-dev',
+              AFTERVIEW_SCHEDULER_ROLE_ARN: arnOf(schedulerRoleId),
+            }),
+          },
+        });
+      },
+    );
+
+    it('gives every function every variable loadAwsConfig requires', () => {
+      const required = Object.entries(awsEnvironmentSchema.shape)
+        .filter(([, schema]) => !schema.safeParse(undefined).success)
+        .map(([name]) => name);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
+      expect(functions).toHaveLength(3);
+      for (const fn of functions) {
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+          .Variables;
+        expect(Object.keys(variables)).toEqual(expect.arrayContaining(required));
+      }
+    });
+
+    it('points the api at the Swagger UI files shipped in its bundle', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'afterview-dev-api',
+        Environment: {
+          Variables: Match.objectLike({ AFTERVIEW_DOCS_ASSETS_DIR: '/var/task/docs-assets' }),
+        },
+      });
+    });
+
+    it('writes each function to its own log group with a retention', () => {
+      for (const name of ['api', 'dispatch', 'reconcile']) {
+        template.hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/afterview-dev-${name}`,
+          RetentionInDays: 14,
+        });
+      }
+    });
+
+    it('sends failed asynchronous dispatches to the dead-letter queue after two retries', () => {
+      const queueId = logicalId(stack, stack.deadLetterQueue);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'afterview-dev-dispatch',
+        DeadLetterConfig: { TargetArn: arnOf(queueId) },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: ids.dispatch.fn },
+        MaximumRetryAttempts: 2,
+      });
+    });
+  });
+
+  describe('least privilege', () => {
+    it('grants no wildcard action and no resource "*"', () => {
+      const statements = allIdentityStatements(template);
+      expect(statements.length).toBeGreaterThan(10);
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toMatch(/\*/);
+        }
+        expect(resourcesOf(statement)).not.toContain('*');
+      }
+    });
+
+    it('never grants Scan: no request path scans the table', () => {
+      const actions = allIdentityStatements(template).flatMap(actionsOf);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions).toContain('dynamodb:Query');
+    });
+
+    it('allows iam:PassRole only on the scheduler role, only to Scheduler, only for the three functions', () => {
+      const passRole = allIdentityStatements(template).filter((statement) =>
+        actionsOf(statement).includes('iam:PassRole'),
+      );
+      expect(passRole).toHaveLength(3);
+      for (const statement of passRole) {
+        expect(statement.Resource).toEqual(arnOf(schedulerRoleId));
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+        });
+      }
+      for (const name of ['api', 'dispatch', 'reconcile'] as const) {
+        const own = roleStatements(template, ids[name].role);
+        expect(
+          own.filter((statement) => actionsOf(statement).includes('iam:PassRole')),
+        ).toHaveLength(1);
+      }
+    });
+
+    it.each(['api', 'dispatch', 'reconcile'] as const)(
+      '%s may create, get and delete schedules only inside the wake-up group',
+      (name) => {
+        const scheduling = roleStatements(template, ids[name].role).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('scheduler:')),
+        );
+        expect(scheduling).toHaveLength(1);
+        expect(actionsOf(scheduling[0] as Statement).sort()).toEqual([
+          'scheduler:CreateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ]);
+        expect(JSON.stringify(scheduling[0]?.Resource)).toContain(':schedule/afterview-dev/*');
+      },
+    );
+
+    it.each([
+      [
+        'api',
+        ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        [gsi1, gsi2, gsi3],
+      ],
+      ['dispatch', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], []],
+      ['reconcile', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], [dueIndex, gsi1]],
+    ] as const)(
+      '%s gets only its own table actions and index queries',
+      (name, actions, indexes) => {
+        const tableId = logicalId(stack, stack.table);
+        const own = roleStatements(template, ids[name as 'api'].role);
+        const dynamo = own.filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+        );
+        const onTable = dynamo.find((statement) => statement.Sid === 'Table');
+        expect(actionsOf(onTable as Statement).sort()).toEqual([...actions]);
+        expect(onTable?.Resource).toEqual(arnOf(tableId));
+        const onIndexes = dynamo.find((statement) => statement.Sid === 'Indexes');
+        if (indexes.length === 0) {
+          expect(onIndexes).toBeUndefined();
+          return;
+        }
+        expect(actionsOf(onIndexes as Statement)).toEqual(['dynamodb:Query']);
+        expect(resourcesOf(onIndexes as Statement)).toEqual(
+          indexes.map((index) => ({
+            'Fn::Join': ['', [arnOf(tableId), `/index/${index.indexName}`]],
+          })),
+        );
+      },
+    );
+
+    it('lets only Scheduler assume the wake-up role, for its own group in this account', () => {
+      const groupId = logicalId(stack, stack.scheduleGroup);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: {
+                StringEquals: {
+                  'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                  'aws:SourceArn': arnOf(groupId),
+                },
+              },
+            },
+          ],
+        },
+      });
+      const trust = (template.findResources('AWS::IAM::Role') as Resources)[schedulerRoleId]
+        ?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] };
+      expect(trust.Statement).toHaveLength(1);
+      expect(trust.Statement[0]?.Condition?.StringEquals?.['aws:SourceArn']).toEqual(
+        arnOf(groupId),
+      );
+    });
+
+    it('lets the wake-up role invoke dispatch and write to the dead-letter queue, nothing else', () => {
+      const statements = roleStatements(template, schedulerRoleId);
+      expect(statements.map((statement) => [actionsOf(statement), statement.Resource])).toEqual([
+        [['lambda:InvokeFunction'], arnOf(ids.dispatch.fn)],
+        [['sqs:SendMessage'], arnOf(logicalId(stack, stack.deadLetterQueue))],
+      ]);
+    });
+  });
+
+  describe('scheduling', () => {
+    it('creates the wake-up schedule group named after the stage', () => {
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'afterview-dev' });
+    });
+
+    it('runs reconcile every five minutes through its own role', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        GroupName: 'afterview-dev-maintenance',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          Arn: arnOf(ids.reconcile.fn),
+          RoleArn: Match.objectLike({
+            'Fn::GetAtt': [Match.stringLikeRegexp('^ReconcileScheduleRole'), 'Arn'],
+          }),
+        }),
+      });
+    });
+
+    it('keeps the dead-letter queue encrypted and TLS-only', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'afterview-dev-schedule-dlq',
+        SqsManagedSseEnabled: true,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('api gateway', () => {
+    it('throttles the stage and logs access as JSON without request bodies', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'dev',
+        AccessLogSetting: Match.objectLike({
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
+        }),
+        MethodSettings: [
+          Match.objectLike({
+            ThrottlingRateLimit: 50,
+            ThrottlingBurstLimit: 100,
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            HttpMethod: '*',
+            ResourcePath: '/*',
+          }),
+        ],
+      });
+    });
+
+    it('keeps access logs for the retention of the stage', () => {
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup') as Resources);
+      expect(groups).toHaveLength(4);
+      for (const group of groups) expect(group.Properties.RetentionInDays).toBe(14);
+    });
+  });
+
+  describe('alarms', () => {
+    it.each([
+      ['ApproximateNumberOfMessagesVisible', 'AWS/SQS', 1],
+      ['Errors', 'AWS/Lambda', 1],
+      ['5XXError', 'AWS/ApiGateway', 5],
+    ])('alarms on %s and notifies the alarm topic', (metric, namespace, threshold) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: namespace,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
+    });
+
+    it('watches the dispatcher by name', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.dispatch.fn } }],
+      });
+    });
+  });
+});
+
+describe('AfterviewStack (prod stage)', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    ({ template } = synthesize({
+      stage: 'prod',
+      logLevel: 'warn',
+      apiRateLimit: '200',
+      apiBurstLimit: '400',
+      alarmEmail: 'oncall@example.com',
+    }));
+  });
+
+  it('retains the table and protects it from deletion', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('retains logs and the dead-letter queue, keeping logs 90 days', () => {
+    template.allResources('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ RetentionInDays: 90 }),
+    });
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain' });
+  });
+
+  it('takes throttling, log level and the alarm address from context', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AFTERVIEW_LOG_LEVEL: 'warn' }) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+});
+
+describe('stackConfigFromContext', () => {
+  const from = (context: Record<string, unknown>) => () =>
+    stackConfigFromContext((key) => context[key]);
+
+  it('defaults to a dev stage with https-only webhooks and two weeks of logs', () => {
+    expect(from({})()).toMatchObject({
+      stage: 'dev',
+      production: false,
+      logRetention: 14,
+      allowHttpWebhooks: false,
+      logLevel: 'info',
+    });
+  });
+
+  it('allows plain-http webhooks on a test stage that asks for them', () => {
+    expect(from({ stage: 'qa', webhookSchemes: 'https,http' })().allowHttpWebhooks).toBe(true);
+  });
+
+  it.each([
+    [{ stage: 'prod', webhookSchemes: 'https,http' }, /prod stage must not allow plain-http/],
+    [{ stage: 'Prod!' }, /stage: lower-case letters/],
+    [{ logRetentionDays: '10' }, /logRetentionDays: not a retention/],
+    [{ logLevel: 'verbose' }, /logLevel/],
+    [{ webhookSchemes: 'ftp' }, /webhookSchemes/],
+    [{ apiRateLimit: 'fast' }, /apiRateLimit/],
+    [{ webAclArn: 'acl-123' }, /webAclArn: must be a WAFv2 web ACL ARN/],
+  ])('rejects %o', (context, message) => {
+    expect(from(context)).toThrow(message);
+  });
+});
