@@ -9,6 +9,7 @@ import {
   draftFindingSchema,
   durationSchema,
   instantSchema,
+  interviewInputObjectSchema,
   interviewInputSchema,
   interviewStatuses,
   policyOverridesSchema,
@@ -24,7 +25,7 @@ export const policyComponent = policySchema.openapi('Policy');
 export const policyOverridesComponent = policyOverridesSchema.openapi('PolicyOverrides');
 export const signalComponent = signalSchema.openapi('Signal');
 
-const { externalId: _externalId, ...inputShape } = interviewInputSchema.shape;
+const { externalId: _externalId, ...inputShape } = interviewInputObjectSchema.shape;
 
 export const interviewSchema = z
   .object({

@@ -34,7 +34,7 @@ import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
 import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
 import { type EventPublisher, interviewEvent } from './events';
-import { assertCoherentInput, assertCoherentSignal } from './input-checks';
+import { assertCoherentInput } from './input-checks';
 import { applyMergePatch } from './merge-patch';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
@@ -195,7 +195,6 @@ export class InterviewService {
     signal: Signal,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    assertCoherentSignal(signal);
     return this.#mutate(tenantId, id, options, (state, { policy, now }) =>
       applySignal(state, signal, policy, now),
     );

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interviewInput } from '../support/interview-fixtures';
+import { startTestApi, type TestApi } from '../support/test-api';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** Every problem document has this shape, whatever went wrong. */
+// biome-ignore lint/suspicious/noExplicitAny: problem bodies are checked field by field
+function expectProblem(response: { status: number; headers: Headers; body: any }, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toContain('application/problem+json');
+  expect(response.body).toMatchObject({
+    type: expect.stringContaining(response.body.code),
+    title: expect.any(String),
+    status,
+    code: expect.any(String),
+    requestId: expect.any(String),
+  });
+}
+
+const interviewer = (i: number) => ({ name: `Person ${i}`, email: `p${i}@example.com` });
+
+describe('invalid interviews are refused with the offending fields named', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an unknown top-level field', { salary: 100 }, 'salary'],
+    ['an unknown nested field', { candidate: { name: 'A', age: 30 } }, 'candidate.age'],
+    ['a wrong type', { round: 'two' }, 'round'],
+    ['a missing field', { role: undefined }, 'role'],
+    ['an impossible date', { startsAt: '2026-02-30T10:00:00Z' }, 'startsAt'],
+    [
+      'an impossible calendar date',
+      { nextSteps: { decisionExpectedBy: '2026-02-30' } },
+      'nextSteps.decisionExpectedBy',
+    ],
+    ['an end before the start', { endsAt: '2026-03-03T13:00:00Z' }, 'endsAt'],
+    [
+      'a decision date before the interview',
+      { nextSteps: { decisionExpectedBy: '2026-03-01' } },
+      'nextSteps.decisionExpectedBy',
+    ],
+    ['an unknown time zone', { timeZone: 'Europe/Atlantis' }, 'timeZone'],
+    [
+      'an unknown interviewer time zone',
+      { interviewers: [{ name: 'A', timeZone: 'Mars/Base' }] },
+      'interviewers.0.timeZone',
+    ],
+    [
+      'too many interviewers',
+      { interviewers: Array.from({ length: 11 }, (_, i) => interviewer(i)) },
+      'interviewers',
+    ],
+    ['no interviewers', { interviewers: [] }, 'interviewers'],
+    ['a bad email', { candidate: { name: 'A', email: 'not-an-email' } }, 'candidate.email'],
+    [
+      'a non-LinkedIn profile',
+      { interviewers: [{ name: 'A', linkedinUrl: 'https://evil.example/in/a' }] },
+      'interviewers.0.linkedinUrl',
+    ],
+    ['an unknown policy field', { policy: { sendOnSundays: true } }, 'policy.sendOnSundays'],
+    ['a bad policy duration', { policy: { thankYouDelay: 'an hour' } }, 'policy.thankYouDelay'],
+    ['an unknown format', { format: 'carrier-pigeon' }, 'format'],
+  ])('%s', async (_label, overrides, field) => {
+    const response = await api.request('POST', '/v1/interviews', {
+      body: interviewInput(overrides),
+    });
+    expectProblem(response, 400);
+    expect(response.body.code).toBe('validation_error');
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(field);
+    for (const error of response.body.errors) {
+      expect(error).toEqual({
+        path: expect.any(String),
+        message: expect.any(String),
+        code: expect.any(String),
+      });
+    }
+  });
+});
+
+describe('unreadable requests', () => {
+  it.each<[string, string, Record<string, string>, string | undefined, number, string]>([
+    [
+      'malformed JSON',
+      'POST',
+      { 'content-type': 'application/json' },
+      '{"candidate": ',
+      400,
+      'malformed_request',
+    ],
+    [
+      'an empty JSON body',
+      'POST',
+      { 'content-type': 'application/json', 'content-length': '0' },
+      '',
+      400,
+      'malformed_request',
+    ],
+    [
+      'a JSON array',
+      'POST',
+      { 'content-type': 'application/json' },
+      '[1,2]',
+      400,
+      'validation_error',
+    ],
+    [
+      'a JSON string',
+      'POST',
+      { 'content-type': 'application/json' },
+      '"hello"',
+      400,
+      'validation_error',
+    ],
+    [
+      'form data',
+      'POST',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'a=b',
+      415,
+      'unsupported_media_type',
+    ],
+    ['text', 'POST', { 'content-type': 'text/plain' }, '{}', 415, 'unsupported_media_type'],
+    ['no content type', 'POST', {}, '{}', 415, 'unsupported_media_type'],
+  ])('%s', async (_label, method, headers, rawBody, status, code) => {
+    const response = await api.request(method, '/v1/interviews', {
+      headers,
+      ...(rawBody === undefined ? {} : { rawBody }),
+    });
+    expectProblem(response, status);
+    expect(response.body.code).toBe(code);
+  });
+
+  it('answers 413 for a body over 256 KiB and writes nothing', async () => {
+    const own = await api.createTenant();
+    const body = JSON.stringify(interviewInput({ externalId: 'x'.repeat(300 * 1024) }));
+    const response = await api.request('POST', '/v1/interviews', {
+      apiKey: own.apiKey,
+      rawBody: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(response, 413);
+    const list = await api.request('GET', '/v1/interviews', { apiKey: own.apiKey });
+    expect(list.body.data).toEqual([]);
+  });
+
+  it('answers 413 for an oversized chunked body too', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 6) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${api.url}/v1/interviews`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.apiKey}`, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('routing and auth', () => {
+  const ownKey = 'own';
+  it.each<[string, string, string, string | null, number]>([
+    ['an unknown route', 'GET', '/v1/nothing-here', ownKey, 404],
+    ['an unknown top-level route', 'GET', '/wp-admin', null, 404],
+    ['an unsupported method', 'PUT', '/v1/interviews', ownKey, 405],
+    ['a DELETE on the collection', 'DELETE', '/v1/interviews', ownKey, 405],
+    ['no API key', 'GET', '/v1/interviews', null, 401],
+    ['a wrong API key', 'GET', '/v1/interviews', 'afv_wrongwrongwrongwrongwrongwrong12', 401],
+    ['a key without our prefix', 'GET', '/v1/interviews', 'sk_live_123', 401],
+  ])('%s', async (_label, method, path, key, status) => {
+    const response = await api.request(method, path, {
+      apiKey: key === ownKey ? api.apiKey : key,
+    });
+    expectProblem(response, status);
+    if (status === 405) expect(response.headers.get('allow')).toContain('GET');
+    if (status === 401) expect(response.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('never answers 500 with details for a bad id', async () => {
+    const response = await api.request('GET', `/v1/interviews/${'x'.repeat(500)}`);
+    expectProblem(response, 400);
+  });
+});

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interviewInput } from '../support/interview-fixtures';
+import { startTestApi, type TestApi, testStart } from '../support/test-api';
+
+let api: TestApi;
+let production: TestApi;
+
+beforeAll(async () => {
+  [api, production] = await Promise.all([startTestApi(), startTestApi({ sandbox: false })]);
+});
+afterAll(async () => {
+  await Promise.all([api?.close(), production?.close()]);
+});
+
+describe('operations and documentation', () => {
+  it('answers /health without a key', async () => {
+    const response = await api.request('GET', '/health', { apiKey: null });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', time: testStart.toString() });
+  });
+
+  it('sends security headers and a request id on every response', async () => {
+    for (const path of ['/health', '/v1/interviews', '/nowhere']) {
+      const response = await api.request('GET', path, { apiKey: null });
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
+    }
+    const echoed = await api.request('GET', '/health', { headers: { 'x-request-id': 'trace-42' } });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-42');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await api.request('GET', '/openapi.json', { apiKey: null });
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/interviews', '/v1/interviews/{id}', '/v1/policy']),
+    );
+  });
+
+  it('serves Swagger UI and its assets from the app itself', async () => {
+    const page = await api.request('GET', '/docs', { apiKey: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).not.toMatch(/https?:\/\/(?!localhost)/);
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+    expect(sources.length).toBeGreaterThanOrEqual(5);
+    for (const source of sources) {
+      const asset = await api.request('GET', source as string, { apiKey: null });
+      expect(asset.status, source).toBe(200);
+      expect(asset.text.length, source).toBeGreaterThan(0);
+    }
+    const initializer = await api.request('GET', '/docs/assets/initializer.js', { apiKey: null });
+    expect(initializer.text).toContain("'/openapi.json'");
+    const outside = await api.request('GET', '/docs/assets/package.json', { apiKey: null });
+    expect(outside.status).toBe(404);
+  });
+});
+
+describe('policy', () => {
+  it('shows the effective policy, stores overrides and applies them to new plans', async () => {
+    const tenant = await api.createTenant('Policy tenant');
+    const initial = await api.request('GET', '/v1/policy', { apiKey: tenant.apiKey });
+    expect(initial.status).toBe(200);
+    expect(initial.body.overrides).toEqual({});
+    expect(initial.body.policy.maxCheckIns).toBe(3);
+
+    const put = await api.request('PUT', '/v1/policy', {
+      apiKey: tenant.apiKey,
+      body: { maxCheckIns: 1, handwrittenNote: true },
+    });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body.overrides).toEqual({ maxCheckIns: 1, handwrittenNote: true });
+    expect(put.body.policy).toMatchObject({ maxCheckIns: 1, handwrittenNote: true });
+
+    const read = await api.request('GET', '/v1/policy', { apiKey: tenant.apiKey });
+    expect(read.body).toEqual(put.body);
+    const other = await api.request('GET', '/v1/policy');
+    expect(other.body.overrides).toEqual({});
+
+    const preview = await api.request('POST', '/v1/plans/preview', {
+      apiKey: tenant.apiKey,
+      body: interviewInput(),
+    });
+    const checkIns = preview.body.steps.filter(
+      (step: { kind: string }) => step.kind === 'check_in',
+    );
+    expect(checkIns.length).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    [{ maxCheckIns: 9 }, 'maxCheckIns'],
+    [{ sendDays: [0] }, 'sendDays.0'],
+    [{ holidayCountry: 'germany' }, 'holidayCountry'],
+    [{ sendAtNight: true }, 'sendAtNight'],
+  ])('refuses the policy %j', async (body, field) => {
+    const response = await api.request('PUT', '/v1/policy', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(field);
+  });
+});
+
+describe('plan preview', () => {
+  it('returns the plan without storing or scheduling anything', async () => {
+    const tenant = await api.createTenant('Preview tenant');
+    const before = api.scheduler.calls.length;
+    const response = await api.request('POST', '/v1/plans/preview', {
+      apiKey: tenant.apiKey,
+      body: interviewInput(),
+    });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.steps.length).toBeGreaterThan(0);
+    expect(response.body.steps[0]).toMatchObject({ id: expect.stringMatching(/^stp_/) });
+    expect(api.scheduler.calls.length).toBe(before);
+    const list = await api.request('GET', '/v1/interviews', { apiKey: tenant.apiKey });
+    expect(list.body.data).toEqual([]);
+    const events = await api.store.listEvents(tenant.tenantId, { limit: 10 });
+    expect(events.items).toEqual([]);
+  });
+});
+
+describe('draft check', () => {
+  it('reports findings for a weak note and none that are errors for a good one', async () => {
+    const weak = await api.request('POST', '/v1/drafts/check', {
+      body: { text: 'Just checking in.' },
+    });
+    expect(weak.status, weak.text).toBe(200);
+    expect(weak.body.findings.length).toBeGreaterThan(0);
+    expect(weak.body.findings[0]).toMatchObject({
+      code: expect.any(String),
+      severity: expect.stringMatching(/^(error|warning)$/),
+      message: expect.any(String),
+    });
+
+    const invalid = await api.request('POST', '/v1/drafts/check', { body: { text: 42 } });
+    expect(invalid.status).toBe(400);
+  });
+});
+
+describe('sandbox', () => {
+  it('creates tenants whose keys work', async () => {
+    const created = await api.request('POST', '/v1/sandbox/tenants', {
+      apiKey: null,
+      body: { name: 'Sandbox Co' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.apiKey).toMatch(/^afv_[0-9A-Za-z]{32}$/);
+    const list = await api.request('GET', '/v1/interviews', { apiKey: created.body.apiKey });
+    expect(list.status).toBe(200);
+  });
+
+  it('reads and advances the clock, never backwards', async () => {
+    const read = await api.request('GET', '/v1/sandbox/clock', { apiKey: null });
+    expect(read.body.now).toBe(api.clock.now().toString());
+
+    const advanced = await api.request('POST', '/v1/sandbox/clock', {
+      apiKey: null,
+      body: { advanceBy: 'P3D' },
+    });
+    expect(advanced.status, advanced.text).toBe(200);
+    const expected = testStart.add({ hours: 72 }).toString();
+    expect(advanced.body.now).toBe(expected);
+
+    const to = await api.request('POST', '/v1/sandbox/clock', {
+      apiKey: null,
+      body: { to: '2026-03-10T00:00:00Z' },
+    });
+    expect(to.body.now).toBe('2026-03-10T00:00:00Z');
+
+    for (const body of [{ to: '2026-03-01T00:00:00Z' }, { advanceBy: '-P1D' }]) {
+      const backwards = await api.request('POST', '/v1/sandbox/clock', { apiKey: null, body });
+      expect(backwards.status, JSON.stringify(body)).toBe(409);
+    }
+    for (const body of [
+      {},
+      { advanceBy: 'soon' },
+      { advanceBy: 'P1D', to: '2026-04-01T00:00:00Z' },
+    ]) {
+      const invalid = await api.request('POST', '/v1/sandbox/clock', { apiKey: null, body });
+      expect(invalid.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+
+  it.each([
+    ['GET', '/v1/sandbox/clock', undefined],
+    ['POST', '/v1/sandbox/clock', { advanceBy: 'P1D' }],
+    ['POST', '/v1/sandbox/tenants', { name: 'x' }],
+    ['POST', '/v1/sandbox/tenants', { bad: true }],
+  ])('is absent outside the local runtime: %s %s', async (method, path, body) => {
+    const response = await production.request(method, path, { apiKey: null, body });
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe('not_found');
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Starts the API the way the local runtime does, in-process: dynalite (or
+ * AFTERVIEW_DYNAMODB_ENDPOINT) with a fresh table, the DynamoDB store, the Scheduler emulator
+ * reached through the production EventBridge adapter (its invocations do nothing here: the
+ * dispatcher is not under test), the services and the Hono app on a random port. One per test
+ * file; `close()` stops everything.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { serve } from '@hono/node-server';
+import { Temporal } from 'temporal-polyfill';
+import { FixedClock } from '../../shared/clock';
+import { createApp } from '../../shared/http/app';
+import type { ApiApp } from '../../shared/http/env';
+import type { RouteModule, SandboxControls } from '../../shared/http/route-module';
+import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import {
+  EventBridgeWakeupScheduler,
+  ensureScheduleGroup,
+} from '../../shared/scheduling/eventbridge-scheduler';
+import type { Logger } from '../../shared/service/deps';
+import { StoreEventPublisher } from '../../shared/service/events';
+import { createServices, type Services } from '../../shared/service/index';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import { ensureTable } from '../../shared/store/table';
+import { RecordingScheduler } from './recording-scheduler';
+
+/** The instant tests start at: a Monday morning, so plans are easy to reason about. */
+export const testStart = Temporal.Instant.from('2026-03-02T09:00:00Z');
+
+/** A fixed clock the Scheduler emulator (and the sandbox routes) can move forward. */
+export class TestClock extends FixedClock {
+  advanceTo(instant: Temporal.Instant): Temporal.Instant {
+    if (Temporal.Instant.compare(instant, this.now()) > 0) this.set(instant);
+    return this.now();
+  }
+}
+
+/** Collects log entries instead of printing them. */
+export class RecordingLogger implements Logger {
+  readonly entries: Array<{ level: 'info' | 'error'; message: string; fields?: unknown }> = [];
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.entries.push({ level: 'info', message, fields });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.entries.push({ level: 'error', message, fields });
+  }
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The raw body text. */
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as-is instead of JSON-encoding `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** API key to send; `null` sends none. Defaults to the harness tenant's key. */
+  apiKey?: string | null;
+}
+
+export interface TestApi {
+  url: string;
+  apiKey: string;
+  tenantId: string;
+  store: DynamoStore;
+  /** Records every call and forwards it to the real adapter. */
+  scheduler: RecordingScheduler;
+  emulator: SchedulerEmulator;
+  clock: TestClock;
+  logger: RecordingLogger;
+  services: Services;
+  app: ApiApp;
+  /** Calls the API over HTTP; JSON bodies are parsed. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** A second tenant, for isolation tests. */
+  createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** Mount the sandbox routes (default true). */
+  sandbox?: boolean;
+  extraRoutes?: RouteModule[];
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const externalEndpoint = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
+  const dynalite = externalEndpoint ? undefined : await startDynalite();
+  const client = createDynamoClient(externalEndpoint ?? dynalite?.endpoint);
+  const tableName = `afterview-test-${randomBytes(4).toString('hex')}`;
+  await ensureTable(client, tableName);
+
+  const clock = new TestClock(testStart);
+  const logger = new RecordingLogger();
+  const emulator = await startSchedulerEmulator({
+    clock,
+    invoke: async () => {},
+    realTimeIntervalMs: 0,
+  });
+  const schedulerClient = new SchedulerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const groupName = 'afterview-test';
+  await ensureScheduleGroup(schedulerClient, groupName);
+  const scheduler = new RecordingScheduler(
+    new EventBridgeWakeupScheduler({
+      client: schedulerClient,
+      groupName,
+      targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatch',
+      roleArn: 'arn:aws:iam::000000000000:role/scheduler',
+    }),
+  );
+  const store = new DynamoStore({ client, tableName, clock });
+  const services = createServices({
+    store,
+    scheduler,
+    clock,
+    events: new StoreEventPublisher(store),
+    logger,
+  });
+  const sandbox: SandboxControls = {
+    createTenant: (name) => services.tenants.createTenant(name),
+    now: () => clock.now(),
+    advanceTo: (instant) => emulator.advanceTo(instant),
+  };
+  const app = createApp({
+    services,
+    idempotency: store,
+    clock,
+    logger,
+    ...(options.sandbox === false ? {} : { sandbox }),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(started),
+    );
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { tenantId, apiKey } = await services.tenants.createTenant('Test tenant');
+
+  async function request<T>(
+    method: string,
+    path: string,
+    requestOptions: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    const key = requestOptions.apiKey === undefined ? apiKey : requestOptions.apiKey;
+    if (key !== null) headers.authorization ??= `Bearer ${key}`;
+    let body: string | undefined = requestOptions.rawBody;
+    if (body === undefined && requestOptions.body !== undefined) {
+      body = JSON.stringify(requestOptions.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  return {
+    url,
+    apiKey,
+    tenantId,
+    store,
+    scheduler,
+    emulator,
+    clock,
+    logger,
+    services,
+    app,
+    request,
+    createTenant: (name = 'Other tenant') => services.tenants.createTenant(name),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      client.destroy();
+      schedulerClient.destroy();
+      await emulator.close();
+      await dynalite?.close();
+    },
+  };
+}
