@@ -1,0 +1,90 @@
+/**
+ * The one infra test that really bundles: the three entries in functions/ go through
+ * NodejsFunction and the locally installed esbuild exactly as `cdk deploy` would build them,
+ * and each bundle is then loaded in a fresh Node process with a deployment-shaped environment.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAfterviewApp } from '../../infra/afterview-app';
+import { docsAssetsDirectory } from '../../infra/afterview-stack';
+import type { AwsEnvironment } from '../../shared/runtime/aws-config';
+
+const run = promisify(execFile);
+const names = ['api', 'dispatch', 'reconcile'] as const;
+
+const deployedEnvironment: AwsEnvironment & Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  AFTERVIEW_TABLE_NAME: 'afterview-test',
+  AFTERVIEW_SCHEDULE_GROUP: 'afterview-test',
+  AFTERVIEW_DISPATCH_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:dispatch',
+  AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  AFTERVIEW_STAGE: 'test',
+  AFTERVIEW_LOG_LEVEL: 'error',
+  AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+describe('Lambda bundles built by local esbuild (no Docker)', () => {
+  let outdir: string;
+  const bundleDirs = {} as Record<(typeof names)[number], string>;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'afterview-cdk-'));
+    const { app, stack } = createAfterviewApp({ code: 'bundle', outdir });
+    app.synth();
+    const template = Template.fromStack(stack);
+    for (const name of names) {
+      const fn = stack.functions[name].function;
+      const resource =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
+      const key: string = resource.Properties.Code.S3Key;
+      bundleDirs[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it.each(names)('bundles functions/%s.ts into a minified ESM file with a source map', (name) => {
+    expect(existsSync(join(bundleDirs[name], 'index.mjs'))).toBe(true);
+    expect(existsSync(join(bundleDirs[name], 'index.mjs.map'))).toBe(true);
+  });
+
+  it('ships the Swagger UI files inside the api bundle', () => {
+    for (const file of [
+      'swagger-ui.css',
+      'swagger-ui-bundle.js',
+      'swagger-ui-standalone-preset.js',
+      'favicon-32x32.png',
+      'favicon-16x16.png',
+    ]) {
+      expect(existsSync(join(bundleDirs.api, docsAssetsDirectory, file)), file).toBe(true);
+    }
+  });
+
+  it.each(names)(
+    'loads the %s bundle in a fresh Node process and finds its handler',
+    async (name) => {
+      const url = pathToFileURL(join(bundleDirs[name], 'index.mjs')).href;
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          'const m = await import(process.argv[1]); process.stdout.write(typeof m.handler);',
+          url,
+        ],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...deployedEnvironment } },
+      );
+      expect(stdout).toBe('function');
+    },
+  );
+});
