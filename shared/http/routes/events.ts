@@ -1,0 +1,154 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { StoredEvent } from '../../store/ports';
+import { eventTypes, registerEventCatalog } from '../../webhooks/event-catalog';
+import type { WebhookServices } from '../../webhooks/index';
+import type { ApiApp } from '../env';
+import { problemResponses } from '../problem';
+import { bearerSecurity, type RouteModule } from '../route-module';
+import {
+  cursorSchema,
+  idempotencyHeaderSchema,
+  idParamsSchema,
+  limitSchema,
+  listSchema,
+} from '../schemas';
+
+const tags = ['Events'];
+
+export const eventSchema = z
+  .object({
+    id: z.string().openapi({ example: 'evt_8m2k4q6r0t1v3w5x7y9z' }),
+    type: z.enum(eventTypes),
+    timestamp: z.string().openapi({ description: 'When it happened (runtime clock).' }),
+    interviewId: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).openapi({
+      description: 'Exactly the `data` of the webhook; see the `webhooks` section per type.',
+    }),
+    createdAt: z.string(),
+  })
+  .openapi('Event', { description: 'An event as recorded; kept 30 days.' });
+
+const eventListQuerySchema = z.strictObject({
+  type: z
+    .enum(eventTypes)
+    .optional()
+    .openapi({ param: { name: 'type', in: 'query' } }),
+  interviewId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: 'interviewId', in: 'query' } }),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+
+const redeliverSchema = z
+  .strictObject({
+    endpointId: z.string().min(1).max(100).optional().openapi({
+      description: 'Only this endpoint; otherwise every enabled endpoint subscribed to the type.',
+    }),
+  })
+  .openapi('RedeliverRequest');
+
+/** The API view of a stored event. */
+export function toEventResource(event: StoredEvent): z.infer<typeof eventSchema> {
+  return {
+    id: event.id,
+    type: event.type as z.infer<typeof eventSchema>['type'],
+    timestamp: event.timestamp,
+    ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
+    data: event.data,
+    createdAt: event.createdAt,
+  };
+}
+
+const listEvents = createRoute({
+  method: 'get',
+  path: '/v1/events',
+  tags,
+  summary: 'List events, newest first',
+  security: bearerSecurity,
+  request: { query: eventListQuerySchema },
+  responses: {
+    200: {
+      description: 'One page of events',
+      content: { 'application/json': { schema: listSchema(eventSchema, 'EventList') } },
+    },
+    ...problemResponses(400, 401),
+  },
+});
+
+const getEvent = createRoute({
+  method: 'get',
+  path: '/v1/events/{id}',
+  tags,
+  summary: 'Get an event',
+  security: bearerSecurity,
+  request: { params: idParamsSchema },
+  responses: {
+    200: { description: 'The event', content: { 'application/json': { schema: eventSchema } } },
+    ...problemResponses(401, 404),
+  },
+});
+
+const redeliverEvent = createRoute({
+  method: 'post',
+  path: '/v1/events/{id}/redeliver',
+  tags,
+  summary: 'Deliver an event again',
+  description:
+    'Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh ' +
+    'retry schedule.',
+  security: bearerSecurity,
+  request: {
+    params: idParamsSchema,
+    headers: idempotencyHeaderSchema,
+    body: { required: false, content: { 'application/json': { schema: redeliverSchema } } },
+  },
+  responses: {
+    202: {
+      description: 'The endpoints a delivery was queued for',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ eventId: z.string(), endpointIds: z.array(z.string()) })
+            .openapi('RedeliverResult'),
+        },
+      },
+    },
+    ...problemResponses(400, 401, 404, 409, 415),
+  },
+});
+
+/** `/v1/events` routes, and the event catalog in the document's `webhooks` section. */
+export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteModule {
+  return (app: ApiApp) => {
+    const events = webhooks.events;
+    registerEventCatalog(app.openAPIRegistry);
+
+    app.openapi(listEvents, async (c) => {
+      const query = c.req.valid('query');
+      const page = await events.list(c.get('tenantId'), query);
+      return c.json(
+        {
+          data: page.items.map(toEventResource),
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        },
+        200,
+      );
+    });
+
+    app.openapi(getEvent, async (c) => {
+      const event = await events.get(c.get('tenantId'), c.req.valid('param').id);
+      return c.json(toEventResource(event), 200);
+    });
+
+    app.openapi(redeliverEvent, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = (c.req.valid('json') ?? {}) as z.infer<typeof redeliverSchema>;
+      const endpointIds = await events.redeliver(c.get('tenantId'), id, body.endpointId);
+      return c.json({ eventId: id, endpointIds }, 202);
+    });
+  };
+}

@@ -1,0 +1,485 @@
+/**
+ * At-least-once webhook delivery: fan-out of step events, durable delivery of API events,
+ * scheduled retries, the attempt log, redelivery and recovery.
+ *
+ * Delivery bookkeeping per (event, endpoint) lives in a DeliveryState; the Scheduler only wakes
+ * us up. Attempt numbers count across delivery rounds: round r owns attempts
+ * `(r-1)*MAX_ATTEMPTS+1 … r*MAX_ATTEMPTS`, so a redelivery gets wake-up names of its own and
+ * every wake-up of an older round is recognisably stale (`state.attempts >= payload.attempt`).
+ */
+import { Temporal } from 'temporal-polyfill';
+import { type Clock, systemClock } from '../clock';
+import { VersionConflictError } from '../errors';
+import { newId, stableId } from '../ids';
+import type { EventFanOut } from '../scheduling/dispatcher';
+import { scheduleName } from '../scheduling/names';
+import type { WakeupPayload, WakeupScheduler } from '../scheduling/ports';
+import { consoleLogger, describeError, type Logger } from '../service/deps';
+import type { EventPublisher } from '../service/events';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  Store,
+  StoredEndpoint,
+  StoredEvent,
+} from '../store/ports';
+import type { WebhookAttemptResult, WebhookTransport } from './ports';
+import {
+  ATTEMPT_TIMEOUT_MS,
+  DISABLE_AFTER_MS,
+  isGone,
+  MAX_ATTEMPTS,
+  nextRetryDelayMs,
+} from './retry-policy';
+import { webhookHeaders } from './signing';
+
+/** Events, attempts and delivery states are kept this long, then expire by TTL. */
+export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+/** How many endpoints one fan-out attempts at once. */
+export const DEFAULT_FAN_OUT_CONCURRENCY = 16;
+/** A success refreshes `lastSuccessAt` only when it is older than this, to spare endpoint writes. */
+const SUCCESS_REFRESH_MS = 3600_000;
+const ENDPOINT_WRITE_ATTEMPTS = 6;
+
+export type DeliveryWakeup = Extract<WakeupPayload, { kind: 'delivery' }>;
+
+export interface DeliveryServiceDeps {
+  store: Store;
+  scheduler: WakeupScheduler;
+  transport: WebhookTransport;
+  /** The runtime clock (the sandbox clock locally): event times, retry times, the 5-day rule. */
+  clock: Clock;
+  /**
+   * The real wall clock, for `webhook-timestamp` and `attemptedAt`. Receivers compare the header
+   * with their own clock, so it must never be the advanced sandbox clock.
+   */
+  wallClock?: Clock;
+  /** Per-attempt budget; default 15 s. */
+  attemptTimeoutMs?: number;
+  fanOutConcurrency?: number;
+  /** Jitter source in [0, 1); injectable for deterministic tests. */
+  random?: () => number;
+  logger?: Logger;
+}
+
+/** The outcome of one attempt, as logged. */
+export type AttemptRecord = DeliveryAttempt;
+
+/** The attempt number that opens the next delivery round after `attempts`. */
+export function nextRoundStart(state: DeliveryState | undefined): number {
+  if (state === undefined) return 1;
+  return (Math.floor(state.attempts / MAX_ATTEMPTS) + 1) * MAX_ATTEMPTS + 1;
+}
+
+/** 1-based position of a cumulative attempt number inside its round. */
+export function attemptInRound(attempt: number): number {
+  return ((attempt - 1) % MAX_ATTEMPTS) + 1;
+}
+
+/** True when the endpoint wants events of `type` (no list means every type). */
+export function isSubscribed(endpoint: StoredEndpoint, type: string): boolean {
+  return !endpoint.eventTypes?.length || endpoint.eventTypes.includes(type);
+}
+
+/** The exact bytes sent for an event: the Standard Webhooks envelope. */
+export function envelopeBody(event: StoredEvent): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    timestamp: event.timestamp,
+    data: event.data,
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; throws the first failure after all ran. */
+async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
+
+/**
+ * Delivers events to webhook endpoints. It is the dispatcher's EventFanOut (step events,
+ * attempted inline) and the services' EventPublisher (API events, delivered through wake-ups so
+ * a request never waits on a receiver).
+ */
+export class DeliveryService implements EventFanOut, EventPublisher {
+  readonly #store: Store;
+  readonly #scheduler: WakeupScheduler;
+  readonly #transport: WebhookTransport;
+  readonly #clock: Clock;
+  readonly #wallClock: Clock;
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  readonly #random: () => number;
+  readonly #logger: Logger;
+
+  constructor(deps: DeliveryServiceDeps) {
+    this.#store = deps.store;
+    this.#scheduler = deps.scheduler;
+    this.#transport = deps.transport;
+    this.#clock = deps.clock;
+    this.#wallClock = deps.wallClock ?? systemClock;
+    this.#timeoutMs = deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+    this.#concurrency = deps.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY;
+    this.#random = deps.random ?? Math.random;
+    this.#logger = deps.logger ?? consoleLogger;
+  }
+
+  // --- EventPublisher: API-originated events ---------------------------------------------------
+
+  /**
+   * Records the event and queues a first attempt for every subscribed endpoint. Nothing is sent
+   * here: the wake-up does it, so the API answers without waiting on receivers.
+   */
+  async publish(event: StoredEvent): Promise<void> {
+    const inserted = await this.#store.putEvent(event);
+    if (!inserted) return; // a retried write of the same deterministic event: already queued
+    const endpoints = await this.#endpointsFor(event);
+    await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
+      if (!endpoint.enabled) {
+        await this.#recordSkipped(event, endpoint);
+        return;
+      }
+      await this.#queueRound(event, endpoint, undefined);
+    });
+  }
+
+  // --- EventFanOut: step events from the dispatcher ---------------------------------------------
+
+  /**
+   * First attempt, inline, to every subscribed endpoint without a delivery of `event`; several
+   * endpoints at once so a slow one does not hold up the rest. A crash before an endpoint's
+   * state is written means the re-run sends again (same `webhook-id`): at least once.
+   */
+  async fanOut(event: StoredEvent): Promise<void> {
+    const endpoints = await this.#endpointsFor(event);
+    await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
+      const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
+      if (state) return;
+      if (!endpoint.enabled) {
+        await this.#recordSkipped(event, endpoint);
+        return;
+      }
+      await this.#attempt(event, endpoint, 1, undefined, { retry: true });
+    });
+  }
+
+  /** One scheduled attempt. A stale, duplicate or orphaned wake-up changes nothing. */
+  async runDeliveryAttempt(payload: DeliveryWakeup): Promise<void> {
+    const { tenantId, eventId, endpointId, attempt } = payload;
+    const [state, endpoint, event] = await Promise.all([
+      this.#store.getDeliveryState(tenantId, eventId, endpointId),
+      this.#store.getEndpoint(tenantId, endpointId),
+      this.#store.getEvent(tenantId, eventId),
+    ]);
+    if (!event || !endpoint?.enabled) return;
+    if (state && (state.status !== 'pending' || state.attempts >= attempt)) return;
+    await this.#attempt(event, endpoint, attempt, state, { retry: true });
+  }
+
+  // --- Used by the endpoint and event services ----------------------------------------------
+
+  /**
+   * Sends `event` to `endpoint` now and returns the logged attempt. No retry is scheduled: this
+   * is the `test` probe, whose caller sees the result directly.
+   */
+  async deliverNow(event: StoredEvent, endpoint: StoredEndpoint): Promise<AttemptRecord> {
+    const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
+    return this.#attempt(event, endpoint, nextRoundStart(state), state, { retry: false });
+  }
+
+  /**
+   * Starts a new delivery round of `event` to `endpoint`: a first attempt due now, through a
+   * wake-up, with the full retry schedule behind it. Returns the attempt number queued.
+   */
+  async redeliver(event: StoredEvent, endpoint: StoredEndpoint): Promise<number> {
+    const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
+    return this.#queueRound(event, endpoint, state);
+  }
+
+  /** Enabled, subscribed endpoints of the event's tenant. */
+  async subscribedEndpoints(event: StoredEvent): Promise<StoredEndpoint[]> {
+    return (await this.#endpointsFor(event)).filter((endpoint) => endpoint.enabled);
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  async #endpointsFor(event: StoredEvent): Promise<StoredEndpoint[]> {
+    const found: StoredEndpoint[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.listEndpoints(event.tenantId, {
+        limit: 100,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      found.push(...page.items.filter((endpoint) => isSubscribed(endpoint, event.type)));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return found;
+  }
+
+  /**
+   * The state is written before the wake-up exists, so the attempt it triggers can never be
+   * overwritten by this pending state; if scheduling then fails, the pending state stays
+   * visible to `recover`.
+   */
+  async #queueRound(
+    event: StoredEvent,
+    endpoint: StoredEndpoint,
+    previous: DeliveryState | undefined,
+  ): Promise<number> {
+    const attempt = nextRoundStart(previous);
+    const now = this.#clock.now().toString();
+    await this.#store.putDeliveryState({
+      tenantId: event.tenantId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      status: 'pending',
+      // Marks every wake-up of earlier rounds as stale.
+      attempts: attempt - 1,
+      nextAttemptAt: now,
+      ...(previous?.lastAttemptAt ? { lastAttemptAt: previous.lastAttemptAt } : {}),
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      expiresAt: this.#expiresAt(),
+    });
+    await this.#scheduleAttempt(event, endpoint, attempt, now);
+    return attempt;
+  }
+
+  /** An event an endpoint missed while disabled: kept as failed so `recover` finds it. */
+  async #recordSkipped(event: StoredEvent, endpoint: StoredEndpoint): Promise<void> {
+    const now = this.#clock.now().toString();
+    await this.#store.putDeliveryState({
+      tenantId: event.tenantId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      status: 'failed',
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: this.#expiresAt(),
+    });
+  }
+
+  async #scheduleAttempt(
+    event: StoredEvent,
+    endpoint: StoredEndpoint,
+    attempt: number,
+    at: string,
+  ): Promise<void> {
+    const payload: DeliveryWakeup = {
+      kind: 'delivery',
+      tenantId: event.tenantId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      attempt,
+    };
+    await this.#scheduler.schedule([{ name: scheduleName(payload), at, payload }]);
+  }
+
+  /**
+   * One attempt and its bookkeeping, in crash-safe order: the next wake-up is created before
+   * the state that mentions it, so a crash in between leaves a retry that finds the state one
+   * attempt behind and simply performs it.
+   */
+  async #attempt(
+    event: StoredEvent,
+    endpoint: StoredEndpoint,
+    attempt: number,
+    previous: DeliveryState | undefined,
+    options: { retry: boolean },
+  ): Promise<AttemptRecord> {
+    const body = envelopeBody(event);
+    const wallStart = this.#wallClock.now();
+    const secrets = this.#signingSecrets(endpoint);
+    const result: WebhookAttemptResult =
+      secrets.length === 0
+        ? { ok: false, latencyMs: 0, error: 'no signing secret' }
+        : await this.#transport.send({
+            url: endpoint.url,
+            headers: webhookHeaders({
+              msgId: event.id,
+              timestampSeconds: Math.floor(wallStart.epochMilliseconds / 1000),
+              body,
+              secrets,
+            }),
+            body,
+            timeoutMs: this.#timeoutMs,
+          });
+
+    const now = this.#clock.now();
+    const nowText = now.toString();
+    const gone = isGone(result);
+    const overdue = !result.ok && !gone && this.#silentTooLong(endpoint, now);
+    const delay =
+      result.ok || gone || overdue || !options.retry
+        ? undefined
+        : nextRetryDelayMs(attemptInRound(attempt), result, this.#random);
+    const nextAttemptAt =
+      delay === undefined ? undefined : now.add({ milliseconds: delay }).toString();
+
+    if (nextAttemptAt !== undefined) {
+      await this.#scheduleAttempt(event, endpoint, attempt + 1, nextAttemptAt);
+    }
+
+    const record: AttemptRecord = {
+      tenantId: event.tenantId,
+      id: newId('dlv', wallStart.epochMilliseconds),
+      eventId: event.id,
+      endpointId: endpoint.id,
+      attempt: attemptInRound(attempt),
+      attemptedAt: wallStart.toString(),
+      outcome: result.ok ? 'succeeded' : 'failed',
+      ...(result.statusCode === undefined ? {} : { statusCode: result.statusCode }),
+      latencyMs: result.latencyMs,
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.responseBody ? { responseBody: result.responseBody } : {}),
+      ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+      expiresAt: this.#expiresAt(),
+    };
+    await this.#store.putAttempt(record);
+
+    await this.#store.putDeliveryState({
+      tenantId: event.tenantId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      status: result.ok ? 'succeeded' : nextAttemptAt === undefined ? 'failed' : 'pending',
+      attempts: attempt,
+      lastAttemptAt: nowText,
+      ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+      createdAt: previous?.createdAt ?? nowText,
+      updatedAt: nowText,
+      expiresAt: this.#expiresAt(),
+    });
+
+    if (result.ok) await this.#noteSuccess(endpoint, now);
+    else if (gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
+    else if (overdue) {
+      await this.#disable(endpoint, 'No successful delivery for 5 days');
+    }
+    return record;
+  }
+
+  /** Secrets that still sign at this moment: the current one, plus the old one mid-rotation. */
+  #signingSecrets(endpoint: StoredEndpoint): string[] {
+    const nowNs = this.#clock.now().epochNanoseconds;
+    return endpoint.secrets
+      .filter(
+        (secret) =>
+          secret.expiresAt === undefined ||
+          Temporal.Instant.from(secret.expiresAt).epochNanoseconds > nowNs,
+      )
+      .map((secret) => secret.secret);
+  }
+
+  #silentTooLong(endpoint: StoredEndpoint, now: Temporal.Instant): boolean {
+    const since = Temporal.Instant.from(endpoint.lastSuccessAt ?? endpoint.createdAt);
+    return now.epochMilliseconds - since.epochMilliseconds >= DISABLE_AFTER_MS;
+  }
+
+  async #noteSuccess(endpoint: StoredEndpoint, now: Temporal.Instant): Promise<void> {
+    const fresh = (current: StoredEndpoint) =>
+      current.lastSuccessAt !== undefined &&
+      now.epochMilliseconds - Temporal.Instant.from(current.lastSuccessAt).epochMilliseconds <
+        SUCCESS_REFRESH_MS;
+    if (fresh(endpoint)) return;
+    try {
+      await this.#updateEndpoint(endpoint.tenantId, endpoint.id, (current) =>
+        fresh(current) ? undefined : { ...current, lastSuccessAt: now.toString() },
+      );
+    } catch (error) {
+      // Bookkeeping only: failing here must not make the wake-up resend a delivered event.
+      this.#logger.error('Recording a webhook success failed', {
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        ...describeError(error),
+      });
+    }
+  }
+
+  /** Disables the endpoint (once) and tells the tenant's other endpoints. */
+  async #disable(endpoint: StoredEndpoint, reason: string): Promise<void> {
+    const disabledAt = this.#clock.now().toString();
+    const changed = await this.#updateEndpoint(endpoint.tenantId, endpoint.id, (current) =>
+      current.enabled
+        ? { ...current, enabled: false, disabledReason: reason, disabledAt }
+        : undefined,
+    );
+    if (!changed) return;
+    this.#logger.info('Webhook endpoint disabled', {
+      tenantId: endpoint.tenantId,
+      endpointId: endpoint.id,
+      reason,
+    });
+    const now = this.#clock.now();
+    const notice: StoredEvent = {
+      tenantId: endpoint.tenantId,
+      id: stableId('evt', endpoint.tenantId, endpoint.id, 'disabled', disabledAt),
+      type: 'webhook_endpoint.disabled',
+      timestamp: disabledAt,
+      data: { endpointId: endpoint.id, url: endpoint.url, reason, disabledAt },
+      createdAt: disabledAt,
+      expiresAt: Math.floor(now.epochMilliseconds / 1000) + DELIVERY_RETENTION_SECONDS,
+    };
+    try {
+      await this.publish(notice);
+    } catch (error) {
+      // The endpoint is already disabled, so a retried wake-up would not publish again; throwing
+      // would only resend nothing. The log keeps the trace.
+      this.#logger.error('Publishing webhook_endpoint.disabled failed', {
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        eventId: notice.id,
+        ...describeError(error),
+      });
+    }
+  }
+
+  /**
+   * Applies `change` with the endpoint's optimistic version, re-reading on conflicts. `change`
+   * returns undefined when nothing needs writing. Resolves to whether a write happened.
+   */
+  async #updateEndpoint(
+    tenantId: string,
+    id: string,
+    change: (current: StoredEndpoint) => StoredEndpoint | undefined,
+  ): Promise<boolean> {
+    for (let round = 0; round < ENDPOINT_WRITE_ATTEMPTS; round++) {
+      const current = await this.#store.getEndpoint(tenantId, id);
+      if (!current) return false;
+      const next = change(current);
+      if (!next) return false;
+      try {
+        await this.#store.updateEndpoint(
+          { ...next, version: current.version + 1, updatedAt: this.#clock.now().toString() },
+          current.version,
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+    throw new VersionConflictError(`Endpoint ${id} kept changing; update abandoned`);
+  }
+
+  #expiresAt(): number {
+    return Math.floor(this.#clock.now().epochMilliseconds / 1000) + DELIVERY_RETENTION_SECONDS;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Every event type Afterview sends, with the schema of its envelope. The same schemas document
+ * the top-level `webhooks` section of `openapi.yaml`, so what receivers read is what we send.
+ */
+import { z } from '@hono/zod-openapi';
+import {
+  channels,
+  closedReasons,
+  draftSchema,
+  interviewFormats,
+  interviewStatuses,
+  stepKinds,
+} from '../domain/model';
+
+export const stepEventTypes = stepKinds.map((kind) => `followup.${kind}` as const);
+
+export const eventTypes = [
+  ...stepEventTypes,
+  'interview.created',
+  'interview.updated',
+  'interview.closed',
+  'webhook.test',
+  'webhook_endpoint.disabled',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export function isEventType(value: string): value is EventType {
+  return (eventTypes as readonly string[]).includes(value);
+}
+
+const sequenceSchema = z
+  .number()
+  .int()
+  .min(1)
+  .openapi({
+    description:
+      'Per-interview counter, higher for later events. Delivery order is not guaranteed: drop an ' +
+      'event whose sequence is not newer than the last one you applied for that interview.',
+  });
+
+const stepPayloadSchema = z
+  .object({
+    id: z.string().openapi({ example: 'stp_4f9a2k7m1q8r3t6v5w0x' }),
+    kind: z.enum(stepKinds),
+    round: z.number().int(),
+    recipient: z.object({
+      name: z.string(),
+      email: z.string().optional(),
+      linkedinUrl: z.string().optional(),
+      role: z.enum(['interviewer', 'hiring_contact', 'candidate']),
+    }),
+    channel: z.enum(channels),
+    dueAt: z.string(),
+    timeZone: z.string(),
+    localDueAt: z.string(),
+    deadline: z.string().optional(),
+    late: z.boolean().optional(),
+    reason: z.string(),
+    draft: draftSchema.optional(),
+  })
+  .openapi('WebhookStep');
+
+const interviewPayloadSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string().optional(),
+    status: z.enum(interviewStatuses),
+    closedReason: z.enum(closedReasons).optional(),
+    candidate: z.object({ name: z.string() }),
+    role: z.object({ title: z.string(), company: z.string() }),
+    round: z.number().int(),
+    format: z.enum(interviewFormats),
+    endsAt: z.string(),
+    timeZone: z.string(),
+  })
+  .openapi('WebhookInterview');
+
+export const stepEventDataSchema = z
+  .object({ sequence: sequenceSchema, step: stepPayloadSchema, interview: interviewPayloadSchema })
+  .openapi('StepEventData', {
+    description:
+      'A step that is due now, with enough of its interview to act without calling back.',
+  });
+
+export const interviewEventDataSchema = z
+  .object({
+    interviewId: z.string(),
+    externalId: z.string().optional(),
+    status: z.enum(interviewStatuses),
+    closedReason: z.string().optional(),
+    version: z.number().int(),
+    round: z.number().int(),
+    nextDueAt: z.string().optional(),
+    updatedAt: z.string(),
+    sequence: sequenceSchema,
+  })
+  .openapi('InterviewEventData', {
+    description:
+      'What changed, without personal data (events outlive an erasure); fetch the interview for details.',
+  });
+
+export const testEventDataSchema = z
+  .object({ endpointId: z.string(), message: z.string() })
+  .openapi('TestEventData');
+
+export const endpointDisabledDataSchema = z
+  .object({
+    endpointId: z.string(),
+    url: z.string(),
+    reason: z.string(),
+    disabledAt: z.string(),
+  })
+  .openapi('EndpointDisabledData');
+
+const nonStepDataSchemas = {
+  'interview.created': interviewEventDataSchema,
+  'interview.updated': interviewEventDataSchema,
+  'interview.closed': interviewEventDataSchema,
+  'webhook.test': testEventDataSchema,
+  'webhook_endpoint.disabled': endpointDisabledDataSchema,
+} as const;
+
+/** The `data` schema of an event type. */
+export function eventDataSchema(type: EventType): z.ZodType {
+  return type.startsWith('followup.')
+    ? stepEventDataSchema
+    : nonStepDataSchemas[type as keyof typeof nonStepDataSchemas];
+}
+
+const descriptions: Record<EventType, string> = {
+  'followup.thank_you': 'A thank-you note to one interviewer is due (R1, R2).',
+  'followup.check_in': 'A check-in with the hiring contact is due (R5, R6).',
+  'followup.feedback_request': 'After a rejection: ask for feedback (R9).',
+  'followup.withdrawal_notice': 'After a withdrawal: tell the employer promptly (R9).',
+  'followup.contact_info_needed':
+    'No address is known for a recipient: ask the recruiter for one instead of sending blind (R3).',
+  'followup.handwritten_note': 'Optional handwritten note after an in-person interview (R3).',
+  'followup.move_on':
+    'The last check-in went unanswered: the sequence is over, keep searching (R7).',
+  'interview.created': 'An interview was stored and its plan scheduled.',
+  'interview.updated': 'An interview or its plan changed (patch, signal, step action).',
+  'interview.closed': 'An interview was closed (offer, rejection, withdrawal, exhausted, erased).',
+  'webhook.test': 'Sent by `POST /v1/webhook-endpoints/{id}/test`.',
+  'webhook_endpoint.disabled':
+    'Another endpoint of the tenant was disabled (410 Gone, or no success for 5 days).',
+};
+
+/** The envelope of one event type: `{ id, type, timestamp, data }`. */
+export function envelopeSchema(type: EventType) {
+  return z.object({
+    id: z.string().openapi({
+      description: 'The event id, also sent as `webhook-id`; the same on every retry.',
+      example: 'evt_8m2k4q6r0t1v3w5x7y9z',
+    }),
+    type: z.literal(type),
+    timestamp: z.string().openapi({ description: 'When the event happened (runtime clock).' }),
+    data: eventDataSchema(type),
+  });
+}
+
+const headerDescriptions = {
+  'webhook-id': 'The event id; de-duplicate on it.',
+  'webhook-timestamp': 'Real wall-clock Unix seconds of this attempt.',
+  'webhook-signature':
+    '`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation.',
+};
+
+/** Minimal registry surface, so this module does not depend on the app type. */
+interface WebhookRegistry {
+  registerWebhook(
+    webhook: Parameters<
+      import('@hono/zod-openapi').OpenAPIHono['openAPIRegistry']['registerWebhook']
+    >[0],
+  ): void;
+}
+
+/** Adds every event type to the OpenAPI document's top-level `webhooks`. */
+export function registerEventCatalog(registry: WebhookRegistry): void {
+  for (const type of eventTypes) {
+    registry.registerWebhook({
+      method: 'post',
+      path: type,
+      summary: type,
+      description: `${descriptions[type]} Signed per Standard Webhooks; answer 2xx within 15 s.`,
+      tags: ['Webhooks'],
+      request: {
+        headers: z.object({
+          'webhook-id': z.string().openapi({ description: headerDescriptions['webhook-id'] }),
+          'webhook-timestamp': z
+            .string()
+            .openapi({ description: headerDescriptions['webhook-timestamp'] }),
+          'webhook-signature': z
+            .string()
+            .openapi({ description: headerDescriptions['webhook-signature'] }),
+        }),
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: envelopeSchema(type).openapi(envelopeName(type)) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Any 2xx acknowledges the event.' },
+        410: { description: 'Gone: the endpoint is disabled and receives nothing more.' },
+      },
+    });
+  }
+}
+
+function envelopeName(type: EventType): string {
+  const words = type.split(/[._]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1));
+  return `${words.join('')}Event`;
+}

@@ -1,0 +1,45 @@
+import type { Clock } from '../clock';
+import type { WakeupScheduler } from '../scheduling/ports';
+import type { Logger } from '../service/deps';
+import type { Store } from '../store/ports';
+import type { WebhookUrlOptions } from './address-policy';
+import { DeliveryService } from './delivery';
+import { WebhookEndpointService, WebhookEventService } from './endpoint-service';
+import type { WebhookTransport } from './ports';
+
+export * from './delivery';
+export * from './endpoint-service';
+export * from './event-catalog';
+
+export interface WebhookDeps {
+  store: Store;
+  scheduler: WakeupScheduler;
+  transport: WebhookTransport;
+  /** Runtime clock (the sandbox clock locally). */
+  clock: Clock;
+  /** Real time for `webhook-timestamp`; the system clock when absent. */
+  wallClock?: Clock;
+  /** Local runtime: `{ allowHttp: true, allowLoopback: true }`; production: both false. */
+  urlPolicy: WebhookUrlOptions;
+  attemptTimeoutMs?: number;
+  fanOutConcurrency?: number;
+  random?: () => number;
+  logger?: Logger;
+}
+
+/** The webhook side of the system, built from one set of adapters. */
+export interface WebhookServices {
+  /** Hand to createDispatcher as `webhooks`, and to createServices as `events`. */
+  delivery: DeliveryService;
+  endpoints: WebhookEndpointService;
+  events: WebhookEventService;
+}
+
+export function createWebhookServices(deps: WebhookDeps): WebhookServices {
+  const delivery = new DeliveryService(deps);
+  return {
+    delivery,
+    endpoints: new WebhookEndpointService({ ...deps, delivery }),
+    events: new WebhookEventService({ store: deps.store, delivery }),
+  };
+}
