@@ -7,6 +7,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { interviewIntervalIssues } from './input-rules';
 
 export const stepKinds = [
   'thank_you',
@@ -158,8 +159,11 @@ export const defaultPolicy: Policy = {
   handwrittenNote: false,
 };
 
-/** What an integration sends to create an interview (and to preview a plan). */
-export const interviewInputSchema = z.strictObject({
+/**
+ * The fields of an interview without the cross-field checks, for callers that need to derive
+ * a schema (`.partial()`, `.pick()`): zod refuses to derive from a refined object.
+ */
+export const interviewInputObjectSchema = z.strictObject({
   externalId: shortText(200).optional(),
   candidate: candidateSchema,
   role: roleSchema,
@@ -171,6 +175,13 @@ export const interviewInputSchema = z.strictObject({
   interviewers: z.array(interviewerSchema).min(1).max(10),
   nextSteps: nextStepsSchema.default({}),
   policy: policyOverridesSchema.optional(),
+});
+
+/** What an integration sends to create an interview (and to preview a plan). */
+export const interviewInputSchema = interviewInputObjectSchema.superRefine((input, ctx) => {
+  for (const issue of interviewIntervalIssues(input.startsAt, input.endsAt)) {
+    ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  }
 });
 export type InterviewInput = z.infer<typeof interviewInputSchema>;
 
@@ -209,33 +220,42 @@ export const stepSchema = z.strictObject({
 export type Step = z.infer<typeof stepSchema>;
 
 /** Signals an integration posts when something happens (R9). */
-export const signalSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('employer_replied'),
-    decisionExpectedBy: dateSchema.optional(),
-    followUpOn: dateSchema.optional(),
-    note: shortText(2000).optional(),
-  }),
-  z.strictObject({ type: z.literal('rejected'), note: shortText(2000).optional() }),
-  z.strictObject({ type: z.literal('withdrawn'), note: shortText(2000).optional() }),
-  z.strictObject({ type: z.literal('offer'), note: shortText(2000).optional() }),
-  z.strictObject({
-    type: z.literal('next_round'),
-    round: z.number().int().min(2).max(20).optional(),
-    format: z.enum(interviewFormats).optional(),
-    startsAt: instantSchema,
-    endsAt: instantSchema,
-    timeZone: timeZoneSchema.optional(),
-    interviewers: z.array(interviewerSchema).min(1).max(10),
-    nextSteps: nextStepsSchema.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('rescheduled'),
-    startsAt: instantSchema,
-    endsAt: instantSchema,
-    timeZone: timeZoneSchema.optional(),
-  }),
-]);
+export const signalSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('employer_replied'),
+      decisionExpectedBy: dateSchema.optional(),
+      followUpOn: dateSchema.optional(),
+      note: shortText(2000).optional(),
+    }),
+    z.strictObject({ type: z.literal('rejected'), note: shortText(2000).optional() }),
+    z.strictObject({ type: z.literal('withdrawn'), note: shortText(2000).optional() }),
+    z.strictObject({ type: z.literal('offer'), note: shortText(2000).optional() }),
+    z.strictObject({
+      type: z.literal('next_round'),
+      round: z.number().int().min(2).max(20).optional(),
+      format: z.enum(interviewFormats).optional(),
+      startsAt: instantSchema,
+      endsAt: instantSchema,
+      timeZone: timeZoneSchema.optional(),
+      interviewers: z.array(interviewerSchema).min(1).max(10),
+      nextSteps: nextStepsSchema.optional(),
+    }),
+    z.strictObject({
+      type: z.literal('rescheduled'),
+      startsAt: instantSchema,
+      endsAt: instantSchema,
+      timeZone: timeZoneSchema.optional(),
+    }),
+  ])
+  .superRefine((signal, ctx) => {
+    // Whether a next round's number is greater than the current one needs the stored interview,
+    // so the domain checks that (applySignal); the interval is visible here.
+    if (signal.type !== 'next_round' && signal.type !== 'rescheduled') return;
+    for (const issue of interviewIntervalIssues(signal.startsAt, signal.endsAt)) {
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    }
+  });
 export type Signal = z.infer<typeof signalSchema>;
 
 export const stepActionSchema = z.discriminatedUnion('type', [
@@ -256,6 +276,11 @@ export interface FollowUpState {
   status: (typeof interviewStatuses)[number];
   closedReason?: ClosedReason;
   steps: Step[];
+  /**
+   * Set when the employer replied in the current round (R9). Check-ins restart from `at` when
+   * the reply gave new dates, and stop when it did not. A new round clears it.
+   */
+  employerReply?: { at: string; withDates: boolean };
 }
 
 /** What a state change did: the new state, and the steps it cancelled and added. */
