@@ -27,6 +27,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../shared/runtime/aws-config';
 import { tableIndexes, tableKeys, ttlAttribute } from '../shared/store/table';
+import { functionEntries } from './bundle-settings';
 import {
   AfterviewFunction,
   type BundledAsset,
@@ -138,7 +139,7 @@ export class AfterviewStack extends Stack {
       ...functionSizing.api,
       functionName: `${prefix}-api`,
       description: 'Afterview public API (Hono behind API Gateway)',
-      entry: `${props.projectRoot}/functions/api.ts`,
+      entry: `${props.projectRoot}/${functionEntries.api}`,
       environment: {
         ...environment,
         AFTERVIEW_DOCS_ASSETS_DIR: `/var/task/${docsAssetsDirectory}`,
@@ -150,7 +151,7 @@ export class AfterviewStack extends Stack {
       ...functionSizing.dispatch,
       functionName: dispatchName,
       description: 'Afterview dispatcher: runs due steps and webhook delivery attempts',
-      entry: `${props.projectRoot}/functions/dispatch.ts`,
+      entry: `${props.projectRoot}/${functionEntries.dispatch}`,
       environment,
       // Scheduler invokes asynchronously: after Lambda's own retries a failed wake-up lands in
       // the same dead-letter queue as the ones Scheduler could not deliver.
@@ -162,7 +163,7 @@ export class AfterviewStack extends Stack {
       ...functionSizing.reconcile,
       functionName: `${prefix}-reconcile`,
       description: 'Afterview reconciler: re-creates missing schedules, runs overdue steps',
-      entry: `${props.projectRoot}/functions/reconcile.ts`,
+      entry: `${props.projectRoot}/${functionEntries.reconcile}`,
       environment,
       // A failed tick is simply the next tick's work.
       retryAttempts: 0,

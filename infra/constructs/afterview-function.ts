@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
+import { bundleSettings } from '../bundle-settings';
 
 /**
  * `bundle` builds the entry with esbuild. `placeholder` keeps every setting but ships a stub
@@ -44,22 +45,6 @@ export interface AfterviewFunctionProps {
   retryAttempts?: number;
   deadLetterQueue?: sqs.IQueue;
 }
-
-/** The esbuild settings shared by the stack and `bench/bundles.ts`. */
-export const bundleSettings = {
-  format: 'esm',
-  target: 'node22',
-  platform: 'node',
-  minify: true,
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  /**
-   * Some dependencies are CommonJS and call `require` for Node built-ins; an ESM bundle has no
-   * `require`, so give it one.
-   */
-  banner:
-    "import { createRequire as afterviewCreateRequire } from 'node:module'; const require = afterviewCreateRequire(import.meta.url);",
-} as const;
 
 const placeholderSource =
   "exports.handler = async () => { throw new Error('synthesized with placeholder code'); };";
@@ -145,7 +130,7 @@ export class AfterviewFunction extends Construct {
         target: bundleSettings.target,
         minify: bundleSettings.minify,
         sourceMap: bundleSettings.sourcemap,
-        sourcesContent: false,
+        sourcesContent: bundleSettings.sourcesContent,
         mainFields: [...bundleSettings.mainFields],
         banner: bundleSettings.banner,
         // Bundle the AWS SDK too: the deployed code then runs the SDK version the tests ran,
