@@ -25,6 +25,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { docsAssetFiles } from '../shared/http/routes/docs';
 import type { AwsEnvironment } from '../shared/runtime/aws-config';
 import { tableIndexes, tableKeys, ttlAttribute } from '../shared/store/table';
 import { functionEntries } from './bundle-settings';
@@ -48,15 +49,8 @@ export interface AfterviewStackProps extends StackProps {
 /** Where the api bundle carries the Swagger UI files, relative to the bundle root. */
 export const docsAssetsDirectory = 'docs-assets';
 
-const swaggerUiFiles = [
-  'swagger-ui.css',
-  'swagger-ui-bundle.js',
-  'swagger-ui-standalone-preset.js',
-  'favicon-32x32.png',
-  'favicon-16x16.png',
-];
-
-const docsAssets: BundledAsset[] = swaggerUiFiles.map((file) => ({
+// The same list /docs serves from, so a file the page links to is never missing from the bundle.
+const docsAssets: BundledAsset[] = docsAssetFiles.map((file) => ({
   from: `node_modules/swagger-ui-dist/${file}`,
   to: `${docsAssetsDirectory}/${file}`,
 }));

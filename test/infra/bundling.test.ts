@@ -13,6 +13,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAfterviewApp } from '../../infra/afterview-app';
 import { docsAssetsDirectory } from '../../infra/afterview-stack';
+import { docsAssetFiles } from '../../shared/http/routes/docs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
 
 const run = promisify(execFile);
@@ -59,13 +60,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
   });
 
   it('ships the Swagger UI files inside the api bundle', () => {
-    for (const file of [
-      'swagger-ui.css',
-      'swagger-ui-bundle.js',
-      'swagger-ui-standalone-preset.js',
-      'favicon-32x32.png',
-      'favicon-16x16.png',
-    ]) {
+    for (const file of docsAssetFiles) {
       expect(existsSync(join(bundleDirs.api, docsAssetsDirectory, file)), file).toBe(true);
     }
   });
