@@ -80,7 +80,8 @@ export interface SchedulerEmulator {
   /**
    * Moves the clock forward schedule by schedule up to `instant`, firing each one with the
    * clock at its own time (including schedules created meanwhile that fall before `instant`),
-   * and resolves once everything due by then has fired and finished.
+   * and resolves once everything due by then has fired and finished. Advances queue behind one
+   * another, so a target must not await an advance itself (it would wait for its own end).
    */
   advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
   /** Fires whatever is due by the clock's current time; resolves with the number of invocations. */
@@ -129,6 +130,11 @@ const maxBodyBytes = 1024 * 1024;
  * Starts a local EventBridge Scheduler: the service's REST-JSON wire protocol over node:http,
  * so an unmodified SchedulerClient pointed at `url` works, plus in-process firing of one-time
  * `at()` schedules against the given clock.
+ *
+ * Validation follows the service, so callers need realistic values: the target's `RoleArn` must
+ * look like an IAM role ARN and a dead-letter ARN like an SQS queue ARN. A schedule in a group
+ * that does not exist is a 404 ResourceNotFoundException, as in AWS; the `default` group always
+ * exists.
  *
  * Documented differences from AWS: one-time schedules fire at their exact second (AWS allows up
  * to a minute) and at the start of a FLEXIBLE window; a one-time schedule whose time has already

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -51,14 +51,6 @@ export class SnapshotFile<T> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#writeNow();
-  }
-
-  /** For exit handlers that cannot await: writes pending changes synchronously. */
-  flushSync(): void {
-    if (!this.#dirty) return;
-    this.#dirty = false;
-    writeFileSync(this.#tempPath, JSON.stringify(this.snapshot()));
-    renameSync(this.#tempPath, this.#path);
   }
 
   #writeNow(): Promise<void> {
