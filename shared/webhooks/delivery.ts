@@ -148,9 +148,14 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * here: the wake-up does it, so the API answers without waiting on receivers.
    */
   async publish(event: StoredEvent): Promise<void> {
+    await this.#publish(event);
+  }
+
+  /** `about`: an endpoint the event concerns, which gets no copy (its own disabled notice). */
+  async #publish(event: StoredEvent, about?: string): Promise<void> {
     const inserted = await this.#store.putEvent(event);
     if (!inserted) return; // a retried write of the same deterministic event: already queued
-    const endpoints = await this.#endpointsFor(event);
+    const endpoints = (await this.#endpointsFor(event)).filter((endpoint) => endpoint.id !== about);
     await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
       if (!endpoint.enabled) {
         await this.#recordSkipped(event, endpoint);
@@ -439,7 +444,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       expiresAt: Math.floor(now.epochMilliseconds / 1000) + DELIVERY_RETENTION_SECONDS,
     };
     try {
-      await this.publish(notice);
+      await this.#publish(notice, endpoint.id);
     } catch (error) {
       // The endpoint is already disabled, so a retried wake-up would not publish again; throwing
       // would only resend nothing. The log keeps the trace.

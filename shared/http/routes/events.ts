@@ -123,13 +123,14 @@ const redeliverEvent = createRoute({
 
 /** `/v1/events` routes, and the event catalog in the document's `webhooks` section. */
 export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteModule {
+  // `webhooks` is read per request, never at registration: the document generator passes a
+  // stand-in that throws on use.
   return (app: ApiApp) => {
-    const events = webhooks.events;
     registerEventCatalog(app.openAPIRegistry);
 
     app.openapi(listEvents, async (c) => {
       const query = c.req.valid('query');
-      const page = await events.list(c.get('tenantId'), query);
+      const page = await webhooks.events.list(c.get('tenantId'), query);
       return c.json(
         {
           data: page.items.map(toEventResource),
@@ -140,14 +141,14 @@ export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteMod
     });
 
     app.openapi(getEvent, async (c) => {
-      const event = await events.get(c.get('tenantId'), c.req.valid('param').id);
+      const event = await webhooks.events.get(c.get('tenantId'), c.req.valid('param').id);
       return c.json(toEventResource(event), 200);
     });
 
     app.openapi(redeliverEvent, async (c) => {
       const { id } = c.req.valid('param');
       const body = (c.req.valid('json') ?? {}) as z.infer<typeof redeliverSchema>;
-      const endpointIds = await events.redeliver(c.get('tenantId'), id, body.endpointId);
+      const endpointIds = await webhooks.events.redeliver(c.get('tenantId'), id, body.endpointId);
       return c.json({ eventId: id, endpointIds }, 202);
     });
   };

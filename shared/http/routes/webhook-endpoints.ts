@@ -333,12 +333,12 @@ const recoverEndpoint = createRoute({
 
 /** `/v1/webhook-endpoints` routes over the given services. */
 export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints'>): RouteModule {
+  // `webhooks` is read per request, never at registration: the document generator passes a
+  // stand-in that throws on use.
   return (app: ApiApp) => {
-    const endpoints = webhooks.endpoints;
-
     app.openapi(createEndpoint, async (c) => {
       const body = c.req.valid('json');
-      const { endpoint, secret } = await endpoints.create(c.get('tenantId'), {
+      const { endpoint, secret } = await webhooks.endpoints.create(c.get('tenantId'), {
         url: body.url,
         ...(body.eventTypes === undefined ? {} : { eventTypes: body.eventTypes }),
         ...(body.description === undefined ? {} : { description: body.description }),
@@ -350,7 +350,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
 
     app.openapi(listEndpoints, async (c) => {
       const query = c.req.valid('query');
-      const page = await endpoints.list(c.get('tenantId'), query);
+      const page = await webhooks.endpoints.list(c.get('tenantId'), query);
       return c.json(
         {
           data: page.items.map(toEndpointResource),
@@ -361,7 +361,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     });
 
     app.openapi(getEndpoint, async (c) => {
-      const endpoint = await endpoints.get(c.get('tenantId'), c.req.valid('param').id);
+      const endpoint = await webhooks.endpoints.get(c.get('tenantId'), c.req.valid('param').id);
       c.header('ETag', `"${endpoint.version}"`);
       return c.json(toEndpointResource(endpoint), 200);
     });
@@ -369,7 +369,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     app.openapi(patchEndpoint, async (c) => {
       const ifMatch = parseIfMatch(c.req.header('if-match'));
       const patch = (c.req.valid('json' as never) ?? {}) as z.infer<typeof endpointPatchSchema>;
-      const endpoint = await endpoints.update(
+      const endpoint = await webhooks.endpoints.update(
         c.get('tenantId'),
         c.req.valid('param').id,
         patch,
@@ -380,12 +380,12 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     });
 
     app.openapi(deleteEndpoint, async (c) => {
-      await endpoints.delete(c.get('tenantId'), c.req.valid('param').id);
+      await webhooks.endpoints.delete(c.get('tenantId'), c.req.valid('param').id);
       return c.body(null, 204);
     });
 
     app.openapi(rotateSecret, async (c) => {
-      const { endpoint, secret } = await endpoints.rotateSecret(
+      const { endpoint, secret } = await webhooks.endpoints.rotateSecret(
         c.get('tenantId'),
         c.req.valid('param').id,
       );
@@ -393,12 +393,12 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     });
 
     app.openapi(testEndpoint, async (c) => {
-      const attempt = await endpoints.test(c.get('tenantId'), c.req.valid('param').id);
+      const attempt = await webhooks.endpoints.test(c.get('tenantId'), c.req.valid('param').id);
       return c.json(toAttemptResource(attempt), 200);
     });
 
     app.openapi(listDeliveries, async (c) => {
-      const page = await endpoints.listDeliveries(
+      const page = await webhooks.endpoints.listDeliveries(
         c.get('tenantId'),
         c.req.valid('param').id,
         c.req.valid('query'),
@@ -413,7 +413,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     });
 
     app.openapi(recoverEndpoint, async (c) => {
-      const recovered = await endpoints.recover(
+      const recovered = await webhooks.endpoints.recover(
         c.get('tenantId'),
         c.req.valid('param').id,
         c.req.valid('json').since,

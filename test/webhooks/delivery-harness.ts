@@ -1,0 +1,264 @@
+/**
+ * The delivery pipeline as the local runtime runs it: dynalite, the DynamoDB store, the Scheduler
+ * emulator reached through the production EventBridge adapter, the dispatcher, the undici
+ * transport, and real HTTP receivers on 127.0.0.1. The runtime clock is frozen and moves only
+ * when the emulator advances it, so retry times are exact.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { Temporal } from 'temporal-polyfill';
+import { FixedClock, SandboxClock } from '../../shared/clock';
+import type { Step } from '../../shared/domain/model';
+import { newId } from '../../shared/ids';
+import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
+import { createDispatcher } from '../../shared/scheduling/dispatcher';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import {
+  EventBridgeWakeupScheduler,
+  ensureScheduleGroup,
+} from '../../shared/scheduling/eventbridge-scheduler';
+import { scheduleName } from '../../shared/scheduling/names';
+import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
+import type { Logger } from '../../shared/service/deps';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { StoredInterview } from '../../shared/store/ports';
+import { ensureTable } from '../../shared/store/table';
+import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
+import { createWebhookServices, type WebhookServices } from '../../shared/webhooks/index';
+
+export interface ReceivedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Hold the response this long (the sender's timeout usually cuts it first). */
+  delayMs?: number;
+}
+
+/** How a receiver answers its n-th request (1-based). */
+export type Behaviour = (n: number, request: ReceivedRequest) => Reply;
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  behaviour: Behaviour;
+  /** Requests whose connection the sender closed before an answer (timeouts). */
+  abandoned: number;
+  close(): Promise<void>;
+}
+
+export const alwaysOk: Behaviour = () => ({ status: 200, body: 'ok' });
+
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** A real HTTP receiver on a free loopback port. */
+export async function startReceiver(behaviour: Behaviour = alwaysOk): Promise<Receiver> {
+  const receiver: Receiver = {
+    url: '',
+    requests: [],
+    behaviour,
+    abandoned: 0,
+    close: async () => {},
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request = { headers: flatHeaders(req.headers), body: Buffer.concat(chunks).toString() };
+      receiver.requests.push(request);
+      const reply = receiver.behaviour(receiver.requests.length, request);
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, reply.headers ?? {});
+        res.end(reply.body ?? '');
+      };
+      if (reply.delayMs) {
+        const timer = setTimeout(answer, reply.delayMs);
+        res.on('close', () => {
+          if (!res.writableFinished) {
+            receiver.abandoned++;
+            clearTimeout(timer);
+          }
+        });
+      } else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return receiver;
+}
+
+export const harnessStart = Temporal.Instant.from('2030-01-07T09:00:00Z');
+
+export interface DeliveryHarness {
+  store: DynamoStore;
+  clock: SandboxClock;
+  emulator: SchedulerEmulator;
+  scheduler: EventBridgeWakeupScheduler;
+  webhooks: WebhookServices;
+  dispatch: WakeupHandler;
+  transport: HttpWebhookTransport;
+  errors: Array<{ message: string; fields?: Record<string, unknown> }>;
+  /** A tenant id nobody else uses, so tests in one file stay apart. */
+  newTenant(): string;
+  /** Stores an active interview whose single step is due at `dueAt`, and schedules its wake-up. */
+  scheduleStep(tenantId: string, dueAt: Temporal.Instant, step?: Partial<Step>): Promise<StepRef>;
+  /** Advances the runtime clock by `ms`, firing every wake-up due on the way. */
+  advanceBy(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StepRef {
+  tenantId: string;
+  interviewId: string;
+  stepId: string;
+}
+
+export interface HarnessOptions {
+  attemptTimeoutMs?: number;
+}
+
+export async function startDeliveryHarness(options: HarnessOptions = {}): Promise<DeliveryHarness> {
+  const dynalite = await startDynalite();
+  const client = createDynamoClient(dynalite.endpoint);
+  const tableName = `afterview-dlv-${randomBytes(4).toString('hex')}`;
+  await ensureTable(client, tableName);
+
+  const clock = new SandboxClock(new FixedClock(harnessStart));
+  const store = new DynamoStore({ client, tableName, clock });
+  const errors: DeliveryHarness['errors'] = [];
+  const logger: Logger = {
+    info: () => {},
+    error: (message, fields) => errors.push({ message, ...(fields ? { fields } : {}) }),
+  };
+
+  let dispatch: WakeupHandler = async () => {};
+  const emulator = await startSchedulerEmulator({
+    clock,
+    realTimeIntervalMs: 0,
+    invoke: ({ input }) => dispatch(JSON.parse(input) as WakeupPayload),
+  });
+  const schedulerClient = new SchedulerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const groupName = 'afterview-test';
+  await ensureScheduleGroup(schedulerClient, groupName);
+  const scheduler = new EventBridgeWakeupScheduler({
+    client: schedulerClient,
+    groupName,
+    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch',
+    roleArn: 'arn:aws:iam::000000000000:role/afterview-scheduler',
+  });
+
+  const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
+  const webhooks = createWebhookServices({
+    store,
+    scheduler,
+    transport,
+    clock,
+    urlPolicy: { allowHttp: true, allowLoopback: true },
+    // Mid-window jitter: retries land exactly on the documented schedule.
+    random: () => 0.5,
+    logger,
+    ...(options.attemptTimeoutMs === undefined
+      ? {}
+      : { attemptTimeoutMs: options.attemptTimeoutMs }),
+  });
+  dispatch = createDispatcher({ store, clock, webhooks: webhooks.delivery });
+
+  async function scheduleStep(
+    tenantId: string,
+    dueAt: Temporal.Instant,
+    overrides: Partial<Step> = {},
+  ): Promise<StepRef> {
+    const now = clock.now().toString();
+    const interviewId = newId('int', clock.now().epochMilliseconds);
+    const step: Step = {
+      id: newId('stp', clock.now().epochMilliseconds),
+      kind: 'thank_you',
+      status: 'scheduled',
+      round: 1,
+      recipient: { name: 'Grace Hopper', email: 'grace@example.com', role: 'interviewer' },
+      channel: 'email',
+      dueAt: dueAt.toString(),
+      timeZone: 'Europe/Berlin',
+      localDueAt: dueAt.toZonedDateTimeISO('Europe/Berlin').toString({ timeZoneName: 'never' }),
+      reason: 'ends 09:00 → send within the hour',
+      draft: {
+        subject: 'Thank you for today’s conversation',
+        body: 'Dear Grace, thank you for walking me through the compiler team’s work. '.repeat(6),
+      },
+      ...overrides,
+    };
+    const interview: StoredInterview = {
+      tenantId,
+      id: interviewId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      eventSequence: 1,
+      nextDueAt: step.dueAt,
+      state: {
+        status: 'active',
+        steps: [step],
+        input: {
+          candidate: { name: 'Ada Example', email: 'ada@example.com' },
+          role: { title: 'Platform Engineer', company: 'Acme' },
+          round: 1,
+          format: 'video',
+          startsAt: '2030-01-07T07:00:00Z',
+          endsAt: '2030-01-07T08:00:00Z',
+          timeZone: 'Europe/Berlin',
+          interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com' }],
+          nextSteps: {},
+        },
+      },
+    };
+    await store.createInterview(interview);
+    const payload: WakeupPayload = { kind: 'step', tenantId, interviewId, stepId: step.id };
+    await scheduler.schedule([{ name: scheduleName(payload), at: step.dueAt, payload }]);
+    return { tenantId, interviewId, stepId: step.id };
+  }
+
+  return {
+    store,
+    clock,
+    emulator,
+    scheduler,
+    webhooks,
+    dispatch,
+    transport,
+    errors,
+    newTenant: () => newId('ten', Date.now()),
+    scheduleStep,
+    async advanceBy(ms) {
+      await emulator.advanceTo(clock.now().add({ milliseconds: ms }));
+    },
+    async close() {
+      await emulator.close();
+      schedulerClient.destroy();
+      await transport.close();
+      client.destroy();
+      await dynalite.close();
+    },
+  };
+}

@@ -1,0 +1,399 @@
+import { Webhook } from 'standardwebhooks';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepEventId } from '../../shared/scheduling/dispatcher';
+import { interviewEvent } from '../../shared/service/events';
+import type { StoredEndpoint, StoredEvent } from '../../shared/store/ports';
+import { DeliveryService } from '../../shared/webhooks/delivery';
+import { MAX_ATTEMPTS, RETRY_SCHEDULE_MS } from '../../shared/webhooks/retry-policy';
+import {
+  alwaysOk,
+  type DeliveryHarness,
+  type Receiver,
+  startDeliveryHarness,
+  startReceiver,
+} from './delivery-harness';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Attempt timeout used here, so slow receivers cost milliseconds, not 15 s. */
+const TIMEOUT_MS = 300;
+
+let h: DeliveryHarness;
+const receivers: Receiver[] = [];
+
+async function receiver(behaviour = alwaysOk): Promise<Receiver> {
+  const started = await startReceiver(behaviour);
+  receivers.push(started);
+  return started;
+}
+
+async function endpointFor(
+  tenantId: string,
+  target: Receiver,
+  eventTypes?: string[],
+): Promise<{ endpoint: StoredEndpoint; secret: string }> {
+  return h.webhooks.endpoints.create(tenantId, {
+    url: target.url,
+    ...(eventTypes ? { eventTypes } : {}),
+  });
+}
+
+function verified(secret: string, request: { headers: Record<string, string>; body: string }) {
+  return new Webhook(secret).verify(request.body, request.headers) as {
+    id: string;
+    type: string;
+    timestamp: string;
+    data: Record<string, unknown>;
+  };
+}
+
+async function attemptsOf(tenantId: string, endpointId: string) {
+  return (await h.store.listAttempts(tenantId, endpointId, { limit: 100 })).items;
+}
+
+beforeAll(async () => {
+  h = await startDeliveryHarness({ attemptTimeoutMs: TIMEOUT_MS });
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await h?.close();
+});
+
+describe('step events', () => {
+  it('arrive signed when the step is due, verify with a third-party library and stay small', async () => {
+    const tenantId = h.newTenant();
+    const all = await receiver();
+    const checkInsOnly = await receiver();
+    const { endpoint, secret } = await endpointFor(tenantId, all);
+    await endpointFor(tenantId, checkInsOnly, ['followup.check_in']);
+    const due = h.clock.now().add({ minutes: 30 });
+    const step = await h.scheduleStep(tenantId, due);
+
+    await h.advanceBy(30 * MINUTE);
+
+    expect(all.requests).toHaveLength(1);
+    expect(checkInsOnly.requests).toHaveLength(0);
+    const request = all.requests[0] as { headers: Record<string, string>; body: string };
+    const envelope = verified(secret, request);
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+    expect(envelope).toMatchObject({
+      id: eventId,
+      type: 'followup.thank_you',
+      timestamp: due.toString(),
+      data: { sequence: 2, step: { id: step.stepId, kind: 'thank_you' } },
+    });
+    expect(request.headers['webhook-id']).toBe(eventId);
+    expect(Buffer.byteLength(request.body)).toBeLessThan(20_000);
+
+    const [attempt] = await attemptsOf(tenantId, endpoint.id);
+    expect(attempt).toMatchObject({ attempt: 1, outcome: 'succeeded', statusCode: 200 });
+    const interview = await h.store.getInterview(tenantId, step.interviewId);
+    expect(interview?.state.steps[0]?.status).toBe('due');
+  });
+
+  it('reaches a receiver that fails the first attempts later, under the same webhook-id', async () => {
+    const tenantId = h.newTenant();
+    const flaky = await receiver((n) => ({ status: n <= 2 ? 500 : 204 }));
+    const { endpoint, secret } = await endpointFor(tenantId, flaky);
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+
+    await h.advanceBy(SECOND);
+    expect(flaky.requests).toHaveLength(1);
+    await h.advanceBy(10 * MINUTE);
+
+    expect(flaky.requests).toHaveLength(3);
+    const ids = new Set(flaky.requests.map((r) => r.headers['webhook-id']));
+    expect([...ids]).toEqual([stepEventId(tenantId, step.interviewId, step.stepId)]);
+    for (const request of flaky.requests) expect(() => verified(secret, request)).not.toThrow();
+    const log = await attemptsOf(tenantId, endpoint.id);
+    expect(log.map((a) => [a.attempt, a.outcome, a.statusCode])).toEqual([
+      [3, 'succeeded', 204],
+      [2, 'failed', 500],
+      [1, 'failed', 500],
+    ]);
+    expect(log[2]?.nextAttemptAt).toBeDefined();
+  });
+
+  it('leaves a complete failed log when the receiver is down for the whole window, then redelivers', async () => {
+    const tenantId = h.newTenant();
+    const down = await receiver(() => ({ status: 503, body: 'maintenance' }));
+    const { endpoint, secret } = await endpointFor(tenantId, down);
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+    const windowMs = RETRY_SCHEDULE_MS.reduce((sum, ms) => sum + ms, 0);
+
+    await h.advanceBy(SECOND + windowMs + HOUR);
+
+    expect(down.requests).toHaveLength(MAX_ATTEMPTS);
+    const log = await attemptsOf(tenantId, endpoint.id);
+    expect(log.map((a) => a.attempt)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(log.every((a) => a.outcome === 'failed' && a.responseBody === 'maintenance')).toBe(true);
+    expect(log[0]?.nextAttemptAt).toBeUndefined();
+    const state = await h.store.getDeliveryState(tenantId, eventId, endpoint.id);
+    expect(state).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect((await h.store.getEndpoint(tenantId, endpoint.id))?.enabled).toBe(true);
+
+    down.behaviour = alwaysOk;
+    expect(await h.webhooks.events.redeliver(tenantId, eventId)).toEqual([endpoint.id]);
+    await h.advanceBy(SECOND);
+
+    expect(down.requests).toHaveLength(MAX_ATTEMPTS + 1);
+    const last = down.requests.at(-1) as { headers: Record<string, string>; body: string };
+    expect(verified(secret, last).id).toBe(eventId);
+    const [newest] = await attemptsOf(tenantId, endpoint.id);
+    expect(newest).toMatchObject({ attempt: 1, outcome: 'succeeded' });
+    expect(await h.store.getDeliveryState(tenantId, eventId, endpoint.id)).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('times a slow receiver out without holding up a fast one', async () => {
+    const tenantId = h.newTenant();
+    const fast = await receiver();
+    const slow = await receiver(() => ({ status: 200, delayMs: 60_000 }));
+    let slowCutWhenFastArrived: number | undefined;
+    fast.behaviour = () => {
+      slowCutWhenFastArrived = slow.abandoned;
+      return { status: 200 };
+    };
+    // Created last, so it is listed (and started) first.
+    const fastEndpoint = (await endpointFor(tenantId, fast)).endpoint;
+    const slowEndpoint = (await endpointFor(tenantId, slow)).endpoint;
+    await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+
+    await h.advanceBy(SECOND);
+
+    expect(slowCutWhenFastArrived).toBe(0);
+    const [slowAttempt] = await attemptsOf(tenantId, slowEndpoint.id);
+    expect(slowAttempt).toMatchObject({ outcome: 'failed', error: 'timeout' });
+    expect(slowAttempt?.nextAttemptAt).toBeDefined();
+    const [fastAttempt] = await attemptsOf(tenantId, fastEndpoint.id);
+    expect(fastAttempt).toMatchObject({ outcome: 'succeeded' });
+    slow.behaviour = alwaysOk;
+    await h.advanceBy(10 * SECOND);
+    expect((await attemptsOf(tenantId, slowEndpoint.id))[0]).toMatchObject({
+      attempt: 2,
+      outcome: 'succeeded',
+    });
+  });
+});
+
+describe('disabling', () => {
+  it('disables an endpoint that answers 410 and tells the other endpoints', async () => {
+    const tenantId = h.newTenant();
+    const gone = await receiver(() => ({ status: 410 }));
+    const other = await receiver();
+    const goneEndpoint = (await endpointFor(tenantId, gone)).endpoint;
+    const { secret } = await endpointFor(tenantId, other, ['webhook_endpoint.disabled']);
+    await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+
+    await h.advanceBy(SECOND);
+    await h.advanceBy(DAY);
+
+    expect(gone.requests).toHaveLength(1);
+    const stored = await h.store.getEndpoint(tenantId, goneEndpoint.id);
+    expect(stored).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringContaining('410'),
+    });
+    expect(other.requests).toHaveLength(1);
+    expect(verified(secret, other.requests[0] as never)).toMatchObject({
+      type: 'webhook_endpoint.disabled',
+      data: { endpointId: goneEndpoint.id, url: goneEndpoint.url },
+    });
+  });
+
+  it('disables after 5 days without success, and recover { since } brings back every missed event', async () => {
+    const tenantId = h.newTenant();
+    const start = h.clock.now();
+    const flaky = await receiver(() => ({ status: 500 }));
+    const watcher = await receiver();
+    const flakyEndpoint = (await endpointFor(tenantId, flaky)).endpoint;
+    const { secret: watcherSecret } = await endpointFor(tenantId, watcher);
+
+    await h.scheduleStep(tenantId, start.add({ seconds: 1 }));
+    await h.scheduleStep(tenantId, start.add({ hours: 5 * 24 + 1 }));
+    await h.scheduleStep(tenantId, start.add({ hours: 5 * 24 + 2 }));
+    await h.advanceBy(5 * DAY + 3 * HOUR);
+
+    const stored = await h.store.getEndpoint(tenantId, flakyEndpoint.id);
+    expect(stored).toMatchObject({
+      enabled: false,
+      disabledReason: 'No successful delivery for 5 days',
+      disabledAt: start.add({ hours: 5 * 24 + 1 }).toString(),
+    });
+    // Ten attempts for the first event, one for the second, none while disabled.
+    expect(flaky.requests).toHaveLength(MAX_ATTEMPTS + 1);
+    const notices = watcher.requests
+      .map((r) => verified(watcherSecret, r))
+      .filter((e) => e.type === 'webhook_endpoint.disabled');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.data).toMatchObject({ endpointId: flakyEndpoint.id });
+
+    flaky.behaviour = alwaysOk;
+    const enabled = await h.webhooks.endpoints.update(tenantId, flakyEndpoint.id, {
+      enabled: true,
+    });
+    expect(enabled.disabledReason).toBeUndefined();
+    expect(enabled.lastSuccessAt).toBe(h.clock.now().toString());
+    expect(await h.webhooks.endpoints.recover(tenantId, flakyEndpoint.id, start.toString())).toBe(
+      3,
+    );
+    await h.advanceBy(SECOND);
+
+    const redelivered = flaky.requests.slice(MAX_ATTEMPTS + 1);
+    expect(redelivered).toHaveLength(3);
+    expect(new Set(redelivered.map((r) => r.headers['webhook-id'])).size).toBe(3);
+    expect(
+      (
+        await h.store.listUnsuccessfulDeliveries(tenantId, flakyEndpoint.id, start.toString(), {
+          limit: 10,
+        })
+      ).items,
+    ).toEqual([]);
+  });
+});
+
+describe('API events, rotation and stale wake-ups', () => {
+  it('queues API events instead of sending them inline, then delivers on the wake-up', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver();
+    const { endpoint, secret } = await endpointFor(tenantId, target);
+    const interview = await h.store.getInterview(
+      tenantId,
+      (await h.scheduleStep(tenantId, h.clock.now().add({ hours: 30 * 24 }))).interviewId,
+    );
+    if (!interview) throw new Error('interview missing');
+    const event = interviewEvent('interview.created', interview, 1, h.clock.now());
+
+    await h.webhooks.delivery.publish(event);
+
+    expect(target.requests).toHaveLength(0);
+    expect(await h.store.getDeliveryState(tenantId, event.id, endpoint.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+    });
+    await h.emulator.fireDue();
+    expect(target.requests).toHaveLength(1);
+    expect(verified(secret, target.requests[0] as never)).toMatchObject({
+      id: event.id,
+      type: 'interview.created',
+      data: { interviewId: interview.id, sequence: 1 },
+    });
+  });
+
+  it('signs with both secrets during a rotation, and only the new one after 24 hours', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver();
+    const { endpoint, secret: oldSecret } = await endpointFor(tenantId, target);
+    const { secret: newSecret } = await h.webhooks.endpoints.rotateSecret(tenantId, endpoint.id);
+
+    const during = await h.webhooks.endpoints.test(tenantId, endpoint.id);
+    expect(during).toMatchObject({ outcome: 'succeeded', statusCode: 200 });
+    const request = target.requests[0] as { headers: Record<string, string>; body: string };
+    expect(request.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(verified(oldSecret, request).type).toBe('webhook.test');
+    expect(verified(newSecret, request).type).toBe('webhook.test');
+
+    await h.advanceBy(25 * HOUR);
+    await h.webhooks.endpoints.test(tenantId, endpoint.id);
+    const after = target.requests[1] as { headers: Record<string, string>; body: string };
+    expect(after.headers['webhook-signature']?.split(' ')).toHaveLength(1);
+    expect(() => verified(newSecret, after)).not.toThrow();
+    expect(() => verified(oldSecret, after)).toThrow();
+  });
+
+  it('ignores duplicate, stale and orphaned wake-ups', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver();
+    const { endpoint } = await endpointFor(tenantId, target);
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+    await h.advanceBy(SECOND);
+    expect(target.requests).toHaveLength(1);
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+
+    for (const attempt of [1, 2, 5]) {
+      await h.webhooks.delivery.runDeliveryAttempt({
+        kind: 'delivery',
+        tenantId,
+        eventId,
+        endpointId: endpoint.id,
+        attempt,
+      });
+    }
+    await h.webhooks.delivery.runDeliveryAttempt({
+      kind: 'delivery',
+      tenantId: h.newTenant(),
+      eventId,
+      endpointId: endpoint.id,
+      attempt: 2,
+    });
+    await h.webhooks.endpoints.delete(tenantId, endpoint.id);
+    await h.webhooks.events.redeliver(tenantId, eventId);
+    await h.advanceBy(SECOND);
+
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('throws on a store failure so the wake-up is retried', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver();
+    const { endpoint } = await endpointFor(tenantId, target);
+    const now = h.clock.now();
+    const event: StoredEvent = {
+      tenantId,
+      id: `evt_broken${now.epochMilliseconds}`,
+      type: 'interview.updated',
+      timestamp: now.toString(),
+      data: { sequence: 1 },
+      createdAt: now.toString(),
+      expiresAt: Math.floor(now.epochMilliseconds / 1000) + 3600,
+    };
+    await h.store.putEvent(event);
+    const failing = new Proxy(h.store, {
+      get(target, property, receiverArg) {
+        if (property === 'putAttempt') return () => Promise.reject(new Error('table unavailable'));
+        const value = Reflect.get(target, property, receiverArg);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const broken = new DeliveryService({
+      store: failing,
+      scheduler: h.scheduler,
+      transport: h.transport,
+      clock: h.clock,
+    });
+
+    await expect(
+      broken.runDeliveryAttempt({
+        kind: 'delivery',
+        tenantId,
+        eventId: event.id,
+        endpointId: endpoint.id,
+        attempt: 1,
+      }),
+    ).rejects.toThrow('table unavailable');
+    expect(await h.store.getDeliveryState(tenantId, event.id, endpoint.id)).toBeUndefined();
+  });
+
+  it('stamps webhook-timestamp with the real time even when the runtime clock is days ahead', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver();
+    const { endpoint, secret } = await endpointFor(tenantId, target);
+    await h.advanceBy(7 * DAY);
+    await h.webhooks.endpoints.test(tenantId, endpoint.id);
+    const request = target.requests[0] as { headers: Record<string, string>; body: string };
+    // The third-party verifier checks the header against the machine's clock (±5 min).
+    expect(verified(secret, request).timestamp).toBe(h.clock.now().toString());
+    expect(
+      Temporal.Instant.compare(
+        Temporal.Instant.from(verified(secret, request).timestamp),
+        Temporal.Now.instant(),
+      ),
+    ).toBe(1);
+  });
+});
