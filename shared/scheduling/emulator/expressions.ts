@@ -64,8 +64,9 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /**
- * The instant a one-time schedule fires: its wall-clock time read in its time zone. A local
- * time skipped by a DST jump resolves forward, like the service's documented behaviour.
+ * The instant a one-time schedule fires: its wall-clock time read in its time zone. AWS does not
+ * document a one-time schedule set inside a DST gap; the emulator moves it forward past the gap
+ * (Temporal's 'compatible' rule) rather than dropping it. The adapter always uses UTC anyway.
  */
 export function oneTimeFireInstant(local: Temporal.PlainDateTime, timeZone = 'UTC'): number {
   return local.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
