@@ -2,9 +2,12 @@ import { stringify } from 'yaml';
 import { SandboxClock } from '../clock';
 import type { Services } from '../service/index';
 import type { IdempotencyStore } from '../store/ports';
+import type { WebhookServices } from '../webhooks/index';
 import { createApp } from './app';
 import { buildOpenApiDocument, type DocumentHook, type OpenApiDocument } from './openapi';
 import type { RouteModule } from './route-module';
+import { eventRoutes } from './routes/events';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 
 /**
  * Route modules and document hooks beyond the built-in ones that belong in `openapi.yaml`.
@@ -13,7 +16,10 @@ import type { RouteModule } from './route-module';
  * in through `app.openAPIRegistry.registerWebhook(...)` inside a module, or a hook.
  */
 export const documented: { routes: RouteModule[]; hooks: DocumentHook[] } = {
-  routes: [],
+  routes: [
+    webhookEndpointRoutes(unusable<WebhookServices>('webhooks')),
+    eventRoutes(unusable<WebhookServices>('webhooks')),
+  ],
   hooks: [],
 };
 
