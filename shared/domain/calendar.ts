@@ -15,6 +15,42 @@ export interface WindowRule {
   end: Temporal.PlainTime | undefined;
 }
 
+const dayMs = 86_400_000;
+
+function minuteOfDay(time: Temporal.PlainTime | undefined): number {
+  return time === undefined ? 24 * 60 : time.hour * 60 + time.minute;
+}
+
+/** ISO weekday (1 = Monday) of a day counted from 1970-01-01, a Thursday. */
+function weekdayOfEpochDay(epochDay: number): number {
+  return ((((epochDay + 3) % 7) + 7) % 7) + 1;
+}
+
+/**
+ * Proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's civil_from_days).
+ * The window search walks days as plain numbers: creating a Temporal date per day visited
+ * dominated planning time.
+ */
+function civilFromEpochDay(epochDay: number): { year: number; month: number; day: number } {
+  const z = epochDay + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+function isoDateText(date: { year: number; month: number; day: number }): string {
+  const mm = date.month < 10 ? `0${date.month}` : `${date.month}`;
+  const dd = date.day < 10 ? `0${date.day}` : `${date.day}`;
+  return `${date.year}-${mm}-${dd}`;
+}
+
 /** Where a search for a window landed, and the holidays it had to step over on the way. */
 export interface Placement {
   at: Temporal.ZonedDateTime;
@@ -65,18 +101,23 @@ function windowRule(days: Iterable<number>, start: string, end: string): WindowR
   };
 }
 
+function clockText(local: Temporal.PlainDateTime): string {
+  const hh = local.hour < 10 ? `0${local.hour}` : `${local.hour}`;
+  const mm = local.minute < 10 ? `0${local.minute}` : `${local.minute}`;
+  return `${hh}:${mm}`;
+}
+
 /** `Tue 2026-03-17 09:00`: short, unambiguous, and free of Intl (which is slow to construct). */
 export function describeLocal(at: Temporal.ZonedDateTime): string {
-  const hh = String(at.hour).padStart(2, '0');
-  const mm = String(at.minute).padStart(2, '0');
-  return `${weekdayNames[at.dayOfWeek]} ${at.toPlainDate().toString()} ${hh}:${mm}`;
+  // One conversion to wall-clock fields; each ZonedDateTime getter would redo it.
+  const local = at.toPlainDateTime();
+  return `${weekdayNames[local.dayOfWeek]} ${isoDateText(local)} ${clockText(local)}`;
 }
 
 /** `Fri 18:40`: for reasons where the date is obvious from context. */
 export function describeLocalTime(at: Temporal.ZonedDateTime): string {
-  const hh = String(at.hour).padStart(2, '0');
-  const mm = String(at.minute).padStart(2, '0');
-  return `${weekdayNames[at.dayOfWeek]} ${hh}:${mm}`;
+  const local = at.toPlainDateTime();
+  return `${weekdayNames[local.dayOfWeek]} ${clockText(local)}`;
 }
 
 /** `Tue/Wed` for a set of ISO weekdays. */
@@ -119,6 +160,13 @@ export class SendCalendar {
     return publicHolidays(this.#country, date.year).get(date.toString());
   }
 
+  #holidayOnEpochDay(epochDay: number): string | undefined {
+    if (this.#country === null) return undefined;
+    const date = civilFromEpochDay(epochDay);
+    const name = publicHolidays(this.#country, date.year).get(isoDateText(date));
+    return name === undefined ? undefined : `${isoDateText(date)} ${name}`;
+  }
+
   /** A day messages may go out on: a send day that is not a public holiday. */
   isBusinessDay(date: Temporal.PlainDate): boolean {
     return this.send.days.has(date.dayOfWeek) && this.holiday(date) === undefined;
@@ -148,6 +196,7 @@ export class SendCalendar {
   /**
    * The earliest instant at or after `from` inside `rule` in `timeZone`, looking at most
    * `maxDays` local days ahead. Landing inside a window rounds up to the next whole minute.
+   * Days are compared on the wall clock, so a DST switch never moves a window.
    */
   nextWindow(
     from: Temporal.Instant,
@@ -157,25 +206,34 @@ export class SendCalendar {
   ): Placement | undefined {
     const fromMs = from.epochMilliseconds;
     const local = from.toZonedDateTimeISO(timeZone);
-    let date = local.toPlainDate();
+    const localMs = fromMs + local.offsetNanoseconds / 1_000_000;
+    const firstDay = Math.floor(localMs / dayMs);
+    const fromMinute = (localMs - firstDay * dayMs) / 60_000;
+    const startMinute = minuteOfDay(rule.start);
+    const endMinute = minuteOfDay(rule.end);
     const skippedHolidays: string[] = [];
-    for (let offset = 0; offset <= maxDays; offset++, date = date.add({ days: 1 })) {
-      if (!rule.days.has(date.dayOfWeek)) continue;
-      const end =
-        rule.end === undefined
-          ? date.add({ days: 1 }).toZonedDateTime({ timeZone })
-          : date.toZonedDateTime({ timeZone, plainTime: rule.end });
-      if (fromMs >= end.epochMilliseconds) continue;
-      const holiday = this.holiday(date);
+    for (let offset = 0; offset <= maxDays; offset++) {
+      const day = firstDay + offset;
+      if (!rule.days.has(weekdayOfEpochDay(day))) continue;
+      if (offset === 0 && fromMinute >= endMinute) continue;
+      const holiday = this.#holidayOnEpochDay(day);
       if (holiday !== undefined) {
-        skippedHolidays.push(`${date.toString()} ${holiday}`);
+        skippedHolidays.push(holiday);
         continue;
       }
-      const start = date.toZonedDateTime({ timeZone, plainTime: rule.start });
-      if (fromMs <= start.epochMilliseconds) return { at: start, skippedHolidays };
-      const rounded = local.round({ smallestUnit: 'minute', roundingMode: 'ceil' });
-      const at = rounded.epochMilliseconds < end.epochMilliseconds ? rounded : local;
-      return { at, skippedHolidays };
+      if (offset === 0 && fromMinute > startMinute) {
+        const rounded =
+          Math.ceil(fromMinute) < endMinute
+            ? local.round({ smallestUnit: 'minute', roundingMode: 'ceil' })
+            : local;
+        return { at: rounded, skippedHolidays };
+      }
+      const at = Temporal.PlainDate.from(civilFromEpochDay(day)).toZonedDateTime({
+        timeZone,
+        plainTime: rule.start,
+      });
+      // In a repeated (fall-back) hour the window's start can precede `from`; never go back.
+      return { at: at.epochMilliseconds < fromMs ? local : at, skippedHolidays };
     }
     return undefined;
   }

@@ -63,6 +63,17 @@ function calendarFor(policy: Policy): SendCalendar {
   return calendar;
 }
 
+// Policy durations are a handful of strings parsed over and over; parse each once.
+const durations = new Map<string, Temporal.Duration>();
+export function durationOf(text: string): Temporal.Duration {
+  let duration = durations.get(text);
+  if (!duration) {
+    duration = Temporal.Duration.from(text);
+    durations.set(text, duration);
+  }
+  return duration;
+}
+
 export function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/\s+/g, ' ');
 }
@@ -152,7 +163,7 @@ function laterOf(a: Temporal.Instant, b: Temporal.Instant): Temporal.Instant {
 
 /** Whole days a duration spans from `from` (calendar-aware: `P3M` from March is 92 days). */
 function spanDays(duration: string, from: Temporal.ZonedDateTime): number {
-  const to = from.add(Temporal.Duration.from(duration));
+  const to = from.add(durationOf(duration));
   return Math.max(0, Math.round((to.epochMilliseconds - from.epochMilliseconds) / 86_400_000));
 }
 
@@ -350,10 +361,13 @@ function thankYouTiming(
   timeZone: string,
 ): ThankYouTiming {
   const localEnd = end.toZonedDateTimeISO(timeZone);
-  const target = localEnd.add(Temporal.Duration.from(policy.thankYouDelay)).toInstant();
-  const deadline = localEnd.add(Temporal.Duration.from(policy.thankYouDeadline)).toInstant();
-  const idealPlacement = placeInWindow(calendar, target, target, timeZone);
+  const target = localEnd.add(durationOf(policy.thankYouDelay)).toInstant();
+  const deadline = localEnd.add(durationOf(policy.thankYouDeadline)).toInstant();
   const placement = placeInWindow(calendar, target, now, timeZone);
+  const idealPlacement =
+    Temporal.Instant.compare(now, target) > 0
+      ? placeInWindow(calendar, target, target, timeZone)
+      : placement;
   const at = placement.at;
   const late = placement.late || Temporal.Instant.compare(at.toInstant(), deadline) > 0;
   const deadlineText = policy.thankYouDeadline === 'PT24H' ? '24 h' : policy.thankYouDeadline;
@@ -406,9 +420,7 @@ function planCheckIns(
       ? `${nextSteps.processLength} process → check-ins spaced ${spacingDays} days apart`
       : `every ${spacingDays} days`;
 
-  const minimumFirst = localEnd
-    .add(Temporal.Duration.from(policy.minFirstCheckInAfter))
-    .toInstant();
+  const minimumFirst = localEnd.add(durationOf(policy.minFirstCheckInAfter)).toInstant();
   const cutoff = nextSteps.idealStartDate
     ? Temporal.PlainDate.from(nextSteps.idealStartDate).add({ days: idealStartGraceDays })
     : undefined;
@@ -447,8 +459,11 @@ function planCheckIns(
             target: previous.toZonedDateTimeISO(zone).add({ days: spacingDays }).toInstant(),
             why: `${spacingNote} after check-in ${number - 1}`,
           };
-    const ideal = placeInWindow(calendar, timing.target, timing.target, zone, true);
     const placement = placeInWindow(calendar, timing.target, now, zone, true);
+    const ideal =
+      Temporal.Instant.compare(now, timing.target) > 0
+        ? placeInWindow(calendar, timing.target, timing.target, zone, true)
+        : placement;
     // R8: stop once the ideal start date has clearly passed.
     if (cutoff && Temporal.PlainDate.compare(placement.at.toPlainDate(), cutoff) > 0) {
       dropped = `check-ins from #${number} dropped: the ideal start date ${nextSteps.idealStartDate} has clearly passed (more than ${idealStartGraceDays} days) by then`;
@@ -503,10 +518,13 @@ function planCheckIns(
   const candidateZone = input.timeZone;
   const target = anchor
     .toZonedDateTimeISO(candidateZone)
-    .add(Temporal.Duration.from(policy.moveOnAfter))
+    .add(durationOf(policy.moveOnAfter))
     .toInstant();
-  const ideal = placeInWindow(calendar, target, target, candidateZone);
   const placement = placeInWindow(calendar, target, now, candidateZone);
+  const ideal =
+    Temporal.Instant.compare(now, target) > 0
+      ? placeInWindow(calendar, target, target, candidateZone)
+      : placement;
   const after = lastNumber > 0 ? `check-in ${lastNumber}` : 'the thank-you notes';
   add(
     moveOnSlot,

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { checkDraft, type DraftCheckContext } from '../../shared/domain';
+import { candidate } from './fixtures';
+
+const context: DraftCheckContext = {
+  kind: 'thank_you',
+  recipientName: 'Jonas Weber',
+  roleTitle: 'Data Engineer',
+  company: 'Acme',
+  candidate,
+};
+
+const signature = `Kind regards,\nAna Ruiz\n${candidate.email}\n${candidate.phone}`;
+const good = `Dear Jonas,\n\nThank you for our conversation about the Data Engineer role at Acme. I enjoyed hearing about your streaming work. I look forward to hearing from you.\n\n${signature}`;
+
+function codes(text: string, checkContext: DraftCheckContext = context): string[] {
+  return checkDraft(text, checkContext).map((finding) => finding.code);
+}
+
+describe('checkDraft (R10)', () => {
+  it('finds nothing in a short, personal, signed note', () => {
+    expect(checkDraft(good, context)).toEqual([]);
+  });
+
+  it.each([
+    { name: 'empty', text: '   ', expected: ['empty'] },
+    {
+      name: 'seven sentences in a thank-you',
+      text: `Dear Jonas,\n\n${'This is about the Data Engineer role at Acme. '.repeat(7)}\n\n${signature}`,
+      expected: ['too_long'],
+    },
+    {
+      name: '"just checking in"',
+      text: good.replace('I enjoyed hearing', 'I am just checking in and enjoyed hearing'),
+      expected: ['generic_phrase'],
+    },
+    {
+      name: '"to whom it may concern" and no name',
+      text: good.replace('Dear Jonas,', 'To whom it may concern,'),
+      expected: ['generic_phrase', 'missing_name'],
+    },
+    {
+      name: 'no role or company',
+      text: good.replace(' about the Data Engineer role at Acme', ''),
+      expected: ['missing_role'],
+    },
+    {
+      name: 'no contact details',
+      text: good.replace(`\n${candidate.email}\n${candidate.phone}`, ''),
+      expected: ['missing_contact'],
+    },
+    {
+      name: 'misspellings',
+      text: good.replace('enjoyed hearing', 'enjoyed heering').replace('forward', 'forwrd'),
+      expected: ['misspelling', 'misspelling'],
+    },
+  ])('$name → $expected', ({ text, expected }) => {
+    expect(codes(text)).toEqual(expected);
+  });
+
+  it('quotes the misspelt word', () => {
+    const [finding] = checkDraft(good.replace('enjoyed', 'enjoyd'), context);
+    expect(finding).toMatchObject({ code: 'misspelling', excerpt: 'enjoyd', severity: 'warning' });
+  });
+
+  it('ignores names, emails, URLs, numbers and context words when spelling', () => {
+    const text = `Dear Xyzzy,\n\nThanks to Qwertz from Acmeqx for the 3rd call at 10am, see https://exmple.test/blargh or write to zzq@exmple.test about the Fooler role. I look forward to hearing from you.`;
+    expect(codes(text, { roleTitle: 'Fooler' })).toEqual([]);
+  });
+
+  it('counts only the main text: greeting and signature are not sentences', () => {
+    const text = `Hi Jonas,\n\nOne. Two. Three. Four. Five. Six.\n\nBest regards,\nAna Ruiz.\nana.ruiz@example.com`;
+    expect(codes(text, { kind: 'thank_you' })).toEqual([]);
+    expect(codes(text, { kind: 'withdrawal_notice' })).toEqual(['too_long']);
+  });
+
+  it('needs no context for the context-free checks', () => {
+    const findings = checkDraft('Just checking in on my application, any update?');
+    expect(findings.map((finding) => finding.code)).toEqual([
+      'generic_phrase',
+      'generic_phrase',
+    ]);
+  });
+});

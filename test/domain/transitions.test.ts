@@ -1,0 +1,330 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applySignal,
+  applyStepAction,
+  eraseFollowUp,
+  type FollowUpState,
+  type PlanChange,
+  replan,
+  resolvePolicy,
+  type Signal,
+  type Step,
+  signalSchema,
+  startFollowUp,
+} from '../../shared/domain';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
+import { at, candidate, checkIns, interview, jonas, mia, ofKind, only } from './fixtures';
+
+const policy = resolvePolicy();
+// Tuesday 15:00 in Berlin; the thank-yous are due at 16:00.
+const input = interview('2026-03-03T14:00:00Z', { interviewers: [jonas, mia], externalId: 'ats-42' });
+const started = startFollowUp(input, policy, at(input.endsAt));
+const afterThankYous = at('2026-03-05T10:00:00Z');
+
+function scheduled(state: FollowUpState): Step[] {
+  return state.steps.filter((step) => step.status === 'scheduled');
+}
+
+/** Every cancelled step was scheduled before; every added one is scheduled now; ids unique. */
+function expectCoherent(before: FollowUpState, change: PlanChange): void {
+  const beforeScheduled = new Set(scheduled(before).map((step) => step.id));
+  for (const step of change.cancelled) expect(beforeScheduled.has(step.id)).toBe(true);
+  const after = new Map(change.state.steps.map((step) => [step.id, step]));
+  for (const step of change.added) expect(after.get(step.id)?.status).toBe('scheduled');
+  expect(after.size).toBe(change.state.steps.length);
+}
+
+/** The thank-yous went out; the dispatcher marked them due. */
+function sent(state: FollowUpState): FollowUpState {
+  return {
+    ...state,
+    steps: state.steps.map((step) => (step.kind === 'thank_you' ? { ...step, status: 'due' } : step)),
+  };
+}
+
+describe('startFollowUp', () => {
+  it('is active with every planned step scheduled', () => {
+    expect(started.status).toBe('active');
+    expect(started.steps.every((step) => step.status === 'scheduled')).toBe(true);
+    expect(ofKind(started.steps, 'thank_you')).toHaveLength(2);
+  });
+});
+
+describe('signals (R9)', () => {
+  it('employer_replied without dates cancels pending check-ins and the move-on, nothing else', () => {
+    const before = sent(started);
+    const change = applySignal(before, { type: 'employer_replied' }, policy, afterThankYous);
+    expectCoherent(before, change);
+    expect(change.cancelled.map((step) => step.kind).sort()).toEqual([
+      'check_in',
+      'check_in',
+      'check_in',
+      'move_on',
+    ]);
+    expect(change.added).toEqual([]);
+    expect(scheduled(change.state)).toEqual([]);
+    expect(change.state.employerReply).toEqual({ at: afterThankYous.toString(), withDates: false });
+    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(true);
+  });
+
+  it('employer_replied with a new decision date re-plans check-ins from it', () => {
+    const before = sent(started);
+    const change = applySignal(
+      before,
+      { type: 'employer_replied', decisionExpectedBy: '2026-03-20' },
+      policy,
+      afterThankYous,
+    );
+    expectCoherent(before, change);
+    const planned = checkIns(change.state.steps);
+    // 20 Mar (Fri) + 3 business days = Wed 25 Mar, a preferred morning.
+    expect(planned[0]?.localDueAt).toBe('2026-03-25T09:00:00+01:00');
+    expect(planned[0]?.reason).toContain('the employer replied and said a decision is expected by 2026-03-20');
+    expect(change.state.input.nextSteps.decisionExpectedBy).toBe('2026-03-20');
+    expect(change.added.map((step) => step.kind)).toEqual(['check_in', 'check_in', 'check_in', 'move_on']);
+  });
+
+  it('rejected cancels everything pending and asks for feedback; completing it closes', () => {
+    const change = applySignal(started, { type: 'rejected' }, policy, afterThankYous);
+    expectCoherent(started, change);
+    expect(change.cancelled).toHaveLength(scheduled(started).length);
+    const request = only(change.added, 'feedback_request');
+    expect(request).toMatchObject({ channel: 'email', recipient: { name: 'Jonas Weber' } });
+    expect(request.draft?.body).toContain('feedback');
+    expect(change.state.status).toBe('active');
+    const done = applyStepAction(change.state, request.id, { type: 'complete' }, policy, afterThankYous);
+    expect(done.state).toMatchObject({ status: 'closed', closedReason: 'rejected' });
+  });
+
+  it('withdrawn on a Saturday schedules the notice for Monday morning', () => {
+    const saturday = at('2026-03-07T11:00:00Z');
+    const change = applySignal(started, { type: 'withdrawn' }, policy, saturday);
+    const notice = only(change.added, 'withdrawal_notice');
+    expect(notice.localDueAt).toBe('2026-03-09T08:00:00+01:00');
+    expect(notice.draft?.body).toContain('withdrawing my application');
+    const skipped = applyStepAction(change.state, notice.id, { type: 'skip' }, policy, saturday);
+    expect(skipped.state).toMatchObject({ status: 'closed', closedReason: 'withdrawn' });
+  });
+
+  it('offer closes the interview and cancels everything pending', () => {
+    const change = applySignal(started, { type: 'offer' }, policy, afterThankYous);
+    expect(change.state).toMatchObject({ status: 'closed', closedReason: 'offer' });
+    expect(scheduled(change.state)).toEqual([]);
+    expect(change.cancelled).toHaveLength(scheduled(started).length);
+  });
+
+  it('next_round keeps this round’s thank-yous, cancels its check-ins and plans new notes', () => {
+    const signal: Signal = {
+      type: 'next_round',
+      startsAt: '2026-03-12T13:00:00Z',
+      endsAt: '2026-03-12T14:00:00Z',
+      interviewers: [{ ...jonas, topics: ['team roadmap'] }],
+    };
+    const change = applySignal(started, signal, policy, afterThankYous);
+    expectCoherent(started, change);
+    expect(change.state.input.round).toBe(2);
+    expect(change.cancelled.every((step) => step.round === 1 && step.kind !== 'thank_you')).toBe(true);
+    const roundOne = ofKind(started.steps, 'thank_you').filter((step) => step.recipient.name === 'Jonas Weber');
+    const roundTwo = ofKind(change.added, 'thank_you');
+    expect(roundTwo).toHaveLength(1);
+    expect(roundTwo[0]).toMatchObject({ round: 2, localDueAt: '2026-03-12T16:00:00+01:00' });
+    expect(roundTwo[0]?.draft?.body).not.toBe(roundOne[0]?.draft?.body);
+    expect(roundTwo[0]?.draft?.body).toContain('team roadmap');
+    expect(checkIns(change.state.steps).every((step) => step.round === 2)).toBe(true);
+    // Round one's thank-yous are still going out.
+    expect(scheduled(change.state).filter((step) => step.round === 1).map((step) => step.kind)).toEqual([
+      'thank_you',
+      'thank_you',
+    ]);
+  });
+
+  it.each([1, 0])('next_round with round %i (not after the current one) is a ValidationError', (round) => {
+    const signal = {
+      type: 'next_round' as const,
+      round,
+      startsAt: '2026-03-12T13:00:00Z',
+      endsAt: '2026-03-12T14:00:00Z',
+      interviewers: [jonas],
+    };
+    expect(() => applySignal(started, signal, policy, afterThankYous)).toThrow(ValidationError);
+  });
+
+  it('rescheduled moves pending steps: the old ids are cancelled, new ones added', () => {
+    const signal: Signal = {
+      type: 'rescheduled',
+      startsAt: '2026-03-04T09:00:00Z',
+      endsAt: '2026-03-04T10:00:00Z',
+    };
+    const now = at('2026-03-02T10:00:00Z');
+    const future = startFollowUp(input, policy, now);
+    const change = applySignal(future, signal, policy, now);
+    expectCoherent(future, change);
+    const thankYous = ofKind(scheduled(change.state), 'thank_you');
+    expect(thankYous.map((step) => step.localDueAt)).toEqual([
+      '2026-03-04T12:00:00+01:00',
+      '2026-03-04T12:00:00+01:00',
+    ]);
+    const cancelledIds = new Set(change.cancelled.map((step) => step.id));
+    for (const step of thankYous) expect(cancelledIds.has(step.id)).toBe(false);
+  });
+
+  it.each<Signal>([
+    { type: 'employer_replied' },
+    { type: 'rejected' },
+    { type: 'withdrawn' },
+    { type: 'offer' },
+    { type: 'rescheduled', startsAt: '2026-03-04T09:00:00Z', endsAt: '2026-03-04T10:00:00Z' },
+  ])('$type on an interview closed by an offer is a ConflictError', (signal) => {
+    const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
+    expect(() => applySignal(closed, signal, policy, afterThankYous)).toThrow(ConflictError);
+  });
+
+  it('an employer reply after the plan ran out reopens the interview', () => {
+    const exhausted: FollowUpState = { ...started, status: 'closed', closedReason: 'exhausted' };
+    const change = applySignal(exhausted, { type: 'employer_replied', followUpOn: '2026-05-05' }, policy, at('2026-04-28T10:00:00Z'));
+    expect(change.state.status).toBe('active');
+    expect(change.state.closedReason).toBeUndefined();
+    expect(checkIns(change.state.steps)[0]?.localDueAt).toBe('2026-05-05T09:00:00+02:00');
+  });
+
+  it('rejects a next_round or rescheduled signal whose times are impossible (schema and domain)', () => {
+    const signal = {
+      type: 'rescheduled' as const,
+      startsAt: '2026-03-04T10:00:00Z',
+      endsAt: '2026-03-04T09:00:00Z',
+    };
+    expect(signalSchema.safeParse(signal).success).toBe(false);
+    expect(() => applySignal(started, signal, policy, afterThankYous)).toThrow(ValidationError);
+  });
+});
+
+describe('replan (PATCH)', () => {
+  it('keeps ids and schedules when nothing moves, refreshing the drafts', () => {
+    const nextInput = { ...input, interviewers: [{ ...jonas, topics: ['cost control'] }, mia] };
+    const change = replan(started, nextInput, policy, at('2026-03-03T14:30:00Z'));
+    expect(change.cancelled).toEqual([]);
+    expect(change.added).toEqual([]);
+    expect(change.state.steps.map((step) => step.id)).toEqual(started.steps.map((step) => step.id));
+    const forJonas = change.state.steps.find((step) => step.kind === 'thank_you' && step.recipient.name === 'Jonas Weber');
+    expect(forJonas?.draft?.body).toContain('cost control');
+  });
+
+  it('turns a contact_info_needed step into a thank-you once an address is known', () => {
+    const noContact = startFollowUp(interview(input.endsAt, { interviewers: [{ name: 'Lee Park' }] }), policy, at(input.endsAt));
+    const ask = only(noContact.steps, 'contact_info_needed');
+    const change = replan(
+      noContact,
+      interview(input.endsAt, { interviewers: [{ name: 'Lee Park', email: 'lee.park@acme.example' }] }),
+      policy,
+      at('2026-03-03T14:30:00Z'),
+    );
+    expectCoherent(noContact, change);
+    expect(change.cancelled.map((step) => step.id)).toContain(ask.id);
+    expect(only(change.added, 'thank_you')).toMatchObject({ channel: 'email' });
+  });
+
+  it('never re-adds a step that already happened', () => {
+    const before = sent(started);
+    const change = replan(before, { ...input, endsAt: '2026-03-03T14:10:00Z' }, policy, afterThankYous);
+    expect(ofKind(change.added, 'thank_you')).toEqual([]);
+    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(true);
+  });
+
+  it('is a ConflictError on a closed interview', () => {
+    const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
+    expect(() => replan(closed, input, policy, afterThankYous)).toThrow(ConflictError);
+  });
+});
+
+describe('step actions', () => {
+  const thankYou = ofKind(started.steps, 'thank_you')[0] as Step;
+
+  it('complete marks the step and drops its wake-up; completing again changes nothing', () => {
+    const change = applyStepAction(started, thankYou.id, { type: 'complete' }, policy, afterThankYous);
+    expect(change.state.steps.find((step) => step.id === thankYou.id)).toMatchObject({
+      status: 'completed',
+      completedAt: afterThankYous.toString(),
+    });
+    expect(change.cancelled).toEqual([thankYou]);
+    const again = applyStepAction(change.state, thankYou.id, { type: 'complete' }, policy, afterThankYous);
+    expect(again.state).toBe(change.state);
+  });
+
+  it.each([
+    { name: 'unknown step', id: 'stp_nope', error: NotFoundError },
+    { name: 'completing a cancelled step', id: 'cancelled', error: ConflictError },
+  ])('$name → $error.name', ({ id, error }) => {
+    const withCancelled = applySignal(started, { type: 'employer_replied' }, policy, afterThankYous).state;
+    const cancelledId = checkIns(started.steps)[0]?.id as string;
+    const target = id === 'cancelled' ? cancelledId : id;
+    expect(() => applyStepAction(withCancelled, target, { type: 'complete' }, policy, afterThankYous)).toThrow(error);
+  });
+
+  it('acting on a closed interview is a ConflictError', () => {
+    const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
+    expect(() => applyStepAction(closed, thankYou.id, { type: 'skip' }, policy, afterThankYous)).toThrow(ConflictError);
+  });
+
+  it.each([
+    {
+      name: 'snooze by 4 h on Friday afternoon lands on Monday morning',
+      now: '2026-03-06T15:00:00Z',
+      action: { type: 'snooze' as const, by: 'PT4H' },
+      localDueAt: '2026-03-09T08:00:00+01:00',
+    },
+    {
+      name: 'snooze until Saturday noon lands on Monday morning',
+      now: '2026-03-06T15:00:00Z',
+      action: { type: 'snooze' as const, until: '2026-03-07T11:00:00Z' },
+      localDueAt: '2026-03-09T08:00:00+01:00',
+    },
+    {
+      name: 'snooze by a day inside the window keeps the time',
+      now: '2026-03-03T15:30:00Z',
+      action: { type: 'snooze' as const, by: 'P1D' },
+      localDueAt: '2026-03-04T16:30:00+01:00',
+    },
+  ])('$name', ({ now, action, localDueAt }) => {
+    const change = applyStepAction(started, thankYou.id, action, policy, at(now));
+    expectCoherent(started, change);
+    const moved = change.added[0] as Step;
+    expect(moved.localDueAt).toBe(localDueAt);
+    expect(moved.id).not.toBe(thankYou.id);
+    expect(moved.snoozedFrom).toBe(thankYou.dueAt);
+    expect(moved.reason).toContain('snoozed');
+    expect(change.cancelled).toEqual([thankYou]);
+    expect(change.state.steps.find((step) => step.id === thankYou.id)?.status).toBe('cancelled');
+  });
+
+  it.each([
+    { name: 'neither by nor until', action: { type: 'snooze' as const } },
+    { name: 'until in the past', action: { type: 'snooze' as const, until: '2026-03-01T00:00:00Z' } },
+  ])('snooze with $name is a ValidationError', ({ action }) => {
+    expect(() => applyStepAction(started, thankYou.id, action, policy, afterThankYous)).toThrow(ValidationError);
+  });
+});
+
+describe('eraseFollowUp', () => {
+  it('cancels everything pending, closes as erased and leaves no personal data', () => {
+    const change = eraseFollowUp(started, afterThankYous);
+    expect(change.state).toMatchObject({ status: 'closed', closedReason: 'erased' });
+    expect(scheduled(change.state)).toEqual([]);
+    expect(change.cancelled).toHaveLength(started.steps.length);
+    const text = JSON.stringify(change.state);
+    for (const secret of [
+      candidate.name,
+      'Ana',
+      candidate.email,
+      candidate.phone,
+      'Jonas',
+      'Mia',
+      jonas.email as string,
+      'streaming pipelines',
+      'data quality',
+      'ats-42',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(change.state.input.role).toEqual(input.role);
+  });
+});
