@@ -19,11 +19,23 @@ import {
 } from '../domain/model';
 import type { StoredInterview } from '../store/ports';
 
-export const stepComponent = stepSchema.openapi('Step');
-export const interviewInputComponent = interviewInputSchema.openapi('InterviewInput');
-export const policyComponent = policySchema.openapi('Policy');
-export const policyOverridesComponent = policyOverridesSchema.openapi('PolicyOverrides');
-export const signalComponent = signalSchema.openapi('Signal');
+type OpenApiMethod = (this: z.ZodType, name: string) => z.ZodType;
+
+/**
+ * Names a domain schema as an OpenAPI component. zod 4 copies methods onto each schema when it
+ * is built, so a schema created before `@hono/zod-openapi` was first imported has no
+ * `.openapi()`; calling the installed method directly works whatever the import order.
+ */
+export function component<T extends z.ZodType>(schema: T, name: string): T {
+  const openapi = (z.ZodType.prototype as unknown as { openapi: OpenApiMethod }).openapi;
+  return openapi.call(schema, name) as T;
+}
+
+export const stepComponent = component(stepSchema, 'Step');
+export const interviewInputComponent = component(interviewInputSchema, 'InterviewInput');
+export const policyComponent = component(policySchema, 'Policy');
+export const policyOverridesComponent = component(policyOverridesSchema, 'PolicyOverrides');
+export const signalComponent = component(signalSchema, 'Signal');
 
 const { externalId: _externalId, ...inputShape } = interviewInputObjectSchema.shape;
 
@@ -196,7 +208,7 @@ export const draftCheckRequestSchema = z
 export const draftCheckResponseSchema = z
   .object({
     ok: z.boolean().openapi({ description: 'True when no finding has severity `error`.' }),
-    findings: z.array(draftFindingSchema.openapi('DraftFinding')),
+    findings: z.array(component(draftFindingSchema, 'DraftFinding')),
   })
   .openapi('DraftCheckResult');
 
@@ -209,7 +221,7 @@ export const ifMatchHeaderSchema = z.object({
     .string()
     .max(100)
     .optional()
-    .openapi({ param: { name: 'If-Match', in: 'header' }, example: '"3"' }),
+    .openapi({ param: { in: 'header' }, example: '"3"' }),
 });
 
 export const idempotencyHeaderSchema = z.object({
@@ -218,7 +230,7 @@ export const idempotencyHeaderSchema = z.object({
     .max(255)
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { in: 'header' },
       description:
         'Makes the POST safe to retry for 24 hours: the same key and body replay the first ' +
         'response (`Idempotent-Replayed: true`); the same key with another body answers 422.',

@@ -80,6 +80,8 @@ describe('list', () => {
     const own = await api.createTenant('Lister');
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
+      // Ids sort by creation time; a second apart makes "newest first" observable.
+      api.clock.set(api.clock.now().add({ seconds: 1 }));
       const response = await api.request('POST', '/v1/interviews', {
         apiKey: own.apiKey,
         body: interviewInput({ externalId: i % 2 === 0 ? 'even' : `odd-${i}` }),
@@ -289,10 +291,13 @@ describe('signals and step actions', () => {
     );
     expect(snoozed.status, snoozed.text).toBe(200);
     const moved = snoozed.body.steps.find(
-      (step: { id: string; status: string }) =>
-        step.id === second.id && step.status === 'scheduled',
+      (step: { snoozedFrom?: string; status: string }) =>
+        step.snoozedFrom === second.dueAt && step.status === 'scheduled',
     );
     expect(moved.dueAt > second.dueAt).toBe(true);
+    expect(snoozed.body.steps.find((step: { id: string }) => step.id === second.id).status).toBe(
+      'cancelled',
+    );
 
     const both = await api.request(
       'POST',
