@@ -70,6 +70,7 @@ export class AfterviewStack extends Stack {
   readonly functions: Record<'api' | 'dispatch' | 'reconcile', AfterviewFunction>;
   readonly api: apigateway.LambdaRestApi;
   readonly alarmTopic: sns.Topic;
+  readonly apiAccessLogs: logs.LogGroup;
   readonly scheduleGroupName: string;
   readonly webAclArn: string | undefined;
 
@@ -82,8 +83,8 @@ export class AfterviewStack extends Stack {
 
     this.table = this.createTable(config.production, removalPolicy);
 
+    // Generated name for the same reason as the log groups: prod retains the queue.
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
-      queueName: `${prefix}-schedule-dlq`,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -185,7 +186,11 @@ export class AfterviewStack extends Stack {
     }
 
     this.createReconcileTick(prefix, maintenanceGroup, reconcile);
-    this.api = this.createApi(prefix, config, api);
+    this.apiAccessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetention,
+      removalPolicy,
+    });
+    this.api = this.createApi(prefix, config, api, this.apiAccessLogs);
     this.alarmTopic = this.createAlarms(prefix, config);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
@@ -193,6 +198,12 @@ export class AfterviewStack extends Stack {
     new CfnOutput(this, 'ScheduleGroupName', { value: prefix });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    for (const [name, fn] of Object.entries(this.functions)) {
+      new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}LogGroup`, {
+        value: fn.logGroup.logGroupName,
+      });
+    }
+    new CfnOutput(this, 'ApiAccessLogGroup', { value: this.apiAccessLogs.logGroupName });
   }
 
   private createTable(production: boolean, removalPolicy: RemovalPolicy): dynamodb.Table {
@@ -319,11 +330,8 @@ export class AfterviewStack extends Stack {
     prefix: string,
     config: StackConfig,
     api: AfterviewFunction,
+    accessLogs: logs.LogGroup,
   ): apigateway.LambdaRestApi {
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: config.logRetention,
-      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
     const restApi = new apigateway.LambdaRestApi(this, 'Api', {
       restApiName: prefix,
       description: 'Afterview interview follow-up API',

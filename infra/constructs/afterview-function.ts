@@ -67,8 +67,9 @@ export class AfterviewFunction extends Construct {
   constructor(scope: Construct, id: string, props: AfterviewFunctionProps) {
     super(scope, id);
 
+    // No fixed name: a production log group outlives the stack, and a fixed name would make the
+    // next deployment of the same stage fail on the group left behind.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });

@@ -171,14 +171,30 @@ describe('AfterviewStack (dev stage)', () => {
       });
     });
 
-    it('writes each function to its own log group with a retention', () => {
-      for (const name of ['api', 'dispatch', 'reconcile']) {
-        template.hasResourceProperties('AWS::Logs::LogGroup', {
-          LogGroupName: `/aws/lambda/afterview-dev-${name}`,
-          RetentionInDays: 14,
+    it.each(['api', 'dispatch', 'reconcile'] as const)(
+      '%s writes to its own log group, with a retention, and may write nowhere else',
+      (name) => {
+        const logGroupId = logicalId(stack, stack.functions[name].logGroup);
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `afterview-dev-${name}`,
+          LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
         });
-      }
-    });
+        template.hasResourceProperties('AWS::Logs::LogGroup', {
+          RetentionInDays: 14,
+          LogGroupName: Match.absent(),
+        });
+        const logging = roleStatements(template, ids[name].role).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('logs:')),
+        );
+        expect(logging).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: arnOf(logGroupId),
+          },
+        ]);
+      },
+    );
 
     it('sends failed asynchronous dispatches to the dead-letter queue after two retries', () => {
       const queueId = logicalId(stack, stack.deadLetterQueue);
@@ -336,10 +352,7 @@ describe('AfterviewStack (dev stage)', () => {
     });
 
     it('keeps the dead-letter queue encrypted and TLS-only', () => {
-      template.hasResourceProperties('AWS::SQS::Queue', {
-        QueueName: 'afterview-dev-schedule-dlq',
-        SqsManagedSseEnabled: true,
-      });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
