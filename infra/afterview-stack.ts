@@ -338,6 +338,9 @@ export class AfterviewStack extends Stack {
       handler: api.function,
       proxy: true,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // The Swagger UI favicons are PNG: the app returns them base64-encoded, and API Gateway
+      // only turns that back into bytes for media types listed here (matched on Accept).
+      binaryMediaTypes: ['image/*'],
       // Needed once per account and region for execution logs; see docs/deploy.md.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,

@@ -387,6 +387,13 @@ describe('AfterviewStack (dev stage)', () => {
       });
     });
 
+    it('passes images through as binary so the docs favicons arrive intact', () => {
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+        BinaryMediaTypes: ['image/*'],
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+    });
+
     it('keeps access logs for the retention of the stage', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup') as Resources);
       expect(groups).toHaveLength(4);
