@@ -161,9 +161,36 @@ function laterOf(a: Temporal.Instant, b: Temporal.Instant): Temporal.Instant {
   return Temporal.Instant.compare(a, b) >= 0 ? a : b;
 }
 
+function hasCalendarUnits(duration: Temporal.Duration): boolean {
+  return (
+    duration.years !== 0 || duration.months !== 0 || duration.weeks !== 0 || duration.days !== 0
+  );
+}
+
+/**
+ * `from` plus `duration`. Days, weeks and months are added on the wall clock of `timeZone`
+ * (a day across a DST switch is 23 or 25 hours); hours and minutes are exact elapsed time. Only
+ * the first needs the (costly) zoned arithmetic.
+ */
+export function addDuration(
+  from: Temporal.Instant,
+  text: string,
+  timeZone: string,
+): Temporal.Instant {
+  const duration = durationOf(text);
+  if (!hasCalendarUnits(duration)) return from.add(duration);
+  return from.toZonedDateTimeISO(timeZone).add(duration).toInstant();
+}
+
 /** Whole days a duration spans from `from` (calendar-aware: `P3M` from March is 92 days). */
-function spanDays(duration: string, from: Temporal.ZonedDateTime): number {
-  const to = from.add(durationOf(duration));
+function spanDays(text: string, fromInstant: Temporal.Instant, timeZone: string): number {
+  const duration = durationOf(text);
+  if (duration.years === 0 && duration.months === 0) {
+    const hours = duration.hours + duration.minutes / 60 + duration.seconds / 3600;
+    return duration.weeks * 7 + duration.days + Math.round(hours / 24);
+  }
+  const from = fromInstant.toZonedDateTimeISO(timeZone);
+  const to = from.add(duration);
   return Math.max(0, Math.round((to.epochMilliseconds - from.epochMilliseconds) / 86_400_000));
 }
 
@@ -361,8 +388,8 @@ function thankYouTiming(
   timeZone: string,
 ): ThankYouTiming {
   const localEnd = end.toZonedDateTimeISO(timeZone);
-  const target = localEnd.add(durationOf(policy.thankYouDelay)).toInstant();
-  const deadline = localEnd.add(durationOf(policy.thankYouDeadline)).toInstant();
+  const target = addDuration(end, policy.thankYouDelay, timeZone);
+  const deadline = addDuration(end, policy.thankYouDeadline, timeZone);
   const placement = placeInWindow(calendar, target, now, timeZone);
   const idealPlacement =
     Temporal.Instant.compare(now, target) > 0
@@ -406,12 +433,11 @@ function planCheckIns(
   const contact = primaryContact(input);
   const zone = contact.timeZone;
   const end = Temporal.Instant.from(input.endsAt);
-  const localEnd = end.toZonedDateTimeISO(zone);
   const { nextSteps } = input;
 
   // R6: a long process is not chased every two weeks; spread the check-ins over it.
-  const cadenceDays = spanDays(policy.checkInCadence, localEnd);
-  const processDays = nextSteps.processLength ? spanDays(nextSteps.processLength, localEnd) : 0;
+  const cadenceDays = spanDays(policy.checkInCadence, end, zone);
+  const processDays = nextSteps.processLength ? spanDays(nextSteps.processLength, end, zone) : 0;
   const spreadDays =
     policy.maxCheckIns > 0 && processDays > 0 ? Math.ceil(processDays / policy.maxCheckIns) : 0;
   const spacingDays = Math.max(cadenceDays, spreadDays);
@@ -420,7 +446,7 @@ function planCheckIns(
       ? `${nextSteps.processLength} process → check-ins spaced ${spacingDays} days apart`
       : `every ${spacingDays} days`;
 
-  const minimumFirst = localEnd.add(durationOf(policy.minFirstCheckInAfter)).toInstant();
+  const minimumFirst = addDuration(end, policy.minFirstCheckInAfter, zone);
   const cutoff = nextSteps.idealStartDate
     ? Temporal.PlainDate.from(nextSteps.idealStartDate).add({ days: idealStartGraceDays })
     : undefined;
@@ -516,10 +542,7 @@ function planCheckIns(
   if (history.filled.has(moveOnSlot)) return;
   const anchor = previous ?? lastThankYou;
   const candidateZone = input.timeZone;
-  const target = anchor
-    .toZonedDateTimeISO(candidateZone)
-    .add(durationOf(policy.moveOnAfter))
-    .toInstant();
+  const target = addDuration(anchor, policy.moveOnAfter, candidateZone);
   const placement = placeInWindow(calendar, target, now, candidateZone);
   const ideal =
     Temporal.Instant.compare(now, target) > 0
@@ -582,10 +605,7 @@ function firstCheckIn(
     target = date.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant();
     why = `${source} a decision is expected by ${decisionExpectedBy} → ${policy.decisionGraceBusinessDays} business days later`;
   } else {
-    const gapDays = Math.max(
-      spanDays(policy.firstCheckInAfter, anchor.toZonedDateTimeISO(zone)),
-      spacingDays,
-    );
+    const gapDays = Math.max(spanDays(policy.firstCheckInAfter, anchor, zone), spacingDays);
     target = anchor.toZonedDateTimeISO(zone).add({ days: gapDays }).toInstant();
     why = replyAt
       ? `${gapDays} days after the employer's reply`
