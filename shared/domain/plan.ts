@@ -468,7 +468,13 @@ function planCheckIns(
       lastNumber = number;
       continue;
     }
-    const restart = history.employerReply && fresh.length === 0;
+    // After an employer reply with dates the sequence restarts from the reply — unless a
+    // check-in has already gone out since then.
+    const replyAt = history.employerReply?.at;
+    const restart =
+      replyAt !== undefined &&
+      fresh.length === 0 &&
+      (previous === undefined || Temporal.Instant.compare(previous, replyAt) < 0);
     const timing =
       previous === undefined || restart
         ? firstCheckIn(
@@ -476,7 +482,7 @@ function planCheckIns(
             policy,
             calendar,
             zone,
-            restart ? history.employerReply?.at : undefined,
+            restart ? replyAt : undefined,
             lastThankYou,
             minimumFirst,
             spacingDays,

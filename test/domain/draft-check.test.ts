@@ -76,9 +76,6 @@ describe('checkDraft (R10)', () => {
 
   it('needs no context for the context-free checks', () => {
     const findings = checkDraft('Just checking in on my application, any update?');
-    expect(findings.map((finding) => finding.code)).toEqual([
-      'generic_phrase',
-      'generic_phrase',
-    ]);
+    expect(findings.map((finding) => finding.code)).toEqual(['generic_phrase', 'generic_phrase']);
   });
 });

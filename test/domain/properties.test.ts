@@ -2,12 +2,17 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
+  applySignal,
+  applyStepAction,
+  type Interviewer,
   type InterviewInput,
   interviewInputSchema,
-  type Interviewer,
   type PolicyOverrides,
   planFollowUps,
+  replan,
   resolvePolicy,
+  type Signal,
+  startFollowUp,
 } from '../../shared/domain';
 import { SendCalendar } from '../../shared/domain/calendar';
 
@@ -25,7 +30,11 @@ const zones = [
 ];
 const names = ['Jonas Weber', 'Mia Chen', 'Lee Park', 'Sam Ortiz', 'Aiko Sato', 'Jonas Weber'];
 const hours = fc
-  .tuple(fc.integer({ min: 5, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('00', '30'))
+  .tuple(
+    fc.integer({ min: 5, max: 12 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.constantFrom('00', '30'),
+  )
   .map(([start, length, minute]) => ({
     start: `${String(start).padStart(2, '0')}:${minute}`,
     end: `${String(Math.min(start + length, 23)).padStart(2, '0')}:${minute}`,
@@ -39,7 +48,9 @@ const interviewerArb: fc.Arbitrary<Interviewer> = fc.record(
     linkedinUrl: fc.constant('https://www.linkedin.com/in/someone'),
     title: fc.constantFrom('CTO', 'Engineering Manager'),
     timeZone: fc.constantFrom(...zones),
-    topics: fc.array(fc.constantFrom('latency budgets', 'hiring plans', 'data contracts'), { maxLength: 3 }),
+    topics: fc.array(fc.constantFrom('latency budgets', 'hiring plans', 'data contracts'), {
+      maxLength: 3,
+    }),
   },
   { requiredKeys: ['name'] },
 );
@@ -76,7 +87,9 @@ const scenario = fc
     seedDates: fc.integer({ min: 0, max: 200 }),
   })
   .chain((base) => {
-    const start = Temporal.Instant.fromEpochMilliseconds(Math.floor(base.startMs / 60_000) * 60_000);
+    const start = Temporal.Instant.fromEpochMilliseconds(
+      Math.floor(base.startMs / 60_000) * 60_000,
+    );
     const end = start.add({ minutes: base.minutes });
     const local = end.toZonedDateTimeISO(base.timeZone);
     return fc
@@ -101,7 +114,11 @@ const scenario = fc
           interviewers: base.interviewers,
           nextSteps,
         };
-        return { input, policy: resolvePolicy(base.overrides), now: end.add({ hours: base.nowOffsetHours }) };
+        return {
+          input,
+          policy: resolvePolicy(base.overrides),
+          now: end.add({ hours: base.nowOffsetHours }),
+        };
       });
   });
 
@@ -116,7 +133,9 @@ describe('planFollowUps properties', () => {
         const end = Temporal.Instant.from(input.endsAt);
         const calendar = new SendCalendar(policy);
 
-        expect(steps.filter((step) => step.kind === 'check_in').length).toBeLessThanOrEqual(policy.maxCheckIns);
+        expect(steps.filter((step) => step.kind === 'check_in').length).toBeLessThanOrEqual(
+          policy.maxCheckIns,
+        );
         for (const step of steps) {
           const due = Temporal.Instant.from(step.dueAt);
           expect(Temporal.Instant.compare(due, end)).toBeGreaterThanOrEqual(0);
@@ -130,11 +149,107 @@ describe('planFollowUps properties', () => {
           }
         }
 
-        const bodies = steps.filter((step) => step.kind === 'thank_you').map((step) => step.draft?.body);
+        const bodies = steps
+          .filter((step) => step.kind === 'thank_you')
+          .map((step) => step.draft?.body);
         expect(new Set(bodies).size).toBe(bodies.length);
         expect(new Set(steps.map((step) => step.id)).size).toBe(steps.length);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('state change properties', () => {
+  const signalFor = (input: InterviewInput) =>
+    fc.oneof(
+      fc
+        .record(
+          {
+            decisionExpectedBy: fc.constantFrom('2028-01-10', '2028-02-01'),
+            followUpOn: fc.constant('2028-01-20'),
+          },
+          { requiredKeys: [] },
+        )
+        .map((dates): Signal => ({ type: 'employer_replied', ...dates })),
+      fc.constantFrom<Signal>({ type: 'rejected' }, { type: 'withdrawn' }, { type: 'offer' }),
+      fc.integer({ min: 1, max: 72 }).map((hours): Signal => {
+        const end = Temporal.Instant.from(input.endsAt).add({ hours });
+        return {
+          type: 'rescheduled',
+          startsAt: end.subtract({ minutes: 45 }).toString(),
+          endsAt: end.toString(),
+        };
+      }),
+      fc.integer({ min: 1, max: 30 }).map((days): Signal => {
+        const end = Temporal.Instant.from(input.endsAt).add({ hours: days * 24 });
+        return {
+          type: 'next_round',
+          startsAt: end.subtract({ hours: 1 }).toString(),
+          endsAt: end.toString(),
+          interviewers: input.interviewers,
+        };
+      }),
+    );
+
+  it('signals, re-plans and snoozes keep the plan coherent and never throw on valid input', () => {
+    const arbitrary = scenario.chain((base) =>
+      fc.record({
+        base: fc.constant(base),
+        signal: signalFor(base.input),
+        laterHours: fc.integer({ min: 0, max: 24 * 20 }),
+        snoozeHours: fc.integer({ min: 1, max: 24 * 5 }),
+      }),
+    );
+    fc.assert(
+      fc.property(arbitrary, ({ base, signal, laterHours, snoozeHours }) => {
+        const { input, policy, now } = base;
+        const state = startFollowUp(input, policy, now);
+        const later = now.add({ hours: laterHours });
+        const changes = [applySignal(state, signal, policy, later)];
+        const afterSignal = changes[0]?.state ?? state;
+        if (afterSignal.status === 'active') {
+          changes.push(replan(afterSignal, afterSignal.input, policy, later));
+          const open = afterSignal.steps.find((step) => step.status === 'scheduled');
+          if (open) {
+            changes.push(
+              applyStepAction(
+                afterSignal,
+                open.id,
+                { type: 'snooze', by: `PT${snoozeHours}H` },
+                policy,
+                later,
+              ),
+            );
+          }
+        }
+        let before = state;
+        for (const change of changes) {
+          const wasScheduled = new Set(
+            (change === changes[0] ? before : afterSignal).steps
+              .filter((step) => step.status === 'scheduled')
+              .map((step) => step.id),
+          );
+          for (const step of change.cancelled) expect(wasScheduled.has(step.id)).toBe(true);
+          const byId = new Map(change.state.steps.map((step) => [step.id, step]));
+          expect(byId.size).toBe(change.state.steps.length);
+          for (const step of change.added) {
+            expect(byId.get(step.id)?.status).toBe('scheduled');
+            expect(Temporal.Instant.compare(step.dueAt, later)).toBeGreaterThanOrEqual(0);
+            expect(step.reason.trim()).not.toBe('');
+          }
+          const perRound = new Map<number, number>();
+          for (const step of change.state.steps) {
+            if (step.kind === 'check_in' && step.status !== 'cancelled') {
+              perRound.set(step.round, (perRound.get(step.round) ?? 0) + 1);
+            }
+          }
+          for (const count of perRound.values())
+            expect(count).toBeLessThanOrEqual(policy.maxCheckIns);
+          before = change.state;
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -17,7 +17,10 @@ import { at, candidate, checkIns, interview, jonas, mia, ofKind, only } from './
 
 const policy = resolvePolicy();
 // Tuesday 15:00 in Berlin; the thank-yous are due at 16:00.
-const input = interview('2026-03-03T14:00:00Z', { interviewers: [jonas, mia], externalId: 'ats-42' });
+const input = interview('2026-03-03T14:00:00Z', {
+  interviewers: [jonas, mia],
+  externalId: 'ats-42',
+});
 const started = startFollowUp(input, policy, at(input.endsAt));
 const afterThankYous = at('2026-03-05T10:00:00Z');
 
@@ -38,7 +41,9 @@ function expectCoherent(before: FollowUpState, change: PlanChange): void {
 function sent(state: FollowUpState): FollowUpState {
   return {
     ...state,
-    steps: state.steps.map((step) => (step.kind === 'thank_you' ? { ...step, status: 'due' } : step)),
+    steps: state.steps.map((step) =>
+      step.kind === 'thank_you' ? { ...step, status: 'due' } : step,
+    ),
   };
 }
 
@@ -64,7 +69,9 @@ describe('signals (R9)', () => {
     expect(change.added).toEqual([]);
     expect(scheduled(change.state)).toEqual([]);
     expect(change.state.employerReply).toEqual({ at: afterThankYous.toString(), withDates: false });
-    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(true);
+    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(
+      true,
+    );
   });
 
   it('employer_replied with a new decision date re-plans check-ins from it', () => {
@@ -79,9 +86,16 @@ describe('signals (R9)', () => {
     const planned = checkIns(change.state.steps);
     // 20 Mar (Fri) + 3 business days = Wed 25 Mar, a preferred morning.
     expect(planned[0]?.localDueAt).toBe('2026-03-25T09:00:00+01:00');
-    expect(planned[0]?.reason).toContain('the employer replied and said a decision is expected by 2026-03-20');
+    expect(planned[0]?.reason).toContain(
+      'the employer replied and said a decision is expected by 2026-03-20',
+    );
     expect(change.state.input.nextSteps.decisionExpectedBy).toBe('2026-03-20');
-    expect(change.added.map((step) => step.kind)).toEqual(['check_in', 'check_in', 'check_in', 'move_on']);
+    expect(change.added.map((step) => step.kind)).toEqual([
+      'check_in',
+      'check_in',
+      'check_in',
+      'move_on',
+    ]);
   });
 
   it('rejected cancels everything pending and asks for feedback; completing it closes', () => {
@@ -92,7 +106,13 @@ describe('signals (R9)', () => {
     expect(request).toMatchObject({ channel: 'email', recipient: { name: 'Jonas Weber' } });
     expect(request.draft?.body).toContain('feedback');
     expect(change.state.status).toBe('active');
-    const done = applyStepAction(change.state, request.id, { type: 'complete' }, policy, afterThankYous);
+    const done = applyStepAction(
+      change.state,
+      request.id,
+      { type: 'complete' },
+      policy,
+      afterThankYous,
+    );
     expect(done.state).toMatchObject({ status: 'closed', closedReason: 'rejected' });
   });
 
@@ -123,8 +143,12 @@ describe('signals (R9)', () => {
     const change = applySignal(started, signal, policy, afterThankYous);
     expectCoherent(started, change);
     expect(change.state.input.round).toBe(2);
-    expect(change.cancelled.every((step) => step.round === 1 && step.kind !== 'thank_you')).toBe(true);
-    const roundOne = ofKind(started.steps, 'thank_you').filter((step) => step.recipient.name === 'Jonas Weber');
+    expect(change.cancelled.every((step) => step.round === 1 && step.kind !== 'thank_you')).toBe(
+      true,
+    );
+    const roundOne = ofKind(started.steps, 'thank_you').filter(
+      (step) => step.recipient.name === 'Jonas Weber',
+    );
     const roundTwo = ofKind(change.added, 'thank_you');
     expect(roundTwo).toHaveLength(1);
     expect(roundTwo[0]).toMatchObject({ round: 2, localDueAt: '2026-03-12T16:00:00+01:00' });
@@ -132,22 +156,26 @@ describe('signals (R9)', () => {
     expect(roundTwo[0]?.draft?.body).toContain('team roadmap');
     expect(checkIns(change.state.steps).every((step) => step.round === 2)).toBe(true);
     // Round one's thank-yous are still going out.
-    expect(scheduled(change.state).filter((step) => step.round === 1).map((step) => step.kind)).toEqual([
-      'thank_you',
-      'thank_you',
-    ]);
+    expect(
+      scheduled(change.state)
+        .filter((step) => step.round === 1)
+        .map((step) => step.kind),
+    ).toEqual(['thank_you', 'thank_you']);
   });
 
-  it.each([1, 0])('next_round with round %i (not after the current one) is a ValidationError', (round) => {
-    const signal = {
-      type: 'next_round' as const,
-      round,
-      startsAt: '2026-03-12T13:00:00Z',
-      endsAt: '2026-03-12T14:00:00Z',
-      interviewers: [jonas],
-    };
-    expect(() => applySignal(started, signal, policy, afterThankYous)).toThrow(ValidationError);
-  });
+  it.each([1, 0])(
+    'next_round with round %i (not after the current one) is a ValidationError',
+    (round) => {
+      const signal = {
+        type: 'next_round' as const,
+        round,
+        startsAt: '2026-03-12T13:00:00Z',
+        endsAt: '2026-03-12T14:00:00Z',
+        interviewers: [jonas],
+      };
+      expect(() => applySignal(started, signal, policy, afterThankYous)).toThrow(ValidationError);
+    },
+  );
 
   it('rescheduled moves pending steps: the old ids are cancelled, new ones added', () => {
     const signal: Signal = {
@@ -181,7 +209,12 @@ describe('signals (R9)', () => {
 
   it('an employer reply after the plan ran out reopens the interview', () => {
     const exhausted: FollowUpState = { ...started, status: 'closed', closedReason: 'exhausted' };
-    const change = applySignal(exhausted, { type: 'employer_replied', followUpOn: '2026-05-05' }, policy, at('2026-04-28T10:00:00Z'));
+    const change = applySignal(
+      exhausted,
+      { type: 'employer_replied', followUpOn: '2026-05-05' },
+      policy,
+      at('2026-04-28T10:00:00Z'),
+    );
     expect(change.state.status).toBe('active');
     expect(change.state.closedReason).toBeUndefined();
     expect(checkIns(change.state.steps)[0]?.localDueAt).toBe('2026-05-05T09:00:00+02:00');
@@ -205,16 +238,24 @@ describe('replan (PATCH)', () => {
     expect(change.cancelled).toEqual([]);
     expect(change.added).toEqual([]);
     expect(change.state.steps.map((step) => step.id)).toEqual(started.steps.map((step) => step.id));
-    const forJonas = change.state.steps.find((step) => step.kind === 'thank_you' && step.recipient.name === 'Jonas Weber');
+    const forJonas = change.state.steps.find(
+      (step) => step.kind === 'thank_you' && step.recipient.name === 'Jonas Weber',
+    );
     expect(forJonas?.draft?.body).toContain('cost control');
   });
 
   it('turns a contact_info_needed step into a thank-you once an address is known', () => {
-    const noContact = startFollowUp(interview(input.endsAt, { interviewers: [{ name: 'Lee Park' }] }), policy, at(input.endsAt));
+    const noContact = startFollowUp(
+      interview(input.endsAt, { interviewers: [{ name: 'Lee Park' }] }),
+      policy,
+      at(input.endsAt),
+    );
     const ask = only(noContact.steps, 'contact_info_needed');
     const change = replan(
       noContact,
-      interview(input.endsAt, { interviewers: [{ name: 'Lee Park', email: 'lee.park@acme.example' }] }),
+      interview(input.endsAt, {
+        interviewers: [{ name: 'Lee Park', email: 'lee.park@acme.example' }],
+      }),
       policy,
       at('2026-03-03T14:30:00Z'),
     );
@@ -225,9 +266,16 @@ describe('replan (PATCH)', () => {
 
   it('never re-adds a step that already happened', () => {
     const before = sent(started);
-    const change = replan(before, { ...input, endsAt: '2026-03-03T14:10:00Z' }, policy, afterThankYous);
+    const change = replan(
+      before,
+      { ...input, endsAt: '2026-03-03T14:10:00Z' },
+      policy,
+      afterThankYous,
+    );
     expect(ofKind(change.added, 'thank_you')).toEqual([]);
-    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(true);
+    expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(
+      true,
+    );
   });
 
   it('is a ConflictError on a closed interview', () => {
@@ -240,13 +288,25 @@ describe('step actions', () => {
   const thankYou = ofKind(started.steps, 'thank_you')[0] as Step;
 
   it('complete marks the step and drops its wake-up; completing again changes nothing', () => {
-    const change = applyStepAction(started, thankYou.id, { type: 'complete' }, policy, afterThankYous);
+    const change = applyStepAction(
+      started,
+      thankYou.id,
+      { type: 'complete' },
+      policy,
+      afterThankYous,
+    );
     expect(change.state.steps.find((step) => step.id === thankYou.id)).toMatchObject({
       status: 'completed',
       completedAt: afterThankYous.toString(),
     });
     expect(change.cancelled).toEqual([thankYou]);
-    const again = applyStepAction(change.state, thankYou.id, { type: 'complete' }, policy, afterThankYous);
+    const again = applyStepAction(
+      change.state,
+      thankYou.id,
+      { type: 'complete' },
+      policy,
+      afterThankYous,
+    );
     expect(again.state).toBe(change.state);
   });
 
@@ -254,15 +314,24 @@ describe('step actions', () => {
     { name: 'unknown step', id: 'stp_nope', error: NotFoundError },
     { name: 'completing a cancelled step', id: 'cancelled', error: ConflictError },
   ])('$name → $error.name', ({ id, error }) => {
-    const withCancelled = applySignal(started, { type: 'employer_replied' }, policy, afterThankYous).state;
+    const withCancelled = applySignal(
+      started,
+      { type: 'employer_replied' },
+      policy,
+      afterThankYous,
+    ).state;
     const cancelledId = checkIns(started.steps)[0]?.id as string;
     const target = id === 'cancelled' ? cancelledId : id;
-    expect(() => applyStepAction(withCancelled, target, { type: 'complete' }, policy, afterThankYous)).toThrow(error);
+    expect(() =>
+      applyStepAction(withCancelled, target, { type: 'complete' }, policy, afterThankYous),
+    ).toThrow(error);
   });
 
   it('acting on a closed interview is a ConflictError', () => {
     const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
-    expect(() => applyStepAction(closed, thankYou.id, { type: 'skip' }, policy, afterThankYous)).toThrow(ConflictError);
+    expect(() =>
+      applyStepAction(closed, thankYou.id, { type: 'skip' }, policy, afterThankYous),
+    ).toThrow(ConflictError);
   });
 
   it.each([
@@ -298,9 +367,14 @@ describe('step actions', () => {
 
   it.each([
     { name: 'neither by nor until', action: { type: 'snooze' as const } },
-    { name: 'until in the past', action: { type: 'snooze' as const, until: '2026-03-01T00:00:00Z' } },
+    {
+      name: 'until in the past',
+      action: { type: 'snooze' as const, until: '2026-03-01T00:00:00Z' },
+    },
   ])('snooze with $name is a ValidationError', ({ action }) => {
-    expect(() => applyStepAction(started, thankYou.id, action, policy, afterThankYous)).toThrow(ValidationError);
+    expect(() => applyStepAction(started, thankYou.id, action, policy, afterThankYous)).toThrow(
+      ValidationError,
+    );
   });
 });
 
