@@ -17,11 +17,10 @@ import type { Clock } from '../clock';
 import type { FollowUpState, Step } from '../domain/model';
 import { VersionConflictError } from '../errors';
 import { stableId } from '../ids';
+import { type EventPublisher, eventRetentionSeconds, interviewEvent } from '../service/events';
+import { nextDueAt } from '../service/interview-service';
 import type { Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
-
-/** Events and delivery attempts are kept this long, then expire by TTL. */
-export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /** The webhook side of dispatching, implemented by the delivery service. */
 export interface EventFanOut {
@@ -39,6 +38,8 @@ export interface DispatcherDeps {
   store: Store;
   clock: Clock;
   webhooks: EventFanOut;
+  /** Where `interview.closed` goes when a fired `move_on` ends the sequence. */
+  events?: EventPublisher;
   /** Attempts at the step's conditional write before giving up (the wake-up is then retried). */
   maxWriteAttempts?: number;
 }
@@ -46,21 +47,6 @@ export interface DispatcherDeps {
 /** Deterministic event id of a step: every retry and redelivery carries the same `webhook-id`. */
 export function stepEventId(tenantId: string, interviewId: string, stepId: string): string {
   return stableId('evt', tenantId, interviewId, stepId);
-}
-
-/** Earliest `dueAt` among the steps still scheduled: what the reconciler's index is keyed on. */
-export function nextDueAt(steps: readonly Step[]): string | undefined {
-  let earliest: string | undefined;
-  let earliestNs: bigint | undefined;
-  for (const step of steps) {
-    if (step.status !== 'scheduled') continue;
-    const ns = Temporal.Instant.from(step.dueAt).epochNanoseconds;
-    if (earliestNs === undefined || ns < earliestNs) {
-      earliestNs = ns;
-      earliest = step.dueAt;
-    }
-  }
-  return earliest;
 }
 
 /** The summary of an interview that travels in every event, so receivers need not call back. */
@@ -113,7 +99,7 @@ function buildStepEvent(
     interviewId: record.id,
     data: { sequence, step: stepSummary(step), interview: interviewSummary(record) },
     createdAt: timestamp,
-    expiresAt: Math.floor(now.epochMilliseconds / 1000) + EVENT_RETENTION_SECONDS,
+    expiresAt: Math.floor(now.epochMilliseconds / 1000) + eventRetentionSeconds,
   };
 }
 
@@ -166,8 +152,14 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       const due = nextDueAt(state.steps);
       if (due === undefined || state.status !== 'active') delete next.nextDueAt;
       else next.nextDueAt = due;
+      const closing = state.status === 'closed' && record.state.status === 'active';
+      if (closing) next.eventSequence += 1;
       try {
         await store.updateInterview(next, record.version);
+        if (closing)
+          await deps.events?.publish(
+            interviewEvent('interview.closed', next, next.eventSequence, now),
+          );
         return;
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;

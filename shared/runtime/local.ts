@@ -1,0 +1,260 @@
+/**
+ * The local runtime: the whole system in one process with nothing but Node. dynalite is the
+ * database (a real DynamoDB-protocol server), the Scheduler emulator speaks the real
+ * EventBridge Scheduler wire protocol so the production adapter is the one in use, webhooks go
+ * out over real HTTP, and a sandbox clock can be advanced through the API.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Temporal } from 'temporal-polyfill';
+import { SandboxClock } from '../clock';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../scheduling/emulator';
+import {
+  EventBridgeWakeupScheduler,
+  ensureScheduleGroup,
+} from '../scheduling/eventbridge-scheduler';
+import { parseWakeupPayload } from '../scheduling/payload';
+import { consoleLogger, hashApiKey, type Logger } from '../service/index';
+import { DynamoStore } from '../store/dynamo-store';
+import { ensureTable } from '../store/table';
+import { HttpWebhookTransport } from '../webhooks/http-transport';
+import { type Afterview, composeAfterview } from './compose';
+import { createDynamoClient, startDynalite } from './dynalite';
+
+/** Stand-in ARNs: the emulator validates their shape like the real service does. */
+const localAccount = '000000000000';
+const localDispatchArn = `arn:aws:lambda:us-east-1:${localAccount}:function:afterview-dispatch`;
+const localSchedulerRoleArn = `arn:aws:iam::${localAccount}:role/afterview-scheduler`;
+const localDeadLetterArn = `arn:aws:sqs:us-east-1:${localAccount}:afterview-schedule-dlq`;
+const scheduleGroup = 'afterview';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port of the API (default 3000; 0 picks a free one). */
+  port?: number;
+  host?: string;
+  /** dynalite's port (default 8000; 0 picks a free one). Ignored with `dynamoEndpoint`. */
+  dynamoPort?: number;
+  /** The Scheduler emulator's port (default 8001; 0 picks a free one). */
+  schedulerPort?: number;
+  /** Where data survives restarts (default `.afterview`); `null` keeps everything in memory. */
+  dataDir?: string | null;
+  /** Use this DynamoDB (DynamoDB Local, a real table) instead of starting dynalite. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  /** Fixes the development tenant's API key; otherwise one is generated (and kept on disk). */
+  devApiKey?: string;
+  /** How often the reconciler sweeps (default 60 s; 0 disables the timer). */
+  reconcileIntervalMs?: number;
+  /** How often the emulator fires what real time made due (default 1 s; 0 disables). */
+  tickerIntervalMs?: number;
+  /** Per-attempt webhook timeout (default 15 s). */
+  attemptTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface LocalRuntime extends Afterview {
+  url: string;
+  port: number;
+  /** The development tenant and its key. */
+  tenantId: string;
+  apiKey: string;
+  clock: SandboxClock;
+  store: DynamoStore;
+  emulator: SchedulerEmulator;
+  scheduler: EventBridgeWakeupScheduler;
+  schedulerClient: SchedulerClient;
+  dynamoEndpoint: string;
+  dataDir: string | null;
+  /** Advances the sandbox clock like `POST /v1/sandbox/clock`. */
+  advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+  close(): Promise<void>;
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeJsonAtomically(path: string, value: unknown, mode = 0o644): Promise<void> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  await rename(temp, path);
+}
+
+/** The development tenant: the one whose key `npm start` prints. */
+async function ensureDevTenant(
+  store: DynamoStore,
+  dataDir: string | null,
+  fixedKey: string | undefined,
+  now: string,
+): Promise<{ tenantId: string; apiKey: string }> {
+  const keyFile = dataDir ? join(dataDir, 'dev-api-key.json') : undefined;
+  const saved = keyFile ? await readJson<{ apiKey: string }>(keyFile) : undefined;
+  const apiKey = fixedKey ?? saved?.apiKey ?? `afv_dev_${randomBytes(18).toString('base64url')}`;
+  const keyHash = hashApiKey(apiKey);
+  const existing = await store.findTenantByKeyHash(keyHash);
+  if (existing) return { tenantId: existing, apiKey };
+  const tenantId = `ten_dev${randomBytes(8).toString('hex')}`;
+  await store.createTenant({ id: tenantId, name: 'Development', createdAt: now });
+  await store.putApiKeyHash(keyHash, tenantId, now);
+  // Only the local runtime keeps a key in clear text, so a restart prints the same one.
+  if (keyFile && !fixedKey) await writeJsonAtomically(keyFile, { apiKey }, 0o600);
+  return { tenantId, apiKey };
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const logger = options.logger ?? consoleLogger;
+  const dataDir = options.dataDir === undefined ? '.afterview' : options.dataDir;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+
+  const clock = new SandboxClock();
+  const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
+  const savedClock = clockFile ? await readJson<{ offsetMs: number }>(clockFile) : undefined;
+  if (savedClock) clock.offsetMs = savedClock.offsetMs;
+  const saveClock = async () => {
+    if (clockFile) await writeJsonAtomically(clockFile, { offsetMs: clock.offsetMs });
+  };
+
+  const dynalite = options.dynamoEndpoint
+    ? undefined
+    : await startDynalite({
+        port: options.dynamoPort ?? 8000,
+        ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+      });
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynalite?.endpoint as string);
+  const dynamoClient = createDynamoClient(dynamoEndpoint);
+  const tableName = options.tableName ?? 'afterview';
+  await ensureTable(dynamoClient, tableName);
+  const store = new DynamoStore({ client: dynamoClient, tableName, clock });
+
+  // The emulator calls back into the dispatcher, which exists only once everything is built.
+  let afterview: Afterview | undefined;
+  const emulator = await startSchedulerEmulator({
+    port: options.schedulerPort ?? 8001,
+    clock,
+    ...(dataDir ? { dataDir } : {}),
+    realTimeIntervalMs: options.tickerIntervalMs ?? 1000,
+    invoke: async ({ input }) => {
+      if (!afterview) throw new Error('runtime is still starting');
+      const payload = parseWakeupPayload(input);
+      if (payload) await afterview.dispatch(payload);
+    },
+  });
+  const schedulerClient = new SchedulerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureScheduleGroup(schedulerClient, scheduleGroup);
+  const scheduler = new EventBridgeWakeupScheduler({
+    client: schedulerClient,
+    groupName: scheduleGroup,
+    targetArn: localDispatchArn,
+    roleArn: localSchedulerRoleArn,
+    deadLetterArn: localDeadLetterArn,
+  });
+
+  // Sandbox advances run one at a time, each finishing everything due before it returns.
+  let advancing: Promise<unknown> = Promise.resolve();
+  const advanceTo = (instant: Temporal.Instant): Promise<Temporal.Instant> => {
+    const run = advancing.then(async () => {
+      await emulator.advanceTo(instant);
+      // Steps whose schedule was lost are caught by the reconciler; whatever it dispatched
+      // may have scheduled retries that also fall before the target.
+      const report = await afterview?.reconcile();
+      if (report && report.overdueDispatched > 0) await emulator.advanceTo(instant);
+      await saveClock();
+      return clock.now();
+    });
+    advancing = run.catch(() => undefined);
+    return run;
+  };
+
+  const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
+  afterview = composeAfterview({
+    store,
+    scheduler,
+    transport,
+    clock,
+    urlPolicy: { allowHttp: true, allowLoopback: true },
+    logger,
+    ...(options.attemptTimeoutMs === undefined
+      ? {}
+      : { attemptTimeoutMs: options.attemptTimeoutMs }),
+    sandbox: (services) => ({
+      createTenant: (name) => services.tenants.createTenant(name),
+      now: () => clock.now(),
+      advanceTo,
+    }),
+  });
+  const composed = afterview;
+
+  const devTenant = await ensureDevTenant(
+    store,
+    dataDir,
+    options.devApiKey,
+    clock.now().toString(),
+  );
+
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve(
+      {
+        fetch: composed.app.fetch,
+        port: options.port ?? 3000,
+        hostname: options.host ?? '127.0.0.1',
+      },
+      () => resolve(started),
+    );
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 60_000;
+  const reconcileTimer =
+    reconcileIntervalMs > 0
+      ? setInterval(() => {
+          composed.reconcile().catch((error: unknown) => {
+            logger.error('reconcile sweep failed', {
+              errorName: error instanceof Error ? error.name : 'unknown',
+            });
+          });
+        }, reconcileIntervalMs)
+      : undefined;
+  reconcileTimer?.unref();
+
+  let closed = false;
+  return {
+    ...composed,
+    url: `http://localhost:${port}`,
+    port,
+    tenantId: devTenant.tenantId,
+    apiKey: devTenant.apiKey,
+    clock,
+    store,
+    emulator,
+    scheduler,
+    schedulerClient,
+    dynamoEndpoint,
+    dataDir,
+    advanceTo,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      await advancing;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await emulator.close();
+      await transport.close();
+      schedulerClient.destroy();
+      dynamoClient.destroy();
+      await saveClock();
+      await dynalite?.close();
+    },
+  };
+}
