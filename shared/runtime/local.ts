@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Temporal } from 'temporal-polyfill';
@@ -22,6 +23,7 @@ import { consoleLogger, hashApiKey, type Logger } from '../service/index';
 import { DynamoStore } from '../store/dynamo-store';
 import { ensureTable } from '../store/table';
 import { HttpWebhookTransport } from '../webhooks/http-transport';
+import type { WebhookTransport } from '../webhooks/ports';
 import { type Afterview, composeAfterview } from './compose';
 import { createDynamoClient, startDynalite } from './dynalite';
 
@@ -53,6 +55,8 @@ export interface LocalRuntimeOptions {
   tickerIntervalMs?: number;
   /** Per-attempt webhook timeout (default 15 s). */
   attemptTimeoutMs?: number;
+  /** Wraps the webhook transport: a seam for fault injection in tests. */
+  wrapTransport?: (transport: WebhookTransport) => WebhookTransport;
   logger?: Logger;
 }
 
@@ -67,6 +71,10 @@ export interface LocalRuntime extends Afterview {
   emulator: SchedulerEmulator;
   scheduler: EventBridgeWakeupScheduler;
   schedulerClient: SchedulerClient;
+  /** The store's client: add SDK middleware here to count or fail DynamoDB calls. */
+  dynamoClient: DynamoDBClient;
+  /** The webhook transport (real HTTP). */
+  transport: HttpWebhookTransport;
   dynamoEndpoint: string;
   dataDir: string | null;
   /** Advances the sandbox clock like `POST /v1/sandbox/clock`. */
@@ -181,7 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   afterview = composeAfterview({
     store,
     scheduler,
-    transport,
+    transport: options.wrapTransport ? options.wrapTransport(transport) : transport,
     clock,
     urlPolicy: { allowHttp: true, allowLoopback: true },
     logger,
@@ -240,6 +248,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     emulator,
     scheduler,
     schedulerClient,
+    dynamoClient,
+    transport,
     dynamoEndpoint,
     dataDir,
     advanceTo,
