@@ -1,0 +1,195 @@
+/**
+ * Delivery throughput on the local runtime's own pieces: dynalite, the DynamoDB store, the
+ * Scheduler emulator behind the production EventBridge adapter, the dispatcher and the undici
+ * transport, delivering to real HTTP receivers on 127.0.0.1.
+ *
+ * N interviews each get one step due at the same instant T on the runtime clock. Setup happens
+ * with the clock before T; then the clock jumps to T and every wake-up fires. Latency is the
+ * runtime-clock time from T until a receiver has the request in hand.
+ *
+ * Usage: `npx tsx bench/deliveries.ts [events=1000] [receivers=3] [concurrency=64]`
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SandboxClock } from '../shared/clock';
+import type { Step } from '../shared/domain/model';
+import { newId } from '../shared/ids';
+import { createDynamoClient, startDynalite } from '../shared/runtime/dynalite';
+import { createDispatcher } from '../shared/scheduling/dispatcher';
+import { startSchedulerEmulator } from '../shared/scheduling/emulator';
+import {
+  EventBridgeWakeupScheduler,
+  ensureScheduleGroup,
+} from '../shared/scheduling/eventbridge-scheduler';
+import { scheduleName } from '../shared/scheduling/names';
+import type { Wakeup, WakeupHandler, WakeupPayload } from '../shared/scheduling/ports';
+import { DynamoStore } from '../shared/store/dynamo-store';
+import type { StoredInterview } from '../shared/store/ports';
+import { ensureTable } from '../shared/store/table';
+import { HttpWebhookTransport } from '../shared/webhooks/http-transport';
+import { createWebhookServices } from '../shared/webhooks/index';
+
+const [events = 1000, receiverCount = 3, concurrency = 64] = process.argv
+  .slice(2)
+  .map((arg) => Number(arg));
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+async function main(): Promise<void> {
+  const dynalite = await startDynalite();
+  const dynamo = createDynamoClient(dynalite.endpoint);
+  const tableName = `afterview-bench-${randomBytes(4).toString('hex')}`;
+  await ensureTable(dynamo, tableName);
+  const clock = new SandboxClock();
+  const store = new DynamoStore({ client: dynamo, tableName, clock });
+
+  let dispatch: WakeupHandler = async () => {};
+  const emulator = await startSchedulerEmulator({
+    clock,
+    realTimeIntervalMs: 0,
+    fireConcurrency: concurrency,
+    invoke: ({ input }) => dispatch(JSON.parse(input) as WakeupPayload),
+  });
+  const schedulerClient = new SchedulerClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureScheduleGroup(schedulerClient, 'bench');
+  const scheduler = new EventBridgeWakeupScheduler({
+    client: schedulerClient,
+    groupName: 'bench',
+    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch',
+    roleArn: 'arn:aws:iam::000000000000:role/afterview-scheduler',
+    concurrency: 32,
+  });
+  const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
+  const webhooks = createWebhookServices({
+    store,
+    scheduler,
+    transport,
+    clock,
+    urlPolicy: { allowHttp: true, allowLoopback: true },
+  });
+  dispatch = createDispatcher({ store, clock, webhooks: webhooks.delivery });
+
+  // Whole seconds: Scheduler's at() has no fractions, so a fractional T would fire a bit later.
+  const due = clock.now().add({ hours: 1 }).round({ smallestUnit: 'second', roundingMode: 'ceil' });
+  const latencies: number[] = [];
+  const servers: Server[] = [];
+  const tenantId = newId('ten', Date.now());
+  for (let i = 0; i < receiverCount; i++) {
+    const server = createServer((req, res) => {
+      latencies.push(clock.now().epochMilliseconds - due.epochMilliseconds);
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const port = (server.address() as AddressInfo).port;
+    await webhooks.endpoints.create(tenantId, { url: `http://127.0.0.1:${port}/hooks/${i}` });
+  }
+
+  const setupStarted = performance.now();
+  const wakeups: Wakeup[] = [];
+  const now = clock.now().toString();
+  const writes: Array<Promise<void>> = [];
+  for (let i = 0; i < events; i++) {
+    const interviewId = newId('int', Date.now());
+    const step: Step = {
+      id: newId('stp', Date.now()),
+      kind: 'check_in',
+      status: 'scheduled',
+      round: 1,
+      recipient: { name: 'Morgan Lee', email: 'morgan@example.com', role: 'hiring_contact' },
+      channel: 'email',
+      dueAt: due.toString(),
+      timeZone: 'Europe/Berlin',
+      localDueAt: due.toZonedDateTimeISO('Europe/Berlin').toString({ timeZoneName: 'never' }),
+      reason: 'two weeks after the thank-you, on a Tuesday morning',
+      draft: { subject: 'Checking in on the platform role', body: 'Hello Morgan, ...' },
+      checkInNumber: 1,
+    };
+    const interview: StoredInterview = {
+      tenantId,
+      id: interviewId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      eventSequence: 1,
+      nextDueAt: step.dueAt,
+      state: {
+        status: 'active',
+        steps: [step],
+        input: {
+          candidate: { name: 'Sam Rivera' },
+          role: { title: 'Platform Engineer', company: 'Acme' },
+          round: 1,
+          format: 'video',
+          startsAt: '2026-03-02T09:00:00Z',
+          endsAt: '2026-03-02T10:00:00Z',
+          timeZone: 'Europe/Berlin',
+          interviewers: [{ name: 'Morgan Lee', email: 'morgan@example.com' }],
+          nextSteps: {},
+        },
+      },
+    };
+    writes.push(store.createInterview(interview));
+    if (writes.length >= 32) await Promise.all(writes.splice(0));
+    const payload: WakeupPayload = { kind: 'step', tenantId, interviewId, stepId: step.id };
+    wakeups.push({ name: scheduleName(payload), at: step.dueAt, payload });
+  }
+  await Promise.all(writes);
+  await scheduler.schedule(wakeups);
+  const setupMs = performance.now() - setupStarted;
+
+  const started = performance.now();
+  await emulator.advanceTo(due);
+  await emulator.fireDue();
+  const elapsedMs = performance.now() - started;
+
+  latencies.sort((a, b) => a - b);
+  const expected = events * receiverCount;
+  console.log(
+    JSON.stringify(
+      {
+        events,
+        receivers: receiverCount,
+        fireConcurrency: concurrency,
+        deliveries: latencies.length,
+        expected,
+        setupSeconds: Number((setupMs / 1000).toFixed(2)),
+        elapsedSeconds: Number((elapsedMs / 1000).toFixed(2)),
+        deliveriesPerSecond: Math.round(latencies.length / (elapsedMs / 1000)),
+        latencyMsAfterDue: {
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          max: latencies.at(-1),
+        },
+        schedulerFailures: emulator.stats.failedAttempts,
+      },
+      null,
+      2,
+    ),
+  );
+
+  await emulator.close();
+  schedulerClient.destroy();
+  await transport.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  dynamo.destroy();
+  await dynalite.close();
+  if (latencies.length !== expected) process.exitCode = 1;
+}
+
+await main();
