@@ -101,6 +101,37 @@ function windowRule(days: Iterable<number>, start: string, end: string): WindowR
   };
 }
 
+/**
+ * `instant.toString()`, fast: the polyfill's formatter was the largest single cost of a plan.
+ * Whole seconds (all planned times) go through Date; anything finer falls back to Temporal.
+ */
+export function formatInstant(instant: Temporal.Instant): string {
+  const ms = instant.epochMilliseconds;
+  if (ms % 1000 !== 0 || instant.epochNanoseconds % 1_000_000_000n !== 0n)
+    return instant.toString();
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** `zdt.toString({ timeZoneName: 'never' })`, fast, for whole seconds and whole-minute offsets. */
+export function formatZoned(at: Temporal.ZonedDateTime): string {
+  const ms = at.epochMilliseconds;
+  const offsetNs = at.offsetNanoseconds;
+  if (
+    ms % 1000 !== 0 ||
+    offsetNs % 60_000_000_000 !== 0 ||
+    at.epochNanoseconds % 1_000_000_000n !== 0n
+  ) {
+    return at.toString({ timeZoneName: 'never' });
+  }
+  const offsetMinutes = offsetNs / 60_000_000_000;
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const hh = Math.floor(abs / 60);
+  const mm = abs % 60;
+  const offset = `${sign}${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`;
+  return `${new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19)}${offset}`;
+}
+
 function clockText(local: Temporal.PlainDateTime): string {
   const hh = local.hour < 10 ? `0${local.hour}` : `${local.hour}`;
   const mm = local.minute < 10 ? `0${local.minute}` : `${local.minute}`;

@@ -8,6 +8,8 @@ import {
   describeDays,
   describeLocal,
   describeLocalTime,
+  formatInstant,
+  formatZoned,
   type Placement,
   SendCalendar,
 } from './calendar';
@@ -219,7 +221,7 @@ interface StepFields {
  * its replacement never share a name and a delivered event id is never reused.
  */
 export function buildStep(slot: string, fields: StepFields): Step {
-  const dueAt = fields.at.toInstant().toString();
+  const dueAt = formatInstant(fields.at.toInstant());
   return {
     id: stableId('stp', slot, dueAt),
     kind: fields.kind,
@@ -229,8 +231,8 @@ export function buildStep(slot: string, fields: StepFields): Step {
     channel: fields.channel,
     dueAt,
     timeZone: fields.at.timeZoneId,
-    localDueAt: fields.at.toString({ timeZoneName: 'never' }),
-    ...(fields.deadline ? { deadline: fields.deadline.toString() } : {}),
+    localDueAt: formatZoned(fields.at),
+    ...(fields.deadline ? { deadline: formatInstant(fields.deadline) } : {}),
     ...(fields.late ? { late: true } : {}),
     reason: fields.reason,
     ...(fields.draft ? { draft: fields.draft } : {}),
@@ -283,7 +285,7 @@ export function planRound(
   let lastThankYou: Temporal.Instant = end;
 
   const add = (slot: string, step: Step, ideal: Temporal.ZonedDateTime) => {
-    planned.push({ slot, step, idealDueAt: ideal.toInstant().toString() });
+    planned.push({ slot, step, idealDueAt: formatInstant(ideal.toInstant()) });
   };
 
   input.interviewers.forEach((person, index) => {
@@ -367,7 +369,7 @@ export function planRound(
   if (!history.noCheckIns && !(history.employerReply && !history.employerReply.withDates)) {
     planCheckIns(input, policy, calendar, now, history, lastThankYou, seed, add);
   }
-  planned.sort((a, b) => Temporal.Instant.compare(a.step.dueAt, b.step.dueAt));
+  planned.sort((a, b) => Date.parse(a.step.dueAt) - Date.parse(b.step.dueAt));
   return planned;
 }
 

@@ -75,7 +75,7 @@ function cancel(step: Step, now: Temporal.Instant, reason: string): Step {
 }
 
 function byDueAt(a: Step, b: Step): number {
-  return Temporal.Instant.compare(a.dueAt, b.dueAt);
+  return Date.parse(a.dueAt) - Date.parse(b.dueAt);
 }
 
 function assertOpen(state: FollowUpState, what: string): void {

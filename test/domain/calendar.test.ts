@@ -1,0 +1,56 @@
+import { Temporal } from 'temporal-polyfill';
+import { describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../shared/domain';
+import { formatInstant, formatZoned, SendCalendar } from '../../shared/domain/calendar';
+
+describe('fast formatters agree with Temporal', () => {
+  it.each([
+    ['2026-03-09T07:00:00Z', 'Europe/Berlin'],
+    ['2026-03-29T01:00:00Z', 'Europe/Berlin'],
+    ['2026-11-01T06:30:00Z', 'America/New_York'],
+    ['2026-03-09T07:00:00.25Z', 'Asia/Kathmandu'],
+    ['1890-01-01T12:00:00Z', 'Europe/Amsterdam'],
+    ['2026-10-04T15:30:00Z', 'Australia/Lord_Howe'],
+  ])('%s in %s', (text, timeZone) => {
+    const instant = Temporal.Instant.from(text);
+    const zoned = instant.toZonedDateTimeISO(timeZone);
+    expect(formatInstant(instant)).toBe(instant.toString());
+    expect(formatZoned(zoned)).toBe(zoned.toString({ timeZoneName: 'never' }));
+  });
+});
+
+describe('SendCalendar', () => {
+  const calendar = new SendCalendar(resolvePolicy({ holidayCountry: 'DE' }));
+
+  it.each([
+    {
+      from: '2026-03-07T10:00:00Z',
+      expected: '2026-03-09T08:00:00+01:00',
+      why: 'Saturday → Monday',
+    },
+    {
+      from: '2026-03-09T07:10:20Z',
+      expected: '2026-03-09T08:11:00+01:00',
+      why: 'inside: next whole minute',
+    },
+    { from: '2026-03-09T17:00:00Z', expected: '2026-03-10T08:00:00+01:00', why: '18:00 is closed' },
+    {
+      from: '2026-04-02T17:00:00Z',
+      expected: '2026-04-07T08:00:00+02:00',
+      why: 'Good Friday, Easter Monday',
+    },
+    {
+      from: '2026-03-27T18:00:00Z',
+      expected: '2026-03-30T08:00:00+02:00',
+      why: 'across the EU switch',
+    },
+  ])('$why', ({ from, expected }) => {
+    const placed = calendar.nextWindow(Temporal.Instant.from(from), 'Europe/Berlin');
+    expect(placed && formatZoned(placed.at)).toBe(expected);
+  });
+
+  it('counts business days over weekends and holidays', () => {
+    const date = calendar.addBusinessDays(Temporal.PlainDate.from('2026-04-02'), 2);
+    expect(date.toString()).toBe('2026-04-08');
+  });
+});
