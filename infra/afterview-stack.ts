@@ -55,6 +55,18 @@ const docsAssets: BundledAsset[] = docsAssetFiles.map((file) => ({
   to: `${docsAssetsDirectory}/${file}`,
 }));
 
+/**
+ * The draft check reads the Hunspell files of dictionary-en from disk, found by resolving the
+ * package from the running module. Shipping the package beside the bundle keeps that lookup
+ * working in Lambda, where there is no node_modules otherwise.
+ */
+const spellingAssets: BundledAsset[] = ['package.json', 'index.js', 'index.aff', 'index.dic'].map(
+  (file) => ({
+    from: `node_modules/dictionary-en/${file}`,
+    to: `node_modules/dictionary-en/${file}`,
+  }),
+);
+
 /** Actions a function needs to manage the wake-up schedules of the group. */
 export const scheduleActions = [
   'scheduler:CreateSchedule',
@@ -139,7 +151,7 @@ export class AfterviewStack extends Stack {
         ...environment,
         AFTERVIEW_DOCS_ASSETS_DIR: `/var/task/${docsAssetsDirectory}`,
       },
-      assets: docsAssets,
+      assets: [...docsAssets, ...spellingAssets],
     });
     const dispatch = new AfterviewFunction(this, 'DispatchFunction', {
       ...shared,

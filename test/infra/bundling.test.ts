@@ -5,8 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -31,6 +32,23 @@ const deployedEnvironment: AwsEnvironment & Record<string, string> = {
   AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
   NODE_OPTIONS: '--enable-source-maps',
 };
+
+// Calls the bundled handler with the proxy event API Gateway's REST API sends for the stage.
+const invokeScript = `
+const { handler } = await import(process.argv[1]);
+const results = [];
+for (const path of ['/health', '/docs', '/docs/assets/swagger-ui.css', '/docs/assets/favicon-32x32.png', '/openapi.json']) {
+  const response = await handler({
+    resource: '/{proxy+}', path, httpMethod: 'GET', headers: { Accept: '*/*' },
+    multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) }, stageVariables: null, body: null, isBase64Encoded: false,
+    requestContext: { accountId: '123456789012', apiId: 'abc123', stage: 'dev', requestId: 'req-1',
+      identity: { sourceIp: '203.0.113.9' }, path: '/dev' + path, httpMethod: 'GET', resourcePath: '/{proxy+}' },
+  }, {});
+  results.push({ path, status: response.statusCode, base64: Boolean(response.isBase64Encoded) });
+}
+process.stdout.write(JSON.stringify(results));
+`;
 
 describe('Lambda bundles built by local esbuild (no Docker)', () => {
   let outdir: string;
@@ -63,6 +81,38 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     for (const file of docsAssetFiles) {
       expect(existsSync(join(bundleDirs.api, docsAssetsDirectory, file)), file).toBe(true);
     }
+  });
+
+  it('ships the spelling dictionary where the draft check resolves it from the bundle', () => {
+    const fromBundle = createRequire(join(bundleDirs.api, 'index.mjs'));
+    const entry = fromBundle.resolve('dictionary-en');
+    expect(entry.startsWith(bundleDirs.api)).toBe(true);
+    for (const file of ['index.aff', 'index.dic']) {
+      expect(existsSync(join(dirname(entry), file)), file).toBe(true);
+    }
+  });
+
+  it('answers API Gateway (REST, v1) events for health and the docs from the api bundle', async () => {
+    const url = pathToFileURL(join(bundleDirs.api, 'index.mjs')).href;
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', invokeScript, url],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ...deployedEnvironment,
+          // /var/task/docs-assets in Lambda; here the same folder of the built bundle.
+          AFTERVIEW_DOCS_ASSETS_DIR: join(bundleDirs.api, docsAssetsDirectory),
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toEqual([
+      { path: '/health', status: 200, base64: false },
+      { path: '/docs', status: 200, base64: false },
+      { path: '/docs/assets/swagger-ui.css', status: 200, base64: false },
+      { path: '/docs/assets/favicon-32x32.png', status: 200, base64: true },
+      { path: '/openapi.json', status: 200, base64: false },
+    ]);
   });
 
   it.each(names)(
