@@ -154,9 +154,15 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   /** `about`: an endpoint the event concerns, which gets no copy (its own disabled notice). */
   async #publish(event: StoredEvent, about?: string): Promise<void> {
     const inserted = await this.#store.putEvent(event);
-    if (!inserted) return; // a retried write of the same deterministic event: already queued
     const endpoints = (await this.#endpointsFor(event)).filter((endpoint) => endpoint.id !== about);
     await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
+      // A repeated publish (same deterministic id) only fills in what an earlier one missed.
+      if (
+        !inserted &&
+        (await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id))
+      ) {
+        return;
+      }
       if (!endpoint.enabled) {
         await this.#recordSkipped(event, endpoint);
         return;

@@ -397,3 +397,29 @@ describe('API events, rotation and stale wake-ups', () => {
     ).toBe(1);
   });
 });
+
+describe('publishing twice', () => {
+  it('queues each endpoint once, and fills in an endpoint the first publish missed', async () => {
+    const tenantId = h.newTenant();
+    const first = await receiver();
+    await endpointFor(tenantId, first);
+    const now = h.clock.now();
+    const event: StoredEvent = {
+      tenantId,
+      id: `evt_twice${now.epochMilliseconds}`,
+      type: 'interview.updated',
+      timestamp: now.toString(),
+      data: { interviewId: 'int_x', sequence: 3 },
+      createdAt: now.toString(),
+      expiresAt: Math.floor(now.epochMilliseconds / 1000) + 3600,
+    };
+    await h.webhooks.delivery.publish(event);
+    const late = await receiver();
+    await endpointFor(tenantId, late);
+    await h.webhooks.delivery.publish(event);
+    await h.emulator.fireDue();
+
+    expect(first.requests).toHaveLength(1);
+    expect(late.requests).toHaveLength(1);
+  });
+});
