@@ -58,6 +58,8 @@ export interface BundleResult {
   gzipBytes?: number;
   importMs?: number[];
   medianMs?: number;
+  /** The packages (or source folders) that contribute most bytes, largest first. */
+  largest?: Array<{ name: string; bytes: number }>;
   error?: string;
 }
 
@@ -74,6 +76,7 @@ function esbuildOptions(outfile: string): BuildOptions {
     mainFields: [...bundleSettings.mainFields],
     banner: { js: bundleSettings.banner },
     logLevel: 'silent',
+    metafile: true,
   };
 }
 
@@ -99,6 +102,25 @@ async function timeImports(file: string, runs: number): Promise<number[]> {
   return times;
 }
 
+function relativeOut(outfile: string): string {
+  return outfile.slice(projectRoot.length).replace(/^\//, '');
+}
+
+function largestContributors(
+  inputs: Record<string, { bytesInOutput: number }>,
+): Array<{ name: string; bytes: number }> {
+  const totals = new Map<string, number>();
+  for (const [file, info] of Object.entries(inputs)) {
+    const fromPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+    const name = fromPackage ?? file.split('/').slice(0, 2).join('/');
+    totals.set(name, (totals.get(name) ?? 0) + info.bytesInOutput);
+  }
+  return [...totals]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+}
+
 async function measure(
   name: string,
   input: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
@@ -106,11 +128,12 @@ async function measure(
 ): Promise<BundleResult> {
   const outfile = join(outRoot, name, 'index.mjs');
   try {
-    await build({ ...esbuildOptions(outfile), ...input });
+    const { metafile } = await build({ ...esbuildOptions(outfile), ...input });
+    const largest = largestContributors(metafile?.outputs[relativeOut(outfile)]?.inputs ?? {});
     const bytes = statSync(outfile).size;
     const gzipBytes = gzipSync(readFileSync(outfile)).length;
     const importMs = await timeImports(outfile, runs);
-    return { name, status: 'ok', bytes, gzipBytes, importMs, medianMs: median(importMs) };
+    return { name, status: 'ok', bytes, gzipBytes, importMs, medianMs: median(importMs), largest };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { name, status: 'error', error: message.split('\n').slice(0, 3).join(' ') };
@@ -179,12 +202,19 @@ export function formatResults(results: readonly BundleResult[], runs: number): s
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd();
+  const contributors = results
+    .filter((result) => result.largest && result.name !== baselineName)
+    .map(
+      (result) =>
+        `${result.name}: ${(result.largest ?? []).map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
+    );
   return [
     `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps)`,
     `node ${process.version}; median of ${runs} fresh processes, timing only the dynamic import`,
     '',
     line(header),
     ...rows.map(line),
+    ...(contributors.length > 0 ? ['', 'largest contributors:', ...contributors] : []),
   ].join('\n');
 }
 
