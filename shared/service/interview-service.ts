@@ -259,7 +259,9 @@ export class InterviewService {
       const now = this.#clock.now();
       const policy = resolvePolicy(tenantDefaults, current.state.input.policy);
       const planChange = change(current.state, { policy, tenantDefaults, now });
-      if (planChange.state === current.state) return current;
+      // A change that changes nothing (e.g. a PATCH repeating current values) writes nothing,
+      // so the version and ETag only move when the interview does.
+      if (sameState(planChange.state, current.state)) return current;
 
       const { next, events } = this.#nextVersion(current, planChange.state, now);
       try {
@@ -338,6 +340,10 @@ export class InterviewService {
       }
     }
   }
+}
+
+function sameState(a: FollowUpState, b: FollowUpState): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function optionalNextDue(steps: readonly Step[]): { nextDueAt?: string } {

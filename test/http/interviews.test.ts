@@ -172,6 +172,17 @@ describe('patch', () => {
     expect(unchanged.body.version).toBe(1);
   });
 
+  it('keeps the version when a patch changes nothing', async () => {
+    const { body: interview } = await create();
+    const response = await api.request('PATCH', `/v1/interviews/${interview.id}`, {
+      body: { role: interview.role, candidate: { extra: null } },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(response.status, response.text).toBe(200);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(response.body).toEqual(interview);
+  });
+
   it('rejects a malformed If-Match with 400', async () => {
     const { body: interview } = await create();
     const response = await api.request('PATCH', `/v1/interviews/${interview.id}`, {

@@ -1,12 +1,40 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteModule } from '../../shared/http/route-module';
+import { bearerSecurity } from '../../shared/http/route-module';
 import { interviewInput } from '../support/interview-fixtures';
 import { startTestApi, type TestApi, testStart } from '../support/test-api';
 
 let api: TestApi;
 let production: TestApi;
 
+/** A module mounted like webhooks/events will be: it must get auth, body checks and errors. */
+const probeRoutes: RouteModule = (app) => {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/probe',
+      security: bearerSecurity,
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.strictObject({ n: z.number() }) } },
+        },
+      },
+      responses: { 200: { description: 'ok' } },
+    }),
+    (c) => {
+      if (c.req.valid('json').n === 0) throw new Error('secret internal detail');
+      return c.json({ tenantId: c.get('tenantId'), n: c.req.valid('json').n }, 200);
+    },
+  );
+};
+
 beforeAll(async () => {
-  [api, production] = await Promise.all([startTestApi(), startTestApi({ sandbox: false })]);
+  [api, production] = await Promise.all([
+    startTestApi({ extraRoutes: [probeRoutes] }),
+    startTestApi({ sandbox: false }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([api?.close(), production?.close()]);
@@ -56,6 +84,42 @@ describe('operations and documentation', () => {
     expect(initializer.text).toContain("'/openapi.json'");
     const outside = await api.request('GET', '/docs/assets/package.json', { apiKey: null });
     expect(outside.status).toBe(404);
+  });
+});
+
+describe('route modules', () => {
+  it('share authentication, validation, idempotency and error handling', async () => {
+    const ok = await api.request('POST', '/v1/probe', {
+      body: { n: 1 },
+      headers: { 'idempotency-key': 'probe-1' },
+    });
+    expect(ok.body).toEqual({ tenantId: api.tenantId, n: 1 });
+    const replay = await api.request('POST', '/v1/probe', {
+      body: { n: 1 },
+      headers: { 'idempotency-key': 'probe-1' },
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await api.request('POST', '/v1/probe', { body: { n: 1 }, apiKey: null })).status).toBe(
+      401,
+    );
+    const invalid = await api.request('POST', '/v1/probe', { body: { n: 'one' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0].path).toBe('n');
+  });
+
+  it('turn an unexpected error into a 500 problem without its message, and log it', async () => {
+    const response = await api.request('POST', '/v1/probe', { body: { n: 0 } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(response.text).not.toContain('secret internal detail');
+    expect(
+      api.logger.entries.some(
+        (entry) =>
+          entry.message === 'Unhandled error in request' &&
+          JSON.stringify(entry.fields).includes('secret internal detail'),
+      ),
+    ).toBe(true);
   });
 });
 

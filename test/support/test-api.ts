@@ -68,6 +68,7 @@ export interface RequestOptions {
 
 export interface TestApi {
   url: string;
+  tableName: string;
   apiKey: string;
   tenantId: string;
   store: DynamoStore;
@@ -90,13 +91,19 @@ export interface TestApiOptions {
   /** Mount the sandbox routes (default true). */
   sandbox?: boolean;
   extraRoutes?: RouteModule[];
+  /** Keep dynalite's data in this directory (restart tests); in memory when absent. */
+  dataDir?: string;
+  /** Reuse a table across harnesses (restart tests); a fresh random one when absent. */
+  tableName?: string;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const externalEndpoint = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
-  const dynalite = externalEndpoint ? undefined : await startDynalite();
+  const dynalite = externalEndpoint
+    ? undefined
+    : await startDynalite(options.dataDir ? { path: options.dataDir } : {});
   const client = createDynamoClient(externalEndpoint ?? dynalite?.endpoint);
-  const tableName = `afterview-test-${randomBytes(4).toString('hex')}`;
+  const tableName = options.tableName ?? `afterview-test-${randomBytes(4).toString('hex')}`;
   await ensureTable(client, tableName);
 
   const clock = new TestClock(testStart);
@@ -179,6 +186,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
 
   return {
     url,
+    tableName,
     apiKey,
     tenantId,
     store,
