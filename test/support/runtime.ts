@@ -1,0 +1,316 @@
+/**
+ * The local runtime as `npm start` runs it (dynalite, the Scheduler emulator, the dispatcher,
+ * real HTTP webhooks), started in-process on free ports with the background timers off, so a
+ * test moves time only through the sandbox clock. Plus a real webhook receiver on 127.0.0.1
+ * that records every delivery. One runtime per test file.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  type ScheduleSummary,
+} from '@aws-sdk/client-scheduler';
+import type { Temporal } from 'temporal-polyfill';
+import {
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from '../../shared/runtime/local';
+import { parseWakeupPayload } from '../../shared/scheduling/payload';
+import type { WakeupPayload } from '../../shared/scheduling/ports';
+import type { Logger } from '../../shared/service/deps';
+
+/** The schedule group the local runtime keeps every wake-up in. */
+export const localScheduleGroup = 'afterview';
+
+// ---------------------------------------------------------------------------------------------
+// Webhook receiver
+
+export interface ReceivedDelivery {
+  /** The `webhook-id` header: the event id. */
+  id: string;
+  type: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The status this receiver answered. */
+  status: number;
+}
+
+/** Decides the status of the n-th request (1-based); 200 when absent. */
+export type ReceiverReply = (n: number, delivery: Omit<ReceivedDelivery, 'status'>) => number;
+
+export interface WebhookReceiver {
+  url: string;
+  deliveries: ReceivedDelivery[];
+  reply: ReceiverReply;
+  /** Ids of the deliveries answered with a 2xx. */
+  acceptedIds(): string[];
+  close(): Promise<void>;
+}
+
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** A real HTTP receiver on a free loopback port, answering per `reply`. */
+export async function startWebhookReceiver(
+  reply: ReceiverReply = () => 200,
+): Promise<WebhookReceiver> {
+  const deliveries: ReceivedDelivery[] = [];
+  const receiver: WebhookReceiver = {
+    url: '',
+    deliveries,
+    reply,
+    acceptedIds: () => deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.id),
+    close: async () => {},
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const headers = flatHeaders(req.headers);
+      const body = Buffer.concat(chunks).toString('utf8');
+      let type = '';
+      try {
+        type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
+      } catch {
+        // Left empty: the assertion on the body will say what went wrong.
+      }
+      const received = { id: headers['webhook-id'] ?? '', type, headers, body };
+      const status = receiver.reply(deliveries.length + 1, received);
+      deliveries.push({ ...received, status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return receiver;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime
+
+export interface ApiResult<T> {
+  status: number;
+  body: T;
+}
+
+/** A step as the API returns it (only what the tests read). */
+export interface ApiStep {
+  id: string;
+  kind: string;
+  status: string;
+  dueAt: string;
+}
+
+export interface ApiInterview {
+  id: string;
+  status: string;
+  closedReason?: string;
+  steps: ApiStep[];
+}
+
+export interface ApiEvent {
+  id: string;
+  type: string;
+  timestamp: string;
+  interviewId?: string;
+  data: { sequence?: number; step?: { id: string; dueAt: string } };
+}
+
+/** A wake-up schedule as ListSchedules + GetSchedule show it. */
+export interface ScheduleView {
+  name: string;
+  expression: string;
+  payload: WakeupPayload | undefined;
+}
+
+export interface TestRuntime {
+  runtime: LocalRuntime;
+  /** Errors the runtime logged (Scheduler failures after a write, sweep failures). */
+  loggedErrors: Array<{ message: string; fields?: Record<string, unknown> }>;
+  /** Calls the HTTP API with the development key; JSON in, JSON out. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
+  api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>>;
+  /** POST /v1/interviews with `interviewInput(now)` plus overrides; fails unless 201. */
+  createInterview(overrides?: Record<string, unknown>): Promise<ApiInterview>;
+  getInterview(id: string): Promise<ApiInterview>;
+  /** Every `followup.*` event of the interview, in firing order (all pages). */
+  stepEvents(interviewId: string): Promise<ApiEvent[]>;
+  /** Registers a webhook endpoint for `url`; returns its id. */
+  addEndpoint(url: string, eventTypes?: string[]): Promise<string>;
+  /** `POST /v1/sandbox/clock {to}`; resolves once everything due by then has run. */
+  advanceTo(instant: Temporal.Instant | string): Promise<void>;
+  /** Every step wake-up in the group, read through the real SDK client. */
+  stepSchedules(): Promise<ScheduleView[]>;
+  /** The step wake-ups whose payload names `interviewId`. */
+  stepSchedulesOf(interviewId: string): Promise<ScheduleView[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A one-hour interview that ended at `end` (usually the runtime clock's now, so every step lies
+ * ahead), with one interviewer reachable by email and one only on LinkedIn.
+ */
+export function interviewInput(
+  end: Temporal.Instant,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    candidate: { name: 'Dana Whitfield', email: 'dana@example.com', phone: '+1 555 0100' },
+    role: { title: 'Backend Engineer', company: 'Northwind' },
+    format: 'video',
+    startsAt: end.subtract({ hours: 1 }).toString(),
+    endsAt: end.toString(),
+    timeZone: 'America/New_York',
+    interviewers: [
+      {
+        name: 'Priya Raman',
+        email: 'priya@northwind.example',
+        topics: ['event sourcing'],
+      },
+      {
+        name: 'Marco Ortiz',
+        linkedinUrl: 'https://www.linkedin.com/in/marco-ortiz',
+        topics: ['on-call rotations'],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** Collects errors instead of printing them, so expected failures do not flood the output. */
+function recordingLogger(sink: TestRuntime['loggedErrors']): Logger {
+  return {
+    info: () => {},
+    error: (message, fields) => sink.push({ message, ...(fields ? { fields } : {}) }),
+  };
+}
+
+/**
+ * Starts the local runtime in memory (or on `dataDir`) on free ports, with the reconciler
+ * timer and the real-time ticker off: time moves only when a test advances the sandbox clock.
+ */
+export async function startTestRuntime(
+  options: Partial<LocalRuntimeOptions> = {},
+): Promise<TestRuntime> {
+  const loggedErrors: TestRuntime['loggedErrors'] = [];
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dynamoPort: 0,
+    schedulerPort: 0,
+    dataDir: null,
+    reconcileIntervalMs: 0,
+    tickerIntervalMs: 0,
+    attemptTimeoutMs: 2000,
+    logger: recordingLogger(loggedErrors),
+    ...options,
+  });
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    const response = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${runtime.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async function expectOk<T>(result: Promise<ApiResult<T>>, status: number): Promise<T> {
+    const { status: actual, body } = await result;
+    if (actual !== status) {
+      throw new Error(`expected HTTP ${status}, got ${actual}: ${JSON.stringify(body)}`);
+    }
+    return body;
+  }
+
+  async function stepSchedules(): Promise<ScheduleView[]> {
+    const summaries: ScheduleSummary[] = [];
+    let token: string | undefined;
+    do {
+      const page = await runtime.schedulerClient.send(
+        new ListSchedulesCommand({
+          GroupName: localScheduleGroup,
+          NamePrefix: 'step-',
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+      summaries.push(...(page.Schedules ?? []));
+      token = page.NextToken;
+    } while (token);
+    return Promise.all(
+      summaries.map(async (summary) => {
+        const schedule = await runtime.schedulerClient.send(
+          new GetScheduleCommand({ Name: summary.Name, GroupName: localScheduleGroup }),
+        );
+        return {
+          name: summary.Name ?? '',
+          expression: schedule.ScheduleExpression ?? '',
+          payload: parseWakeupPayload(schedule.Target?.Input),
+        };
+      }),
+    );
+  }
+
+  return {
+    runtime,
+    loggedErrors,
+    api,
+    createInterview: (overrides = {}) =>
+      expectOk(
+        api<ApiInterview>('POST', '/v1/interviews', interviewInput(runtime.clock.now(), overrides)),
+        201,
+      ),
+    getInterview: (id) => expectOk(api<ApiInterview>('GET', `/v1/interviews/${id}`), 200),
+    async stepEvents(interviewId) {
+      const events: ApiEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ interviewId, limit: '100' });
+        if (cursor) query.set('cursor', cursor);
+        const page = await expectOk(
+          api<{ data: ApiEvent[]; nextCursor?: string }>('GET', `/v1/events?${query}`),
+          200,
+        );
+        events.push(...page.data.filter((event) => event.type.startsWith('followup.')));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return events.sort((a, b) => (a.data.sequence ?? 0) - (b.data.sequence ?? 0));
+    },
+    async addEndpoint(url, eventTypes) {
+      const created = await expectOk(
+        api<{ id: string }>('POST', '/v1/webhook-endpoints', {
+          url,
+          ...(eventTypes ? { eventTypes } : {}),
+        }),
+        201,
+      );
+      return created.id;
+    },
+    async advanceTo(instant) {
+      await expectOk(api('POST', '/v1/sandbox/clock', { to: instant.toString() }), 200);
+    },
+    stepSchedules,
+    async stepSchedulesOf(interviewId) {
+      const all = await stepSchedules();
+      return all.filter(
+        (view) => view.payload?.kind === 'step' && view.payload.interviewId === interviewId,
+      );
+    },
+    close: () => runtime.close(),
+  };
+}
