@@ -258,7 +258,7 @@ const rotateSecret = createRoute({
       description: 'The endpoint with its new secret',
       content: { 'application/json': { schema: endpointWithSecretSchema } },
     },
-    ...problemResponses(400, 401, 404, 409, 415),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
   },
 });
 
@@ -281,7 +281,7 @@ const testEndpoint = createRoute({
       description: 'The attempt',
       content: { 'application/json': { schema: deliveryAttemptSchema } },
     },
-    ...problemResponses(400, 401, 404, 415),
+    ...problemResponses(400, 401, 404, 413, 415, 422),
   },
 });
 
@@ -327,7 +327,7 @@ const recoverEndpoint = createRoute({
         },
       },
     },
-    ...problemResponses(400, 401, 404, 409, 415),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
   },
 });
 
