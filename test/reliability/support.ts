@@ -423,3 +423,58 @@ export function interviewInput(
     interviewers: people.slice(0, Math.max(1, Math.min(3, options.interviewers ?? 2))),
   };
 }
+
+// ---- a populated tenant ---------------------------------------------------------------------
+
+/** Ids of one tenant's data, with at least one fired step, its event and its deliveries. */
+export interface TenantWorld {
+  interviewId: string;
+  /** A step still scheduled (actions on it succeed). */
+  stepId: string;
+  endpointId: string;
+  /** A step event that was delivered to `endpointId`. */
+  eventId: string;
+  receiver: WebhookReceiver;
+}
+
+/**
+ * Registers a receiver, creates an interview and moves the clock until its first thank-you has
+ * fired, so the tenant owns every kind of resource: interview, steps, endpoint, events,
+ * delivery attempts.
+ */
+export async function buildTenantWorld(client: ApiClient, label: string): Promise<TenantWorld> {
+  const receiver = await WebhookReceiver.start();
+  const endpoint = await client.post('/v1/webhook-endpoints', {
+    url: receiver.url,
+    description: `${label} receiver`,
+  });
+  if (endpoint.status !== 201) throw new Error(`endpoint not created: ${endpoint.text}`);
+  receiver.secret = endpoint.body.secret;
+  const clock = await client.get('/v1/sandbox/clock');
+  const created = await client.post(
+    '/v1/interviews',
+    interviewInput(clock.body.now, { externalId: `${label}-1`, interviewers: 2 }),
+  );
+  if (created.status !== 201) throw new Error(`interview not created: ${created.text}`);
+  const interviewId = created.body.id as string;
+  // Four days always include a send window inside the thank-you deadline or just after it.
+  const firstDue = created.body.steps
+    .map((step: { dueAt: string }) => step.dueAt)
+    .sort()[0] as string;
+  const advanced = await client.post('/v1/sandbox/clock', { to: firstDue });
+  if (advanced.status !== 200) throw new Error(`clock not advanced: ${advanced.text}`);
+  const after = await client.get(`/v1/interviews/${interviewId}`);
+  const scheduled = after.body.steps.find(
+    (step: { status: string }) => step.status === 'scheduled',
+  );
+  const events = await client.listAll(`/v1/events?interviewId=${interviewId}`);
+  const stepEvent = events.find((event) => String(event.type).startsWith('followup.'));
+  if (!scheduled || !stepEvent) throw new Error('the world has no scheduled step or no step event');
+  return {
+    interviewId,
+    stepId: scheduled.id,
+    endpointId: endpoint.body.id,
+    eventId: stepEvent.id,
+    receiver,
+  };
+}

@@ -1,0 +1,491 @@
+/**
+ * Every response the API gives is what `openapi.yaml` promises: a walk through every operation,
+ * its success and its usual failures, validating each body against the schema documented for
+ * that status and content type. A status the spec does not list for the operation fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../shared/runtime/local';
+import {
+  ApiClient,
+  type ApiResponse,
+  buildTenantWorld,
+  interviewInput,
+  type RawRequest,
+  ResponseValidator,
+  type SpecOperation,
+  specOperations,
+  startRuntime,
+  type TenantWorld,
+  WebhookReceiver,
+} from './support';
+
+let runtime: LocalRuntime;
+let api: ApiClient;
+let world: TenantWorld;
+const validator = new ResponseValidator();
+const operations = specOperations();
+/** Statuses validated per operation, for the coverage check at the end. */
+const validated = new Map<string, Set<number>>();
+
+beforeAll(async () => {
+  ({ runtime } = await startRuntime());
+  api = new ApiClient(runtime.url, runtime.apiKey);
+  world = await buildTenantWorld(api, 'openapi');
+});
+afterAll(async () => {
+  await world?.receiver.close();
+  await runtime?.close();
+});
+
+const opKey = (operation: SpecOperation) => `${operation.method} ${operation.path}`;
+
+function operationFor(method: string, template: string): SpecOperation {
+  const found = operations.find((op) => op.method === method && op.path === template);
+  if (!found) throw new Error(`${method} ${template} is not in openapi.yaml`);
+  return found;
+}
+
+/** The template with the world's ids filled in. */
+function concrete(template: string): string {
+  const id = template.startsWith('/v1/interviews')
+    ? world.interviewId
+    : template.startsWith('/v1/webhook-endpoints')
+      ? world.endpointId
+      : world.eventId;
+  return template.replace('{id}', id).replace('{stepId}', world.stepId);
+}
+
+/** Sends `request` for the operation, validates the answer and returns it. */
+async function call(
+  method: string,
+  template: string,
+  request: Omit<RawRequest, 'method' | 'path'> & { path?: string } = {},
+): Promise<ApiResponse> {
+  const operation = operationFor(method, template);
+  const response = await api.call({ ...request, method, path: request.path ?? concrete(template) });
+  expect(validator.check(operation, response)).toEqual([]);
+  const statuses = validated.get(opKey(operation)) ?? new Set<number>();
+  statuses.add(response.status);
+  validated.set(opKey(operation), statuses);
+  return response;
+}
+
+const securedOperations = operations.filter((op) => op.secured);
+const bodyOperations = operations.filter((op) => op.hasBody);
+/** 300 KiB: over the 256 KiB limit. */
+const oversized = JSON.stringify({ text: 'x'.repeat(300 * 1024) });
+
+describe('typical failures of every operation match the spec', () => {
+  it.each(securedOperations.map((op) => [op.method, op.path] as const))(
+    '%s %s without an API key → 401',
+    async (method, path) => {
+      const response = await call(method, path, { apiKey: null, json: {} });
+      expect(response.status).toBe(401);
+    },
+  );
+
+  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
+    '%s %s with a text/plain body → 415',
+    async (method, path) => {
+      const response = await call(method, path, {
+        raw: '{}',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(response.status).toBe(415);
+    },
+  );
+
+  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
+    '%s %s with malformed JSON → 400',
+    async (method, path) => {
+      const response = await call(method, path, {
+        raw: '{"unterminated": ',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(400);
+    },
+  );
+
+  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
+    '%s %s with a body over 256 KiB → 413',
+    async (method, path) => {
+      const response = await call(method, path, {
+        raw: oversized,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(413);
+    },
+  );
+
+  it.each(
+    securedOperations
+      .filter((op) => op.method === 'POST')
+      .map((op) => [op.method, op.path] as const),
+  )('%s %s with an Idempotency-Key over 255 characters → 400', async (method, path) => {
+    const response = await call(method, path, {
+      json: {},
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it.each(
+    operations.filter((op) => op.path.includes('{id}')).map((op) => [op.method, op.path] as const),
+  )('%s %s for an unknown id → 404', async (method, path) => {
+    const operation = operationFor(method, path);
+    const body =
+      method === 'PATCH'
+        ? path.startsWith('/v1/interviews')
+          ? { role: { title: 'x' } }
+          : { description: 'x' }
+        : path.endsWith('/recover')
+          ? { since: '2026-01-01T00:00:00Z' }
+          : path.endsWith('/snooze')
+            ? { by: 'P1D' }
+            : path.endsWith('/signals')
+              ? { type: 'offer' }
+              : undefined;
+    const response = await call(method, path, {
+      path: operation.path.replace('{id}', 'int_unknown0000').replace('{stepId}', 'stp_unknown0'),
+      ...(body === undefined ? {} : { json: body }),
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('successes and domain failures match the spec', () => {
+  it('operations, health and the sandbox', async () => {
+    expect((await call('GET', '/health', { apiKey: null })).status).toBe(200);
+    expect((await call('GET', '/v1/sandbox/clock', { apiKey: null })).status).toBe(200);
+    const tenant = await call('POST', '/v1/sandbox/tenants', {
+      apiKey: null,
+      json: { name: 'Spec walk' },
+    });
+    expect(tenant.status).toBe(201);
+    expect(
+      (await call('POST', '/v1/sandbox/tenants', { apiKey: null, json: { name: '' } })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'PT1M' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'soon' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', '/v1/sandbox/clock', {
+          apiKey: null,
+          json: { to: '2000-01-01T00:00:00Z' },
+        })
+      ).status,
+    ).toBe(409);
+  });
+
+  it('interviews, plans, policy and drafts', async () => {
+    const now = (await api.get('/v1/sandbox/clock')).body.now as string;
+    const input = interviewInput(now, { externalId: 'spec-walk' });
+    const created = await call('POST', '/v1/interviews', {
+      json: input,
+      headers: { 'idempotency-key': 'spec-walk-1' },
+    });
+    expect(created.status).toBe(201);
+    const replay = await call('POST', '/v1/interviews', {
+      json: input,
+      headers: { 'idempotency-key': 'spec-walk-1' },
+    });
+    expect(replay.status).toBe(201);
+    const mismatch = await call('POST', '/v1/interviews', {
+      json: { ...input, externalId: 'other' },
+      headers: { 'idempotency-key': 'spec-walk-1' },
+    });
+    expect(mismatch.status).toBe(422);
+    expect(
+      (await call('POST', '/v1/interviews', { json: { ...input, timeZone: 'Mars/Olympus' } }))
+        .status,
+    ).toBe(400);
+
+    const id = created.body.id as string;
+    const path = `/v1/interviews/${id}`;
+    expect((await call('GET', '/v1/interviews')).status).toBe(200);
+    expect((await call('GET', '/v1/interviews', { path: '/v1/interviews?limit=1' })).status).toBe(
+      200,
+    );
+    expect((await call('GET', '/v1/interviews', { path: '/v1/interviews?limit=0' })).status).toBe(
+      400,
+    );
+    expect((await call('GET', '/v1/interviews/{id}', { path })).status).toBe(200);
+
+    const patched = await call('PATCH', '/v1/interviews/{id}', {
+      path,
+      json: { role: { title: 'Platform Engineer' } },
+    });
+    expect(patched.status).toBe(200);
+    const merge = await call('PATCH', '/v1/interviews/{id}', {
+      path,
+      raw: JSON.stringify({ candidate: { phone: '+1 555 0111' } }),
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(merge.status).toBe(200);
+    expect(
+      (
+        await call('PATCH', '/v1/interviews/{id}', {
+          path,
+          json: { format: 'hologram' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PATCH', '/v1/interviews/{id}', {
+          path,
+          json: { role: { title: 'Stale' } },
+          headers: { 'if-match': '"1"' },
+        })
+      ).status,
+    ).toBe(412);
+
+    const steps = merge.body.steps.filter(
+      (step: { status: string }) => step.status === 'scheduled',
+    );
+    const [first, second, third] = steps;
+    const stepPath = (stepId: string, action: string) => `${path}/steps/${stepId}/${action}`;
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/complete', {
+          path: stepPath(first.id, 'complete'),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/skip', {
+          path: stepPath(second.id, 'skip'),
+          json: {},
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
+          path: stepPath(third.id, 'snooze'),
+          json: { by: 'P1D' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
+          path: stepPath(first.id, 'snooze'),
+          json: { by: 'P1D' },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
+          path: stepPath(third.id, 'snooze'),
+          json: { by: 'P1D', until: now },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/steps/{stepId}/complete', {
+          path: stepPath('stp_nope', 'complete'),
+        })
+      ).status,
+    ).toBe(404);
+
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/signals', {
+          path: `${path}/signals`,
+          json: { type: 'employer_replied', note: 'Decision next week.' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/signals', {
+          path: `${path}/signals`,
+          json: { type: 'ghosted' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/signals', {
+          path: `${path}/signals`,
+          json: { type: 'offer' },
+        })
+      ).status,
+    ).toBe(200);
+    // A closed interview takes no more signals.
+    expect(
+      (
+        await call('POST', '/v1/interviews/{id}/signals', {
+          path: `${path}/signals`,
+          json: { type: 'rejected' },
+        })
+      ).status,
+    ).toBe(409);
+    expect((await call('DELETE', '/v1/interviews/{id}', { path })).status).toBe(204);
+    expect((await call('DELETE', '/v1/interviews/{id}', { path })).status).toBe(204);
+
+    expect((await call('POST', '/v1/plans/preview', { json: input })).status).toBe(200);
+    expect(
+      (await call('POST', '/v1/plans/preview', { json: { ...input, interviewers: [] } })).status,
+    ).toBe(400);
+    expect((await call('GET', '/v1/policy')).status).toBe(200);
+    expect((await call('PUT', '/v1/policy', { json: { maxCheckIns: 2 } })).status).toBe(200);
+    expect((await call('PUT', '/v1/policy', { json: { maxCheckIns: 9 } })).status).toBe(400);
+    expect((await call('PUT', '/v1/policy', { json: {} })).status).toBe(200);
+    expect(
+      (
+        await call('POST', '/v1/drafts/check', {
+          json: { text: 'Just checking in.', context: { kind: 'check_in' } },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call('POST', '/v1/drafts/check', { json: { text: 42 } })).status).toBe(400);
+  });
+
+  it('webhook endpoints and events', async () => {
+    const extra = await WebhookReceiver.start();
+    try {
+      const created = await call('POST', '/v1/webhook-endpoints', {
+        json: { url: extra.url, eventTypes: ['webhook.test'], metadata: { team: 'spec' } },
+      });
+      expect(created.status).toBe(201);
+      extra.secret = created.body.secret;
+      expect(
+        (await call('POST', '/v1/webhook-endpoints', { json: { url: 'ftp://example.com' } }))
+          .status,
+      ).toBe(400);
+      const path = `/v1/webhook-endpoints/${created.body.id}`;
+      expect((await call('GET', '/v1/webhook-endpoints')).status).toBe(200);
+      const got = await call('GET', '/v1/webhook-endpoints/{id}', { path });
+      expect(got.status).toBe(200);
+      expect(
+        (
+          await call('PATCH', '/v1/webhook-endpoints/{id}', {
+            path,
+            json: { description: 'Spec walk' },
+            headers: { 'if-match': got.headers.etag ?? '' },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await call('PATCH', '/v1/webhook-endpoints/{id}', {
+            path,
+            json: { description: 'Stale' },
+            headers: { 'if-match': got.headers.etag ?? '' },
+          })
+        ).status,
+      ).toBe(412);
+      expect(
+        (await call('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: 'yes' } }))
+          .status,
+      ).toBe(400);
+      const rotated = await call('POST', '/v1/webhook-endpoints/{id}/rotate-secret', {
+        path: `${path}/rotate-secret`,
+      });
+      expect(rotated.status).toBe(200);
+      extra.secret = rotated.body.secret;
+      expect(
+        (await call('POST', '/v1/webhook-endpoints/{id}/test', { path: `${path}/test`, json: {} }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await call('GET', '/v1/webhook-endpoints/{id}/deliveries', { path: `${path}/deliveries` }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
+            path: `${path}/recover`,
+            json: { since: '2020-01-01T00:00:00Z' },
+          })
+        ).status,
+      ).toBe(202);
+      expect(
+        (
+          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
+            path: `${path}/recover`,
+            json: { since: '2021-01-01T00:00:00Z' },
+            headers: { 'idempotency-key': 'spec-recover' },
+          })
+        ).status,
+      ).toBe(202);
+      expect(
+        (
+          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
+            path: `${path}/recover`,
+            json: { since: '2022-01-01T00:00:00Z' },
+            headers: { 'idempotency-key': 'spec-recover' },
+          })
+        ).status,
+      ).toBe(422);
+      expect(
+        (
+          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
+            path: `${path}/recover`,
+            json: { since: 'yesterday' },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (await call('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: false } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
+            path: `${path}/recover`,
+            json: { since: '2020-01-01T00:00:00Z' },
+          })
+        ).status,
+      ).toBe(409);
+      expect(
+        (
+          await call('POST', '/v1/events/{id}/redeliver', {
+            path: `/v1/events/${world.eventId}/redeliver`,
+            json: { endpointId: created.body.id },
+          })
+        ).status,
+      ).toBe(409);
+      expect((await call('DELETE', '/v1/webhook-endpoints/{id}', { path })).status).toBe(204);
+
+      expect((await call('GET', '/v1/events')).status).toBe(200);
+      expect(
+        (await call('GET', '/v1/events', { path: '/v1/events?type=followup.thank_you&limit=5' }))
+          .status,
+      ).toBe(200);
+      expect((await call('GET', '/v1/events', { path: '/v1/events?type=nope' })).status).toBe(400);
+      expect((await call('GET', '/v1/events/{id}')).status).toBe(200);
+      expect((await call('POST', '/v1/events/{id}/redeliver')).status).toBe(202);
+      expect(
+        (
+          await call('POST', '/v1/events/{id}/redeliver', {
+            json: { endpointId: world.endpointId },
+          })
+        ).status,
+      ).toBe(202);
+      expect(
+        (await call('POST', '/v1/events/{id}/redeliver', { json: { other: true } })).status,
+      ).toBe(400);
+    } finally {
+      await extra.close();
+    }
+  });
+
+  it('every operation in openapi.yaml was answered with a validated success', () => {
+    const missing = operations
+      .filter((op) => ![...(validated.get(opKey(op)) ?? [])].some((s) => s >= 200 && s < 300))
+      .map(opKey);
+    expect(missing).toEqual([]);
+  });
+});
