@@ -442,7 +442,11 @@ export interface TenantWorld {
  * fired, so the tenant owns every kind of resource: interview, steps, endpoint, events,
  * delivery attempts.
  */
-export async function buildTenantWorld(client: ApiClient, label: string): Promise<TenantWorld> {
+export async function buildTenantWorld(
+  client: ApiClient,
+  label: string,
+  interviewers = 2,
+): Promise<TenantWorld> {
   const receiver = await WebhookReceiver.start();
   const endpoint = await client.post('/v1/webhook-endpoints', {
     url: receiver.url,
@@ -453,7 +457,7 @@ export async function buildTenantWorld(client: ApiClient, label: string): Promis
   const clock = await client.get('/v1/sandbox/clock');
   const created = await client.post(
     '/v1/interviews',
-    interviewInput(clock.body.now, { externalId: `${label}-1`, interviewers: 2 }),
+    interviewInput(clock.body.now, { externalId: `${label}-1`, interviewers }),
   );
   if (created.status !== 201) throw new Error(`interview not created: ${created.text}`);
   const interviewId = created.body.id as string;
