@@ -34,21 +34,22 @@ export function resolveDocsAssetsDir(option?: string): string {
   return dirname(require.resolve('swagger-ui-dist/package.json'));
 }
 
+// Relative URLs: behind API Gateway the page lives under the stage prefix (`/prod/docs`).
 const docsPage = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <title>Afterview API</title>
-    <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-    <link rel="stylesheet" href="/docs/assets/index.css">
-    <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png" sizes="32x32">
-    <link rel="icon" type="image/png" href="/docs/assets/favicon-16x16.png" sizes="16x16">
+    <link rel="stylesheet" href="docs/assets/swagger-ui.css">
+    <link rel="stylesheet" href="docs/assets/index.css">
+    <link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="docs/assets/favicon-16x16.png" sizes="16x16">
   </head>
   <body>
     <div id="swagger-ui"></div>
-    <script src="/docs/assets/swagger-ui-bundle.js"></script>
-    <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-    <script src="/docs/assets/initializer.js"></script>
+    <script src="docs/assets/swagger-ui-bundle.js"></script>
+    <script src="docs/assets/swagger-ui-standalone-preset.js"></script>
+    <script src="docs/assets/initializer.js"></script>
   </body>
 </html>
 `;
@@ -56,7 +57,7 @@ const docsPage = `<!doctype html>
 // A file, not an inline script, so the page's Content-Security-Policy can forbid inline code.
 const initializer = `window.onload = function () {
   window.ui = SwaggerUIBundle({
-    url: '/openapi.json',
+    url: new URL('openapi.json', document.baseURI).href,
     dom_id: '#swagger-ui',
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
