@@ -6,12 +6,14 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetScheduleCommand,
   ListSchedulesCommand,
+  type SchedulerClient,
   type ScheduleSummary,
 } from '@aws-sdk/client-scheduler';
-import type { Temporal } from 'temporal-polyfill';
+import { Temporal } from 'temporal-polyfill';
 import {
   type LocalRuntime,
   type LocalRuntimeOptions,
@@ -23,6 +25,58 @@ import type { Logger } from '../../shared/service/deps';
 
 /** The schedule group the local runtime keeps every wake-up in. */
 export const localScheduleGroup = 'afterview';
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection through the SDK's own seam
+
+/** Decides, per SDK call, whether it fails and with what; undefined lets it through. */
+export type FaultPlan = (commandName: string, input: Record<string, unknown>) => Error | undefined;
+
+/**
+ * Adds a middleware at the `initialize` step of `client`, above the SDK's retry layer, so an
+ * injected error reaches the calling code as if every SDK retry had failed. Returns the function
+ * that removes it.
+ */
+export function injectFaults(
+  client: SchedulerClient | DynamoDBClient,
+  name: string,
+  plan: FaultPlan,
+): () => void {
+  // Both stacks take the same middleware shape; their generic parameters differ only in types.
+  const stack = client.middlewareStack as unknown as SchedulerClient['middlewareStack'];
+  stack.add(
+    (next, context) => async (args) => {
+      const error = plan(context.commandName ?? '', args.input as Record<string, unknown>);
+      if (error) throw error;
+      return next(args);
+    },
+    { step: 'initialize', name, override: true },
+  );
+  return () => {
+    stack.remove(name);
+  };
+}
+
+/** An error shaped like the SDK's service exceptions (name, fault, HTTP status). */
+export function awsError(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(`${name} (injected)`), {
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode },
+  });
+}
+
+/** A small seeded PRNG (mulberry32), so a "random" fault pattern is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Webhook receiver
@@ -147,6 +201,12 @@ export interface TestRuntime {
   getInterview(id: string): Promise<ApiInterview>;
   /** Every `followup.*` event of the interview, in firing order (all pages). */
   stepEvents(interviewId: string): Promise<ApiEvent[]>;
+  /**
+   * What is wrong with the interview's firings so far, one line per problem: a step that fired
+   * twice, before its time, or while not fired-able, a `due` step without its event, or a step
+   * more than `graceMs` overdue that never fired. Empty when every due step fired exactly once.
+   */
+  firingProblems(interviewId: string, graceMs?: number): Promise<string[]>;
   /** Registers a webhook endpoint for `url`; returns its id. */
   addEndpoint(url: string, eventTypes?: string[]): Promise<string>;
   /** `POST /v1/sandbox/clock {to}`; resolves once everything due by then has run. */
@@ -238,6 +298,22 @@ export async function startTestRuntime(
     return body;
   }
 
+  async function stepEvents(interviewId: string): Promise<ApiEvent[]> {
+    const events: ApiEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ interviewId, limit: '100' });
+      if (cursor) query.set('cursor', cursor);
+      const page = await expectOk(
+        api<{ data: ApiEvent[]; nextCursor?: string }>('GET', `/v1/events?${query}`),
+        200,
+      );
+      events.push(...page.data.filter((event) => event.type.startsWith('followup.')));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return events.sort((a, b) => (a.data.sequence ?? 0) - (b.data.sequence ?? 0));
+  }
+
   async function stepSchedules(): Promise<ScheduleView[]> {
     const summaries: ScheduleSummary[] = [];
     let token: string | undefined;
@@ -276,20 +352,41 @@ export async function startTestRuntime(
         201,
       ),
     getInterview: (id) => expectOk(api<ApiInterview>('GET', `/v1/interviews/${id}`), 200),
-    async stepEvents(interviewId) {
-      const events: ApiEvent[] = [];
-      let cursor: string | undefined;
-      do {
-        const query = new URLSearchParams({ interviewId, limit: '100' });
-        if (cursor) query.set('cursor', cursor);
-        const page = await expectOk(
-          api<{ data: ApiEvent[]; nextCursor?: string }>('GET', `/v1/events?${query}`),
-          200,
-        );
-        events.push(...page.data.filter((event) => event.type.startsWith('followup.')));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return events.sort((a, b) => (a.data.sequence ?? 0) - (b.data.sequence ?? 0));
+    stepEvents,
+    async firingProblems(interviewId, graceMs = 60_000) {
+      const interview = await expectOk(
+        api<ApiInterview>('GET', `/v1/interviews/${interviewId}`),
+        200,
+      );
+      const events = await stepEvents(interviewId);
+      const overdueBefore = runtime.clock.now().subtract({ milliseconds: graceMs });
+      const problems: string[] = [];
+      for (const event of events) {
+        if (!interview.steps.some((step) => step.id === event.data.step?.id)) {
+          problems.push(`event ${event.id} names no step of the interview`);
+        }
+      }
+      for (const step of interview.steps) {
+        const label = `${step.kind} ${step.id} due ${step.dueAt} (${step.status})`;
+        const fired = events.filter((event) => event.data.step?.id === step.id);
+        if (fired.length > 1) problems.push(`${label} fired ${fired.length} times`);
+        for (const event of fired) {
+          if (Temporal.Instant.compare(event.timestamp, step.dueAt) < 0) {
+            problems.push(`${label} fired early, at ${event.timestamp}`);
+          }
+        }
+        if (fired.length > 0 && (step.status === 'scheduled' || step.status === 'cancelled')) {
+          problems.push(`${label} has an event`);
+        }
+        if (fired.length === 0 && step.status === 'due') problems.push(`${label} has no event`);
+        if (
+          step.status === 'scheduled' &&
+          Temporal.Instant.compare(step.dueAt, overdueBefore) <= 0
+        ) {
+          problems.push(`${label} is overdue and never fired`);
+        }
+      }
+      return problems;
     },
     async addEndpoint(url, eventTypes) {
       const created = await expectOk(
