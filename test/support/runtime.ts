@@ -211,7 +211,9 @@ export interface TestRuntime {
   addEndpoint(url: string, eventTypes?: string[]): Promise<string>;
   /** `POST /v1/sandbox/clock {to}`; resolves once everything due by then has run. */
   advanceTo(instant: Temporal.Instant | string): Promise<void>;
-  /** Every step wake-up in the group, read through the real SDK client. */
+  /** Every wake-up in the group whose name starts with `prefix`, through the real SDK client. */
+  wakeups(prefix?: string): Promise<ScheduleView[]>;
+  /** Every step wake-up in the group (`step-…`; delivery retries are `dlv-…`). */
   stepSchedules(): Promise<ScheduleView[]>;
   /** The step wake-ups whose payload names `interviewId`. */
   stepSchedulesOf(interviewId: string): Promise<ScheduleView[]>;
@@ -314,14 +316,14 @@ export async function startTestRuntime(
     return events.sort((a, b) => (a.data.sequence ?? 0) - (b.data.sequence ?? 0));
   }
 
-  async function stepSchedules(): Promise<ScheduleView[]> {
+  async function wakeups(prefix = ''): Promise<ScheduleView[]> {
     const summaries: ScheduleSummary[] = [];
     let token: string | undefined;
     do {
       const page = await runtime.schedulerClient.send(
         new ListSchedulesCommand({
           GroupName: localScheduleGroup,
-          NamePrefix: 'step-',
+          ...(prefix ? { NamePrefix: prefix } : {}),
           ...(token ? { NextToken: token } : {}),
         }),
       );
@@ -401,9 +403,10 @@ export async function startTestRuntime(
     async advanceTo(instant) {
       await expectOk(api('POST', '/v1/sandbox/clock', { to: instant.toString() }), 200);
     },
-    stepSchedules,
+    wakeups,
+    stepSchedules: () => wakeups('step-'),
     async stepSchedulesOf(interviewId) {
-      const all = await stepSchedules();
+      const all = await wakeups('step-');
       return all.filter(
         (view) => view.payload?.kind === 'step' && view.payload.interviewId === interviewId,
       );

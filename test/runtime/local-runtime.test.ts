@@ -1,0 +1,103 @@
+/**
+ * The local runtime across a restart on the same data directory: DynamoDB (dynalite on disk),
+ * the Scheduler emulator's schedules and retries, the sandbox clock and the development key all
+ * survive, so a plan keeps playing out and a webhook that failed before the restart is retried
+ * after it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiInterview,
+  startTestRuntime,
+  startWebhookReceiver,
+  type TestRuntime,
+  type WebhookReceiver,
+} from '../support/runtime';
+
+const stepEventTypes = [
+  'followup.thank_you',
+  'followup.check_in',
+  'followup.contact_info_needed',
+  'followup.move_on',
+];
+
+let dataDir: string;
+let receiver: WebhookReceiver;
+let receiverUp = false;
+let local: TestRuntime | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'afterview-restart-'));
+  // Down until the test says otherwise: the first delivery fails and leaves a retry behind.
+  receiver = await startWebhookReceiver(() => (receiverUp ? 200 : 503));
+});
+
+afterAll(async () => {
+  await local?.close();
+  await receiver?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('restarting the local runtime on the same data directory', () => {
+  it('loses no scheduled step, no pending webhook retry, no key and no clock time', async () => {
+    const first = await startTestRuntime({ dataDir });
+    local = first;
+    const { apiKey, tenantId } = first.runtime;
+    const endpointId = await first.addEndpoint(receiver.url, stepEventTypes);
+    const interviews: ApiInterview[] = [
+      await first.createInterview(),
+      await first.createInterview({ timeZone: 'Europe/Berlin' }),
+    ];
+    const thankYouDue = interviews[0]?.steps.find((step) => step.kind === 'thank_you')?.dueAt;
+    if (!thankYouDue) throw new Error('no thank-you planned');
+
+    // The thank-yous fire; the receiver is down, so each delivery waits for a retry.
+    await first.advanceTo(Temporal.Instant.from(thankYouDue));
+    const firstEvents = await first.stepEvents(interviews[0]?.id ?? '');
+    expect(firstEvents.length).toBeGreaterThan(0);
+    expect(receiver.deliveries.length).toBeGreaterThan(0);
+    expect(receiver.acceptedIds()).toEqual([]);
+    const retriesBefore = (await first.wakeups('dlv-')).map((view) => view.name).sort();
+    expect(retriesBefore.length).toBeGreaterThan(0);
+    const schedulesBefore = (await first.stepSchedules()).map((view) => view.name).sort();
+    expect(schedulesBefore.length).toBeGreaterThan(0);
+    const clockBefore = first.runtime.clock.now();
+    await first.close();
+    local = undefined;
+
+    const second = await startTestRuntime({ dataDir });
+    local = second;
+    expect(second.runtime.apiKey).toBe(apiKey);
+    expect(second.runtime.tenantId).toBe(tenantId);
+    // The sandbox offset survived: the clock did not fall back to real time.
+    expect(
+      Temporal.Instant.compare(second.runtime.clock.now(), clockBefore),
+    ).toBeGreaterThanOrEqual(0);
+    expect((await second.stepSchedules()).map((view) => view.name).sort()).toEqual(schedulesBefore);
+    expect((await second.wakeups('dlv-')).map((view) => view.name).sort()).toEqual(retriesBefore);
+    const endpoint = await second.api('GET', `/v1/webhook-endpoints/${endpointId}`);
+    expect(endpoint.status).toBe(200);
+
+    // The receiver recovers; the retries scheduled before the restart deliver now.
+    receiverUp = true;
+    await second.advanceTo(second.runtime.clock.now().add({ hours: 6 }));
+    for (const event of firstEvents) expect(receiver.acceptedIds()).toContain(event.id);
+
+    // And the rest of every plan plays out, each step once.
+    const end = await second.api('POST', '/v1/sandbox/clock', { advanceBy: 'P4M' });
+    expect(end.status).toBe(200);
+    for (const interview of interviews) {
+      expect(await second.firingProblems(interview.id)).toEqual([]);
+      const events = await second.stepEvents(interview.id);
+      expect(events).toHaveLength(interview.steps.length);
+      for (const event of events) {
+        if (stepEventTypes.includes(event.type)) {
+          expect(receiver.acceptedIds()).toContain(event.id);
+        }
+      }
+    }
+  });
+});
