@@ -1,0 +1,305 @@
+/**
+ * The three Lambda entry points as AWS runs them: the environment the CDK stack writes, SDK
+ * clients built from it (redirected to dynalite and the Scheduler emulator by the SDK's own
+ * service-specific endpoint variables), and the event shapes AWS delivers: an API Gateway REST
+ * (v1) proxy event, EventBridge Scheduler's `Input` for the dispatcher, and a bare scheduled
+ * invocation for the reconciler.
+ */
+import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SandboxClock } from '../../shared/clock';
+import { planFollowUps } from '../../shared/domain';
+import { defaultPolicy, interviewInputSchema } from '../../shared/domain/model';
+import { newId } from '../../shared/ids';
+import type { AwsEnvironment } from '../../shared/runtime/aws-config';
+import {
+  createDynamoClient,
+  type RunningDynalite,
+  startDynalite,
+} from '../../shared/runtime/dynalite';
+import { stepEventId } from '../../shared/scheduling/dispatcher';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import { ensureScheduleGroup } from '../../shared/scheduling/eventbridge-scheduler';
+import { scheduleName } from '../../shared/scheduling/names';
+import type { WakeupPayload } from '../../shared/scheduling/ports';
+import { TenantService } from '../../shared/service/index';
+import { nextDueAt } from '../../shared/service/interview-service';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { StoredInterview } from '../../shared/store/ports';
+import { ensureTable } from '../../shared/store/table';
+import { clientFor } from '../scheduling/scheduler-kit';
+import { interviewInput } from '../support/runtime';
+
+const tableName = 'afterview-lambda-test';
+const groupName = 'afterview-lambda';
+
+type ApiHandler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}>;
+
+let dynalite: RunningDynalite;
+let emulator: SchedulerEmulator;
+let store: DynamoStore;
+let apiHandler: ApiHandler;
+let dispatchHandler: (event: unknown) => Promise<void>;
+let reconcileHandler: () => Promise<void>;
+let tenant: { tenantId: string; apiKey: string };
+const invocations: unknown[] = [];
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  const client = createDynamoClient(dynalite.endpoint);
+  await ensureTable(client, tableName);
+  client.destroy();
+  emulator = await startSchedulerEmulator({
+    clock: new SandboxClock(),
+    realTimeIntervalMs: 0,
+    // Scheduler hands a Lambda target its Input parsed: the event is the JSON object.
+    invoke: async ({ input }) => {
+      invocations.push(JSON.parse(input));
+      await dispatchHandler(JSON.parse(input));
+    },
+  });
+  const scheduler = clientFor(emulator.url);
+  await ensureScheduleGroup(scheduler, groupName);
+  scheduler.destroy();
+
+  const environment: AwsEnvironment = {
+    AFTERVIEW_TABLE_NAME: tableName,
+    AFTERVIEW_SCHEDULE_GROUP: groupName,
+    AFTERVIEW_DISPATCH_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:dispatch',
+    AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+    AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:schedule-dlq',
+    AFTERVIEW_STAGE: 'test',
+    AFTERVIEW_LOG_LEVEL: 'info',
+  };
+  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  // What a Lambda execution environment provides, plus the SDK's per-service endpoint
+  // overrides (supported by @aws-sdk v3 since 3.4xx) aiming the unmodified clients at the
+  // local stand-ins.
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynalite.endpoint);
+  vi.stubEnv('AWS_ENDPOINT_URL_SCHEDULER', emulator.url);
+
+  apiHandler = (await import('../../functions/api')).handler as unknown as ApiHandler;
+  dispatchHandler = (await import('../../functions/dispatch')).handler;
+  reconcileHandler = (await import('../../functions/reconcile')).handler;
+
+  const storeClient = createDynamoClient(dynalite.endpoint);
+  store = new DynamoStore({ client: storeClient, tableName });
+  tenant = await new TenantService({ store, clock: new SandboxClock() }).createTenant('Lambda');
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await emulator?.close();
+  await dynalite?.close();
+});
+
+/** An API Gateway REST API (v1) proxy integration event, as the `{proxy+}` resource sends it. */
+function restApiEvent(method: string, path: string, options: { body?: unknown; apiKey?: string }) {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    Host: 'abc123.execute-api.us-east-1.amazonaws.com',
+    'User-Agent': 'ats-integration/1.0',
+    'X-Forwarded-For': '203.0.113.7',
+    'X-Forwarded-Proto': 'https',
+    ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+    ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+  };
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, [value]]),
+    ),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'abc123',
+      resourceId: 'r1',
+      resourcePath: '/{proxy+}',
+      httpMethod: method,
+      path: `/test${path}`,
+      stage: 'test',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      requestTimeEpoch: Date.now(),
+      protocol: 'HTTP/1.1',
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      identity: { sourceIp: '203.0.113.7', userAgent: 'ats-integration/1.0' },
+    },
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+    isBase64Encoded: false,
+  };
+}
+
+const lambdaContext = {
+  functionName: 'afterview-api',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  getRemainingTimeInMillis: () => 29_000,
+};
+
+/** Stores an active interview planned `daysAgo` days ago, so its steps are overdue now. */
+async function storeOverdueInterview(daysAgo: number): Promise<StoredInterview> {
+  const planned = Temporal.Now.instant().subtract({ hours: 24 * daysAgo });
+  const input = interviewInputSchema.parse(interviewInput(planned));
+  const steps = planFollowUps(input, defaultPolicy, planned);
+  const at = planned.toString();
+  const interview: StoredInterview = {
+    tenantId: tenant.tenantId,
+    id: newId('int', planned.epochMilliseconds),
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    state: { input, status: 'active', steps },
+    eventSequence: 1,
+    nextDueAt: nextDueAt(steps) as string,
+  };
+  await store.createInterview(interview);
+  return interview;
+}
+
+describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
+  it('answers GET /health', async () => {
+    const response = await apiHandler(restApiEvent('GET', '/health', {}), lambdaContext);
+    expect(response.statusCode).toBe(200);
+    expect(response.isBase64Encoded).toBe(false);
+  });
+
+  it('creates an interview in DynamoDB and its wake-ups in EventBridge Scheduler', async () => {
+    const body = interviewInput(Temporal.Now.instant());
+    const response = await apiHandler(
+      restApiEvent('POST', '/v1/interviews', { body, apiKey: tenant.apiKey }),
+      lambdaContext,
+    );
+    expect(response.statusCode).toBe(201);
+    const created = JSON.parse(response.body) as { id: string; steps: Array<{ id: string }> };
+    expect(await store.getInterview(tenant.tenantId, created.id)).toBeDefined();
+
+    const scheduler = clientFor(emulator.url);
+    const listed = await scheduler.send(
+      new ListSchedulesCommand({ GroupName: groupName, NamePrefix: 'step-' }),
+    );
+    scheduler.destroy();
+    const names = new Set((listed.Schedules ?? []).map((schedule) => schedule.Name));
+    for (const step of created.steps) {
+      expect(names).toContain(
+        scheduleName({
+          kind: 'step',
+          tenantId: tenant.tenantId,
+          interviewId: created.id,
+          stepId: step.id,
+        }),
+      );
+    }
+  });
+
+  it('refuses a request without a key with a problem document', async () => {
+    const response = await apiHandler(
+      restApiEvent('POST', '/v1/interviews', { body: {} }),
+      lambdaContext,
+    );
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 401 });
+  });
+});
+
+describe('functions/dispatch with EventBridge Scheduler input', () => {
+  it('marks an overdue step due and records its event once', async () => {
+    const interview = await storeOverdueInterview(90);
+    const step = interview.state.steps[0];
+    if (!step) throw new Error('no steps planned');
+    const payload: WakeupPayload = {
+      kind: 'step',
+      tenantId: tenant.tenantId,
+      interviewId: interview.id,
+      stepId: step.id,
+    };
+    await dispatchHandler({ ...payload });
+    await dispatchHandler({ ...payload });
+
+    const stored = await store.getInterview(tenant.tenantId, interview.id);
+    expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
+    expect(stored?.version).toBe(2);
+    const event = await store.getEvent(
+      tenant.tenantId,
+      stepEventId(tenant.tenantId, interview.id, step.id),
+    );
+    expect(event).toMatchObject({ type: `followup.${step.kind}`, interviewId: interview.id });
+  });
+
+  it('does nothing when woken before the step is due (the emulator fires it early here)', async () => {
+    const response = await apiHandler(
+      restApiEvent('POST', '/v1/interviews', {
+        body: interviewInput(Temporal.Now.instant()),
+        apiKey: tenant.apiKey,
+      }),
+      lambdaContext,
+    );
+    const created = JSON.parse(response.body) as { id: string };
+    const before = await store.getInterview(tenant.tenantId, created.id);
+    // The emulator's clock runs ahead of the Lambda's: its schedules fire, the step is not due.
+    const invokedBefore = invocations.length;
+    await emulator.advanceTo(Temporal.Now.instant().add({ hours: 24 * 3 }));
+    expect(invocations.slice(invokedBefore)).toContainEqual(
+      expect.objectContaining({ kind: 'step', interviewId: created.id }),
+    );
+    expect(await store.getInterview(tenant.tenantId, created.id)).toEqual(before);
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['a step without ids', { kind: 'step' }],
+    ['an unknown kind', { kind: 'nudge', tenantId: 't', interviewId: 'i', stepId: 's' }],
+    ['a string that is not JSON', 'not json'],
+    ['null', null],
+  ])('drops %s with a log line instead of failing (a retry cannot fix it)', async (_, event) => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await expect(dispatchHandler(event)).resolves.toBeUndefined();
+    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
+      expect.stringContaining('dropped malformed wake-up'),
+    ]);
+    errors.mockRestore();
+  });
+});
+
+describe('functions/reconcile on its recurring schedule', () => {
+  it('dispatches overdue steps whose wake-ups were lost, and logs its report', async () => {
+    const interview = await storeOverdueInterview(120);
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
+    await reconcileHandler();
+    const report = logs.mock.calls
+      .map((call) => String(call[0]))
+      .find((line) => line.includes('reconcile sweep'));
+    logs.mockRestore();
+    expect(JSON.parse(report ?? '{}')).toMatchObject({ level: 'info', failures: 0 });
+    expect(JSON.parse(report ?? '{}').overdueDispatched).toBeGreaterThanOrEqual(
+      interview.state.steps.length,
+    );
+
+    const stored = await store.getInterview(tenant.tenantId, interview.id);
+    expect(stored?.state.steps.every((step) => step.status === 'due')).toBe(true);
+    expect(stored?.state).toMatchObject({ status: 'closed', closedReason: 'exhausted' });
+    expect(stored?.nextDueAt).toBeUndefined();
+    for (const step of interview.state.steps) {
+      expect(
+        await store.getEvent(tenant.tenantId, stepEventId(tenant.tenantId, interview.id, step.id)),
+      ).toBeDefined();
+    }
+  });
+});
