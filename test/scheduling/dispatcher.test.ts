@@ -1,0 +1,350 @@
+/**
+ * The dispatcher's decisions, one branch at a time, on dynalite with a clock the test sets:
+ * which wake-ups change nothing (early, erased, closed, unknown step or interview, already
+ * fired, cancelled), what a due step writes, and how a failure part-way is redone without a
+ * second event.
+ */
+import { randomBytes } from 'node:crypto';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../shared/clock';
+import { eraseFollowUp, planFollowUps } from '../../shared/domain';
+import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
+import { newId } from '../../shared/ids';
+import {
+  createDynamoClient,
+  type RunningDynalite,
+  startDynalite,
+} from '../../shared/runtime/dynalite';
+import {
+  createDispatcher,
+  type EventFanOut,
+  stepEventId,
+} from '../../shared/scheduling/dispatcher';
+import type { WakeupPayload } from '../../shared/scheduling/ports';
+import type { EventPublisher } from '../../shared/service/events';
+import { nextDueAt } from '../../shared/service/interview-service';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
+import { ensureTable } from '../../shared/store/table';
+import { interviewInput } from '../support/runtime';
+
+const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
+
+let dynalite: RunningDynalite;
+let store: DynamoStore;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  const client = createDynamoClient(dynalite.endpoint);
+  const tableName = `afterview-dispatch-${randomBytes(4).toString('hex')}`;
+  await ensureTable(client, tableName);
+  store = new DynamoStore({ client, tableName, clock: new FixedClock(plannedAt) });
+});
+
+afterAll(async () => {
+  await dynalite?.close();
+});
+
+/** Records what the dispatcher hands to the webhook side; `failFanOuts` makes fan-outs throw. */
+class RecordingFanOut implements EventFanOut {
+  readonly fannedOut: StoredEvent[] = [];
+  readonly deliveries: WakeupPayload[] = [];
+  failFanOuts = 0;
+  async fanOut(event: StoredEvent): Promise<void> {
+    if (this.failFanOuts > 0) {
+      this.failFanOuts--;
+      throw new Error('fan-out failed (simulated)');
+    }
+    this.fannedOut.push(event);
+  }
+  async runDeliveryAttempt(payload: Extract<WakeupPayload, { kind: 'delivery' }>): Promise<void> {
+    this.deliveries.push(payload);
+  }
+}
+
+class RecordingPublisher implements EventPublisher {
+  readonly published: StoredEvent[] = [];
+  failPublishes = 0;
+  async publish(event: StoredEvent): Promise<void> {
+    if (this.failPublishes > 0) {
+      this.failPublishes--;
+      throw new Error('publish failed (simulated)');
+    }
+    this.published.push(event);
+  }
+}
+
+function setup(at: Temporal.Instant | string = plannedAt) {
+  const clock = new FixedClock(typeof at === 'string' ? Temporal.Instant.from(at) : at);
+  const webhooks = new RecordingFanOut();
+  const events = new RecordingPublisher();
+  const dispatch = createDispatcher({ store, clock, webhooks, events });
+  return { clock, webhooks, events, dispatch };
+}
+
+/** Stores an active interview whose plan was made at `plannedAt`, optionally changed. */
+async function storeInterview(
+  change: (state: FollowUpState) => FollowUpState = (state) => state,
+): Promise<StoredInterview> {
+  const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+  const input = interviewInputSchema.parse(interviewInput(plannedAt));
+  const state = change({
+    input,
+    status: 'active',
+    steps: planFollowUps(input, defaultPolicy, plannedAt),
+  });
+  const due = nextDueAt(state.steps);
+  const interview: StoredInterview = {
+    tenantId,
+    id: newId('int', plannedAt.epochMilliseconds),
+    version: 1,
+    createdAt: plannedAt.toString(),
+    updatedAt: plannedAt.toString(),
+    state,
+    eventSequence: 1,
+    ...(due === undefined ? {} : { nextDueAt: due }),
+  };
+  await store.createInterview(interview);
+  return interview;
+}
+
+function payloadFor(interview: StoredInterview, stepId: string): WakeupPayload {
+  return { kind: 'step', tenantId: interview.tenantId, interviewId: interview.id, stepId };
+}
+
+function firstStep(interview: StoredInterview) {
+  const step = interview.state.steps[0];
+  if (!step) throw new Error('the plan has no steps');
+  return step;
+}
+
+const oneSecondBefore = (at: string) => Temporal.Instant.from(at).subtract({ seconds: 1 });
+const wellAfter = (at: string) => Temporal.Instant.from(at).add({ hours: 24 * 120 });
+
+describe('wake-ups that change nothing', () => {
+  it.each([
+    {
+      name: 'woken a second before the step is due',
+      change: (state: FollowUpState) => state,
+      clockAt: (dueAt: string) => oneSecondBefore(dueAt),
+      stepId: undefined,
+    },
+    {
+      name: 'the interview was erased',
+      change: (state: FollowUpState) => eraseFollowUp(state, plannedAt).state,
+      clockAt: wellAfter,
+      stepId: undefined,
+    },
+    {
+      name: 'the interview is closed (even with the step still scheduled)',
+      change: (state: FollowUpState): FollowUpState => ({
+        ...state,
+        status: 'closed',
+        closedReason: 'offer',
+      }),
+      clockAt: wellAfter,
+      stepId: undefined,
+    },
+    {
+      name: 'the step was re-planned away (unknown step id)',
+      change: (state: FollowUpState) => state,
+      clockAt: wellAfter,
+      stepId: 'stp_nosuchstep000000000',
+    },
+    {
+      name: 'the step already fired',
+      change: (state: FollowUpState): FollowUpState => ({
+        ...state,
+        steps: state.steps.map((step, i) => (i === 0 ? { ...step, status: 'due' } : step)),
+      }),
+      clockAt: wellAfter,
+      stepId: undefined,
+    },
+    {
+      name: 'the step was cancelled by a signal',
+      change: (state: FollowUpState): FollowUpState => ({
+        ...state,
+        steps: state.steps.map((step, i) => (i === 0 ? { ...step, status: 'cancelled' } : step)),
+      }),
+      clockAt: wellAfter,
+      stepId: undefined,
+    },
+  ])('$name', async ({ change, clockAt, stepId }) => {
+    const interview = await storeInterview(change);
+    const step = firstStep(interview);
+    const { dispatch, webhooks, events } = setup(clockAt(step.dueAt));
+
+    await dispatch(payloadFor(interview, stepId ?? step.id));
+
+    expect(await store.getInterview(interview.tenantId, interview.id)).toEqual(interview);
+    expect(
+      await store.getEvent(
+        interview.tenantId,
+        stepEventId(interview.tenantId, interview.id, step.id),
+      ),
+    ).toBeUndefined();
+    expect(webhooks.fannedOut).toEqual([]);
+    expect(events.published).toEqual([]);
+  });
+
+  it('an interview that does not exist (or belongs to another tenant)', async () => {
+    const interview = await storeInterview();
+    const step = firstStep(interview);
+    const { dispatch, webhooks } = setup(wellAfter(step.dueAt));
+    await dispatch({ ...payloadFor(interview, step.id), interviewId: 'int_missing' });
+    await dispatch({ ...payloadFor(interview, step.id), tenantId: 'ten_someoneelse' });
+    expect(webhooks.fannedOut).toEqual([]);
+    expect((await store.getInterview(interview.tenantId, interview.id))?.version).toBe(1);
+  });
+});
+
+describe('a due step', () => {
+  it('fires at exactly its due time: marked due, one event, fanned out, index moved on', async () => {
+    const interview = await storeInterview();
+    const step = firstStep(interview);
+    const { dispatch, webhooks } = setup(step.dueAt);
+
+    await dispatch(payloadFor(interview, step.id));
+
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.version).toBe(2);
+    expect(stored?.eventSequence).toBe(2);
+    expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
+    expect(stored?.nextDueAt).toBe(nextDueAt(stored?.state.steps ?? []));
+
+    const id = stepEventId(interview.tenantId, interview.id, step.id);
+    const event = await store.getEvent(interview.tenantId, id);
+    expect(event).toMatchObject({
+      id,
+      type: `followup.${step.kind}`,
+      timestamp: Temporal.Instant.from(step.dueAt).toString(),
+      interviewId: interview.id,
+      data: { sequence: 2, step: { id: step.id, kind: step.kind, dueAt: step.dueAt } },
+    });
+    expect(webhooks.fannedOut.map((e) => e.id)).toEqual([id]);
+  });
+
+  it('a fan-out failure leaves the step scheduled; the retry reuses the recorded event', async () => {
+    const interview = await storeInterview();
+    const step = firstStep(interview);
+    const { dispatch, webhooks, clock } = setup(step.dueAt);
+    webhooks.failFanOuts = 1;
+
+    await expect(dispatch(payloadFor(interview, step.id))).rejects.toThrow('fan-out failed');
+    const afterFailure = await store.getInterview(interview.tenantId, interview.id);
+    expect(afterFailure?.state.steps.find((s) => s.id === step.id)?.status).toBe('scheduled');
+    const id = stepEventId(interview.tenantId, interview.id, step.id);
+    const recorded = await store.getEvent(interview.tenantId, id);
+    expect(recorded).toBeDefined();
+
+    // The Scheduler retries a little later: same event (same time, same sequence), now fanned out.
+    clock.set(Temporal.Instant.from(step.dueAt).add({ minutes: 2 }));
+    await dispatch(payloadFor(interview, step.id));
+    expect(webhooks.fannedOut).toEqual([recorded]);
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
+    expect(stored?.eventSequence).toBe(2);
+  });
+
+  it('a concurrent change to the interview is re-read, not overwritten', async () => {
+    const interview = await storeInterview();
+    const step = firstStep(interview);
+    const clock = new FixedClock(Temporal.Instant.from(step.dueAt));
+    const webhooks = new RecordingFanOut();
+    // Another writer (a signal, a PATCH) lands between the dispatcher's read and its write.
+    let raced = false;
+    const racingUpdate: Store['updateInterview'] = async (next, expectedVersion) => {
+      if (!raced) {
+        raced = true;
+        const current = await store.getInterview(interview.tenantId, interview.id);
+        if (!current) throw new Error('gone');
+        await store.updateInterview(
+          { ...current, version: current.version + 1, externalId: 'changed-meanwhile' },
+          current.version,
+        );
+      }
+      return store.updateInterview(next, expectedVersion);
+    };
+    const racingStore = new Proxy(store, {
+      get(target, property) {
+        if (property === 'updateInterview') return racingUpdate;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const dispatch = createDispatcher({ store: racingStore, clock, webhooks });
+
+    await dispatch(payloadFor(interview, step.id));
+
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.version).toBe(3);
+    expect(stored?.externalId).toBe('changed-meanwhile');
+    expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
+    expect(webhooks.fannedOut).toHaveLength(2);
+    expect(new Set(webhooks.fannedOut.map((e) => e.id)).size).toBe(1);
+  });
+
+  it('the move-on step closes the interview as exhausted and publishes interview.closed', async () => {
+    const interview = await storeInterview((state) => ({
+      ...state,
+      // Everything before the move-on already fired.
+      steps: state.steps.map((step) =>
+        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
+      ),
+    }));
+    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
+    if (!moveOn) throw new Error('no move-on planned');
+    const { dispatch, events } = setup(moveOn.dueAt);
+
+    await dispatch(payloadFor(interview, moveOn.id));
+
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.state).toMatchObject({ status: 'closed', closedReason: 'exhausted' });
+    expect(stored?.nextDueAt).toBeUndefined();
+    // One sequence number for the step event, the next for interview.closed.
+    expect(stored?.eventSequence).toBe(3);
+    expect(events.published).toHaveLength(1);
+    expect(events.published[0]).toMatchObject({
+      type: 'interview.closed',
+      data: { status: 'closed', closedReason: 'exhausted', sequence: 3 },
+    });
+  });
+
+  it('interview.closed is not lost when publishing it fails after the write', async () => {
+    const interview = await storeInterview((state) => ({
+      ...state,
+      steps: state.steps.map((step) =>
+        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
+      ),
+    }));
+    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
+    if (!moveOn) throw new Error('no move-on planned');
+    const { dispatch, events } = setup(moveOn.dueAt);
+    events.failPublishes = 1;
+
+    await expect(dispatch(payloadFor(interview, moveOn.id))).rejects.toThrow('publish failed');
+    // The Scheduler's retry finds the step already due and publishes what was missed.
+    await dispatch(payloadFor(interview, moveOn.id));
+
+    expect(events.published.map((event) => event.type)).toEqual(['interview.closed']);
+    expect(events.published[0]?.data).toMatchObject({ closedReason: 'exhausted', sequence: 3 });
+    expect((await store.getInterview(interview.tenantId, interview.id))?.version).toBe(2);
+  });
+});
+
+describe('delivery wake-ups', () => {
+  it('go to the webhook side untouched', async () => {
+    const { dispatch, webhooks } = setup();
+    const payload: WakeupPayload = {
+      kind: 'delivery',
+      tenantId: 'ten_a',
+      eventId: 'evt_a',
+      endpointId: 'whe_a',
+      attempt: 3,
+    };
+    await dispatch(payload);
+    expect(webhooks.deliveries).toEqual([payload]);
+    expect(webhooks.fannedOut).toEqual([]);
+  });
+});
