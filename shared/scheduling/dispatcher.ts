@@ -113,6 +113,16 @@ function markDue(state: FollowUpState, stepId: string): FollowUpState {
   return { ...state, steps };
 }
 
+/** True when `step` is the fired move-on that ended the sequence and nothing changed since. */
+function closedByThisStep(record: StoredInterview, step: Step): boolean {
+  return (
+    step.kind === 'move_on' &&
+    step.status === 'due' &&
+    record.state.status === 'closed' &&
+    record.state.closedReason === 'exhausted'
+  );
+}
+
 function eventSequence(event: StoredEvent): number {
   const sequence = event.data.sequence;
   return typeof sequence === 'number' ? sequence : 0;
@@ -128,6 +138,19 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       const record = await store.getInterview(payload.tenantId, payload.interviewId);
       const step = record?.state.steps.find((s) => s.id === payload.stepId);
       if (!record || !step) return; // erased, or the step was re-planned away
+      if (closedByThisStep(record, step)) {
+        // An earlier run wrote the close but may have died before publishing interview.closed.
+        // Its id is deterministic, so publishing again records nothing twice.
+        await deps.events?.publish(
+          interviewEvent(
+            'interview.closed',
+            record,
+            record.eventSequence,
+            Temporal.Instant.from(record.updatedAt),
+          ),
+        );
+        return;
+      }
       if (record.state.status !== 'active' || step.status !== 'scheduled') return;
       const now = clock.now();
       // Early wake-ups (clock skew, a stale schedule of a moved step) do nothing; the step's
