@@ -109,7 +109,10 @@ async function storeInterview(
   return interview;
 }
 
-function payloadFor(interview: StoredInterview, stepId: string): WakeupPayload {
+function payloadFor(
+  interview: StoredInterview,
+  stepId: string,
+): Extract<WakeupPayload, { kind: 'step' }> {
   return { kind: 'step', tenantId: interview.tenantId, interviewId: interview.id, stepId };
 }
 
