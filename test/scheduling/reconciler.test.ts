@@ -1,0 +1,232 @@
+/**
+ * The reconciler's decisions on dynalite, with a clock the test sets, a recording scheduler and
+ * a recording dispatch: overdue steps are dispatched, steps due within the look-ahead get their
+ * wake-up ensured, steps inside the grace period and beyond the horizon are left alone, closed
+ * interviews are skipped, one broken interview does not stop the sweep, and every page of the
+ * due index is walked. Each test gets its own table, since the sweep spans all tenants.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FixedClock } from '../../shared/clock';
+import { planFollowUps } from '../../shared/domain';
+import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
+import { newId } from '../../shared/ids';
+import {
+  createDynamoClient,
+  type RunningDynalite,
+  startDynalite,
+} from '../../shared/runtime/dynalite';
+import { scheduleName } from '../../shared/scheduling/names';
+import type { WakeupPayload } from '../../shared/scheduling/ports';
+import { createReconciler } from '../../shared/scheduling/reconciler';
+import { nextDueAt } from '../../shared/service/interview-service';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { StoredInterview } from '../../shared/store/ports';
+import { ensureTable } from '../../shared/store/table';
+import { RecordingScheduler } from '../support/recording-scheduler';
+import { interviewInput } from '../support/runtime';
+
+const now = Temporal.Instant.from('2030-03-05T12:00:00Z');
+
+let dynalite: RunningDynalite;
+let client: DynamoDBClient;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  client = createDynamoClient(dynalite.endpoint);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynalite?.close();
+});
+
+async function freshStore(): Promise<DynamoStore> {
+  const tableName = `afterview-reconcile-${randomBytes(4).toString('hex')}`;
+  await ensureTable(client, tableName);
+  return new DynamoStore({ client, tableName, clock: new FixedClock(now) });
+}
+
+/**
+ * Stores an active interview whose first step is due at `now + offset` and whose other steps
+ * follow it (the plan's own spacing), optionally changed further.
+ */
+async function storeInterview(
+  store: DynamoStore,
+  offset: Temporal.DurationLike,
+  change: (state: FollowUpState) => FollowUpState = (state) => state,
+): Promise<StoredInterview> {
+  const input = interviewInputSchema.parse(interviewInput(now));
+  const planned = planFollowUps(input, defaultPolicy, now);
+  const shift = now.add(offset).since(Temporal.Instant.from(planned[0]?.dueAt ?? now));
+  const steps = planned.map((step) => ({
+    ...step,
+    dueAt: Temporal.Instant.from(step.dueAt).add(shift).toString(),
+  }));
+  const state = change({ input, status: 'active', steps });
+  const due = nextDueAt(state.steps);
+  const interview: StoredInterview = {
+    tenantId: `ten_${randomBytes(6).toString('hex')}`,
+    id: newId('int', now.epochMilliseconds),
+    version: 1,
+    createdAt: now.toString(),
+    updatedAt: now.toString(),
+    state,
+    eventSequence: 1,
+    ...(due === undefined ? {} : { nextDueAt: due }),
+  };
+  await store.createInterview(interview);
+  return interview;
+}
+
+function setup(store: DynamoStore, failFor?: string) {
+  const scheduler = new RecordingScheduler();
+  const dispatched: WakeupPayload[] = [];
+  const reconcile = createReconciler({
+    store,
+    scheduler,
+    clock: new FixedClock(now),
+    dispatch: async (payload) => {
+      if (payload.kind === 'step' && payload.interviewId === failFor) {
+        throw new Error('dispatch failed (simulated)');
+      }
+      dispatched.push(payload);
+    },
+  });
+  return { scheduler, dispatched, reconcile };
+}
+
+const stepIdsOf = (payloads: WakeupPayload[]) =>
+  payloads.map((payload) => (payload.kind === 'step' ? payload.stepId : ''));
+
+describe('a sweep', () => {
+  it.each([
+    { where: 'two minutes overdue', offset: { minutes: -2 }, dispatched: true, ensured: false },
+    { where: 'a month overdue', offset: { hours: -24 * 30 }, dispatched: true, ensured: false },
+    {
+      where: 'exactly at the grace limit',
+      offset: { minutes: -1 },
+      dispatched: true,
+      ensured: false,
+    },
+    // Its schedule is probably firing right now: leave it to the schedule.
+    {
+      where: 'inside the grace period',
+      offset: { seconds: -30 },
+      dispatched: false,
+      ensured: false,
+    },
+    { where: 'due this very instant', offset: { seconds: 0 }, dispatched: false, ensured: false },
+    { where: 'due in ten minutes', offset: { minutes: 10 }, dispatched: false, ensured: true },
+    { where: 'due at the horizon', offset: { minutes: 15 }, dispatched: false, ensured: true },
+    { where: 'beyond the horizon', offset: { minutes: 16 }, dispatched: false, ensured: false },
+  ])(
+    'a first step $where: dispatched $dispatched, wake-up ensured $ensured',
+    async ({ offset, dispatched: shouldDispatch, ensured: shouldEnsure }) => {
+      const store = await freshStore();
+      const interview = await storeInterview(store, offset);
+      const first = interview.state.steps[0];
+      if (!first) throw new Error('no steps planned');
+      const { scheduler, dispatched, reconcile } = setup(store);
+
+      const report = await reconcile();
+
+      expect(stepIdsOf(dispatched).includes(first.id)).toBe(shouldDispatch);
+      const payload = {
+        kind: 'step' as const,
+        tenantId: interview.tenantId,
+        interviewId: interview.id,
+        stepId: first.id,
+      };
+      expect(scheduler.active.has(scheduleName(payload))).toBe(shouldEnsure);
+      if (shouldEnsure) {
+        expect(scheduler.active.get(scheduleName(payload))).toEqual({
+          name: scheduleName(payload),
+          at: first.dueAt,
+          payload,
+        });
+      }
+      expect(report.failures).toBe(0);
+    },
+  );
+
+  it('dispatches every overdue step of an interview, in due order, and nothing not yet due', async () => {
+    const store = await freshStore();
+    const interview = await storeInterview(store, { hours: -24 * 30 });
+    const { dispatched, reconcile } = setup(store);
+
+    const report = await reconcile();
+
+    const overdue = interview.state.steps.filter(
+      (step) => Temporal.Instant.compare(step.dueAt, now.subtract({ minutes: 1 })) <= 0,
+    );
+    expect(overdue.length).toBeGreaterThan(1);
+    expect(stepIdsOf(dispatched)).toEqual(overdue.map((step) => step.id));
+    expect(report).toMatchObject({ interviewsChecked: 1, overdueDispatched: overdue.length });
+  });
+
+  it('skips steps no longer scheduled and interviews no longer active', async () => {
+    const store = await freshStore();
+    const done = await storeInterview(store, { hours: -48 }, (state) => ({
+      ...state,
+      steps: state.steps.map((step, i) =>
+        i === 0 ? { ...step, status: 'completed' as const } : step,
+      ),
+    }));
+    // Closed, yet a stale index entry still lists it as due.
+    await storeInterview(store, { hours: -48 }, (state) => ({
+      ...state,
+      status: 'closed',
+      closedReason: 'offer',
+    }));
+    const { dispatched, scheduler, reconcile } = setup(store);
+
+    const report = await reconcile();
+
+    expect(stepIdsOf(dispatched)).not.toContain(done.state.steps[0]?.id);
+    expect(
+      dispatched.every((payload) => payload.kind === 'step' && payload.interviewId === done.id),
+    ).toBe(true);
+    expect(scheduler.calls).toEqual([]);
+    expect(report.failures).toBe(0);
+  });
+
+  it('one interview failing does not stop the sweep; it is counted and retried next time', async () => {
+    const store = await freshStore();
+    const broken = await storeInterview(store, { hours: -2 });
+    const healthy = await storeInterview(store, { hours: -1 });
+    const { dispatched, reconcile } = setup(store, broken.id);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    const report = await reconcile();
+
+    expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+      expect.stringContaining(broken.id),
+    ]);
+    logged.mockRestore();
+    expect(report.failures).toBe(1);
+    expect(
+      dispatched.some((payload) => payload.kind === 'step' && payload.interviewId === healthy.id),
+    ).toBe(true);
+  });
+
+  it('walks every page of the due index', async () => {
+    const store = await freshStore();
+    const count = 130;
+    const interviews = await Promise.all(
+      Array.from({ length: count }, (_, i) => storeInterview(store, { minutes: -5 - i })),
+    );
+    const { dispatched, reconcile } = setup(store);
+
+    const report = await reconcile();
+
+    expect(report.interviewsChecked).toBe(count);
+    const reached = new Set(
+      dispatched.map((payload) => (payload.kind === 'step' ? payload.interviewId : '')),
+    );
+    expect(reached.size).toBe(count);
+    for (const interview of interviews) expect(reached.has(interview.id)).toBe(true);
+  });
+});
