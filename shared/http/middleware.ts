@@ -15,6 +15,24 @@ export const maxBodyBytes = 256 * 1024;
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** Deepest object/array nesting a request body may have. */
+export const maxJsonDepth = 32;
+
+/** Nesting depth of a parsed JSON value, walked without recursion; stops counting past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) pending.push([child, level]);
+  }
+  return deepest;
+}
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it looks sane) and every
@@ -94,10 +112,23 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
       );
     }
     return limit(c, async () => {
+      // JSON is UTF-8 (RFC 8259). A lenient decode would turn invalid bytes into U+FFFD and
+      // store them as if the client had sent them, so the bytes are checked strictly first.
       try {
-        await c.req.json();
+        strictUtf8.decode(await c.req.arrayBuffer());
+      } catch {
+        throw new MalformedRequestError('The body is not valid UTF-8');
+      }
+      let body: unknown;
+      try {
+        body = await c.req.json();
       } catch {
         throw new MalformedRequestError('The body is not valid JSON');
+      }
+      // Recursive code downstream (validation, merge patch) must never meet a structure deep
+      // enough to exhaust the stack; no request of ours comes close to this depth.
+      if (nestingDepth(body, maxJsonDepth) > maxJsonDepth) {
+        throw new MalformedRequestError(`The body nests deeper than ${maxJsonDepth} levels`);
       }
       await next();
     });
