@@ -247,6 +247,37 @@ describe('duplicate and stale wake-ups', () => {
   });
 });
 
+describe('early wake-ups', () => {
+  it('a wake-up that fires an hour before its step does nothing; the step fires at its time', async () => {
+    const interview = await local.createInterview();
+    const step = interview.steps.find((candidate) => candidate.kind === 'thank_you');
+    if (!step) throw new Error('no thank-you planned');
+    const dueAt = Temporal.Instant.from(step.dueAt);
+    // A stray schedule for the step an hour early (a skewed or stale wake-up).
+    const payload = stepPayload(interview.id, step.id);
+    await local.runtime.scheduler.schedule([
+      {
+        name: `${scheduleName(payload).slice(0, 48)}-early`,
+        at: dueAt.subtract({ hours: 1 }).toString(),
+        payload,
+      },
+    ]);
+    const firedBefore = local.runtime.emulator.stats.fired;
+    await local.advanceTo(dueAt.subtract({ minutes: 30 }));
+    expect(local.runtime.emulator.stats.fired).toBe(firedBefore + 1);
+    const early = await local.getInterview(interview.id);
+    expect(early.steps.find((candidate) => candidate.id === step.id)?.status).toBe('scheduled');
+    expect(await local.stepEvents(interview.id)).toEqual([]);
+
+    await local.advanceTo(dueAt);
+    const fired = (await local.stepEvents(interview.id)).filter(
+      (event) => event.data.step?.id === step.id,
+    );
+    expect(fired).toHaveLength(1);
+    expect(await local.firingProblems(interview.id)).toEqual([]);
+  });
+});
+
 describe('clock jumps', () => {
   it('a jump of months fires every step once, each at its own time and in order', async () => {
     const interviews = await createMany(3);
