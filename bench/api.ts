@@ -1,0 +1,244 @@
+/**
+ * API benchmark on the local runtime (in memory): requests per second and p50/p99 latency for
+ * create, get, list and preview at several concurrency levels, the DynamoDB and Scheduler
+ * commands each request costs, and raw dynalite GetItem throughput at the same concurrency as
+ * the floor the API GET is measured against (target: API GET ≥ 0.5 × raw GetItem).
+ *
+ *   npx tsx bench/api.ts             # BENCH_QUICK=1 for short runs
+ *
+ * Two placements, both measured unless BENCH_API_PLACEMENTS says otherwise
+ * (`child,in-process`): the runtime in a child process with the load generated here (the
+ * honest one on a small machine: client and server do not share an event loop), and
+ * everything in this process. The raw GetItem load is generated from the same process as the
+ * API load, against the same dynalite, and repeats the exact GetItem the store sent for the
+ * interview the API GET reads.
+ */
+import { GetItemCommand, type GetItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../shared/runtime/dynalite';
+import {
+  type BenchTarget,
+  type CommandCounts,
+  startChildProcessTarget,
+  startInProcessTarget,
+} from './lib/api-target';
+import { type HttpCall, httpCaller, httpPool, type LoadResult, runLoad } from './lib/load';
+import { machineLine } from './lib/machine';
+import { quickMode, saveResult } from './lib/quick';
+import { formatMs, formatNumber } from './lib/stats';
+import { textTable } from './lib/table';
+
+const concurrencyLevels = [1, 8, 32] as const;
+const durationMs = quickMode ? 1500 : 5000;
+const warmupMs = quickMode ? 400 : 1000;
+const placements = (process.env.BENCH_API_PLACEMENTS ?? 'child,in-process')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+export const getRatioTarget = 0.5;
+
+type Operation = 'create' | 'get' | 'list' | 'preview' | 'raw GetItem';
+
+export interface OperationResult extends LoadResult {
+  operation: Operation;
+  /** Commands per measured request, by command name. */
+  dynamoPerRequest: CommandCounts;
+  schedulerPerRequest: CommandCounts;
+}
+
+export interface PlacementResult {
+  placement: string;
+  results: OperationResult[];
+  /** API GET rps / raw GetItem rps, per concurrency. */
+  getRatios: Array<{ concurrency: number; ratio: number }>;
+}
+
+/** A realistic interview a day after `now`, its end moved by `variant` so plans differ. */
+function interviewBody(now: number, variant: number): Record<string, unknown> {
+  const end = new Date(now + 86_400_000 + (variant % 500) * 997 * 60_000);
+  end.setUTCSeconds(0, 0);
+  const start = new Date(end.getTime() - 3_600_000);
+  return {
+    externalId: `bench-${variant}`,
+    candidate: { name: 'Ana Ruiz', email: 'ana@example.com', phone: '+49 151 2345678' },
+    role: { title: 'Data Engineer', company: 'Acme' },
+    format: variant % 4 === 0 ? 'onsite' : 'video',
+    startsAt: start.toISOString(),
+    endsAt: end.toISOString(),
+    timeZone: 'Europe/Berlin',
+    interviewers: [
+      { name: 'Jonas Weber', email: 'jonas@acme.example', topics: ['streaming pipelines'] },
+      {
+        name: 'Mia Chen',
+        linkedinUrl: 'https://www.linkedin.com/in/miachen',
+        timeZone: 'America/New_York',
+      },
+    ],
+    // A decision date ten days on: never before the interview day in the interview's zone.
+    nextSteps:
+      variant % 2 === 0
+        ? {
+            decisionExpectedBy: new Date(end.getTime() + 10 * 86_400_000)
+              .toISOString()
+              .slice(0, 10),
+          }
+        : {},
+  };
+}
+
+function perRequest(counts: CommandCounts, requests: number): CommandCounts {
+  return Object.fromEntries(
+    Object.entries(counts).map(([name, count]) => [name, requests ? count / requests : 0]),
+  );
+}
+
+function formatCounts(counts: CommandCounts): string {
+  const entries = Object.entries(counts).filter(([, count]) => count > 0);
+  if (entries.length === 0) return '0';
+  return entries
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, count]) => `${name} ${Number.isInteger(count) ? count : count.toFixed(2)}`)
+    .join(', ');
+}
+
+async function measurePlacement(target: BenchTarget): Promise<PlacementResult> {
+  const now = Date.now();
+  let variant = 0;
+  const pool = httpPool(target.url, Math.max(...concurrencyLevels));
+  const raw = createDynamoClient(target.dynamoEndpoint);
+
+  // One interview for GET to read, so the raw baseline can repeat the store's exact GetItem.
+  const created = await pool.request({
+    method: 'POST',
+    path: '/v1/interviews',
+    headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(interviewBody(now, variant++)),
+  });
+  const { id } = (await created.body.json()) as { id: string };
+  if (created.statusCode !== 201) throw new Error(`create answered ${created.statusCode}`);
+  const probe = await pool.request({
+    method: 'GET',
+    path: `/v1/interviews/${id}`,
+    headers: { authorization: `Bearer ${target.apiKey}` },
+  });
+  await probe.body.arrayBuffer();
+  const getItem: GetItemCommandInput | undefined = await target.lastInterviewGetItem();
+  if (!getItem) throw new Error('the store sent no interview GetItem to repeat');
+
+  const requests: Record<Exclude<Operation, 'raw GetItem'>, () => HttpCall> = {
+    create: () => ({
+      method: 'POST',
+      path: '/v1/interviews',
+      body: interviewBody(now, variant++),
+      expectStatus: 201,
+    }),
+    get: () => ({ method: 'GET', path: `/v1/interviews/${id}`, expectStatus: 200 }),
+    list: () => ({ method: 'GET', path: '/v1/interviews?limit=20', expectStatus: 200 }),
+    preview: () => ({
+      method: 'POST',
+      path: '/v1/plans/preview',
+      body: interviewBody(now, variant++),
+      expectStatus: 200,
+    }),
+  };
+  const rawGetItem = async () => {
+    const out = await raw.send(new GetItemCommand(getItem));
+    return out.Item !== undefined;
+  };
+
+  const results: OperationResult[] = [];
+  const order: Operation[] = ['create', 'get', 'raw GetItem', 'list', 'preview'];
+  for (const concurrency of concurrencyLevels) {
+    for (const operation of order) {
+      const call =
+        operation === 'raw GetItem'
+          ? rawGetItem
+          : httpCaller(pool, target.apiKey, requests[operation]);
+      const result = await runLoad({
+        concurrency,
+        durationMs,
+        warmupMs,
+        call,
+        beforeMeasuring: async () => {
+          await target.takeCounts();
+        },
+      });
+      const counts = await target.takeCounts();
+      const sent = result.completed + result.failed;
+      results.push({
+        ...result,
+        operation,
+        // The raw client is not the runtime's, so its own GetItems are not in these counts.
+        dynamoPerRequest: perRequest(counts.dynamo, operation === 'raw GetItem' ? 0 : sent),
+        schedulerPerRequest: perRequest(counts.scheduler, sent),
+      });
+    }
+  }
+  await pool.close();
+  raw.destroy();
+
+  const getRatios = concurrencyLevels.map((concurrency) => {
+    const rps = (operation: Operation) =>
+      results.find((r) => r.operation === operation && r.concurrency === concurrency)
+        ?.requestsPerSecond ?? Number.NaN;
+    return { concurrency, ratio: rps('get') / rps('raw GetItem') };
+  });
+  return { placement: target.placement, results, getRatios };
+}
+
+function report(placement: PlacementResult): void {
+  console.log(`\n## ${placement.placement}\n`);
+  const rows = placement.results.map((r) => [
+    r.operation,
+    String(r.concurrency),
+    formatNumber(r.requestsPerSecond),
+    formatMs(r.p50Ms),
+    formatMs(r.p99Ms),
+    String(r.failed),
+    r.operation === 'raw GetItem' ? '(itself)' : formatCounts(r.dynamoPerRequest),
+    formatCounts(r.schedulerPerRequest),
+  ]);
+  console.log(
+    textTable(
+      ['operation', 'conc', 'req/s', 'p50', 'p99', 'failed', 'DynamoDB/req', 'Scheduler/req'],
+      rows,
+      [1, 2, 3, 4, 5],
+    ),
+  );
+  for (const failing of placement.results.filter((r) => r.firstFailure)) {
+    console.log(
+      `first failure of ${failing.operation} at ${failing.concurrency}: ${failing.firstFailure}`,
+    );
+  }
+  console.log('');
+  for (const { concurrency, ratio } of placement.getRatios) {
+    const verdict =
+      ratio >= getRatioTarget
+        ? 'meets the target'
+        : `misses the target by ${formatNumber((1 - ratio / getRatioTarget) * 100)}% (needs ${formatNumber(getRatioTarget / ratio, 1)}x)`;
+    console.log(
+      `API GET / raw GetItem at concurrency ${concurrency}: ${ratio.toFixed(2)} (target ≥ ${getRatioTarget}) ${verdict}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `API benchmark on the local runtime (in memory)${quickMode ? ', quick mode' : ''}: ${durationMs / 1000} s per cell after ${warmupMs / 1000} s warm-up`,
+  );
+  console.log(machineLine());
+  const placementResults: PlacementResult[] = [];
+  for (const placement of placements) {
+    const target =
+      placement === 'in-process' ? await startInProcessTarget() : await startChildProcessTarget();
+    try {
+      const result = await measurePlacement(target);
+      report(result);
+      placementResults.push(result);
+    } finally {
+      await target.close();
+    }
+  }
+  await saveResult({ durationMs, warmupMs, placements: placementResults });
+}
+
+await main();

@@ -1,0 +1,120 @@
+/**
+ * A closed-loop load generator: `concurrency` workers each send one request, wait for the
+ * answer and send the next, for a fixed time. Closed-loop means the figure is the throughput
+ * the server sustains at that many requests in flight, and latency includes no client queue.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { percentile } from './stats';
+
+export interface LoadOptions {
+  concurrency: number;
+  durationMs: number;
+  /** Run (and discard) this long first, so JIT and connection set-up are not measured. */
+  warmupMs?: number;
+  /** Called between warm-up and measurement (e.g. to reset call counters). */
+  beforeMeasuring?: () => Promise<void>;
+  /** One request; resolves true on the expected answer, false or throws on a wrong one. */
+  call: (worker: number) => Promise<boolean>;
+}
+
+export interface LoadResult {
+  concurrency: number;
+  completed: number;
+  failed: number;
+  elapsedMs: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** What the first failed request said, to tell a timeout from a 500. */
+  firstFailure?: string;
+}
+
+async function drive(
+  options: LoadOptions,
+  durationMs: number,
+): Promise<{ latencies: number[]; failed: number; elapsedMs: number; firstFailure?: string }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstFailure: string | undefined;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const worker = async (index: number) => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      let ok = false;
+      try {
+        ok = await options.call(index);
+      } catch (error) {
+        firstFailure ??= error instanceof Error ? error.message : String(error);
+      }
+      if (ok) latencies.push(performance.now() - sent);
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
+  return {
+    latencies,
+    failed,
+    elapsedMs: performance.now() - started,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
+}
+
+/** Runs the load and returns throughput and latency percentiles of the successful requests. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.warmupMs) await drive(options, options.warmupMs);
+  await options.beforeMeasuring?.();
+  const { latencies, failed, elapsedMs, firstFailure } = await drive(options, options.durationMs);
+  latencies.sort((a, b) => a - b);
+  return {
+    concurrency: options.concurrency,
+    completed: latencies.length,
+    failed,
+    elapsedMs,
+    requestsPerSecond: (latencies.length / elapsedMs) * 1000,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
+}
+
+export interface HttpCall {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  expectStatus: number;
+}
+
+/** A keep-alive connection pool sized to the concurrency, so no request waits for a socket. */
+export function httpPool(origin: string, connections: number): Pool {
+  return new Pool(origin, { connections, pipelining: 1 });
+}
+
+/** A `call` for runLoad that sends `request()` through the pool with the API key. */
+export function httpCaller(
+  pool: Pool,
+  apiKey: string,
+  request: () => HttpCall,
+): LoadOptions['call'] {
+  return async () => {
+    const { method, path, body, expectStatus } = request();
+    const response = await pool.request({
+      method,
+      path,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // Reading the whole body is part of the request's cost, as for a real client.
+    const answer = await response.body.text();
+    if (response.statusCode !== expectStatus) {
+      throw new Error(`${method} ${path} answered ${response.statusCode}: ${answer.slice(0, 300)}`);
+    }
+    return true;
+  };
+}
