@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -7,7 +8,6 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
-import { stableToken } from '../ids';
 import type { Wakeup, WakeupScheduler } from './ports';
 
 export interface EventBridgeWakeupSchedulerOptions {
@@ -85,9 +85,10 @@ export class EventBridgeWakeupScheduler implements WakeupScheduler {
         RetryPolicy: retryPolicy,
         DeadLetterConfig: deadLetterArn ? { Arn: deadLetterArn } : undefined,
       },
-      // The token covers the time and input too: a wake-up cancelled and re-created with a new
-      // time inside the service's idempotency window must not be answered from the old call.
-      ClientToken: stableToken(40, 'create', groupName, wakeup.name, wakeup.at, input),
+      // One token per call, shared by its retries only. A deterministic token would let the
+      // service answer a later re-creation (the reconciler repairing a lost schedule) from the
+      // cached first call without creating anything; duplicates are caught by the name instead.
+      ClientToken: randomUUID(),
     });
     try {
       await this.#withRetries(() => this.#client.send(command));
@@ -101,7 +102,7 @@ export class EventBridgeWakeupScheduler implements WakeupScheduler {
     const command = new DeleteScheduleCommand({
       Name: name,
       GroupName: this.#options.groupName,
-      ClientToken: stableToken(40, 'delete', this.#options.groupName, name),
+      ClientToken: randomUUID(),
     });
     try {
       await this.#withRetries(() => this.#client.send(command));
