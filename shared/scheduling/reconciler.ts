@@ -71,7 +71,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
         report.interviewsChecked++;
         try {
           const record = await deps.store.getInterview(ref.tenantId, ref.interviewId);
-          if (!record || record.state.status !== 'active') return;
+          if (record?.state.status !== 'active') return;
           const ensure: Wakeup[] = [];
           for (const step of record.state.steps) {
             if (step.status !== 'scheduled') continue;
