@@ -18,6 +18,33 @@ export const bundleSettings = {
     "import { createRequire as afterviewCreateRequire } from 'node:module'; const require = afterviewCreateRequire(import.meta.url);",
 } as const;
 
+/**
+ * Packages the code loads on first use through `createRequire` instead of importing them, so a
+ * cold start that does not need them never parses them (date-holidays: over a megabyte, needed
+ * only by plans whose policy names a holiday country). esbuild cannot see such a `require`, so
+ * each package is bundled on its own into `node_modules/<name>/` beside the handler, where the
+ * call resolves it.
+ */
+export const onDemandPackages = ['date-holidays'] as const;
+
+/**
+ * Shell commands that build one on-demand package into `outputDir`. The entry is a one-line
+ * `require` read from stdin, so the package resolves exactly as the code's own `require` does
+ * (its CommonJS build, through its `exports` map) and the bundle keeps that module's shape.
+ */
+export function onDemandPackageCommands(
+  name: string,
+  projectRoot: string,
+  outputDir: string,
+): string[] {
+  const folder = `${outputDir}/node_modules/${name}`;
+  return [
+    `mkdir -p "${folder}"`,
+    `(cd "${projectRoot}" && echo "module.exports = require('${name}');" | "${projectRoot}/node_modules/.bin/esbuild" --bundle --platform=node --format=cjs --target=${bundleSettings.target} --minify --legal-comments=none --log-level=warning --sourcefile=${name}.cjs --outfile="${folder}/index.cjs")`,
+    `echo '{"name":"${name}","main":"index.cjs"}' > "${folder}/package.json"`,
+  ];
+}
+
 /** Entry files of the deployed functions, relative to the project root. */
 export const functionEntries = {
   api: 'functions/api.ts',

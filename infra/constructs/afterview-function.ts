@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
-import { bundleSettings } from '../bundle-settings';
+import { bundleSettings, onDemandPackageCommands, onDemandPackages } from '../bundle-settings';
 
 /**
  * `bundle` builds the entry with esbuild. `placeholder` keeps every setting but ships a stub
@@ -118,7 +118,10 @@ export class AfterviewFunction extends Construct {
     const commandHooks: ICommandHooks = {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) => copyCommands(assets, inputDir, outputDir),
+      afterBundling: (inputDir, outputDir) => [
+        ...onDemandPackages.flatMap((name) => onDemandPackageCommands(name, inputDir, outputDir)),
+        ...copyCommands(assets, inputDir, outputDir),
+      ],
     };
     this.function = new NodejsFunction(this, 'Function', {
       ...common,

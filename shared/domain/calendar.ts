@@ -3,7 +3,8 @@
  * employer's country, and business-day arithmetic. All arithmetic goes through Temporal's
  * zoned types so a DST switch never shifts a window by an hour.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import { Temporal } from 'temporal-polyfill';
 import type { Policy } from './model';
 
@@ -59,6 +60,20 @@ export interface Placement {
 
 const weekdayNames = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+let holidaysClass: typeof Holidays | undefined;
+
+/**
+ * date-holidays carries every country's rules and an astronomy library: more than a megabyte,
+ * slower to load than everything else the planner needs, and the default policy names no
+ * country. So it is required on first use instead of imported: a process that never plans
+ * around holidays never loads it. Bundlers leave a `createRequire` call alone, so a bundle must
+ * ship the package beside itself (the Lambda construct does).
+ */
+function holidaysClassOnce(): typeof Holidays {
+  holidaysClass ??= createRequire(import.meta.url)('date-holidays') as typeof Holidays;
+  return holidaysClass;
+}
+
 // date-holidays is slow to initialise and to expand a year, and the set of public holidays
 // never changes at runtime: one instance per country, one set per (country, year).
 const holidayCalendars = new Map<string, Holidays | null>();
@@ -71,8 +86,9 @@ function publicHolidays(country: string, year: number): ReadonlyMap<string, stri
   let calendar = holidayCalendars.get(country);
   if (calendar === undefined) {
     // An unknown country code passes the schema's shape check; it simply has no holidays.
-    const known = country in new Holidays().getCountries('en');
-    calendar = known ? new Holidays(country, { languages: ['en'] }) : null;
+    const HolidayCalendar = holidaysClassOnce();
+    const known = country in new HolidayCalendar().getCountries('en');
+    calendar = known ? new HolidayCalendar(country, { languages: ['en'] }) : null;
     holidayCalendars.set(country, calendar);
   }
   const days = new Map<string, string>();

@@ -4,7 +4,7 @@
  * and each bundle is then loaded in a fresh Node process with a deployment-shaped environment.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,6 +91,29 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
       expect(existsSync(join(dirname(entry), file)), file).toBe(true);
     }
   });
+
+  it.each(names)(
+    'keeps date-holidays out of the %s bundle and ships it where the calendar requires it',
+    async (name) => {
+      const bundle = join(bundleDirs[name], 'index.mjs');
+      const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as {
+        sources: string[];
+      };
+      expect(sources.filter((source) => source.includes('node_modules/date-holidays'))).toEqual([]);
+      const entry = createRequire(bundle).resolve('date-holidays');
+      expect(entry.startsWith(bundleDirs[name])).toBe(true);
+      // Loaded the way the calendar loads it, in a process that sees no project node_modules.
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '-e',
+          `const H = require(${JSON.stringify(entry)}); process.stdout.write(String(new H('DE').getHolidays(2026).length));`,
+        ],
+        { env: { PATH: process.env.PATH } },
+      );
+      expect(Number(stdout)).toBeGreaterThan(5);
+    },
+  );
 
   it('answers API Gateway (REST, v1) events for health and the docs from the api bundle', async () => {
     const url = pathToFileURL(join(bundleDirs.api, 'index.mjs')).href;
