@@ -2,7 +2,8 @@
  * API benchmark on the local runtime (in memory): requests per second and p50/p99 latency for
  * create, get, list and preview at several concurrency levels, the DynamoDB and Scheduler
  * commands each request costs, and raw dynalite GetItem throughput at the same concurrency as
- * the floor the API GET is measured against (target: API GET ≥ 0.5 × raw GetItem).
+ * the floor the API GET is measured against (target: API GET ≥ 0.5 × raw GetItem). GET and
+ * raw GetItem are measured in alternating slices so machine load drifts on both alike.
  *
  *   npx tsx bench/api.ts             # BENCH_QUICK=1 for short runs
  *
@@ -21,7 +22,14 @@ import {
   startChildProcessTarget,
   startInProcessTarget,
 } from './lib/api-target';
-import { type HttpCall, httpCaller, httpPool, type LoadResult, runLoad } from './lib/load';
+import {
+  type HttpCall,
+  httpCaller,
+  httpPool,
+  type LoadResult,
+  runLoad,
+  runPairedLoad,
+} from './lib/load';
 import { machineLine } from './lib/machine';
 import { quickMode, saveResult } from './lib/quick';
 import { formatMs, formatNumber } from './lib/stats';
@@ -146,32 +154,45 @@ async function measurePlacement(target: BenchTarget): Promise<PlacementResult> {
   };
 
   const results: OperationResult[] = [];
-  const order: Operation[] = ['create', 'get', 'raw GetItem', 'list', 'preview'];
+  const record = async (operation: Operation, result: LoadResult) => {
+    const counts = await target.takeCounts();
+    const sent = result.completed + result.failed;
+    results.push({
+      ...result,
+      operation,
+      // The raw client is not the runtime's, so its GetItems are not in these counts.
+      dynamoPerRequest: perRequest(counts.dynamo, operation === 'raw GetItem' ? 0 : sent),
+      schedulerPerRequest: perRequest(counts.scheduler, operation === 'raw GetItem' ? 0 : sent),
+    });
+  };
+  const resetCounts = async () => {
+    await target.takeCounts();
+  };
+  const httpLoad = (operation: keyof typeof requests, concurrency: number) => ({
+    concurrency,
+    durationMs,
+    warmupMs,
+    call: httpCaller(pool, target.apiKey, requests[operation]),
+    beforeMeasuring: resetCounts,
+  });
   for (const concurrency of concurrencyLevels) {
-    for (const operation of order) {
-      const call =
-        operation === 'raw GetItem'
-          ? rawGetItem
-          : httpCaller(pool, target.apiKey, requests[operation]);
-      const result = await runLoad({
-        concurrency,
-        durationMs,
-        warmupMs,
-        call,
-        beforeMeasuring: async () => {
-          await target.takeCounts();
-        },
-      });
-      const counts = await target.takeCounts();
-      const sent = result.completed + result.failed;
-      results.push({
-        ...result,
-        operation,
-        // The raw client is not the runtime's, so its own GetItems are not in these counts.
-        dynamoPerRequest: perRequest(counts.dynamo, operation === 'raw GetItem' ? 0 : sent),
-        schedulerPerRequest: perRequest(counts.scheduler, sent),
-      });
-    }
+    await record('create', await runLoad(httpLoad('create', concurrency)));
+    // GET and its floor run in alternating slices, so both see the same machine.
+    const [get, rawGet] = await runPairedLoad(httpLoad('get', concurrency), {
+      concurrency,
+      durationMs,
+      warmupMs,
+      call: rawGetItem,
+    });
+    await record('get', get);
+    results.push({
+      ...rawGet,
+      operation: 'raw GetItem',
+      dynamoPerRequest: {},
+      schedulerPerRequest: {},
+    });
+    await record('list', await runLoad(httpLoad('list', concurrency)));
+    await record('preview', await runLoad(httpLoad('preview', concurrency)));
   }
   await pool.close();
   raw.destroy();

@@ -97,12 +97,14 @@ async function startReceiver(secret: () => string) {
       body,
       nowSeconds: Math.floor(Date.now() / 1000),
     });
-    if (!check.ok) {
-      response.writeHead(401).end();
-    } else {
-      response.writeHead(204).end();
+    // A receiver refuses what it cannot verify; Afterview would retry it later.
+    response.writeHead(check.ok ? 204 : 401).end();
+    let envelope: { id: string; type: string; data: Delivery['data'] };
+    try {
+      envelope = JSON.parse(body);
+    } catch {
+      envelope = { id: String(request.headers['webhook-id']), type: '(not JSON)', data: {} };
     }
-    const envelope = JSON.parse(body) as { id: string; type: string; data: Delivery['data'] };
     deliveries.push({
       type: envelope.type,
       id: envelope.id,

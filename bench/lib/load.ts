@@ -31,10 +31,14 @@ export interface LoadResult {
   firstFailure?: string;
 }
 
-async function drive(
-  options: LoadOptions,
-  durationMs: number,
-): Promise<{ latencies: number[]; failed: number; elapsedMs: number; firstFailure?: string }> {
+interface Sample {
+  latencies: number[];
+  failed: number;
+  elapsedMs: number;
+  firstFailure?: string;
+}
+
+async function drive(options: LoadOptions, durationMs: number): Promise<Sample> {
   const latencies: number[] = [];
   let failed = 0;
   let firstFailure: string | undefined;
@@ -62,23 +66,59 @@ async function drive(
   };
 }
 
+function toResult(concurrency: number, sample: Sample): LoadResult {
+  const latencies = [...sample.latencies].sort((a, b) => a - b);
+  return {
+    concurrency,
+    completed: latencies.length,
+    failed: sample.failed,
+    elapsedMs: sample.elapsedMs,
+    requestsPerSecond: (latencies.length / sample.elapsedMs) * 1000,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    ...(sample.firstFailure ? { firstFailure: sample.firstFailure } : {}),
+  };
+}
+
+function merge(into: Sample, more: Sample): Sample {
+  return {
+    latencies: into.latencies.concat(more.latencies),
+    failed: into.failed + more.failed,
+    elapsedMs: into.elapsedMs + more.elapsedMs,
+    ...((into.firstFailure ?? more.firstFailure)
+      ? { firstFailure: into.firstFailure ?? more.firstFailure }
+      : {}),
+  };
+}
+
 /** Runs the load and returns throughput and latency percentiles of the successful requests. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupMs) await drive(options, options.warmupMs);
   await options.beforeMeasuring?.();
-  const { latencies, failed, elapsedMs, firstFailure } = await drive(options, options.durationMs);
-  latencies.sort((a, b) => a - b);
-  return {
-    concurrency: options.concurrency,
-    completed: latencies.length,
-    failed,
-    elapsedMs,
-    requestsPerSecond: (latencies.length / elapsedMs) * 1000,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies.at(-1) ?? Number.NaN,
-    ...(firstFailure ? { firstFailure } : {}),
-  };
+  return toResult(options.concurrency, await drive(options, options.durationMs));
+}
+
+/**
+ * Measures two loads for a ratio: warmed up, then in alternating slices, so a change in the
+ * machine's load (a shared box) weighs on both sides alike instead of on whichever ran later.
+ * Each gets its own `durationMs` in total; `first.beforeMeasuring` runs once before the slices.
+ */
+export async function runPairedLoad(
+  first: LoadOptions,
+  second: LoadOptions,
+  slices = 4,
+): Promise<[LoadResult, LoadResult]> {
+  if (first.warmupMs) await drive(first, first.warmupMs);
+  if (second.warmupMs) await drive(second, second.warmupMs);
+  await first.beforeMeasuring?.();
+  let a: Sample = { latencies: [], failed: 0, elapsedMs: 0 };
+  let b: Sample = { latencies: [], failed: 0, elapsedMs: 0 };
+  for (let slice = 0; slice < slices; slice++) {
+    a = merge(a, await drive(first, first.durationMs / slices));
+    b = merge(b, await drive(second, second.durationMs / slices));
+  }
+  return [toResult(first.concurrency, a), toResult(second.concurrency, b)];
 }
 
 export interface HttpCall {
