@@ -5,7 +5,17 @@
  * `node` process takes to import it. Module load is the part of a Lambda cold start the code
  * controls, so the ratio to the Hono baseline is the number to watch.
  *
- *   npx tsx bench/bundles.ts [--runs 15]
+ * The imports run in rounds, one of each bundle per round in a rotating order, so a burst of
+ * load from other work on the machine hits every bundle alike and the ratios stay comparable.
+ * Besides wall time the child reports the CPU time of the import (all threads), which other
+ * processes competing for the cores disturb far less.
+ *
+ *   npx tsx bench/bundles.ts [--runs 15] [--external-sdk]
+ *
+ * `--external-sdk` leaves `@aws-sdk/*` (and `@smithy/*`) out of every bundle, as NodejsFunction
+ * does by default for runtimes that ship the SDK; the child then loads it from node_modules,
+ * which is what Lambda does from its own copy. The stack bundles it (see the construct), so
+ * the default run is the deployed shape.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,12 +54,18 @@ const lambdaLikeEnvironment: Record<string, string> = {
   AFTERVIEW_DOCS_ASSETS_DIR: join(projectRoot, 'node_modules', 'swagger-ui-dist'),
 };
 
-// Runs inside the child: the timer brackets only the dynamic import, not Node's own start-up.
+// Runs inside the child: the timers bracket only the dynamic import, not Node's own start-up.
 const childScript = `
+const cpu = process.cpuUsage();
 const started = performance.now();
 await import(process.argv[1]);
-process.stdout.write(String(performance.now() - started));
+const wallMs = performance.now() - started;
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
 `;
+
+/** Packages a Lambda runtime for Node 18+ provides, left out when `--external-sdk` is given. */
+const sdkPackages = ['@aws-sdk/*', '@smithy/*'];
 
 export interface BundleResult {
   name: string;
@@ -58,12 +74,14 @@ export interface BundleResult {
   gzipBytes?: number;
   importMs?: number[];
   medianMs?: number;
+  cpuMs?: number[];
+  cpuMedianMs?: number;
   /** The packages (or source folders) that contribute most bytes, largest first. */
   largest?: Array<{ name: string; bytes: number }>;
   error?: string;
 }
 
-function esbuildOptions(outfile: string): BuildOptions {
+function esbuildOptions(outfile: string, externalSdk: boolean): BuildOptions {
   return {
     bundle: true,
     outfile,
@@ -77,6 +95,7 @@ function esbuildOptions(outfile: string): BuildOptions {
     banner: { js: bundleSettings.banner },
     logLevel: 'silent',
     metafile: true,
+    ...(externalSdk ? { external: sdkPackages } : {}),
   };
 }
 
@@ -88,18 +107,20 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function timeImports(file: string, runs: number): Promise<number[]> {
-  const url = pathToFileURL(file).href;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const { stdout } = await run(
-      process.execPath,
-      ['--enable-source-maps', '--no-warnings', '--input-type=module', '-e', childScript, url],
-      { env: { PATH: process.env.PATH ?? '', ...lambdaLikeEnvironment }, timeout: 30_000 },
-    );
-    times.push(Number(stdout));
-  }
-  return times;
+async function timeImport(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--no-warnings',
+      '--input-type=module',
+      '-e',
+      childScript,
+      pathToFileURL(file).href,
+    ],
+    { env: { PATH: process.env.PATH ?? '', ...lambdaLikeEnvironment }, timeout: 30_000 },
+  );
+  return JSON.parse(stdout) as { wallMs: number; cpuMs: number };
 }
 
 function relativeOut(outfile: string): string {
@@ -121,31 +142,70 @@ function largestContributors(
     .slice(0, 5);
 }
 
-async function measure(
+interface Built {
+  name: string;
+  outfile: string;
+  result: BundleResult;
+}
+
+async function bundle(
   name: string,
   input: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
-  runs: number,
-): Promise<BundleResult> {
+  externalSdk: boolean,
+): Promise<Built> {
   const outfile = join(outRoot, name, 'index.mjs');
   try {
-    const { metafile } = await build({ ...esbuildOptions(outfile), ...input });
+    const { metafile } = await build({ ...esbuildOptions(outfile, externalSdk), ...input });
     const largest = largestContributors(metafile?.outputs[relativeOut(outfile)]?.inputs ?? {});
     const bytes = statSync(outfile).size;
     const gzipBytes = gzipSync(readFileSync(outfile)).length;
-    const importMs = await timeImports(outfile, runs);
-    return { name, status: 'ok', bytes, gzipBytes, importMs, medianMs: median(importMs), largest };
+    return { name, outfile, result: { name, status: 'ok', bytes, gzipBytes, largest } };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { name, status: 'error', error: message.split('\n').slice(0, 3).join(' ') };
+    return { name, outfile, result: failed(name, error) };
+  }
+}
+
+function failed(name: string, error: unknown): BundleResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return { name, status: 'error', error: message.split('\n').slice(0, 3).join(' ') };
+}
+
+/** `runs` rounds; each imports every bundle once, starting one further along than the last. */
+async function timeInRounds(built: readonly Built[], runs: number): Promise<void> {
+  const samples = new Map(
+    built.map((entry) => [entry.name, { wall: [] as number[], cpu: [] as number[] }]),
+  );
+  for (let round = 0; round < runs; round += 1) {
+    for (let i = 0; i < built.length; i += 1) {
+      const entry = built[(round + i) % built.length] as Built;
+      if (entry.result.status !== 'ok') continue;
+      try {
+        const { wallMs, cpuMs } = await timeImport(entry.outfile);
+        samples.get(entry.name)?.wall.push(wallMs);
+        samples.get(entry.name)?.cpu.push(cpuMs);
+      } catch (error) {
+        entry.result = failed(entry.name, error);
+      }
+    }
+  }
+  for (const entry of built) {
+    const taken = samples.get(entry.name);
+    if (entry.result.status !== 'ok' || !taken) continue;
+    Object.assign(entry.result, {
+      importMs: taken.wall,
+      medianMs: median(taken.wall),
+      cpuMs: taken.cpu,
+      cpuMedianMs: median(taken.cpu),
+    });
   }
 }
 
 /** Bundles and measures the baseline and every function entry. */
-export async function runBundleBench(runs = 15): Promise<BundleResult[]> {
+export async function runBundleBench(runs = 15, externalSdk = false): Promise<BundleResult[]> {
   rmSync(outRoot, { recursive: true, force: true });
   mkdirSync(outRoot, { recursive: true });
-  const results = [
-    await measure(
+  const built: Built[] = [
+    await bundle(
       baselineName,
       {
         stdin: {
@@ -155,26 +215,38 @@ export async function runBundleBench(runs = 15): Promise<BundleResult[]> {
           loader: 'ts',
         },
       },
-      runs,
+      externalSdk,
     ),
   ];
+  const missing: BundleResult[] = [];
   for (const [name, entry] of Object.entries(functionEntries)) {
     const path = join(projectRoot, entry);
-    results.push(
-      existsSync(path)
-        ? await measure(name, { entryPoints: [path] }, runs)
-        : { name, status: 'missing' },
-    );
+    if (existsSync(path)) built.push(await bundle(name, { entryPoints: [path] }, externalSdk));
+    else missing.push({ name, status: 'missing' });
   }
-  return results;
+  await timeInRounds(built, runs);
+  return [...built.map((entry) => entry.result), ...missing];
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The results section: one row per bundle, ratios against the Hono baseline. */
-export function formatResults(results: readonly BundleResult[], runs: number): string {
+export function formatResults(
+  results: readonly BundleResult[],
+  runs: number,
+  externalSdk = false,
+): string {
   const baseline = results.find((result) => result.name === baselineName);
-  const header = ['bundle', 'size', 'gzip', 'import median', 'size vs hono', 'import vs hono'];
+  const header = [
+    'bundle',
+    'size',
+    'gzip',
+    'import median',
+    'size vs hono',
+    'import vs hono',
+    'cpu median',
+    'cpu vs hono',
+  ];
   const rows = results.map((result) => {
     if (result.status !== 'ok') {
       return [result.name, result.status, '', '', '', result.error ?? ''];
@@ -185,6 +257,10 @@ export function formatResults(results: readonly BundleResult[], runs: number): s
       baseline?.medianMs && result.medianMs
         ? `${(result.medianMs / baseline.medianMs).toFixed(1)}x`
         : '';
+    const cpuRatio =
+      baseline?.cpuMedianMs && result.cpuMedianMs
+        ? `${(result.cpuMedianMs / baseline.cpuMedianMs).toFixed(1)}x`
+        : '';
     return [
       result.name,
       kib(result.bytes ?? 0),
@@ -192,6 +268,8 @@ export function formatResults(results: readonly BundleResult[], runs: number): s
       `${(result.medianMs ?? 0).toFixed(1)} ms`,
       sizeRatio,
       importRatio,
+      `${(result.cpuMedianMs ?? 0).toFixed(1)} ms`,
+      cpuRatio,
     ];
   });
   const widths = header.map((_, column) =>
@@ -209,8 +287,8 @@ export function formatResults(results: readonly BundleResult[], runs: number): s
         `${result.name}: ${(result.largest ?? []).map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
     );
   return [
-    `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps)`,
-    `node ${process.version}; median of ${runs} fresh processes, timing only the dynamic import`,
+    `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps, AWS SDK ${externalSdk ? 'external' : 'bundled'})`,
+    `node ${process.version}; median of ${runs} fresh processes per bundle, interleaved, timing only the dynamic import (wall and CPU)`,
     '',
     line(header),
     ...rows.map(line),
@@ -226,6 +304,8 @@ function runsFromArgs(args: readonly string[]): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const runs = runsFromArgs(process.argv.slice(2));
-  console.log(formatResults(await runBundleBench(runs), runs));
+  const args = process.argv.slice(2);
+  const runs = runsFromArgs(args);
+  const externalSdk = args.includes('--external-sdk');
+  console.log(formatResults(await runBundleBench(runs, externalSdk), runs, externalSdk));
 }
