@@ -1,7 +1,7 @@
 /** Lambda entry point behind API Gateway: the Hono app, adapted by hono/aws-lambda. */
 import { handle } from 'hono/aws-lambda';
-import { createAwsRuntime } from '../shared/runtime/aws';
+import { createAwsApi } from '../shared/runtime/aws-api';
 
-const runtime = createAwsRuntime();
+const runtime = createAwsApi();
 
 export const handler = handle(runtime.app);

@@ -3,10 +3,10 @@
  * payload is dropped with a log line: retrying it could never succeed.
  */
 
-import { createAwsRuntime } from '../shared/runtime/aws';
+import { createAwsWorker } from '../shared/runtime/aws';
 import { parseWakeupPayload } from '../shared/scheduling/payload';
 
-const runtime = createAwsRuntime();
+const worker = createAwsWorker();
 
 export async function handler(event: unknown): Promise<void> {
   const payload = parseWakeupPayload(event);
@@ -14,5 +14,5 @@ export async function handler(event: unknown): Promise<void> {
     console.error(JSON.stringify({ level: 'error', message: 'dropped malformed wake-up' }));
     return;
   }
-  await runtime.dispatch(payload);
+  await worker.dispatch(payload);
 }

@@ -1,9 +1,9 @@
 /** Lambda entry point run by a recurring schedule: one reconciler sweep. */
-import { createAwsRuntime } from '../shared/runtime/aws';
+import { createAwsWorker } from '../shared/runtime/aws';
 
-const runtime = createAwsRuntime();
+const worker = createAwsWorker();
 
 export async function handler(): Promise<void> {
-  const report = await runtime.reconcile();
+  const report = await worker.reconcile();
   console.log(JSON.stringify({ level: 'info', message: 'reconcile sweep', ...report }));
 }

@@ -1,17 +1,20 @@
 /**
- * The Lambda composition root: real DynamoDB, real EventBridge Scheduler, real HTTPS webhooks.
+ * The Lambda composition roots: real DynamoDB, real EventBridge Scheduler, real HTTPS webhooks.
  * Built once per execution environment (module scope in functions/), so SDK clients and their
  * connections are reused across warm invocations.
+ *
+ * This module builds the adapters and the worker (`dispatch`, `reconcile`); the API is composed
+ * in aws-api.ts, so the worker Lambdas never bundle the HTTP side.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../clock';
 import { EventBridgeWakeupScheduler } from '../scheduling/eventbridge-scheduler';
-import type { Logger } from '../service/index';
+import type { Logger } from '../service/deps';
 import { DynamoStore } from '../store/dynamo-store';
 import { HttpWebhookTransport } from '../webhooks/http-transport';
 import { loadAwsConfig } from './aws-config';
-import { type Afterview, composeAfterview } from './compose';
+import { type AfterviewWorker, composeWorker, type WorkerAdapters } from './compose-worker';
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 
@@ -29,7 +32,10 @@ function jsonLogger(minimum: keyof typeof levels): Logger {
   };
 }
 
-export function createAwsRuntime(env: Record<string, string | undefined> = process.env): Afterview {
+/** The deployed adapters, from the environment the stack writes (fails fast when it is wrong). */
+export function createAwsAdapters(
+  env: Record<string, string | undefined> = process.env,
+): WorkerAdapters & { docsAssetsDir?: string } {
   const config = loadAwsConfig(env);
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
   const scheduler = new EventBridgeWakeupScheduler({
@@ -41,7 +47,7 @@ export function createAwsRuntime(env: Record<string, string | undefined> = proce
   });
   // Production never allows loopback; plain http only where a test stage opted in.
   const urlPolicy = { allowHttp: config.webhookAllowHttp, allowLoopback: false };
-  return composeAfterview({
+  return {
     store,
     scheduler,
     transport: new HttpWebhookTransport(urlPolicy),
@@ -49,5 +55,12 @@ export function createAwsRuntime(env: Record<string, string | undefined> = proce
     urlPolicy,
     logger: jsonLogger(config.logLevel),
     ...(config.docsAssetsDir ? { docsAssetsDir: config.docsAssetsDir } : {}),
-  });
+  };
+}
+
+/** The `dispatch` and `reconcile` Lambdas' runtime: delivery, dispatcher and reconciler. */
+export function createAwsWorker(
+  env: Record<string, string | undefined> = process.env,
+): AfterviewWorker {
+  return composeWorker(createAwsAdapters(env));
 }

@@ -1,78 +1,71 @@
 /**
- * The composition root shared by every runtime: given the adapters (store, scheduler,
- * transport, clocks), it builds the services, the webhook side, the dispatcher, the reconciler
+ * The composition roots shared by every runtime: given the adapters (store, scheduler,
+ * transport, clocks), they build the services, the webhook side, the dispatcher, the reconciler
  * and the HTTP app. The local runtime and the Lambda entry points differ only in the adapters
  * they pass, so the code the tests exercise is the code that is deployed.
+ *
+ * `composeApi` is what the `api` Lambda needs, `composeWorker` (in compose-worker.ts, which
+ * imports nothing of the HTTP side) what `dispatch` and `reconcile` need, and
+ * `composeAfterview` is both over one delivery service, for the single-process local runtime.
  */
-import type { Clock } from '../clock';
 import { createApp } from '../http/app';
 import type { ApiApp } from '../http/env';
 import type { SandboxControls } from '../http/route-module';
 import { eventRoutes } from '../http/routes/events';
 import { webhookEndpointRoutes } from '../http/routes/webhook-endpoints';
-import { createDispatcher } from '../scheduling/dispatcher';
-import type { WakeupHandler, WakeupScheduler } from '../scheduling/ports';
-import { createReconciler, type ReconcileReport } from '../scheduling/reconciler';
-import { createServices, type Logger, type Services } from '../service/index';
-import type { Store } from '../store/ports';
-import type { WebhookUrlOptions } from '../webhooks/address-policy';
-import { createWebhookServices, type WebhookServices } from '../webhooks/index';
-import type { WebhookTransport } from '../webhooks/ports';
+import type { WakeupHandler } from '../scheduling/ports';
+import type { ReconcileReport } from '../scheduling/reconciler';
+import { createServices, type Services } from '../service/index';
+import type { DeliveryService } from '../webhooks/delivery';
+import { WebhookEndpointService, WebhookEventService } from '../webhooks/endpoint-service';
+import type { WebhookServices } from '../webhooks/index';
+import { composeWorker, createDelivery, type WorkerAdapters } from './compose-worker';
 
-export interface AfterviewAdapters {
-  store: Store;
-  scheduler: WakeupScheduler;
-  transport: WebhookTransport;
-  /** The runtime clock ("now" for plans, due checks and events). */
-  clock: Clock;
-  /** Real time, for `webhook-timestamp`; the system clock when absent. */
-  wallClock?: Clock;
-  urlPolicy: WebhookUrlOptions;
-  logger?: Logger;
+export interface AfterviewAdapters extends WorkerAdapters {
   /** Local runtime only: the sandbox controls, built once the services exist. */
   sandbox?: (services: Services) => SandboxControls;
   docsAssetsDir?: string;
-  attemptTimeoutMs?: number;
 }
 
-export interface Afterview {
+export interface AfterviewApi {
   services: Services;
   webhooks: WebhookServices;
+  app: ApiApp;
+}
+
+export interface Afterview extends AfterviewApi {
   /** What a wake-up runs: the `dispatch` Lambda's body. */
   dispatch: WakeupHandler;
   /** One reconciler sweep: the `reconcile` Lambda's body. */
   reconcile: () => Promise<ReconcileReport>;
-  app: ApiApp;
 }
 
-export function composeAfterview(adapters: AfterviewAdapters): Afterview {
-  const { store, scheduler, clock, logger } = adapters;
-  const webhooks = createWebhookServices({
-    store,
-    scheduler,
-    transport: adapters.transport,
-    clock,
-    urlPolicy: adapters.urlPolicy,
-    ...(adapters.wallClock ? { wallClock: adapters.wallClock } : {}),
-    ...(adapters.attemptTimeoutMs === undefined
-      ? {}
-      : { attemptTimeoutMs: adapters.attemptTimeoutMs }),
-    ...(logger ? { logger } : {}),
-  });
+/**
+ * The services and the HTTP app over `delivery` (a new one when absent). The API only queues
+ * deliveries (and sends the `test` probe); wake-ups do the rest.
+ */
+export function composeApi(
+  adapters: AfterviewAdapters,
+  delivery: DeliveryService = createDelivery(adapters),
+): AfterviewApi {
+  const { store, clock, logger } = adapters;
+  const webhooks: WebhookServices = {
+    delivery,
+    endpoints: new WebhookEndpointService({
+      store,
+      clock,
+      delivery,
+      urlPolicy: adapters.urlPolicy,
+    }),
+    events: new WebhookEventService({ store, delivery }),
+  };
   const services = createServices({
     store,
-    scheduler,
+    scheduler: adapters.scheduler,
     clock,
-    events: webhooks.delivery,
+    events: delivery,
     ...(logger ? { logger } : {}),
   });
-  const dispatch = createDispatcher({
-    store,
-    clock,
-    webhooks: webhooks.delivery,
-    events: webhooks.delivery,
-  });
-  const reconcile = createReconciler({ store, scheduler, clock, dispatch });
   const sandbox = adapters.sandbox?.(services);
   const app = createApp({
     services,
@@ -83,5 +76,12 @@ export function composeAfterview(adapters: AfterviewAdapters): Afterview {
     ...(adapters.docsAssetsDir ? { docsAssetsDir: adapters.docsAssetsDir } : {}),
     ...(logger ? { logger } : {}),
   });
-  return { services, webhooks, dispatch, reconcile, app };
+  return { services, webhooks, app };
+}
+
+/** The whole system in one process (the local runtime): API and worker share one delivery. */
+export function composeAfterview(adapters: AfterviewAdapters): Afterview {
+  const delivery = createDelivery(adapters);
+  const { dispatch, reconcile } = composeWorker(adapters, delivery);
+  return { ...composeApi(adapters, delivery), dispatch, reconcile };
 }
