@@ -3,7 +3,7 @@
  * sockets and garbage do not slow the next, then prints the issue 7 targets as ratios measured
  * in this same run and writes the summary into docs/benchmarks.md.
  *
- *   npm run bench                 # full figures (about ten minutes on 2 cores)
+ *   npm run bench                 # full figures (about six minutes on 2 cores)
  *   BENCH_QUICK=1 npm run bench   # shorter runs, a few minutes
  *   BENCH_NO_WRITE=1 ...          # leave docs/benchmarks.md alone
  */
