@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import type { PolicyOverrides } from '../../shared/domain/model';
 import { ValidationError } from '../../shared/errors';
-import { generateApiKey, hashApiKey, TenantService } from '../../shared/service/tenant-service';
+import {
+  apiKeyCacheTtlMs,
+  generateApiKey,
+  hashApiKey,
+  TenantService,
+} from '../../shared/service/tenant-service';
 import type { Tenant, TenantStore } from '../../shared/store/ports';
 
 /** Just enough of a TenantStore to see what the service writes. */
@@ -71,5 +76,34 @@ describe('TenantService', () => {
   it('generates distinct keys', () => {
     const keys = new Set(Array.from({ length: 200 }, generateApiKey));
     expect(keys.size).toBe(200);
+  });
+  it('remembers a known key for a minute and never remembers an unknown one', async () => {
+    const store = new MemoryTenantStore();
+    let monotonic = 0;
+    const service = new TenantService({ store, clock, monotonicMs: () => monotonic });
+    const { tenantId, apiKey } = await service.createTenant('Northwind');
+    let lookups = 0;
+    const find = store.findTenantByKeyHash.bind(store);
+    store.findTenantByKeyHash = async (hash: string) => {
+      lookups++;
+      return find(hash);
+    };
+
+    const unknown = generateApiKey();
+    expect(await service.authenticate(unknown)).toBeUndefined();
+    store.keyHashes.set(hashApiKey(unknown), tenantId);
+    expect(await service.authenticate(unknown)).toBe(tenantId); // a new key works at once
+    expect(lookups).toBe(2);
+
+    expect(await service.authenticate(apiKey)).toBe(tenantId);
+    expect(await service.authenticate(apiKey)).toBe(tenantId);
+    expect(lookups).toBe(3);
+
+    store.keyHashes.delete(hashApiKey(apiKey));
+    monotonic += apiKeyCacheTtlMs - 1;
+    expect(await service.authenticate(apiKey)).toBe(tenantId);
+    monotonic += 1;
+    expect(await service.authenticate(apiKey)).toBeUndefined();
+    expect(lookups).toBe(4);
   });
 });
