@@ -38,6 +38,22 @@ const app = new Hono().get('/health', (c) => c.json({ status: 'ok' }));
 export const handler = handle(app);
 `;
 
+/**
+ * A reference, not a target: the Hono handler plus the two AWS SDK clients every Afterview
+ * Lambda needs, bundled the same way. No Lambda that talks to DynamoDB and Scheduler loads
+ * faster than this, so it shows how much of a bundle's time is the SDK and how much is ours.
+ */
+const sdkFloorName = 'sdk-floor';
+const sdkFloorSource = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { Hono } from 'hono';
+import { handle } from 'hono/aws-lambda';
+const clients = { dynamo: new DynamoDBClient({}), scheduler: new SchedulerClient({}) };
+const app = new Hono().get('/health', (c) => c.json({ status: 'ok', clients: Object.keys(clients) }));
+export const handler = handle(app);
+`;
+
 /** A deployment-shaped environment, so a composition root that parses it at import succeeds. */
 const lambdaLikeEnvironment: Record<string, string> = {
   AWS_REGION: 'us-east-1',
@@ -204,19 +220,15 @@ async function timeInRounds(built: readonly Built[], runs: number): Promise<void
 export async function runBundleBench(runs = 15, externalSdk = false): Promise<BundleResult[]> {
   rmSync(outRoot, { recursive: true, force: true });
   mkdirSync(outRoot, { recursive: true });
-  const built: Built[] = [
-    await bundle(
-      baselineName,
-      {
-        stdin: {
-          contents: baselineSource,
-          resolveDir: projectRoot,
-          sourcefile: 'hono-baseline.ts',
-          loader: 'ts',
-        },
-      },
+  const fromSource = (name: string, contents: string) =>
+    bundle(
+      name,
+      { stdin: { contents, resolveDir: projectRoot, sourcefile: `${name}.ts`, loader: 'ts' } },
       externalSdk,
-    ),
+    );
+  const built: Built[] = [
+    await fromSource(baselineName, baselineSource),
+    await fromSource(sdkFloorName, sdkFloorSource),
   ];
   const missing: BundleResult[] = [];
   for (const [name, entry] of Object.entries(functionEntries)) {
@@ -230,6 +242,18 @@ export async function runBundleBench(runs = 15, externalSdk = false): Promise<Bu
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
+// Single spaces on purpose: bench/run-all.ts reads table rows (cells two spaces apart) as
+// targets, and the floor is a reference, not a target.
+function floorLine(floor: BundleResult, baseline: BundleResult | undefined): string {
+  if (floor.status !== 'ok') return `sdk floor: ${floor.status} ${floor.error ?? ''}`.trimEnd();
+  const times = (ms: number | undefined, base: number | undefined) =>
+    ms === undefined ? '?' : `${ms.toFixed(1)} ms (${base ? (ms / base).toFixed(1) : '?'}x hono)`;
+  return [
+    `sdk floor (hono + DynamoDB and Scheduler clients, a reference for what any such Lambda pays): ${kib(floor.bytes ?? 0)},`,
+    `import ${times(floor.medianMs, baseline?.medianMs)}, cpu ${times(floor.cpuMedianMs, baseline?.cpuMedianMs)}`,
+  ].join(' ');
+}
+
 /** The results section: one row per bundle, ratios against the Hono baseline. */
 export function formatResults(
   results: readonly BundleResult[],
@@ -237,6 +261,7 @@ export function formatResults(
   externalSdk = false,
 ): string {
   const baseline = results.find((result) => result.name === baselineName);
+  const floor = results.find((result) => result.name === sdkFloorName);
   const header = [
     'bundle',
     'size',
@@ -247,31 +272,33 @@ export function formatResults(
     'cpu median',
     'cpu vs hono',
   ];
-  const rows = results.map((result) => {
-    if (result.status !== 'ok') {
-      return [result.name, result.status, '', '', '', result.error ?? ''];
-    }
-    const sizeRatio =
-      baseline?.bytes && result.bytes ? `${(result.bytes / baseline.bytes).toFixed(1)}x` : '';
-    const importRatio =
-      baseline?.medianMs && result.medianMs
-        ? `${(result.medianMs / baseline.medianMs).toFixed(1)}x`
-        : '';
-    const cpuRatio =
-      baseline?.cpuMedianMs && result.cpuMedianMs
-        ? `${(result.cpuMedianMs / baseline.cpuMedianMs).toFixed(1)}x`
-        : '';
-    return [
-      result.name,
-      kib(result.bytes ?? 0),
-      kib(result.gzipBytes ?? 0),
-      `${(result.medianMs ?? 0).toFixed(1)} ms`,
-      sizeRatio,
-      importRatio,
-      `${(result.cpuMedianMs ?? 0).toFixed(1)} ms`,
-      cpuRatio,
-    ];
-  });
+  const rows = results
+    .filter((result) => result !== floor)
+    .map((result) => {
+      if (result.status !== 'ok') {
+        return [result.name, result.status, '', '', '', result.error ?? ''];
+      }
+      const sizeRatio =
+        baseline?.bytes && result.bytes ? `${(result.bytes / baseline.bytes).toFixed(1)}x` : '';
+      const importRatio =
+        baseline?.medianMs && result.medianMs
+          ? `${(result.medianMs / baseline.medianMs).toFixed(1)}x`
+          : '';
+      const cpuRatio =
+        baseline?.cpuMedianMs && result.cpuMedianMs
+          ? `${(result.cpuMedianMs / baseline.cpuMedianMs).toFixed(1)}x`
+          : '';
+      return [
+        result.name,
+        kib(result.bytes ?? 0),
+        kib(result.gzipBytes ?? 0),
+        `${(result.medianMs ?? 0).toFixed(1)} ms`,
+        sizeRatio,
+        importRatio,
+        `${(result.cpuMedianMs ?? 0).toFixed(1)} ms`,
+        cpuRatio,
+      ];
+    });
   const widths = header.map((_, column) =>
     Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)),
   );
@@ -281,7 +308,7 @@ export function formatResults(
       .join('  ')
       .trimEnd();
   const contributors = results
-    .filter((result) => result.largest && result.name !== baselineName)
+    .filter((result) => result.largest && result !== baseline && result !== floor)
     .map(
       (result) =>
         `${result.name}: ${(result.largest ?? []).map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
@@ -292,6 +319,7 @@ export function formatResults(
     '',
     line(header),
     ...rows.map(line),
+    ...(floor ? ['', floorLine(floor, baseline)] : []),
     ...(contributors.length > 0 ? ['', 'largest contributors:', ...contributors] : []),
   ].join('\n');
 }
