@@ -383,7 +383,11 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     if (result.ok) await this.#noteSuccess(endpoint, now);
     else if (gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
     else if (overdue) {
-      await this.#disable(endpoint, 'No successful delivery for 5 days');
+      // Decided on the endpoint as read before the attempt; a delivery running alongside may
+      // have succeeded since, so the silence is checked again on the current record.
+      await this.#disable(endpoint, 'No successful delivery for 5 days', (current) =>
+        this.#silentTooLong(current, this.#clock.now()),
+      );
     }
     return record;
   }
@@ -426,10 +430,14 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   }
 
   /** Disables the endpoint (once) and tells the tenant's other endpoints. */
-  async #disable(endpoint: StoredEndpoint, reason: string): Promise<void> {
+  async #disable(
+    endpoint: StoredEndpoint,
+    reason: string,
+    stillApplies: (current: StoredEndpoint) => boolean = () => true,
+  ): Promise<void> {
     const disabledAt = this.#clock.now().toString();
     const changed = await this.#updateEndpoint(endpoint.tenantId, endpoint.id, (current) =>
-      current.enabled
+      current.enabled && stillApplies(current)
         ? { ...current, enabled: false, disabledReason: reason, disabledAt }
         : undefined,
     );
