@@ -5,11 +5,14 @@
 import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Temporal } from 'temporal-polyfill';
@@ -695,16 +698,7 @@ export class DynamoStore implements Store {
   // --- delivery attempts and states ----------------------------------------------------------
 
   async putAttempt(attempt: DeliveryAttempt): Promise<void> {
-    const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
-    await this.#put({
-      [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
-      [sk]: `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`,
-      [attr.entity]: 'attempt',
-      [attr.tenantId]: attempt.tenantId,
-      [attr.id]: attempt.id,
-      [ttlAttribute]: attempt.expiresAt,
-      [docAttribute]: JSON.stringify(attempt),
-    });
+    await this.#put(attemptItem(attempt));
   }
 
   async listAttempts(
@@ -727,23 +721,7 @@ export class DynamoStore implements Store {
   }
 
   async putDeliveryState(state: DeliveryState): Promise<void> {
-    const { tenantId, endpointId, eventId } = state;
-    await this.#put({
-      [pk]: endpointScope(tenantId, endpointId),
-      [sk]: `${keyPrefix.delivery}${eventId}`,
-      [attr.entity]: 'delivery',
-      [attr.tenantId]: tenantId,
-      [attr.status]: state.status,
-      [ttlAttribute]: state.expiresAt,
-      [docAttribute]: JSON.stringify(state),
-      // Sparse: only unfinished deliveries are indexed, so recovery reads no successes.
-      ...(state.status !== 'succeeded'
-        ? {
-            [gsi1.partitionKey]: unsuccessfulPartition(tenantId, endpointId),
-            [gsi1.sortKey]: `${sortableInstant(state.createdAt, 'createdAt')}#${eventId}`,
-          }
-        : {}),
-    });
+    await this.#put(deliveryStateItem(state));
   }
 
   async getDeliveryState(
@@ -752,11 +730,61 @@ export class DynamoStore implements Store {
     endpointId: string,
   ): Promise<DeliveryState | undefined> {
     return parseDoc<DeliveryState>(
-      await this.#get({
-        pk: endpointScope(tenantId, endpointId),
-        sk: `${keyPrefix.delivery}${eventId}`,
-      }),
+      await this.#get(deliveryStateKey(tenantId, eventId, endpointId)),
     );
+  }
+
+  async getDeliveryStates(
+    tenantId: string,
+    eventId: string,
+    endpointIds: readonly string[],
+  ): Promise<Map<string, DeliveryState>> {
+    const found = new Map<string, DeliveryState>();
+    const unique = [...new Set(endpointIds)];
+    for (let start = 0; start < unique.length; start += batchGetLimit) {
+      let keys: Array<Record<string, AttributeValue>> = unique
+        .slice(start, start + batchGetLimit)
+        .map((endpointId) => {
+          const key = deliveryStateKey(tenantId, eventId, endpointId);
+          return marshall({ [pk]: key.pk, [sk]: key.sk });
+        });
+      for (let round = 0; keys.length > 0; round++) {
+        if (round >= maxBatchRounds) throw new Error('DynamoDB left delivery states unread');
+        if (round > 0) await backOff(round);
+        const out = await this.#client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.#tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.#tableName] ?? []) {
+          const state = parseDoc<DeliveryState>(unmarshall(item));
+          if (state) found.set(state.endpointId, state);
+        }
+        keys = out.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async putDeliveryRecords(records: {
+    attempts: readonly DeliveryAttempt[];
+    states: readonly DeliveryState[];
+  }): Promise<void> {
+    const writes: WriteRequest[] = [
+      ...records.attempts.map(attemptItem),
+      ...records.states.map(deliveryStateItem),
+    ].map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } }));
+    for (let start = 0; start < writes.length; start += batchWriteLimit) {
+      let pending = writes.slice(start, start + batchWriteLimit);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= maxBatchRounds) throw new Error('DynamoDB left delivery records unwritten');
+        if (round > 0) await backOff(round);
+        const out = await this.#client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.#tableName]: pending } }),
+        );
+        pending = out.UnprocessedItems?.[this.#tableName] ?? [];
+      }
+    }
   }
 
   /**
@@ -786,6 +814,63 @@ export class DynamoStore implements Store {
     );
     return docsPage<DeliveryState>(result);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery items, shared by the single and the batched writes.
+
+/** BatchGetItem and BatchWriteItem take at most this many keys / writes per call. */
+const batchGetLimit = 100;
+const batchWriteLimit = 25;
+/** Calls per batch before unprocessed items count as a failure (the caller's retry takes over). */
+const maxBatchRounds = 6;
+
+/** Exponential back-off with full jitter before re-sending what DynamoDB left unprocessed. */
+function backOff(round: number): Promise<void> {
+  const ceilingMs = Math.min(1000, 25 * 2 ** round);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+}
+
+function deliveryStateKey(
+  tenantId: string,
+  eventId: string,
+  endpointId: string,
+): { pk: string; sk: string } {
+  return { pk: endpointScope(tenantId, endpointId), sk: `${keyPrefix.delivery}${eventId}` };
+}
+
+function attemptItem(attempt: DeliveryAttempt): Item {
+  const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
+  return {
+    [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
+    [sk]: `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`,
+    [attr.entity]: 'attempt',
+    [attr.tenantId]: attempt.tenantId,
+    [attr.id]: attempt.id,
+    [ttlAttribute]: attempt.expiresAt,
+    [docAttribute]: JSON.stringify(attempt),
+  };
+}
+
+function deliveryStateItem(state: DeliveryState): Item {
+  const { tenantId, endpointId, eventId } = state;
+  const key = deliveryStateKey(tenantId, eventId, endpointId);
+  return {
+    [pk]: key.pk,
+    [sk]: key.sk,
+    [attr.entity]: 'delivery',
+    [attr.tenantId]: tenantId,
+    [attr.status]: state.status,
+    [ttlAttribute]: state.expiresAt,
+    [docAttribute]: JSON.stringify(state),
+    // Sparse: only unfinished deliveries are indexed, so recovery reads no successes.
+    ...(state.status !== 'succeeded'
+      ? {
+          [gsi1.partitionKey]: unsuccessfulPartition(tenantId, endpointId),
+          [gsi1.sortKey]: `${sortableInstant(state.createdAt, 'createdAt')}#${eventId}`,
+        }
+      : {}),
+  };
 }
 
 function docsPage<T>(page: Page<Item>): Page<T> {

@@ -216,6 +216,24 @@ export interface WebhookStore {
     eventId: string,
     endpointId: string,
   ): Promise<DeliveryState | undefined>;
+  /**
+   * The delivery states of one event at several endpoints, by endpoint id; endpoints without a
+   * state are absent. One round trip where the store allows it (the fan-out's hot path).
+   */
+  getDeliveryStates(
+    tenantId: string,
+    eventId: string,
+    endpointIds: readonly string[],
+  ): Promise<Map<string, DeliveryState>>;
+  /**
+   * Writes attempts and delivery states together, in as few round trips as the store allows.
+   * At most one state per (event, endpoint). Not atomic: when it throws, any subset may have
+   * been written (each item whole).
+   */
+  putDeliveryRecords(records: {
+    attempts: readonly DeliveryAttempt[];
+    states: readonly DeliveryState[];
+  }): Promise<void>;
   /** Failed or still-pending deliveries for an endpoint whose event was created at/after `since`. */
   listUnsuccessfulDeliveries(
     tenantId: string,

@@ -65,6 +65,20 @@ export interface DeliveryServiceDeps {
 /** The outcome of one attempt, as logged. */
 export type AttemptRecord = DeliveryAttempt;
 
+/** One attempt made, not yet written: its log entry, the state after it, and what follows. */
+interface AttemptOutcome {
+  endpoint: StoredEndpoint;
+  record: AttemptRecord;
+  state: DeliveryState;
+  ok: boolean;
+  /** 410 Gone: the endpoint is to be disabled. */
+  gone: boolean;
+  /** Failing with no success for 5 days: the endpoint is to be disabled. */
+  overdue: boolean;
+  /** Runtime-clock time the attempt finished. */
+  at: Temporal.Instant;
+}
+
 /** The attempt number that opens the next delivery round after `attempts`. */
 export function nextRoundStart(state: DeliveryState | undefined): number {
   if (state === undefined) return 1;
@@ -177,18 +191,45 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * First attempt, inline, to every subscribed endpoint without a delivery of `event`; several
    * endpoints at once so a slow one does not hold up the rest. A crash before an endpoint's
    * state is written means the re-run sends again (same `webhook-id`): at least once.
+   *
+   * This is the hot path of every due step, so its bookkeeping is batched: the existing states
+   * are read in one call, and once every attempt has returned (and each failure's retry is
+   * scheduled), the attempt logs and states of all endpoints are written in one batch. An
+   * endpoint whose retry could not be scheduled gets no state, so the re-run redoes it.
    */
   async fanOut(event: StoredEvent): Promise<void> {
     const endpoints = await this.#endpointsFor(event);
-    await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
-      const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
-      if (state) return;
-      if (!endpoint.enabled) {
-        await this.#recordSkipped(event, endpoint);
-        return;
-      }
-      await this.#attempt(event, endpoint, 1, undefined, { retry: true });
+    if (endpoints.length === 0) return;
+    const existing = await this.#store.getDeliveryStates(
+      event.tenantId,
+      event.id,
+      endpoints.map((endpoint) => endpoint.id),
+    );
+    const outcomes: AttemptOutcome[] = [];
+    const skipped: DeliveryState[] = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      await forEachBounded(
+        endpoints.filter((endpoint) => !existing.has(endpoint.id)),
+        this.#concurrency,
+        async (endpoint) => {
+          if (endpoint.enabled) {
+            outcomes.push(await this.#send(event, endpoint, 1, undefined, { retry: true }));
+          } else {
+            skipped.push(this.#skippedState(event, endpoint));
+          }
+        },
+      );
+    } catch (error) {
+      // Record what did go out before reporting the failure, so the retry resends less.
+      failure = { error };
+    }
+    await this.#store.putDeliveryRecords({
+      attempts: outcomes.map((outcome) => outcome.record),
+      states: [...outcomes.map((outcome) => outcome.state), ...skipped],
     });
+    await forEachBounded(outcomes, this.#concurrency, (outcome) => this.#afterAttempt(outcome));
+    if (failure) throw failure.error;
   }
 
   /** One scheduled attempt. A stale, duplicate or orphaned wake-up changes nothing. */
@@ -276,8 +317,12 @@ export class DeliveryService implements EventFanOut, EventPublisher {
 
   /** An event an endpoint missed while disabled: kept as failed so `recover` finds it. */
   async #recordSkipped(event: StoredEvent, endpoint: StoredEndpoint): Promise<void> {
+    await this.#store.putDeliveryState(this.#skippedState(event, endpoint));
+  }
+
+  #skippedState(event: StoredEvent, endpoint: StoredEndpoint): DeliveryState {
     const now = this.#clock.now().toString();
-    await this.#store.putDeliveryState({
+    return {
       tenantId: event.tenantId,
       eventId: event.id,
       endpointId: endpoint.id,
@@ -286,7 +331,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       createdAt: now,
       updatedAt: now,
       expiresAt: this.#expiresAt(),
-    });
+    };
   }
 
   async #scheduleAttempt(
@@ -317,6 +362,24 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     previous: DeliveryState | undefined,
     options: { retry: boolean },
   ): Promise<AttemptRecord> {
+    const outcome = await this.#send(event, endpoint, attempt, previous, options);
+    await this.#store.putAttempt(outcome.record);
+    await this.#store.putDeliveryState(outcome.state);
+    await this.#afterAttempt(outcome);
+    return outcome.record;
+  }
+
+  /**
+   * Sends one attempt and, when it failed and may be retried, schedules the next one. Returns
+   * the log entry and the state to write; writing them is the caller's job.
+   */
+  async #send(
+    event: StoredEvent,
+    endpoint: StoredEndpoint,
+    attempt: number,
+    previous: DeliveryState | undefined,
+    options: { retry: boolean },
+  ): Promise<AttemptOutcome> {
     const body = envelopeBody(event);
     const wallStart = this.#wallClock.now();
     const secrets = this.#signingSecrets(endpoint);
@@ -365,9 +428,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
       expiresAt: this.#expiresAt(),
     };
-    await this.#store.putAttempt(record);
-
-    await this.#store.putDeliveryState({
+    const state: DeliveryState = {
       tenantId: event.tenantId,
       eventId: event.id,
       endpointId: endpoint.id,
@@ -378,18 +439,23 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       createdAt: previous?.createdAt ?? nowText,
       updatedAt: nowText,
       expiresAt: this.#expiresAt(),
-    });
+    };
 
-    if (result.ok) await this.#noteSuccess(endpoint, now);
-    else if (gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
-    else if (overdue) {
+    return { endpoint, record, state, ok: result.ok, gone, overdue, at: now };
+  }
+
+  /** What follows a recorded attempt: fresh success bookkeeping, or disabling the endpoint. */
+  async #afterAttempt(outcome: AttemptOutcome): Promise<void> {
+    const { endpoint } = outcome;
+    if (outcome.ok) await this.#noteSuccess(endpoint, outcome.at);
+    else if (outcome.gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
+    else if (outcome.overdue) {
       // Decided on the endpoint as read before the attempt; a delivery running alongside may
       // have succeeded since, so the silence is checked again on the current record.
       await this.#disable(endpoint, 'No successful delivery for 5 days', (current) =>
         this.#silentTooLong(current, this.#clock.now()),
       );
     }
-    return record;
   }
 
   /** Secrets that still sign at this moment: the current one, plus the old one mid-rotation. */

@@ -730,6 +730,69 @@ describe.each(targets)('Store contract on $name', (target) => {
           .catch((e) => e),
       );
     });
+
+    it('writes attempts and states in batches and reads an event’s states back together', async () => {
+      const tenantId = newTenant();
+      const eventId = newId('evt', baseMs);
+      const createdAt = '2026-03-02T09:00:00Z';
+      // More endpoints than one BatchGetItem (100) or BatchWriteItem (25) takes.
+      const endpointIds = Array.from({ length: 110 }, (_, i) => newId('whe', baseMs + i));
+      const states: DeliveryState[] = endpointIds.map((endpointId, i) => ({
+        tenantId,
+        eventId,
+        endpointId,
+        status: i % 2 === 0 ? 'succeeded' : 'pending',
+        attempts: 1,
+        lastAttemptAt: createdAt,
+        ...(i % 2 === 0 ? {} : { nextAttemptAt: '2026-03-02T09:00:05Z' }),
+        createdAt,
+        updatedAt: createdAt,
+        expiresAt: 4_102_444_800,
+      }));
+      const attempts: DeliveryAttempt[] = endpointIds.map((endpointId, i) => ({
+        tenantId,
+        id: newId('dlv', baseMs + i),
+        eventId,
+        endpointId,
+        attempt: 1,
+        attemptedAt: createdAt,
+        outcome: i % 2 === 0 ? 'succeeded' : 'failed',
+        latencyMs: 12,
+        expiresAt: 4_102_444_800,
+      }));
+      const written = endpointIds.slice(0, 100);
+      await store.putDeliveryRecords({
+        attempts: attempts.slice(0, 100),
+        states: states.slice(0, 100),
+      });
+
+      // Asked for every endpoint (and one twice): the unwritten ten are simply absent.
+      const found = await store.getDeliveryStates(tenantId, eventId, [
+        ...endpointIds,
+        endpointIds[0] as string,
+      ]);
+      expect([...found.keys()].sort()).toEqual([...written].sort());
+      for (const state of states.slice(0, 100)) expect(found.get(state.endpointId)).toEqual(state);
+      await expect(store.getDeliveryStates(newTenant(), eventId, endpointIds)).resolves.toEqual(
+        new Map(),
+      );
+      await expect(store.getDeliveryStates(tenantId, eventId, [])).resolves.toEqual(new Map());
+
+      // The batched items are the same items the single writes make: listed and indexed alike.
+      const firstEndpoint = endpointIds[1] as string;
+      await expect(store.listAttempts(tenantId, firstEndpoint, { limit: 5 })).resolves.toEqual({
+        items: [attempts[1]],
+      });
+      const unsuccessful = () =>
+        store.listUnsuccessfulDeliveries(tenantId, firstEndpoint, createdAt, { limit: 5 });
+      expect((await unsuccessful()).items).toEqual([states[1]]);
+      await store.putDeliveryRecords({
+        attempts: [],
+        states: [{ ...(states[1] as DeliveryState), status: 'succeeded', attempts: 2 }],
+      });
+      await expect(unsuccessful()).resolves.toEqual({ items: [] });
+      await store.putDeliveryRecords({ attempts: [], states: [] });
+    });
   });
 });
 

@@ -380,6 +380,53 @@ describe('API events, rotation and stale wake-ups', () => {
     expect(await h.store.getDeliveryState(tenantId, event.id, endpoint.id)).toBeUndefined();
   });
 
+  it('records the endpoints a fan-out reached when one retry cannot be scheduled, and the re-run sends only to the other', async () => {
+    const tenantId = h.newTenant();
+    const fine = await receiver();
+    const down = await receiver(() => ({ status: 503 }));
+    const { endpoint: fineEndpoint } = await endpointFor(tenantId, fine);
+    const { endpoint: downEndpoint } = await endpointFor(tenantId, down);
+    const now = h.clock.now();
+    const event: StoredEvent = {
+      tenantId,
+      id: `evt_fanout${now.epochMilliseconds}`,
+      type: 'followup.check_in',
+      timestamp: now.toString(),
+      data: { sequence: 1 },
+      createdAt: now.toString(),
+      expiresAt: Math.floor(now.epochMilliseconds / 1000) + 3600,
+    };
+    await h.store.putEvent(event);
+    const broken = new DeliveryService({
+      store: h.store,
+      scheduler: {
+        schedule: () => Promise.reject(new Error('scheduler unavailable')),
+        cancel: (names) => h.scheduler.cancel(names),
+      },
+      transport: h.transport,
+      clock: h.clock,
+      attemptTimeoutMs: TIMEOUT_MS,
+    });
+
+    await expect(broken.fanOut(event)).rejects.toThrow('scheduler unavailable');
+    expect(await h.store.getDeliveryState(tenantId, event.id, fineEndpoint.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+    });
+    expect(await attemptsOf(tenantId, fineEndpoint.id)).toHaveLength(1);
+    // No retry exists for it, so it must stay re-runnable: no state, no log entry.
+    expect(await h.store.getDeliveryState(tenantId, event.id, downEndpoint.id)).toBeUndefined();
+    expect(await attemptsOf(tenantId, downEndpoint.id)).toEqual([]);
+
+    await h.webhooks.delivery.fanOut(event);
+    expect(fine.requests).toHaveLength(1);
+    expect(down.requests).toHaveLength(2);
+    expect(await h.store.getDeliveryState(tenantId, event.id, downEndpoint.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
+  });
+
   it('stamps webhook-timestamp with the real time even when the runtime clock is days ahead', async () => {
     const tenantId = h.newTenant();
     const target = await receiver();
