@@ -15,10 +15,10 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import type { FollowUpState, Step } from '../domain/model';
+import { nextDueAt } from '../domain/next-due';
 import { VersionConflictError } from '../errors';
 import { stableId } from '../ids';
 import { type EventPublisher, eventRetentionSeconds, interviewEvent } from '../service/events';
-import { nextDueAt } from '../service/interview-service';
 import type { Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import {
   applySignal,
@@ -21,6 +21,7 @@ import {
   type Step,
   type StepAction,
 } from '../domain/model';
+import { nextDueAt } from '../domain/next-due';
 import {
   ConflictError,
   NotFoundError,
@@ -53,17 +54,6 @@ export interface WriteOptions {
  * bursts an integration plausibly sends at one interview, with jitter spreading them out.
  */
 const maxWriteAttempts = 12;
-
-/** Earliest due instant among steps still waiting for their wake-up. */
-export function nextDueAt(steps: readonly Step[]): string | undefined {
-  let earliest: Temporal.Instant | undefined;
-  for (const step of steps) {
-    if (step.status !== 'scheduled') continue;
-    const due = Temporal.Instant.from(step.dueAt);
-    if (earliest === undefined || Temporal.Instant.compare(due, earliest) < 0) earliest = due;
-  }
-  return earliest?.toString();
-}
 
 /** The wake-ups for every step of `steps` that is waiting to become due. */
 export function stepWakeups(
@@ -350,3 +340,5 @@ function optionalNextDue(steps: readonly Step[]): { nextDueAt?: string } {
   const due = nextDueAt(steps);
   return due === undefined ? {} : { nextDueAt: due };
 }
+
+export { nextDueAt };
