@@ -1,22 +1,14 @@
 /**
- * The local database: dynalite, a DynamoDB-protocol server on LevelDB, started in-process.
- * Production uses DynamoDB itself; both are reached through the same DynamoDBClient.
+ * The local database: dynalite, a DynamoDB-protocol server on LevelDB, started on a worker
+ * thread of this process. Production uses DynamoDB itself; both are reached through the same
+ * DynamoDBClient.
+ *
+ * Why a worker: on one thread, dynalite's request handling and LevelDB work shared a core with
+ * everything that calls it (API, dispatcher, SDK serialisation and signing), so the local runtime
+ * and its benchmarks were bound by one core while the second idled.
  */
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-interface DynaliteOptions {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-
-// dynalite is CommonJS and ships no types; this is the one function we call.
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
 
 export interface DynaliteOptionsInput {
   /** 0 (the default) picks a free port. */
@@ -34,28 +26,65 @@ export interface RunningDynalite {
   close(): Promise<void>;
 }
 
+type WorkerMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'closed' }
+  | { type: 'failed'; message: string; code?: string };
+
+/** Resolves with the worker's next message; rejects if it dies first. */
+function nextMessage(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      cleanup();
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`The dynalite worker exited (code ${code})`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
 /**
- * Starts dynalite with table state changes that take no time, so a table is ACTIVE as soon as
- * it is created.
+ * Starts dynalite on a worker thread, with table state changes that take no time, so a table is
+ * ACTIVE as soon as it is created. Resolves once it listens.
  */
 export async function startDynalite(options: DynaliteOptionsInput = {}): Promise<RunningDynalite> {
   const host = options.host ?? '127.0.0.1';
-  const server = dynalite({
-    ...(options.path ? { path: options.path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: { port: options.port ?? 0, host, path: options.path },
+    // The worker is plain JavaScript: loaders the parent runs under (tsx) are not needed there.
+    execArgv: [],
   });
+  // A crash inside dynalite must not take the process down unseen; callers then see failing
+  // requests, as they would with any database that went away.
+  worker.on('error', (error) => console.error('dynalite worker failed:', error));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const started = await nextMessage(worker).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  if (started.type !== 'listening') {
+    await worker.terminate();
+    const detail = started.type === 'failed' ? started.message : started.type;
+    throw Object.assign(new Error(`dynalite could not start: ${detail}`), {
+      ...(started.type === 'failed' && started.code ? { code: started.code } : {}),
     });
-  });
+  }
 
-  const port = (server.address() as AddressInfo).port;
+  const port = started.port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
 
@@ -63,11 +92,16 @@ export async function startDynalite(options: DynaliteOptionsInput = {}): Promise
     endpoint: `http://${urlHost}:${port}`,
     port,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets from SDK clients would otherwise hold the server open.
-        server.closeIdleConnections();
-      });
+      closing ??= (async () => {
+        const stopped = nextMessage(worker);
+        worker.postMessage({ type: 'close' });
+        const reply = await stopped.catch((error: unknown) => ({
+          type: 'failed' as const,
+          message: error instanceof Error ? error.message : String(error),
+        }));
+        await worker.terminate();
+        if (reply.type === 'failed') throw new Error(`dynalite did not close: ${reply.message}`);
+      })();
       return closing;
     },
   };
