@@ -213,7 +213,6 @@ export class WebhookReceiver {
   private constructor(slowMs: number) {
     this.#slowMs = slowMs;
     this.#server = createServer((req, res) => this.#handle(req, res));
-    this.#server.keepAliveTimeout = 500;
   }
 
   static async start(slowMs = 400): Promise<WebhookReceiver> {
