@@ -50,10 +50,10 @@ export interface WriteOptions {
 
 /**
  * How often a write without `If-Match` re-reads and retries after losing a conditional write.
- * Every round has one winner, so N concurrent writers need at most N attempts; 12 covers the
- * bursts an integration plausibly sends at one interview, with jitter spreading them out.
+ * Every round has one winner, so N concurrent writers need at most N attempts; 16 rounds with
+ * exponential, jittered backoff cover the bursts an integration plausibly sends at one interview.
  */
-const maxWriteAttempts = 12;
+const maxWriteAttempts = 16;
 
 /** The wake-ups for every step of `steps` that is waiting to become due. */
 export function stepWakeups(
@@ -261,7 +261,8 @@ export class InterviewService {
         if (options.ifMatch !== undefined) {
           throw new PreconditionFailedError('The interview changed while this request ran');
         }
-        await sleep(Math.floor(Math.random() * 10 * attempt));
+        // Full-jitter exponential backoff: contenders spread out instead of colliding again.
+        await sleep(Math.floor(Math.random() * Math.min(320, 5 * 2 ** attempt)));
         continue;
       }
       await this.#syncSchedules(next, planChange.cancelled, planChange.added);
