@@ -22,6 +22,14 @@ import { type EventPublisher, eventRetentionSeconds, interviewEvent } from '../s
 import type { Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
 
+export interface FanOutOptions {
+  /**
+   * This very run recorded the event (its conditional put inserted it), so no earlier run got as
+   * far as delivering it and there are no delivery states to look up.
+   */
+  newlyRecorded?: boolean;
+}
+
 /** The webhook side of dispatching, implemented by the delivery service. */
 export interface EventFanOut {
   /**
@@ -29,7 +37,7 @@ export interface EventFanOut {
    * delivery for it yet, and schedules a retry for each failure. Throws only for infrastructure
    * failures, so that the wake-up is retried.
    */
-  fanOut(event: StoredEvent): Promise<void>;
+  fanOut(event: StoredEvent, options?: FanOutOptions): Promise<void>;
   /** Performs one scheduled delivery retry; stale or duplicate wake-ups change nothing. */
   runDeliveryAttempt(payload: Extract<WakeupPayload, { kind: 'delivery' }>): Promise<void>;
 }
@@ -162,7 +170,7 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       const event = inserted
         ? candidate
         : ((await store.getEvent(record.tenantId, candidate.id)) ?? candidate);
-      await webhooks.fanOut(event);
+      await webhooks.fanOut(event, { newlyRecorded: inserted });
 
       const state = markDue(record.state, step.id);
       const next: StoredInterview = {

@@ -11,7 +11,7 @@ import { Temporal } from 'temporal-polyfill';
 import { type Clock, systemClock } from '../clock';
 import { VersionConflictError } from '../errors';
 import { newId, stableId } from '../ids';
-import type { EventFanOut } from '../scheduling/dispatcher';
+import type { EventFanOut, FanOutOptions } from '../scheduling/dispatcher';
 import { scheduleName } from '../scheduling/names';
 import type { WakeupPayload, WakeupScheduler } from '../scheduling/ports';
 import { consoleLogger, describeError, type Logger } from '../service/deps';
@@ -193,18 +193,21 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * state is written means the re-run sends again (same `webhook-id`): at least once.
    *
    * This is the hot path of every due step, so its bookkeeping is batched: the existing states
-   * are read in one call, and once every attempt has returned (and each failure's retry is
-   * scheduled), the attempt logs and states of all endpoints are written in one batch. An
-   * endpoint whose retry could not be scheduled gets no state, so the re-run redoes it.
+   * are read in one call (none at all when the caller has just recorded the event), and once
+   * every attempt has returned (and each failure's retry is scheduled), the attempt logs and
+   * states of all endpoints are written in one batch. An endpoint whose retry could not be
+   * scheduled gets no state, so the re-run redoes it.
    */
-  async fanOut(event: StoredEvent): Promise<void> {
+  async fanOut(event: StoredEvent, options: FanOutOptions = {}): Promise<void> {
     const endpoints = await this.#endpointsFor(event);
     if (endpoints.length === 0) return;
-    const existing = await this.#store.getDeliveryStates(
-      event.tenantId,
-      event.id,
-      endpoints.map((endpoint) => endpoint.id),
-    );
+    const existing = options.newlyRecorded
+      ? new Map<string, DeliveryState>()
+      : await this.#store.getDeliveryStates(
+          event.tenantId,
+          event.id,
+          endpoints.map((endpoint) => endpoint.id),
+        );
     const outcomes: AttemptOutcome[] = [];
     const skipped: DeliveryState[] = [];
     let failure: { error: unknown } | undefined;

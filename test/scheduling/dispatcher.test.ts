@@ -19,6 +19,7 @@ import {
 import {
   createDispatcher,
   type EventFanOut,
+  type FanOutOptions,
   stepEventId,
 } from '../../shared/scheduling/dispatcher';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
@@ -49,9 +50,12 @@ afterAll(async () => {
 /** Records what the dispatcher hands to the webhook side; `failFanOuts` makes fan-outs throw. */
 class RecordingFanOut implements EventFanOut {
   readonly fannedOut: StoredEvent[] = [];
+  /** Whether each fan-out call (failed ones too) was told the event was newly recorded. */
+  readonly newlyRecorded: boolean[] = [];
   readonly deliveries: WakeupPayload[] = [];
   failFanOuts = 0;
-  async fanOut(event: StoredEvent): Promise<void> {
+  async fanOut(event: StoredEvent, options?: FanOutOptions): Promise<void> {
+    this.newlyRecorded.push(options?.newlyRecorded === true);
     if (this.failFanOuts > 0) {
       this.failFanOuts--;
       throw new Error('fan-out failed (simulated)');
@@ -245,6 +249,8 @@ describe('a due step', () => {
     clock.set(Temporal.Instant.from(step.dueAt).add({ minutes: 2 }));
     await dispatch(payloadFor(interview, step.id));
     expect(webhooks.fannedOut).toEqual([recorded]);
+    // Only the run that recorded the event may skip looking for earlier deliveries.
+    expect(webhooks.newlyRecorded).toEqual([true, false]);
     const stored = await store.getInterview(interview.tenantId, interview.id);
     expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
     expect(stored?.eventSequence).toBe(2);
