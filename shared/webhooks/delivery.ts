@@ -127,6 +127,25 @@ async function forEachBounded<T>(
   if (failures.length > 0) throw failures[0];
 }
 
+/** When the endpoint's current run of failures began, if it is failing. */
+function failureStreakStart(endpoint: StoredEndpoint): Temporal.Instant | undefined {
+  if (endpoint.firstFailureAt === undefined) return undefined;
+  const since = Temporal.Instant.from(endpoint.firstFailureAt);
+  // A success recorded after the streak began ends it, even before the field is cleared.
+  if (
+    endpoint.lastSuccessAt !== undefined &&
+    Temporal.Instant.compare(Temporal.Instant.from(endpoint.lastSuccessAt), since) >= 0
+  ) {
+    return undefined;
+  }
+  return since;
+}
+
+function withoutFailureStreak(endpoint: StoredEndpoint): StoredEndpoint {
+  const { firstFailureAt: _ended, ...rest } = endpoint;
+  return rest;
+}
+
 /**
  * Delivers events to webhook endpoints. It is the dispatcher's EventFanOut (step events,
  * attempted inline) and the services' EventPublisher (API events, delivered through wake-ups so
@@ -452,7 +471,8 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     const { endpoint } = outcome;
     if (outcome.ok) await this.#noteSuccess(endpoint, outcome.at);
     else if (outcome.gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
-    else if (outcome.overdue) {
+    else if (!outcome.overdue) await this.#noteFailure(endpoint, outcome.at);
+    else {
       // Decided on the endpoint as read before the attempt; a delivery running alongside may
       // have succeeded since, so the silence is checked again on the current record.
       await this.#disable(endpoint, 'No successful delivery for 5 days', (current) =>
@@ -473,20 +493,50 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       .map((secret) => secret.secret);
   }
 
+  /**
+   * True once the endpoint has failed without a break for 5 days: counted from the first
+   * failure after its last success, so an endpoint that merely had nothing to receive for a
+   * while is not disabled by its first failure after the quiet spell.
+   */
   #silentTooLong(endpoint: StoredEndpoint, now: Temporal.Instant): boolean {
-    const since = Temporal.Instant.from(endpoint.lastSuccessAt ?? endpoint.createdAt);
-    return now.epochMilliseconds - since.epochMilliseconds >= DISABLE_AFTER_MS;
+    const failingSince = failureStreakStart(endpoint);
+    return (
+      failingSince !== undefined &&
+      now.epochMilliseconds - failingSince.epochMilliseconds >= DISABLE_AFTER_MS
+    );
+  }
+
+  /** Marks the start of a failure streak (once per streak; a success ends it). */
+  async #noteFailure(endpoint: StoredEndpoint, at: Temporal.Instant): Promise<void> {
+    if (failureStreakStart(endpoint) !== undefined) return;
+    try {
+      await this.#updateEndpoint(endpoint.tenantId, endpoint.id, (current) =>
+        failureStreakStart(current) === undefined
+          ? { ...current, firstFailureAt: at.toString() }
+          : undefined,
+      );
+    } catch (error) {
+      // Bookkeeping only: the next failure records the streak instead.
+      this.#logger.error('Recording a webhook failure failed', {
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        ...describeError(error),
+      });
+    }
   }
 
   async #noteSuccess(endpoint: StoredEndpoint, now: Temporal.Instant): Promise<void> {
     const fresh = (current: StoredEndpoint) =>
+      current.firstFailureAt === undefined &&
       current.lastSuccessAt !== undefined &&
       now.epochMilliseconds - Temporal.Instant.from(current.lastSuccessAt).epochMilliseconds <
         SUCCESS_REFRESH_MS;
     if (fresh(endpoint)) return;
     try {
       await this.#updateEndpoint(endpoint.tenantId, endpoint.id, (current) =>
-        fresh(current) ? undefined : { ...current, lastSuccessAt: now.toString() },
+        fresh(current)
+          ? undefined
+          : { ...withoutFailureStreak(current), lastSuccessAt: now.toString() },
       );
     } catch (error) {
       // Bookkeeping only: failing here must not make the wake-up resend a delivered event.

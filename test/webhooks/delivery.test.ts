@@ -207,6 +207,34 @@ describe('disabling', () => {
     });
   });
 
+  it('counts the 5 days from the first failure, not from the last success', async () => {
+    const tenantId = h.newTenant();
+    const start = h.clock.now();
+    let failing = false;
+    const quiet = await receiver(() => ({ status: failing ? 500 : 200 }));
+    const quietEndpoint = (await endpointFor(tenantId, quiet)).endpoint;
+
+    await h.scheduleStep(tenantId, start.add({ seconds: 1 }));
+    await h.advanceBy(MINUTE);
+    // Six quiet days, then the receiver breaks: its first failure must not disable it.
+    failing = true;
+    await h.scheduleStep(tenantId, start.add({ hours: 6 * 24 }));
+    await h.advanceBy(6 * DAY);
+    expect(await h.store.getEndpoint(tenantId, quietEndpoint.id)).toMatchObject({
+      enabled: true,
+      firstFailureAt: start.add({ hours: 6 * 24 }).toString(),
+    });
+
+    // Still failing five days after that first failure: now it is disabled.
+    await h.scheduleStep(tenantId, start.add({ hours: 11 * 24 + 1 }));
+    await h.advanceBy(5 * DAY + 2 * HOUR);
+    expect(await h.store.getEndpoint(tenantId, quietEndpoint.id)).toMatchObject({
+      enabled: false,
+      disabledReason: 'No successful delivery for 5 days',
+      disabledAt: start.add({ hours: 11 * 24 + 1 }).toString(),
+    });
+  });
+
   it('disables after 5 days without success, and recover { since } brings back every missed event', async () => {
     const tenantId = h.newTenant();
     const start = h.clock.now();
