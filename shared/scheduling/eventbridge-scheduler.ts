@@ -8,6 +8,7 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
+import { forEachBounded } from '../concurrency';
 import type { Wakeup, WakeupScheduler } from './ports';
 
 export interface EventBridgeWakeupSchedulerOptions {
@@ -191,33 +192,4 @@ function isTransient(error: unknown): boolean {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Runs `work` over `items` with at most `limit` in flight. Every item is attempted even when
- * some fail (the rest of a plan change still lands; the reconciler repairs the failures), then
- * the failures are thrown together.
- */
-async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) {
-    throw new AggregateError(errors, `${errors.length} of ${items.length} Scheduler calls failed`);
-  }
 }

@@ -10,6 +10,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
+import { forEachBounded } from '../concurrency';
 import type { Store } from '../store/ports';
 import { scheduleName } from './names';
 import type { Wakeup, WakeupHandler, WakeupScheduler } from './ports';
@@ -37,17 +38,6 @@ export interface ReconcileReport {
   failures: number;
 }
 
-async function inParallel<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await run(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
 export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileReport> {
   const lookaheadMs = deps.lookaheadMs ?? 15 * 60_000;
   const graceMs = deps.graceMs ?? 60_000;
@@ -67,7 +57,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
     do {
       const page = await deps.store.listDueInterviews(horizon.toString(), { limit: 100, cursor });
       cursor = page.nextCursor;
-      await inParallel(page.items, concurrency, async (ref) => {
+      await forEachBounded(page.items, concurrency, async (ref) => {
         report.interviewsChecked++;
         try {
           const record = await deps.store.getInterview(ref.tenantId, ref.interviewId);

@@ -9,6 +9,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { type Clock, systemClock } from '../clock';
+import { forEachBounded } from '../concurrency';
 import { VersionConflictError } from '../errors';
 import { newId, stableId } from '../ids';
 import type { EventFanOut, FanOutOptions } from '../scheduling/dispatcher';
@@ -103,28 +104,6 @@ export function envelopeBody(event: StoredEvent): string {
     timestamp: event.timestamp,
     data: event.data,
   });
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; throws the first failure after all ran. */
-async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
 }
 
 /** When the endpoint's current run of failures began, if it is failing. */
