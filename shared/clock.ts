@@ -18,7 +18,7 @@ export class SandboxClock implements Clock {
   constructor(private readonly base: Clock = systemClock) {}
 
   now(): Temporal.Instant {
-    return this.base.now().add({ nanoseconds: Number(this.#offsetNs) });
+    return Temporal.Instant.fromEpochNanoseconds(this.base.now().epochNanoseconds + this.#offsetNs);
   }
 
   /** Moves the clock to `instant` if that is later than now; never moves it backwards. */
