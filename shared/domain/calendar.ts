@@ -167,6 +167,25 @@ export function describeLocalTime(at: Temporal.ZonedDateTime): string {
   return `${weekdayNames[local.dayOfWeek]} ${clockText(local)}`;
 }
 
+const durationUnits = [
+  ['years', 'year'],
+  ['months', 'month'],
+  ['weeks', 'week'],
+  ['days', 'day'],
+  ['hours', 'hour'],
+  ['minutes', 'minute'],
+  ['seconds', 'second'],
+] as const;
+
+/** `7 days`, `1 hour 30 minutes`: an ISO 8601 duration as a reason should read it. */
+export function describeDuration(iso: string): string {
+  const duration = Temporal.Duration.from(iso);
+  const parts = durationUnits
+    .filter(([field]) => duration[field] !== 0)
+    .map(([field, unit]) => `${duration[field]} ${unit}${duration[field] === 1 ? '' : 's'}`);
+  return parts.length === 0 ? 'no time' : parts.join(' ');
+}
+
 /** `Tue/Wed` for a set of ISO weekdays. */
 export function describeDays(days: Iterable<number>): string {
   return [...days]

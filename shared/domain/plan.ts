@@ -6,6 +6,7 @@ import { Temporal } from 'temporal-polyfill';
 import { stableId } from '../ids';
 import {
   describeDays,
+  describeDuration,
   describeLocal,
   describeLocalTime,
   formatInstant,
@@ -569,7 +570,7 @@ function planCheckIns(
       },
       channel: 'task',
       at: placement.at,
-      reason: `no answer ${policy.moveOnAfter} after ${after} → time to move on and keep searching (${describeLocal(placement.at)})${dropped ? `; ${dropped}` : ''}`,
+      reason: `no answer ${describeDuration(policy.moveOnAfter)} after ${after} → time to move on and keep searching (${describeLocal(placement.at)})${dropped ? `; ${dropped}` : ''}`,
     }),
     ideal.at,
   );
@@ -622,7 +623,7 @@ function firstCheckIn(
   if (Temporal.Instant.compare(target, minimumFirst) < 0) {
     return {
       target: minimumFirst,
-      why: `${why}, but never sooner than ${policy.minFirstCheckInAfter} after the interview`,
+      why: `${why}, but never sooner than ${describeDuration(policy.minFirstCheckInAfter)} after the interview`,
     };
   }
   return { target, why };

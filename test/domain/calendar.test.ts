@@ -1,7 +1,12 @@
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../shared/domain';
-import { formatInstant, formatZoned, SendCalendar } from '../../shared/domain/calendar';
+import {
+  describeDuration,
+  formatInstant,
+  formatZoned,
+  SendCalendar,
+} from '../../shared/domain/calendar';
 
 describe('fast formatters agree with Temporal', () => {
   it.each([
@@ -52,5 +57,18 @@ describe('SendCalendar', () => {
   it('counts business days over weekends and holidays', () => {
     const date = calendar.addBusinessDays(Temporal.PlainDate.from('2026-04-02'), 2);
     expect(date.toString()).toBe('2026-04-08');
+  });
+});
+
+describe('describeDuration', () => {
+  it.each([
+    ['P7D', '7 days'],
+    ['PT1H', '1 hour'],
+    ['PT1H30M', '1 hour 30 minutes'],
+    ['P2W', '2 weeks'],
+    ['P1M', '1 month'],
+    ['PT0S', 'no time'],
+  ])('%s reads as %s', (iso, text) => {
+    expect(describeDuration(iso)).toBe(text);
   });
 });

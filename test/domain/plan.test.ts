@@ -210,7 +210,7 @@ describe('check-ins (R4, R5, R6, R8)', () => {
       name: 'decision on the interview day: still not sooner than a week',
       input: interview('2026-03-03T14:00:00Z', { nextSteps: { decisionExpectedBy: '2026-03-03' } }),
       first: '2026-03-11T09:00:00+01:00',
-      reason: 'never sooner than P7D after the interview',
+      reason: 'never sooner than 7 days after the interview',
     },
   ])('$name', ({ input, first, reason }) => {
     const planned = checkIns(planFollowUps(input, policy, at(input.endsAt)));
@@ -289,7 +289,7 @@ describe('move on (R7)', () => {
       recipient: { role: 'candidate', name: candidate.name },
       localDueAt: '2026-04-22T09:00:00+02:00',
     });
-    expect(moveOn.reason).toContain('no answer P7D after check-in 3');
+    expect(moveOn.reason).toContain('no answer 7 days after check-in 3');
   });
 });
 
