@@ -1,19 +1,17 @@
 /**
- * The interactive docs in a real browser: headless Chromium from the system packages, driven
- * by playwright-core, against the local runtime. Every request that leaves the local server is
- * aborted and counted, so the test proves /docs works offline and calls no CDN.
- *
- * Chromium is a CI prerequisite (installed with apt-get); a missing browser fails the test
- * with instructions instead of skipping it, so the check cannot silently stop running.
+ * The interactive docs in a real browser: headless Chromium (see test/support/chromium.ts for
+ * where it comes from) driven by playwright-core against the local runtime. Every request that
+ * leaves the local server is aborted and counted, so the test proves /docs works offline and
+ * calls no CDN. A missing browser fails the test with the reason instead of skipping it.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/runtime/local';
+import { launchChromium } from '../support/browser';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotDir = 'test-results';
 
 let runtime: LocalRuntime;
@@ -24,11 +22,6 @@ const failedLocal: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}. Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH; this browser check is required, not optional.`,
-    );
-  }
   runtime = await startLocalRuntime({
     port: 0,
     dynamoPort: 0,
@@ -38,19 +31,7 @@ beforeAll(async () => {
     tickerIntervalMs: 0,
     logger: { info: () => {}, error: () => {} },
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
   const origin = new URL(runtime.url).origin;
   await page.route('**/*', (route) => {
