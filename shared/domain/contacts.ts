@@ -91,6 +91,7 @@ function interviewerContact(
   person: Interviewer,
   channel: { channel: Channel; why: string },
   who: string,
+  note = '',
 ): Contact {
   return {
     recipient: recipientOf(person),
@@ -98,7 +99,7 @@ function interviewerContact(
     timeZone: person.timeZone ?? input.timeZone,
     topic: person.topics?.[1] ?? person.topics?.[0],
     followUp: person.followUp,
-    why: `${who} ${channel.why}`,
+    why: `${who} ${channel.why}${note}`,
   };
 }
 
@@ -125,7 +126,7 @@ function anyInterviewer(input: InterviewInput, purpose: Purpose, note: string): 
   for (const person of ordered) {
     const channel = interviewerChannel(person, purpose);
     // Reasons name roles, never people: they survive erasure.
-    if (channel) return interviewerContact(input, person, channel, `to an interviewer${note}`);
+    if (channel) return interviewerContact(input, person, channel, 'to an interviewer', note);
   }
   return {
     recipient: {
@@ -173,12 +174,7 @@ export function closingContact(input: InterviewInput): Contact {
   const managerChannel = manager && interviewerChannel(manager, 'check_in');
   const noRecruiter = input.recruiter ? ' (no recruiter email known)' : ' (no recruiter named)';
   if (manager && managerChannel) {
-    return interviewerContact(
-      input,
-      manager,
-      managerChannel,
-      `to the hiring manager${noRecruiter}`,
-    );
+    return interviewerContact(input, manager, managerChannel, 'to the hiring manager', noRecruiter);
   }
   return anyInterviewer(input, 'check_in', noRecruiter);
 }
