@@ -197,6 +197,11 @@ export function describeDays(days: Iterable<number>): string {
 /** The send calendar a policy defines. Cheap to build; holiday data is cached per country. */
 export class SendCalendar {
   readonly send: WindowRule;
+  /**
+   * Thank-you window (R1, R4): the send days, with hours of their own that include the early
+   * evening, because the 24-hour rule outranks office hours.
+   */
+  readonly thankYou: WindowRule;
   /** Preferred check-in window (R4), intersected with the send window; undefined if empty. */
   readonly checkIn: WindowRule | undefined;
   readonly #country: string | null;
@@ -204,6 +209,11 @@ export class SendCalendar {
   constructor(policy: Policy) {
     this.send = windowRule(policy.sendDays, policy.sendHours.start, policy.sendHours.end);
     this.#country = policy.holidayCountry;
+    this.thankYou = windowRule(
+      policy.sendDays,
+      policy.thankYouHours.start,
+      policy.thankYouHours.end,
+    );
     const checkIn = windowRule(
       policy.checkInDays.filter((day) => this.send.days.has(day)),
       policy.checkInHours.start,
@@ -251,12 +261,12 @@ export class SendCalendar {
   }
 
   /** True when `at` falls inside a send window (send day, not a holiday, inside the hours). */
-  inSendWindow(at: Temporal.ZonedDateTime): boolean {
+  inSendWindow(at: Temporal.ZonedDateTime, rule: WindowRule = this.send): boolean {
     const date = at.toPlainDate();
-    if (!this.isBusinessDay(date)) return false;
+    if (!rule.days.has(date.dayOfWeek) || this.holiday(date) !== undefined) return false;
     const time = at.toPlainTime();
-    if (Temporal.PlainTime.compare(time, this.send.start) < 0) return false;
-    return this.send.end === undefined || Temporal.PlainTime.compare(time, this.send.end) < 0;
+    if (Temporal.PlainTime.compare(time, rule.start) < 0) return false;
+    return rule.end === undefined || Temporal.PlainTime.compare(time, rule.end) < 0;
   }
 
   /**

@@ -2,7 +2,13 @@
  * The draft check (R10): finds what keeps a follow-up note from doing its job — too long,
  * generic filler, no name or role, no way to reach the candidate, misspellings.
  */
-import type { DraftCheckContext, DraftFinding, StepKind } from './model';
+import {
+  type DraftCheckContext,
+  type DraftFinding,
+  type DraftFindingCode,
+  draftFindingSeverities,
+  type StepKind,
+} from './model';
 import { spellChecker } from './spelling';
 
 /** Sentence limits of the note's main text (greeting and signature excluded). */
@@ -47,6 +53,11 @@ const greetingPattern =
   /^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings|to whom)\b.{0,60}[,:!]?$/i;
 const closingPattern =
   /^(?:kind(?:est)? regards|best(?: regards| wishes)?|warm(?:est)? regards|regards|sincerely(?: yours)?|yours(?: sincerely| truly)?|many thanks|thanks(?: again)?|thank you|with thanks|all the best|cheers|respectfully)\s*[,.!]?$/i;
+
+/** A finding with the severity its code always has (see `draftFindingSeverities`). */
+function finding(code: DraftFindingCode, message: string): DraftFinding {
+  return { code, severity: draftFindingSeverities[code], message };
+}
 
 function mainText(text: string): string {
   const lines = text.split(/\r?\n/).map((line) => line.trim());
@@ -98,7 +109,7 @@ function digits(text: string): string {
  */
 export function checkDraft(text: string, context: DraftCheckContext = {}): DraftFinding[] {
   if (text.trim().length === 0) {
-    return [{ code: 'empty', severity: 'error', message: 'The draft is empty.' }];
+    return [finding('empty', 'The draft is empty.')];
   }
   const findings: DraftFinding[] = [];
   const normalized = text.replace(/[\u2018\u2019]/g, "'");
@@ -110,7 +121,7 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
   if (sentences > limit || words > limit * wordsPerSentence) {
     findings.push({
       code: 'too_long',
-      severity: 'error',
+      severity: draftFindingSeverities.too_long,
       message: `${sentences} sentences and ${words} words; keep ${context.kind ? context.kind.replace('_', '-') : 'a note'} to ${limit} sentences at most.`,
     });
   }
@@ -120,7 +131,7 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
     if (match) {
       findings.push({
         code: 'generic_phrase',
-        severity: 'warning',
+        severity: draftFindingSeverities.generic_phrase,
         message: `"${match[0].trim()}" ${why}.`,
         excerpt: match[0].trim(),
       });
@@ -130,7 +141,7 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
   if (context.recipientName && !mentionsName(normalized, context.recipientName)) {
     findings.push({
       code: 'missing_name',
-      severity: 'error',
+      severity: draftFindingSeverities.missing_name,
       message: `The note never addresses ${context.recipientName} by name.`,
       excerpt: context.recipientName,
     });
@@ -143,7 +154,7 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
   if (missingRole.length > 0) {
     findings.push({
       code: 'missing_role',
-      severity: 'warning',
+      severity: draftFindingSeverities.missing_role,
       message: `The note does not mention ${missingRole.join(' or ')}.`,
       excerpt: missingRole.join(', '),
     });
@@ -159,7 +170,7 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
     if (missing.length > 0) {
       findings.push({
         code: 'missing_contact',
-        severity: 'warning',
+        severity: draftFindingSeverities.missing_contact,
         message: `Sign with your ${missing.join(' and ')} so the reader can reach you in one step.`,
       });
     }
@@ -201,7 +212,7 @@ function misspellings(text: string, context: DraftCheckContext): DraftFinding[] 
     if (dictionary.correct(word) || dictionary.correct(lower)) continue;
     findings.push({
       code: 'misspelling',
-      severity: 'warning',
+      severity: draftFindingSeverities.misspelling,
       message: `"${word}" is not in the English dictionary.`,
       excerpt: word,
     });

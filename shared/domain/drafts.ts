@@ -4,7 +4,7 @@
  * so the same interview always gets the same drafts, while interviewers of one interview get
  * provably different ones (different variant combinations, not just different names).
  */
-import type { Candidate, Draft, Interviewer, Role } from './model';
+import type { Candidate, Draft, Interviewer, Recruiter, Role } from './model';
 
 const ordinals = [
   '',
@@ -120,7 +120,8 @@ const greetings = ['Dear', 'Hello', 'Hi'];
 const signOffs = ['Kind regards,', 'Best regards,', 'With thanks,'];
 
 /**
- * A thank-you note for one interviewer (R1, R2): at most five sentences, the interviewer's
+ * A thank-you note for one interviewer (R1, R2): at most five sentences (six would be the
+ * limit), the interviewer's
  * first topic (or their title) in the second one. Interviewers 0–11 of one interview get 12
  * distinct opening/closing combinations, so their drafts differ even with identical names.
  */
@@ -135,7 +136,18 @@ export function thankYouDraft(context: ThankYouContext): Draft {
     : interviewer.title
       ? pick(thankYouTitleLines, seed + index)(interviewer.title)
       : pick(thankYouPlainLines, seed + index);
-  const fit = pick(thankYouFitLines, (seed >>> 3) + index)(role);
+  const highlights = candidate.highlights ?? [];
+  // Every note reminds them why the candidate fits: with a highlight when there is one.
+  const fit =
+    highlights.length > 0
+      ? `I believe I would fit the team well, not least because of ${highlights[index % highlights.length]}.`
+      : pick(thankYouFitLines, (seed >>> 3) + index)(role);
+  // The last word on a question the candidate wants to answer better (seed 000).
+  const followUp = interviewer.followUp
+    ? [
+        `You asked me about ${interviewer.followUp}, and having thought about it more since, I would be glad to give you a fuller answer.`,
+      ]
+    : [];
   const subjects = [
     `Thank you – ${role.title} interview`,
     `Thank you for ${meetingPhrase(round)}`,
@@ -145,7 +157,7 @@ export function thankYouDraft(context: ThankYouContext): Draft {
     subject: pick(subjects, seed + index + round),
     body: compose(
       `${pick(greetings, combination)} ${firstName(interviewer.name)},`,
-      [opening, personal, fit, closing],
+      [opening, personal, ...followUp, fit, closing],
       pick(signOffs, seed + index),
       candidate,
     ),
@@ -177,7 +189,8 @@ export interface CheckInContext {
   role: Role;
   round: number;
   recipientName: string | undefined;
-  topic: string | undefined;
+  /** The one new point this check-in makes (see {@link checkInPoints}). */
+  point: string;
   checkInNumber: number;
   /** The last planned check-in offers a short call (R6). */
   last: boolean;
@@ -204,7 +217,7 @@ const checkInTopicPoints = [
 
 const checkInPlainPoints = [
   'One thing I did not get to mention is how quickly I settle into a new team, which I can illustrate with a recent example.',
-  'Looking back at our conversation, I realised I did not describe a recent project that matches this role closely, and I would be glad to share it.',
+  'Looking back at our conversation, I realized I did not describe a recent project that matches this role closely, and I would be glad to share it.',
   'I have been thinking about how I would spend my first weeks in the role, and I have a few concrete ideas I would enjoy discussing.',
 ];
 
@@ -214,16 +227,51 @@ const referenceOffers = [
   'If references would help, I can send them right away.',
 ];
 
+const highlightPoints = [
+  (highlight: string) => `One more reason I think I would fit the team: ${highlight}.`,
+  (highlight: string) =>
+    `Something I did not stress enough when we met is ${highlight}, which bears directly on this role.`,
+];
+
+/**
+ * The new points a round's check-ins make, in order, all different (R10: each check-in adds a
+ * point not made before). The candidate's highlights come first — the one already used in the
+ * recipient's thank-you last — then one about the recipient's topic, then general ones. Check-in
+ * `n` of round `r` takes point `(r - 1) * 3 + n - 1` (modulo the list), so the check-ins of one
+ * round never repeat a point.
+ */
+export function checkInPoints(context: {
+  candidate: Candidate;
+  topic: string | undefined;
+  /** The recipient's position among the interviewers, or -1 when not an interviewer. */
+  recipientIndex: number;
+  seed: number;
+}): string[] {
+  const { candidate, topic, recipientIndex, seed } = context;
+  const highlights = candidate.highlights ?? [];
+  const used =
+    recipientIndex >= 0 && highlights.length > 0 ? recipientIndex % highlights.length : -1;
+  const ordered = [
+    ...highlights.filter((_, index) => index !== used),
+    ...highlights.filter((_, index) => index === used),
+  ];
+  const points = ordered.map((highlight, index) => pick(highlightPoints, seed + index)(highlight));
+  if (topic) points.push(pick(checkInTopicPoints, seed)(topic));
+  for (let index = 0; index < checkInPlainPoints.length; index++) {
+    points.push(pick(checkInPlainPoints, seed + index));
+  }
+  return points;
+}
+
 /**
  * A check-in (R6, R10): restates interest, adds exactly one new point, offers references, and
  * either asks what else would help or, on the last one, proposes a short call. Never "just
  * checking in".
  */
 export function checkInDraft(context: CheckInContext): Draft {
-  const { candidate, role, round, recipientName, topic, checkInNumber, last, seed } = context;
+  const { candidate, role, round, recipientName, point, checkInNumber, last, seed } = context;
   const step = seed + checkInNumber;
   const interest = pick(checkInInterest, checkInNumber - 1 + seed)(role, meetingPhrase(round));
-  const point = topic ? pick(checkInTopicPoints, step)(topic) : pick(checkInPlainPoints, step);
   const ask = last
     ? 'If it is easier, I would welcome a short call at a time that suits you.'
     : 'Is there anything else you need from me to support your decision?';
@@ -296,12 +344,13 @@ export function contactRequestDraft(context: {
   candidate: Candidate;
   role: Role;
   interviewer: Interviewer;
+  recruiter?: Recruiter | undefined;
 }): Draft {
-  const { candidate, role, interviewer } = context;
+  const { candidate, role, interviewer, recruiter } = context;
   return {
     subject: `Contact details for ${interviewer.name}`,
     body: compose(
-      'Hello,',
+      recruiter ? `Dear ${firstName(recruiter.name)},` : 'Hello,',
       [
         `Thank you again for arranging my interview for the ${role.title} role at ${role.company}.`,
         `I would like to send ${interviewer.name} a personal note of thanks, but I do not have an email address for them.`,

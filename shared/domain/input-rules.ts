@@ -5,6 +5,8 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { type FieldError, ValidationError } from '../errors';
+import { describeDuration } from './calendar';
+import type { InterviewInput, Policy } from './model';
 
 /** Anything longer is almost certainly a typo in one of the two instants. */
 export const maxInterviewHours = 12;
@@ -43,4 +45,79 @@ export function interviewIntervalIssues(startsAt: string, endsAt: string): Field
 export function assertInterviewInterval(startsAt: string, endsAt: string): void {
   const errors = interviewIntervalIssues(startsAt, endsAt);
   if (errors.length > 0) throw new ValidationError('The interview times are not coherent', errors);
+}
+
+/**
+ * Whether an interview lies in a plannable time (policy `maxInterviewAge`, `maxInterviewLead`):
+ * one that ended long ago would get every step at once (thank-yous weeks late), one far ahead
+ * would get dates a scheduler cannot take. The employer's dates may lie at most
+ * `maxInterviewLead` after the interview, for the same reason.
+ */
+export function interviewTimeIssues(
+  input: Pick<InterviewInput, 'startsAt' | 'endsAt' | 'timeZone'> & {
+    nextSteps?: InterviewInput['nextSteps'];
+  },
+  policy: Policy,
+  now: Temporal.Instant,
+  options: { times?: boolean } = {},
+): FieldError[] {
+  let start: Temporal.Instant;
+  let end: Temporal.Instant;
+  try {
+    start = Temporal.Instant.from(input.startsAt);
+    end = Temporal.Instant.from(input.endsAt);
+  } catch {
+    return [];
+  }
+  const errors: FieldError[] = [];
+  const zonedNow = now.toZonedDateTimeISO(input.timeZone);
+  const age = policy.maxInterviewAge;
+  const times = options.times ?? true;
+  if (times && Temporal.Instant.compare(end, zonedNow.subtract(age).toInstant()) < 0) {
+    errors.push({
+      path: 'endsAt',
+      message: `Ended more than ${describeDuration(age)} ago (policy maxInterviewAge); follow-ups that late would not help`,
+      code: 'too_small',
+    });
+  }
+  const lead = policy.maxInterviewLead;
+  const latest = zonedNow.add(lead);
+  if (times && Temporal.Instant.compare(start, latest.toInstant()) > 0) {
+    errors.push({
+      path: 'startsAt',
+      message: `Starts more than ${describeDuration(lead)} from now (policy maxInterviewLead)`,
+      code: 'too_big',
+    });
+  }
+  const lastDay = end.toZonedDateTimeISO(input.timeZone).add(lead).toPlainDate();
+  for (const field of [
+    'decisionExpectedBy',
+    'followUpOn',
+    'idealStartDate',
+    'unavailableUntil',
+  ] as const) {
+    const value = input.nextSteps?.[field];
+    if (value === undefined) continue;
+    if (Temporal.PlainDate.compare(Temporal.PlainDate.from(value), lastDay) > 0) {
+      errors.push({
+        path: `nextSteps.${field}`,
+        message: `Must be at most ${describeDuration(lead)} after the interview (policy maxInterviewLead)`,
+        code: 'too_big',
+      });
+    }
+  }
+  return errors;
+}
+
+/** Throws a ValidationError naming each field outside the plannable time. */
+export function assertInterviewTime(
+  input: Parameters<typeof interviewTimeIssues>[0],
+  policy: Policy,
+  now: Temporal.Instant,
+  options: { times?: boolean } = {},
+): void {
+  const errors = interviewTimeIssues(input, policy, now, options);
+  if (errors.length > 0) {
+    throw new ValidationError('The interview is outside the time this API plans for', errors);
+  }
 }

@@ -83,6 +83,15 @@ export const candidateSchema = z.strictObject({
   name: shortText(200),
   email: z.email().max(320).optional(),
   phone: shortText(40).optional(),
+  highlights: z
+    .array(shortText(200))
+    .max(5)
+    .optional()
+    .describe(
+      'A few short strengths the candidate wants the employer to remember, e.g. ' +
+        '`eight years of running payment systems`. Thank-yous use one as the reason they fit; ' +
+        'each check-in adds one not made before.',
+    ),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
@@ -96,6 +105,10 @@ export const linkedinUrlSchema = z
   .url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*linkedin\.com$/ })
   .max(500);
 
+/** Channels a person may prefer (seed 003: ask them how they prefer to be contacted). */
+export const preferredChannels = ['email', 'linkedin', 'mail'] as const;
+export type PreferredChannel = (typeof preferredChannels)[number];
+
 export const interviewerSchema = z.strictObject({
   name: shortText(200),
   email: z.email().max(320).optional(),
@@ -103,18 +116,71 @@ export const interviewerSchema = z.strictObject({
   title: shortText(200).optional(),
   timeZone: timeZoneSchema.optional(),
   topics: z.array(shortText(200)).max(10).optional(),
+  hiringManager: z
+    .boolean()
+    .optional()
+    .describe('The person who decides: check-ins go to them (R5, R6).'),
+  preferredChannel: z
+    .enum(preferredChannels, { error: 'Expected one of email, linkedin, mail' })
+    .optional()
+    .describe(
+      'How this person said they like to be contacted. Used when the contact details allow ' +
+        '(`linkedin` needs `linkedinUrl`; `mail` is a card sent by express post to the office, ' +
+        'for thank-yous only); otherwise the usual order applies and the step reason says so.',
+    ),
+  followUp: shortText(300)
+    .optional()
+    .describe(
+      'A question this person asked that the candidate wants to answer better; the thank-you ' +
+        'to them comes back to it.',
+    ),
 });
 export type Interviewer = z.infer<typeof interviewerSchema>;
+
+/** Whoever arranged the interview: contact-details requests and closing notes go to them. */
+export const recruiterSchema = z.strictObject({
+  name: shortText(200),
+  email: z.email().max(320).optional(),
+  phone: shortText(40).optional(),
+});
+export type Recruiter = z.infer<typeof recruiterSchema>;
 
 export const nextStepsSchema = z.strictObject({
   decisionExpectedBy: dateSchema.optional(),
   followUpOn: dateSchema.optional(),
-  processLength: durationSchema.optional(),
+  processLength: boundedDuration('P2Y')
+    .optional()
+    .describe('How long the employer said the process takes, at most `P2Y`, e.g. `P3M`.'),
   idealStartDate: dateSchema.optional(),
+  unavailableUntil: dateSchema
+    .optional()
+    .describe(
+      'The day the decision maker is back ("our VP is on vacation until Friday"): no check-in ' +
+        'lands before it. Thank-yous are not affected.',
+    ),
 });
 export type NextSteps = z.infer<typeof nextStepsSchema>;
 
 export const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
+
+/** A duration of at most `max` (compared from a fixed day, so months have a definite length). */
+function boundedDuration(max: string) {
+  return durationSchema.refine(
+    (text) => {
+      try {
+        const relativeTo = Temporal.PlainDate.from('2026-01-01');
+        const duration = Temporal.Duration.from(text);
+        return (
+          duration.sign > 0 &&
+          Temporal.Duration.compare(duration, Temporal.Duration.from(max), { relativeTo }) <= 0
+        );
+      } catch {
+        return false;
+      }
+    },
+    { message: `Must be a positive duration of at most ${max}` },
+  );
+}
 
 /** A complete policy: every field has a value. Tenant defaults and overrides are partial. */
 export const policySchema = z.strictObject({
@@ -135,6 +201,20 @@ export const policySchema = z.strictObject({
     .regex(/^[A-Z]{2}$/, 'Expected an ISO 3166-1 alpha-2 country code')
     .nullable(),
   handwrittenNote: z.boolean(),
+  thankYouHours: hoursSchema.describe(
+    'Local hours a thank-you may go out (on send days, never on holidays). Wider than ' +
+      '`sendHours` by default: the 24-hour rule outranks office hours, late nights do not.',
+  ),
+  thankYouGiveUpAfter: boundedDuration('P14D').describe(
+    'A thank-you that cannot go out this long after the interview ended is recorded as ' +
+      '`skipped` with the reason instead of being sent (a note days late does more harm than good).',
+  ),
+  maxInterviewAge: boundedDuration('P1Y').describe(
+    'An interview that ended longer ago than this is refused (400 on `endsAt`).',
+  ),
+  maxInterviewLead: boundedDuration('P2Y').describe(
+    'An interview that starts further ahead than this is refused (400 on `startsAt`).',
+  ),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -157,6 +237,10 @@ export const defaultPolicy: Policy = {
   moveOnAfter: 'P7D',
   holidayCountry: null,
   handwrittenNote: false,
+  thankYouHours: { start: '08:00', end: '20:30' },
+  thankYouGiveUpAfter: 'P5D',
+  maxInterviewAge: 'P30D',
+  maxInterviewLead: 'P1Y',
 };
 
 /**
@@ -173,6 +257,13 @@ export const interviewInputObjectSchema = z.strictObject({
   endsAt: instantSchema,
   timeZone: timeZoneSchema,
   interviewers: z.array(interviewerSchema).min(1).max(10),
+  recruiter: recruiterSchema
+    .optional()
+    .describe(
+      'Who arranged the interview. Contact-details requests, the feedback request and the ' +
+        'withdrawal notice go to them when their email is known; check-ins when no hiring ' +
+        'manager can be reached.',
+    ),
   nextSteps: nextStepsSchema.default({}),
   policy: policyOverridesSchema.optional(),
 });
@@ -189,7 +280,7 @@ export const recipientSchema = z.strictObject({
   name: z.string(),
   email: z.string().optional(),
   linkedinUrl: z.string().optional(),
-  role: z.enum(['interviewer', 'hiring_contact', 'candidate']),
+  role: z.enum(['interviewer', 'recruiter', 'hiring_contact', 'candidate']),
 });
 export type Recipient = z.infer<typeof recipientSchema>;
 
@@ -212,6 +303,10 @@ export const stepSchema = z.strictObject({
   draft: draftSchema.optional(),
   /** 1-based position among check-ins. */
   checkInNumber: z.number().int().optional(),
+  regarding: z
+    .string()
+    .optional()
+    .describe('The interviewer a step is about when it goes to someone else (a contact request).'),
   snoozedFrom: z.string().optional(),
   completedAt: z.string().optional(),
   cancelledAt: z.string().optional(),
@@ -247,6 +342,14 @@ export const signalSchema = z
       endsAt: instantSchema,
       timeZone: timeZoneSchema.optional(),
     }),
+    z.strictObject({
+      type: z.literal('paused'),
+      until: dateSchema.describe(
+        'The day the employer expects to move again ("after the holidays", a hiring freeze). ' +
+          'Open check-ins and the move-on shift to this day or later; must be a future date.',
+      ),
+      note: shortText(2000).optional(),
+    }),
   ])
   .superRefine((signal, ctx) => {
     // Whether a next round's number is greater than the current one needs the stored interview,
@@ -281,6 +384,11 @@ export interface FollowUpState {
    * the reply gave new dates, and stop when it did not. A new round clears it.
    */
   employerReply?: { at: string; withDates: boolean };
+  /**
+   * Set by a `paused` signal: no check-in or move-on of the current round before `until`. A
+   * later reply with dates, or a new round, clears it.
+   */
+  pause?: { until: string; at: string; note?: string };
 }
 
 /** What a state change did: the new state, and the steps it cancelled and added. */
@@ -290,16 +398,34 @@ export interface PlanChange {
   added: Step[];
 }
 
+/**
+ * Every draft-check finding and its one severity. An `error` means the note would not do its
+ * job (`ok: false`); a `warning` is worth a look.
+ */
+export const draftFindingSeverities = {
+  empty: 'error',
+  too_long: 'error',
+  generic_phrase: 'error',
+  missing_name: 'error',
+  missing_contact: 'error',
+  missing_role: 'warning',
+  misspelling: 'warning',
+} as const;
+export type DraftFindingCode = keyof typeof draftFindingSeverities;
+
+const draftFindingCodes = Object.keys(draftFindingSeverities) as [
+  DraftFindingCode,
+  ...DraftFindingCode[],
+];
+
 export const draftFindingSchema = z.strictObject({
-  code: z.enum([
-    'too_long',
-    'generic_phrase',
-    'missing_name',
-    'missing_role',
-    'missing_contact',
-    'misspelling',
-    'empty',
-  ]),
+  code: z
+    .enum(draftFindingCodes)
+    .describe(
+      `Severity by code: ${draftFindingCodes
+        .map((code) => `\`${code}\` ${draftFindingSeverities[code]}`)
+        .join(', ')}.`,
+    ),
   severity: z.enum(['error', 'warning']),
   message: z.string(),
   /** The offending text, when there is one (a phrase or a misspelt word). */

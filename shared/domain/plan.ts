@@ -14,23 +14,16 @@ import {
   type Placement,
   SendCalendar,
 } from './calendar';
+import { checkInContact, contactRequestRoute, interviewerChannel, recipientOf } from './contacts';
 import {
   checkInDraft,
+  checkInPoints,
   contactRequestDraft,
   handwrittenNoteDraft,
   thankYouDraft,
   variantSeed,
 } from './drafts';
-import type {
-  Channel,
-  Draft,
-  Interviewer,
-  InterviewInput,
-  Policy,
-  Recipient,
-  Step,
-  StepKind,
-} from './model';
+import type { Channel, Draft, InterviewInput, Policy, Recipient, Step, StepKind } from './model';
 
 /** R8: how long after the employer's ideal start date we consider it "clearly passed". */
 export const idealStartGraceDays = 7;
@@ -51,6 +44,8 @@ export interface PlanHistory {
   employerReply?: { at: Temporal.Instant; withDates: boolean };
   /** No check-ins or move-on at all (e.g. a rejection or withdrawal is pending). */
   noCheckIns?: boolean;
+  /** The employer paused the process: no check-in or move-on before this date. */
+  pausedUntil?: string;
 }
 
 const emptyHistory: PlanHistory = { filled: new Map() };
@@ -104,13 +99,16 @@ export function slotsOf(steps: readonly Step[]): Map<Step, string> {
   const slots = new Map<Step, string>();
   for (const step of steps) {
     if (step.status === 'cancelled') continue;
+    // A contact request addressed to the recruiter is still about one interviewer.
+    const person =
+      step.regarding ?? (step.recipient.role === 'interviewer' ? step.recipient.name : undefined);
     if (step.kind === 'check_in') {
       slots.set(step, checkInSlot(step.round, step.checkInNumber ?? 0));
-    } else if (step.recipient.role === 'interviewer' && perPersonKinds.has(step.kind)) {
-      const base = `${step.round}|${step.kind}|${normalizeName(step.recipient.name)}`;
+    } else if (person !== undefined && perPersonKinds.has(step.kind)) {
+      const base = `${step.round}|${step.kind}|${normalizeName(person)}`;
       const occurrence = seen.get(base) ?? 0;
       seen.set(base, occurrence + 1);
-      slots.set(step, personSlot(step.round, step.kind, step.recipient.name, occurrence));
+      slots.set(step, personSlot(step.round, step.kind, person, occurrence));
     } else {
       slots.set(step, roundSlot(step.round, step.kind));
     }
@@ -119,46 +117,6 @@ export function slotsOf(steps: readonly Step[]): Map<Step, string> {
 }
 
 const perPersonKinds = new Set<StepKind>(['thank_you', 'contact_info_needed', 'handwritten_note']);
-
-/** Who receives check-ins and closing notes: the first interviewer we can actually reach. */
-export interface PrimaryContact {
-  recipient: Recipient;
-  channel: Channel;
-  timeZone: string;
-  topic: string | undefined;
-  /** Why this recipient and channel, for reasons. */
-  why: string;
-}
-
-export function primaryContact(input: InterviewInput): PrimaryContact {
-  const withEmail = input.interviewers.find((person) => person.email);
-  const reachable = withEmail ?? input.interviewers.find((person) => person.linkedinUrl);
-  if (reachable) {
-    return {
-      recipient: recipientOf(reachable),
-      channel: reachable.email ? 'email' : 'linkedin',
-      timeZone: reachable.timeZone ?? input.timeZone,
-      topic: reachable.topics?.[1] ?? reachable.topics?.[0],
-      why: reachable.email ? 'by email' : 'on LinkedIn (no email address known)',
-    };
-  }
-  return {
-    recipient: { name: `Hiring team at ${input.role.company}`, role: 'hiring_contact' },
-    channel: 'task',
-    timeZone: input.timeZone,
-    topic: undefined,
-    why: 'through the recruiter (no interviewer address known)',
-  };
-}
-
-function recipientOf(person: Interviewer): Recipient {
-  return {
-    name: person.name,
-    ...(person.email ? { email: person.email } : {}),
-    ...(person.linkedinUrl ? { linkedinUrl: person.linkedinUrl } : {}),
-    role: 'interviewer',
-  };
-}
 
 function laterOf(a: Temporal.Instant, b: Temporal.Instant): Temporal.Instant {
   return Temporal.Instant.compare(a, b) >= 0 ? a : b;
@@ -197,6 +155,17 @@ function spanDays(text: string, fromInstant: Temporal.Instant, timeZone: string)
   return Math.max(0, Math.round((to.epochMilliseconds - from.epochMilliseconds) / 86_400_000));
 }
 
+/** `1 h`, `24 h` for whole hours; otherwise words (`3 days`). Never a raw ISO duration. */
+export function shortDuration(iso: string): string {
+  const duration = durationOf(iso);
+  const onlyHours =
+    duration.hours > 0 &&
+    !hasCalendarUnits(duration) &&
+    duration.minutes === 0 &&
+    duration.seconds === 0;
+  return onlyHours ? `${duration.hours} h` : describeDuration(iso);
+}
+
 function holidayNote(placement: Placement): string {
   return placement.skippedHolidays.length > 0
     ? `; skips public holiday ${placement.skippedHolidays.join(', ')}`
@@ -214,6 +183,9 @@ interface StepFields {
   reason: string;
   draft?: Draft;
   checkInNumber?: number;
+  regarding?: string;
+  /** Recorded as skipped at once (a thank-you far past its deadline): no wake-up. */
+  skipped?: boolean;
 }
 
 /**
@@ -226,7 +198,7 @@ export function buildStep(slot: string, fields: StepFields): Step {
   return {
     id: stableId('stp', slot, dueAt),
     kind: fields.kind,
-    status: 'scheduled',
+    status: fields.skipped ? 'skipped' : 'scheduled',
     round: fields.round,
     recipient: fields.recipient,
     channel: fields.channel,
@@ -238,25 +210,42 @@ export function buildStep(slot: string, fields: StepFields): Step {
     reason: fields.reason,
     ...(fields.draft ? { draft: fields.draft } : {}),
     ...(fields.checkInNumber === undefined ? {} : { checkInNumber: fields.checkInNumber }),
+    ...(fields.regarding === undefined ? {} : { regarding: fields.regarding }),
   };
 }
 
 /**
- * Places `target` into the next send window, never before `now`. When no window exists within
- * a year (a policy whose only send day is always a holiday), the step keeps its target time
- * and is flagged late so nothing is silently dropped.
+ * Which window a message waits for: thank-yous have their own (evening included), check-ins
+ * prefer Tue/Wed mornings when we pick the date, everything else uses the send window.
+ */
+export type WindowKind = 'send' | 'thank_you' | 'check_in';
+
+/** The window a step of `kind` is placed in when it is moved (e.g. snoozed). */
+export function windowForKind(kind: StepKind): WindowKind {
+  return kind === 'thank_you' ? 'thank_you' : 'send';
+}
+
+/**
+ * Places `target` into the next window of `kind`, never before `now`. When no window exists
+ * within a year (a policy whose only send day is always a holiday), the step keeps its target
+ * time and is flagged late so nothing is silently dropped.
  */
 export function placeInWindow(
   calendar: SendCalendar,
   target: Temporal.Instant,
   now: Temporal.Instant,
   timeZone: string,
-  checkIn = false,
+  kind: WindowKind = 'send',
 ): Placement & { late: boolean; preferred: boolean } {
   const from = laterOf(target, now);
-  const found = checkIn
-    ? calendar.nextCheckInWindow(from, timeZone)
-    : calendar.nextWindow(from, timeZone);
+  const found =
+    kind === 'check_in'
+      ? calendar.nextCheckInWindow(from, timeZone)
+      : calendar.nextWindow(
+          from,
+          timeZone,
+          kind === 'thank_you' ? calendar.thankYou : calendar.send,
+        );
   if (found) return { preferred: false, ...found, late: false };
   return {
     at: from.toZonedDateTimeISO(timeZone),
@@ -304,52 +293,58 @@ export function planRound(
       seed,
     };
 
-    // R3: email, else LinkedIn, else ask the recruiter — never a blind send.
-    const kind: StepKind = person.email || person.linkedinUrl ? 'thank_you' : 'contact_info_needed';
+    // R3: the preferred channel when usable, else email, else LinkedIn, else ask the
+    // recruiter — never a blind send.
+    const channel = interviewerChannel(person, 'thank_you');
+    const kind: StepKind = channel ? 'thank_you' : 'contact_info_needed';
     const slot = personSlot(round, kind, person.name, occurrence);
     const filled = history.filled.get(slot);
     if (filled) {
       lastThankYou = laterOf(lastThankYou, Temporal.Instant.from(filled.dueAt));
-    } else if (kind === 'thank_you') {
-      const channel: Channel = person.email ? 'email' : 'linkedin';
-      const via = person.email ? 'by email' : 'on LinkedIn (only a profile is known)';
+    } else if (channel) {
       add(
         slot,
         buildStep(slot, {
-          kind,
+          kind: 'thank_you',
           round,
           recipient: recipientOf(person),
-          channel,
+          channel: channel.channel,
           at: timing.placement.at,
           deadline: timing.deadline,
           late: timing.late,
-          reason: `thank-you ${via}: ${timing.reason}`,
+          skipped: timing.skipped,
+          reason: `thank-you ${channel.why}: ${timing.reason}`,
           draft: thankYouDraft(draftContext),
         }),
         timing.ideal,
       );
-      lastThankYou = laterOf(lastThankYou, timing.placement.at.toInstant());
+      if (!timing.skipped) lastThankYou = laterOf(lastThankYou, timing.placement.at.toInstant());
     } else {
+      const route = contactRequestRoute(input);
       add(
         slot,
         buildStep(slot, {
           kind,
           round,
-          recipient: recipientOf(person),
-          channel: 'task',
+          recipient: route.recipient ?? recipientOf(person),
+          channel: route.channel,
           at: timing.placement.at,
           deadline: timing.deadline,
           late: timing.late,
-          reason: `no email or LinkedIn profile for this interviewer: ask the recruiter for contact details instead of sending blind; ${timing.reason}`,
-          draft: contactRequestDraft(draftContext),
+          skipped: timing.skipped,
+          reason: `no email or LinkedIn profile for this interviewer: ${route.why}; ${timing.reason}`,
+          draft: contactRequestDraft({ ...draftContext, recruiter: input.recruiter }),
+          ...(route.recipient ? { regarding: person.name } : {}),
         }),
         timing.ideal,
       );
     }
 
-    if (input.format === 'onsite' && policy.handwrittenNote) {
+    // A thank-you already going by post is the card; a second one would repeat it.
+    if (input.format === 'onsite' && policy.handwrittenNote && channel?.channel !== 'mail') {
       const noteSlot = personSlot(round, 'handwritten_note', person.name, occurrence);
       if (!history.filled.has(noteSlot)) {
+        const note = handwrittenNoteTiming(policy, end, now, timeZone);
         add(
           noteSlot,
           buildStep(noteSlot, {
@@ -357,11 +352,12 @@ export function planRound(
             round,
             recipient: recipientOf(person),
             channel: 'mail',
-            at: timing.placement.at,
-            reason: `on-site interview and the policy asks for a handwritten card (optional, saying something other than the email); ${timing.reason}`,
+            at: note.at,
+            skipped: note.skipped,
+            reason: note.reason,
             draft: handwrittenNoteDraft(draftContext),
           }),
-          timing.ideal,
+          end.toZonedDateTimeISO(timeZone),
         );
       }
     }
@@ -379,10 +375,15 @@ interface ThankYouTiming {
   ideal: Temporal.ZonedDateTime;
   deadline: Temporal.Instant;
   late: boolean;
+  /** So far past the deadline that sending would do more harm than good. */
+  skipped: boolean;
   reason: string;
 }
 
-/** R1: about an hour after the end, inside a window, within the deadline — or flagged late. */
+/**
+ * R1: about an hour after the end, inside the thank-you window (which includes the early
+ * evening), within the deadline — or flagged late, or skipped when hopelessly late.
+ */
 function thankYouTiming(
   calendar: SendCalendar,
   policy: Policy,
@@ -393,33 +394,87 @@ function thankYouTiming(
   const localEnd = end.toZonedDateTimeISO(timeZone);
   const target = addDuration(end, policy.thankYouDelay, timeZone);
   const deadline = addDuration(end, policy.thankYouDeadline, timeZone);
-  const placement = placeInWindow(calendar, target, now, timeZone);
+  const giveUp = addDuration(end, policy.thankYouGiveUpAfter, timeZone);
+  const placement = placeInWindow(calendar, target, now, timeZone, 'thank_you');
   const idealPlacement =
     Temporal.Instant.compare(now, target) > 0
-      ? placeInWindow(calendar, target, target, timeZone)
+      ? placeInWindow(calendar, target, target, timeZone, 'thank_you')
       : placement;
   const at = placement.at;
   const late = placement.late || Temporal.Instant.compare(at.toInstant(), deadline) > 0;
-  const deadlineText = policy.thankYouDeadline === 'PT24H' ? '24 h' : policy.thankYouDeadline;
-  const delayText = policy.thankYouDelay === 'PT1H' ? '1 h' : policy.thankYouDelay;
+  const skipped = Temporal.Instant.compare(at.toInstant(), giveUp) > 0;
+  const deadlineText = shortDuration(policy.thankYouDeadline);
   const recorded = Temporal.Instant.compare(now, target) > 0 ? ' (planned after the fact)' : '';
   const where =
     at.epochMilliseconds === target.epochMilliseconds
-      ? `${delayText} later, ${describeLocalTime(at)}, inside the send window`
-      : `next send window ${describeLocalTime(at)}`;
-  const verdict = late
-    ? `; ${deadlineText} deadline missed, flagged late`
-    : `; within the ${deadlineText} deadline`;
+      ? `${shortDuration(policy.thankYouDelay)} later, ${describeLocalTime(at)}, inside the thank-you window`
+      : `next thank-you window ${describeLocalTime(at)}`;
+  const verdict = skipped
+    ? `; more than ${describeDuration(policy.thankYouGiveUpAfter)} after the interview, so it is skipped rather than sent this late`
+    : late
+      ? `; ${deadlineText} deadline missed, flagged late`
+      : `; within the ${deadlineText} deadline`;
   return {
     placement,
     ideal: idealPlacement.at,
     deadline,
     late,
+    skipped,
     reason: `ends ${describeLocalTime(localEnd)} → ${where}${recorded}${verdict}${holidayNote(placement)}`,
   };
 }
 
+/**
+ * The handwritten card after an on-site interview is written in the lobby right after it ends
+ * and left at reception: due at the end, a task with no send window.
+ */
+function handwrittenNoteTiming(
+  policy: Policy,
+  end: Temporal.Instant,
+  now: Temporal.Instant,
+  timeZone: string,
+): { at: Temporal.ZonedDateTime; skipped: boolean; reason: string } {
+  const at = laterOf(end, now).toZonedDateTimeISO(timeZone);
+  const giveUp = addDuration(end, policy.thankYouGiveUpAfter, timeZone);
+  const skipped = Temporal.Instant.compare(now, giveUp) > 0;
+  const what =
+    'on-site interview and the policy asks for a handwritten card: write it right after the interview and leave it at reception (optional, saying something other than the email)';
+  const when = skipped
+    ? `; recorded more than ${describeDuration(policy.thankYouGiveUpAfter)} after the interview, so it is skipped`
+    : `; due when the interview ends, ${describeLocalTime(end.toZonedDateTimeISO(timeZone))}${Temporal.Instant.compare(now, end) > 0 ? ' (planned after the fact)' : ''}`;
+  return { at, skipped, reason: `${what}${when}` };
+}
+
 type AddStep = (slot: string, step: Step, ideal: Temporal.ZonedDateTime) => void;
+
+/** The latest day no check-in may precede, and how a reason says so. */
+interface CheckInFloor {
+  date: Temporal.PlainDate;
+  /** `they are away until 2026-03-20`. */
+  why: string;
+  /** `their return on 2026-03-20`: what a move-on counts from. */
+  from: string;
+}
+
+function checkInFloor(input: InterviewInput, history: PlanHistory): CheckInFloor | undefined {
+  const floors: CheckInFloor[] = [];
+  const away = input.nextSteps.unavailableUntil;
+  if (away) {
+    floors.push({
+      date: Temporal.PlainDate.from(away),
+      why: `the decision maker is away until ${away}`,
+      from: `their return on ${away}`,
+    });
+  }
+  if (history.pausedUntil) {
+    floors.push({
+      date: Temporal.PlainDate.from(history.pausedUntil),
+      why: `the employer paused the process until ${history.pausedUntil}`,
+      from: `the end of the pause on ${history.pausedUntil}`,
+    });
+  }
+  return floors.sort((a, b) => Temporal.PlainDate.compare(b.date, a.date))[0];
+}
 
 /** R5–R8: first check-in from the employer's timeline, later ones spaced out, then move on. */
 function planCheckIns(
@@ -433,10 +488,11 @@ function planCheckIns(
   add: AddStep,
 ): void {
   const round = input.round;
-  const contact = primaryContact(input);
+  const contact = checkInContact(input);
   const zone = contact.timeZone;
   const end = Temporal.Instant.from(input.endsAt);
   const { nextSteps } = input;
+  const checkInStart = calendar.checkIn?.start ?? calendar.send.start;
 
   // R6: a long process is not chased every two weeks; spread the check-ins over it.
   const cadenceDays = spanDays(policy.checkInCadence, end, zone);
@@ -445,14 +501,27 @@ function planCheckIns(
     policy.maxCheckIns > 0 && processDays > 0 ? Math.ceil(processDays / policy.maxCheckIns) : 0;
   const spacingDays = Math.max(cadenceDays, spreadDays);
   const spacingNote =
-    spreadDays > cadenceDays
-      ? `${nextSteps.processLength} process → check-ins spaced ${spacingDays} days apart`
+    spreadDays > cadenceDays && nextSteps.processLength
+      ? `a process of ${describeDuration(nextSteps.processLength)} → check-ins spaced ${spacingDays} days apart`
       : `every ${spacingDays} days`;
 
   const minimumFirst = addDuration(end, policy.minFirstCheckInAfter, zone);
   const cutoff = nextSteps.idealStartDate
     ? Temporal.PlainDate.from(nextSteps.idealStartDate).add({ days: idealStartGraceDays })
     : undefined;
+  const floor = checkInFloor(input, history);
+  const floorAt = floor
+    ? floor.date.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant()
+    : undefined;
+  const points = checkInPoints({
+    candidate: input.candidate,
+    topic: contact.topic,
+    recipientIndex: input.interviewers.findIndex(
+      (person) =>
+        contact.recipient.role === 'interviewer' && person.name === contact.recipient.name,
+    ),
+    seed,
+  });
 
   let previous: Temporal.Instant | undefined;
   let lastNumber = 0;
@@ -478,7 +547,7 @@ function planCheckIns(
       replyAt !== undefined &&
       fresh.length === 0 &&
       (previous === undefined || Temporal.Instant.compare(previous, replyAt) < 0);
-    const timing =
+    const timing: CheckInTarget =
       previous === undefined || restart
         ? firstCheckIn(
             input,
@@ -493,11 +562,19 @@ function planCheckIns(
         : {
             target: previous.toZonedDateTimeISO(zone).add({ days: spacingDays }).toInstant(),
             why: `${spacingNote} after check-in ${number - 1}`,
+            window: 'check_in',
           };
-    const placement = placeInWindow(calendar, timing.target, now, zone, true);
+    // No check-in before the decision maker is back or the pause ends; we pick the day again.
+    if (floor && floorAt && Temporal.Instant.compare(timing.target, floorAt) < 0) {
+      timing.target = floorAt;
+      timing.why = `${timing.why}; ${floor.why}, so not before then`;
+      timing.window = 'check_in';
+      timing.namedDay = undefined;
+    }
+    const placement = placeInWindow(calendar, timing.target, now, zone, timing.window);
     const ideal =
       Temporal.Instant.compare(now, timing.target) > 0
-        ? placeInWindow(calendar, timing.target, timing.target, zone, true)
+        ? placeInWindow(calendar, timing.target, timing.target, zone, timing.window)
         : placement;
     // R8: stop once the ideal start date has clearly passed.
     if (cutoff && Temporal.PlainDate.compare(placement.at.toPlainDate(), cutoff) > 0) {
@@ -506,7 +583,9 @@ function planCheckIns(
     }
     const slotName = placement.preferred
       ? `preferred ${describeDays(calendar.checkIn?.days ?? [])} morning window`
-      : 'next send window';
+      : timing.namedDay && placement.at.toPlainDate().equals(timing.namedDay)
+        ? 'the day they named,'
+        : 'next send window';
     fresh.push({
       number,
       at: placement.at,
@@ -534,8 +613,8 @@ function planCheckIns(
           role: input.role,
           round,
           recipientName:
-            contact.recipient.role === 'interviewer' ? contact.recipient.name : undefined,
-          topic: contact.topic,
+            contact.recipient.role === 'hiring_contact' ? undefined : contact.recipient.name,
+          point: points[((round - 1) * 3 + entry.number - 1) % points.length] as string,
           checkInNumber: entry.number,
           last,
           seed,
@@ -549,7 +628,12 @@ function planCheckIns(
   // R7: after the last check-in goes unanswered, move on (the dispatcher emits the event).
   const moveOnSlot = roundSlot(round, 'move_on');
   if (history.filled.has(moveOnSlot)) return;
-  const anchor = previous ?? lastThankYou;
+  let anchor = previous ?? lastThankYou;
+  let after = lastNumber > 0 ? `check-in ${lastNumber}` : 'the thank-you notes';
+  if (floor && floorAt && Temporal.Instant.compare(anchor, floorAt) < 0) {
+    anchor = floorAt;
+    after = floor.from;
+  }
   const candidateZone = input.timeZone;
   const target = addDuration(anchor, policy.moveOnAfter, candidateZone);
   const placement = placeInWindow(calendar, target, now, candidateZone);
@@ -557,7 +641,6 @@ function planCheckIns(
     Temporal.Instant.compare(now, target) > 0
       ? placeInWindow(calendar, target, target, candidateZone)
       : placement;
-  const after = lastNumber > 0 ? `check-in ${lastNumber}` : 'the thank-you notes';
   add(
     moveOnSlot,
     buildStep(moveOnSlot, {
@@ -576,6 +659,14 @@ function planCheckIns(
   );
 }
 
+interface CheckInTarget {
+  target: Temporal.Instant;
+  why: string;
+  window: WindowKind;
+  /** The date the employer named: kept as is when it is a send day. */
+  namedDay?: Temporal.PlainDate | undefined;
+}
+
 /** R5: when the first check-in (or the first after an employer reply) is aimed at. */
 function firstCheckIn(
   input: InterviewInput,
@@ -586,22 +677,28 @@ function firstCheckIn(
   lastThankYou: Temporal.Instant,
   minimumFirst: Temporal.Instant,
   spacingDays: number,
-): { target: Temporal.Instant; why: string } {
+): CheckInTarget {
   const { followUpOn, decisionExpectedBy } = input.nextSteps;
   const anchor = replyAt ?? lastThankYou;
   const checkInStart = calendar.checkIn?.start ?? calendar.send.start;
   const source = replyAt ? 'the employer replied and said' : 'the employer said';
   if (followUpOn) {
-    // An explicit date wins over every default, but a check-in never precedes the thank-you.
-    const onDay = Temporal.PlainDate.from(followUpOn)
-      .toZonedDateTime({ timeZone: zone, plainTime: checkInStart })
-      .toInstant();
+    // An explicit date wins over every default and over the weekday preference (we did not
+    // choose it), but a check-in never precedes the thank-you.
+    const day = Temporal.PlainDate.from(followUpOn);
+    const onDay = day.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant();
     if (Temporal.Instant.compare(onDay, anchor) > 0) {
-      return { target: onDay, why: `${source} to reach out on ${followUpOn}` };
+      return {
+        target: onDay,
+        why: `${source} to reach out on ${followUpOn}`,
+        window: 'send',
+        namedDay: day,
+      };
     }
     return {
       target: anchor.toZonedDateTimeISO(zone).add({ days: 1 }).toInstant(),
       why: `${source} to reach out on ${followUpOn}, which is not after the previous message; the next day instead`,
+      window: 'send',
     };
   }
   let target: Temporal.Instant;
@@ -624,7 +721,8 @@ function firstCheckIn(
     return {
       target: minimumFirst,
       why: `${why}, but never sooner than ${describeDuration(policy.minFirstCheckInAfter)} after the interview`,
+      window: 'check_in',
     };
   }
-  return { target, why };
+  return { target, why, window: 'check_in' };
 }

@@ -10,9 +10,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { stableId } from '../ids';
-import { describeLocal, SendCalendar } from './calendar';
+import { describeDuration, describeLocal, SendCalendar } from './calendar';
+import { closingContact } from './contacts';
 import { feedbackRequestDraft, variantSeed, withdrawalNoticeDraft } from './drafts';
-import { assertInterviewInterval } from './input-rules';
+import { assertInterviewInterval, assertInterviewTime, interviewTimeIssues } from './input-rules';
 import type {
   ClosedReason,
   FollowUpState,
@@ -29,9 +30,9 @@ import {
   type PlanHistory,
   placeInWindow,
   planRound,
-  primaryContact,
   roundSlot,
   slotsOf,
+  windowForKind,
 } from './plan';
 
 /** Kinds the planner owns; closing notes come from signals and re-plans leave them alone. */
@@ -49,8 +50,9 @@ export function assertPlannableInput(input: InterviewInput): void {
 }
 
 /**
- * The steps of a new interview's plan (R1–R8), all `scheduled`, sorted by due time. Pure:
- * `now` is only used so that nothing is planned in the past.
+ * The steps of a new interview's plan (R1–R8), sorted by due time: all `scheduled`, except a
+ * thank-you so late it is recorded as `skipped`. Pure: `now` keeps steps out of the past and
+ * refuses interviews outside the policy's plannable time (ValidationError).
  */
 export function planFollowUps(
   input: InterviewInput,
@@ -58,6 +60,7 @@ export function planFollowUps(
   now: Temporal.Instant,
 ): Step[] {
   assertPlannableInput(input);
+  assertInterviewTime(input, policy, now);
   return planRound(input, policy, now).map((planned) => planned.step);
 }
 
@@ -98,6 +101,7 @@ function pendingOutcome(state: FollowUpState): ClosedReason | undefined {
 
 interface ReconcileOptions {
   employerReply?: FollowUpState['employerReply'];
+  pause?: FollowUpState['pause'];
   /** Why scheduled steps that the new plan drops or moves are cancelled. */
   because: string;
 }
@@ -137,6 +141,7 @@ function reconcile(
       ? { employerReply: { at: replyAt, withDates: options.employerReply.withDates } }
       : {}),
     ...(pendingOutcome(state) ? { noCheckIns: true } : {}),
+    ...(options.pause ? { pausedUntil: options.pause.until } : {}),
   };
   const planned = planRound(nextInput, policy, now, history);
 
@@ -178,6 +183,8 @@ function reconcile(
   const next: FollowUpState = { ...state, input: nextInput, steps };
   if (options.employerReply) next.employerReply = options.employerReply;
   else delete next.employerReply;
+  if (options.pause) next.pause = options.pause;
+  else delete next.pause;
   return { state: next, cancelled, added };
 }
 
@@ -194,6 +201,10 @@ export function replan(
 ): PlanChange {
   assertOpen(state, 're-plan');
   assertPlannableInput(nextInput);
+  // An old interview may still be corrected (a typo in a name); only new times are judged.
+  const moved =
+    nextInput.startsAt !== state.input.startsAt || nextInput.endsAt !== state.input.endsAt;
+  assertInterviewTime(nextInput, policy, now, { times: moved });
   if (nextInput.round !== state.input.round) {
     throw new ValidationError('A new round is started with a next_round signal', [
       {
@@ -205,6 +216,7 @@ export function replan(
   }
   return reconcile(state, nextInput, policy, now, {
     ...(state.employerReply ? { employerReply: state.employerReply } : {}),
+    ...(state.pause ? { pause: state.pause } : {}),
     because: 'interview updated',
   });
 }
@@ -258,6 +270,9 @@ const signalsAfterExhausted = new Set<Signal['type']>([
  * - `next_round`: cancels this round's pending check-ins and move-on (thank-yous still go
  *   out) and plans the new round: new thank-yous with new drafts, new check-ins.
  * - `rescheduled`: moves the interview and re-plans its pending steps.
+ * - `paused`: open check-ins and the move-on of the current round shift to `until` or later
+ *   (numbering continues, so the rule of three still holds); thank-yous are not affected.
+ *   A later reply with dates or a new round lifts the pause.
  *
  * A rejection or withdrawal leaves the interview active until its closing note is completed
  * or skipped, which then closes it with that reason.
@@ -304,8 +319,18 @@ export function applySignal(
             }),
           }
         : open.input;
+      // The new dates obey the same bounds as an interview's own (paths name the signal's fields).
+      const issues = interviewTimeIssues(nextInput, policy, now, { times: false });
+      if (issues.length > 0) {
+        throw new ValidationError(
+          'The reply names dates too far ahead',
+          issues.map((issue) => ({ ...issue, path: issue.path.replace(/^nextSteps\./, '') })),
+        );
+      }
+      // A reply with new dates supersedes a pause; one without keeps it.
       const change = reconcile({ ...open, steps }, nextInput, policy, now, {
         employerReply: { at: now.toString(), withDates },
+        ...(open.pause && !withDates ? { pause: open.pause } : {}),
         because: 'employer replied',
       });
       return { ...change, cancelled: [...cancelled, ...change.cancelled] };
@@ -348,6 +373,16 @@ export function applySignal(
         ]);
       }
       assertInterviewInterval(signal.startsAt, signal.endsAt);
+      assertInterviewTime(
+        {
+          startsAt: signal.startsAt,
+          endsAt: signal.endsAt,
+          timeZone: signal.timeZone ?? open.input.timeZone,
+          ...(signal.nextSteps ? { nextSteps: signal.nextSteps } : {}),
+        },
+        policy,
+        now,
+      );
       const { steps, cancelled } = cancelScheduled(
         open.steps,
         now,
@@ -364,7 +399,7 @@ export function applySignal(
         interviewers: signal.interviewers,
         nextSteps: signal.nextSteps ?? {},
       };
-      const { employerReply: _previousRound, ...rest } = open;
+      const { employerReply: _previousRound, pause: _previousPause, ...rest } = open;
       const change = reconcile({ ...rest, steps }, nextInput, policy, now, {
         because: `round ${nextRound} started`,
       });
@@ -378,12 +413,60 @@ export function applySignal(
         endsAt: signal.endsAt,
         timeZone: signal.timeZone ?? open.input.timeZone,
       };
+      assertInterviewTime(nextInput, policy, now);
       return reconcile(open, nextInput, policy, now, {
         ...(open.employerReply ? { employerReply: open.employerReply } : {}),
+        ...(open.pause ? { pause: open.pause } : {}),
         because: 'interview rescheduled',
       });
     }
+    case 'paused':
+      return pause(open, signal, policy, now);
   }
+}
+
+/**
+ * R9 `paused` ("we'll know more after the holidays", a hiring freeze): re-plans the current
+ * round with no check-in or move-on before `until`. `until` must be a future date in the
+ * interview's zone, and no further ahead than the policy lets an interview be.
+ */
+function pause(
+  state: FollowUpState,
+  signal: Extract<Signal, { type: 'paused' }>,
+  policy: Policy,
+  now: Temporal.Instant,
+): PlanChange {
+  const today = now.toZonedDateTimeISO(state.input.timeZone);
+  const until = Temporal.PlainDate.from(signal.until);
+  if (Temporal.PlainDate.compare(until, today.toPlainDate()) <= 0) {
+    throw new ValidationError('A pause lasts until a future date', [
+      {
+        path: 'until',
+        message: `Must be after today (${today.toPlainDate()} in ${state.input.timeZone})`,
+        code: 'too_small',
+      },
+    ]);
+  }
+  if (Temporal.PlainDate.compare(until, today.add(policy.maxInterviewLead).toPlainDate()) > 0) {
+    throw new ValidationError('A pause that long is not a pause', [
+      {
+        path: 'until',
+        message: `Must be at most ${describeDuration(policy.maxInterviewLead)} from now (policy maxInterviewLead)`,
+        code: 'too_big',
+      },
+    ]);
+  }
+  // A reply without dates stopped the check-ins; a pause names a date, so they resume after it.
+  const reply = state.employerReply && { ...state.employerReply, withDates: true };
+  return reconcile(state, state.input, policy, now, {
+    ...(reply ? { employerReply: reply } : {}),
+    pause: {
+      until: signal.until,
+      at: now.toString(),
+      ...(signal.note ? { note: signal.note } : {}),
+    },
+    because: `employer paused the process until ${signal.until}`,
+  });
 }
 
 function reopen(state: FollowUpState): FollowUpState {
@@ -404,10 +487,10 @@ function closingStep(
   kind: 'feedback_request' | 'withdrawal_notice',
 ): Step {
   const calendar = new SendCalendar(policy);
-  const contact = primaryContact(input);
+  const contact = closingContact(input);
   const seed = variantSeed(input.role.company, input.candidate.name, input.round, kind);
   const recipientName =
-    contact.recipient.role === 'interviewer' ? contact.recipient.name : undefined;
+    contact.recipient.role === 'hiring_contact' ? undefined : contact.recipient.name;
   const context = { candidate: input.candidate, role: input.role, recipientName, seed };
   // A feedback request waits the thank-you delay (a calm reply, not a reflex); a withdrawal
   // goes out in the very next window.
@@ -436,10 +519,11 @@ function closingStep(
 }
 
 /**
- * Completes, skips or snoozes one step. Completing or skipping is idempotent; snoozing moves
- * the step (by a duration from now, or until an instant) into the next send window of its
- * recipient and gives it a new id — the old one is cancelled, so an event already delivered for
- * it is never confused with the new one. Completing or skipping the last open closing note of
+ * Completes, skips or snoozes one open step (`scheduled` or `due`); a step that is completed,
+ * skipped or cancelled is a ConflictError for every action. Snoozing moves the step (by a
+ * duration from its due time — or from now when that has passed —, or until an instant) into
+ * the next window of its recipient and gives it a new id — the old one is cancelled, so an
+ * event already delivered for it is never confused with the new one. Completing or skipping the last open closing note of
  * a rejection or withdrawal closes the interview with that reason.
  */
 export function applyStepAction(
@@ -453,13 +537,14 @@ export function applyStepAction(
   const step = state.steps[index];
   if (!step) throw new NotFoundError(`No step ${stepId}`);
   assertOpen(state, `${action.type} a step`);
+  if (step.status !== 'scheduled' && step.status !== 'due') {
+    throw new ConflictError(
+      `Step ${stepId} is ${step.status}, no longer open; it cannot be ${pastTense[action.type]}`,
+    );
+  }
 
   if (action.type === 'complete' || action.type === 'skip') {
     const status = action.type === 'complete' ? 'completed' : 'skipped';
-    if (step.status === status) return { state, cancelled: [], added: [] };
-    if (step.status !== 'scheduled' && step.status !== 'due') {
-      throw new ConflictError(`Step ${stepId} is ${step.status}; it cannot be ${status}`);
-    }
     const done: Step = {
       ...step,
       status,
@@ -475,18 +560,13 @@ export function applyStepAction(
     return { state: next, cancelled: step.status === 'scheduled' ? [step] : [], added: [] };
   }
 
-  if (step.status !== 'scheduled' && step.status !== 'due') {
-    throw new ConflictError(`Step ${stepId} is ${step.status}; it cannot be snoozed`);
-  }
-  const target = snoozeTarget(action, step, now);
+  const { target, how } = snoozeTarget(action, step, now);
   const calendar = new SendCalendar(policy);
-  const placement = placeInWindow(calendar, target, now, step.timeZone);
+  const placement = placeInWindow(calendar, target, now, step.timeZone, windowForKind(step.kind));
   const dueAt = placement.at.toInstant().toString();
   const late =
     step.late === true ||
     (step.deadline !== undefined && Temporal.Instant.compare(dueAt, step.deadline) > 0);
-  const from = Temporal.Instant.from(step.dueAt).toZonedDateTimeISO(step.timeZone);
-  const how = action.by ? `by ${action.by}` : `until ${action.until}`;
   const moved: Step = {
     ...step,
     id: stableId('stp', step.id, 'snooze', dueAt),
@@ -494,7 +574,7 @@ export function applyStepAction(
     dueAt,
     localDueAt: placement.at.toString({ timeZoneName: 'never' }),
     snoozedFrom: step.snoozedFrom ?? step.dueAt,
-    reason: `snoozed ${how} from ${describeLocal(from)} → next send window ${describeLocal(placement.at)}${late && !step.late ? '; past its deadline, flagged late' : ''} (was: ${step.reason})`,
+    reason: `snoozed ${how} → next window ${describeLocal(placement.at)}${late && !step.late ? '; past its deadline, flagged late' : ''} (was: ${step.reason})`,
     ...(late ? { late: true } : {}),
   };
   const old = cancel(step, now, `snoozed; replaced by ${moved.id}`);
@@ -508,11 +588,21 @@ export function applyStepAction(
   };
 }
 
+const pastTense: Record<StepAction['type'], string> = {
+  complete: 'completed',
+  skip: 'skipped',
+  snooze: 'snoozed',
+};
+
+/**
+ * Where a snooze aims, and how the reason says it: `by` counts from the step's due time, or
+ * from now when the step is already due (moving it into the past would send it at once).
+ */
 function snoozeTarget(
   action: Extract<StepAction, { type: 'snooze' }>,
   step: Step,
   now: Temporal.Instant,
-) {
+): { target: Temporal.Instant; how: string } {
   if ((action.by === undefined) === (action.until === undefined)) {
     throw new ValidationError('Snooze needs exactly one of `by` or `until`', [
       {
@@ -523,7 +613,13 @@ function snoozeTarget(
     ]);
   }
   if (action.by !== undefined) {
-    return now.toZonedDateTimeISO(step.timeZone).add(Temporal.Duration.from(action.by)).toInstant();
+    const due = Temporal.Instant.from(step.dueAt);
+    const fromDue = Temporal.Instant.compare(due, now) >= 0;
+    const base = (fromDue ? due : now).toZonedDateTimeISO(step.timeZone);
+    return {
+      target: base.add(Temporal.Duration.from(action.by)).toInstant(),
+      how: `by ${describeDuration(action.by)} from ${fromDue ? 'its due time' : 'now'}, ${describeLocal(base)}`,
+    };
   }
   const until = Temporal.Instant.from(action.until as string);
   if (Temporal.Instant.compare(until, now) <= 0) {
@@ -531,7 +627,7 @@ function snoozeTarget(
       { path: 'until', message: 'Must be in the future', code: 'too_small' },
     ]);
   }
-  return until;
+  return { target: until, how: `until ${describeLocal(until.toZonedDateTimeISO(step.timeZone))}` };
 }
 
 const redacted = 'Redacted';
@@ -554,6 +650,9 @@ export function eraseFollowUp(state: FollowUpState, now: Temporal.Instant): Plan
       name: redacted,
       ...(input.candidate.email ? { email: redactedEmail } : {}),
       ...(input.candidate.phone ? { phone: redacted } : {}),
+      ...(input.candidate.highlights
+        ? { highlights: input.candidate.highlights.map(() => redacted) }
+        : {}),
     },
     interviewers: input.interviewers.map((person, index) => ({
       ...person,
@@ -561,12 +660,23 @@ export function eraseFollowUp(state: FollowUpState, now: Temporal.Instant): Plan
       ...(person.email ? { email: redactedEmail } : {}),
       ...(person.linkedinUrl ? { linkedinUrl: redactedLinkedin } : {}),
       ...(person.topics ? { topics: person.topics.map(() => redacted) } : {}),
+      ...(person.followUp ? { followUp: redacted } : {}),
     })),
+    ...(input.recruiter
+      ? {
+          recruiter: {
+            name: redacted,
+            ...(input.recruiter.email ? { email: redactedEmail } : {}),
+            ...(input.recruiter.phone ? { phone: redacted } : {}),
+          },
+        }
+      : {}),
   };
   const steps = cancelledSteps.map((step): Step => {
-    const { draft, ...rest } = step;
+    const { draft, regarding, ...rest } = step;
     return {
       ...rest,
+      ...(regarding === undefined ? {} : { regarding: redacted }),
       recipient: {
         role: step.recipient.role,
         name: redacted,
@@ -576,9 +686,11 @@ export function eraseFollowUp(state: FollowUpState, now: Temporal.Instant): Plan
       ...(draft ? { draft: { subject: redacted, body: redacted } } : {}),
     };
   });
+  const { pause, ...unpaused } = state;
   return {
     state: {
-      ...state,
+      ...unpaused,
+      ...(pause ? { pause: { until: pause.until, at: pause.at } } : {}),
       input: erasedInput,
       status: 'closed',
       closedReason: 'erased',

@@ -193,7 +193,17 @@ export const previewResponseSchema = z
   .openapi('PlanPreview');
 
 export const tenantPolicySchema = z
-  .object({ policy: policyComponent, overrides: policyOverridesComponent })
+  .object({
+    policy: policyComponent,
+    overrides: policyOverridesComponent,
+    appliesTo: z.enum(['new_plans_and_replans']).openapi({
+      description:
+        'When a change takes effect: at once for new interviews and previews; for an existing ' +
+        'interview at its next re-plan (a PATCH or a signal), and for snoozes from then on. ' +
+        'Until then its scheduled steps stay where they are; steps already due, completed or ' +
+        'skipped never change.',
+    }),
+  })
   .openapi('TenantPolicy', {
     description: '`policy` is what applies (defaults plus overrides); `overrides` what you set.',
   });

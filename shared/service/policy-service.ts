@@ -8,6 +8,11 @@ export interface TenantPolicyView {
   policy: Policy;
   /** Only the fields the tenant has set. */
   overrides: PolicyOverrides;
+  /**
+   * When a change reaches interviews: new plans at once, existing interviews at their next
+   * re-plan (PATCH or signal; `#mutate` resolves the tenant's defaults afresh on every write).
+   */
+  appliesTo: 'new_plans_and_replans';
 }
 
 /** Tenant-wide policy defaults; each interview may override them again. */
@@ -16,7 +21,7 @@ export class PolicyService {
 
   async get(tenantId: string): Promise<TenantPolicyView> {
     const overrides = (await this.deps.store.getPolicy(tenantId)) ?? {};
-    return { policy: resolvePolicy(overrides), overrides };
+    return { policy: resolvePolicy(overrides), overrides, appliesTo: 'new_plans_and_replans' };
   }
 
   /**
@@ -26,6 +31,6 @@ export class PolicyService {
   async put(tenantId: string, overrides: PolicyOverrides): Promise<TenantPolicyView> {
     const policy = resolvePolicy(overrides);
     await this.deps.store.putPolicy(tenantId, overrides);
-    return { policy, overrides };
+    return { policy, overrides, appliesTo: 'new_plans_and_replans' };
   }
 }

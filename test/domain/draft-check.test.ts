@@ -79,3 +79,57 @@ describe('checkDraft (R10)', () => {
     expect(findings.map((finding) => finding.code)).toEqual(['generic_phrase', 'generic_phrase']);
   });
 });
+
+describe('draft check severities', () => {
+  const isOk = (text: string, checkContext: DraftCheckContext = {}) =>
+    !checkDraft(text, checkContext).some((finding) => finding.severity === 'error');
+
+  it.each([
+    { name: 'a bare generic note', text: 'Just checking in on my application.', ok: false },
+    {
+      name: 'a note that never names its reader',
+      text: good.replace('Dear Jonas,', 'Hello,'),
+      checkContext: context,
+      ok: false,
+    },
+    {
+      name: 'a note without the candidate’s contact details',
+      text: good.replace(`\n${candidate.email}\n${candidate.phone}`, ''),
+      checkContext: context,
+      ok: false,
+    },
+    {
+      name: 'a note that leaves out the role (a warning only)',
+      text: good.replace('the Data Engineer role at Acme', 'the role'),
+      checkContext: context,
+      ok: true,
+    },
+    {
+      name: 'a misspelt word (a warning only)',
+      text: good.replace('enjoyed', 'enjoyd'),
+      checkContext: context,
+      ok: true,
+    },
+    { name: 'the good note', text: good, checkContext: context, ok: true },
+  ])('$name → ok $ok', ({ text, checkContext, ok }) => {
+    expect(isOk(text, checkContext)).toBe(ok);
+  });
+
+  it('gives every finding the one severity its code has in the table', async () => {
+    const { draftFindingSeverities } = await import('../../shared/domain');
+    const texts = [
+      '   ',
+      'Just checking in on my application.',
+      good.replace('Dear Jonas,', 'To whom it may concern,').replace('enjoyed', 'enjoyd'),
+      `${'This is about the role. '.repeat(8)}`,
+    ];
+    const seen = new Set<string>();
+    for (const text of texts) {
+      for (const finding of checkDraft(text, context)) {
+        expect(finding.severity).toBe(draftFindingSeverities[finding.code]);
+        seen.add(finding.code);
+      }
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -35,18 +35,27 @@ describe('resolvePolicy', () => {
 describe('thank-you timing (R1, R4)', () => {
   it.each([
     {
-      name: 'Friday-evening end: next window Monday, flagged late',
-      endsAt: '2026-03-06T17:40:00Z',
+      name: 'Friday 17:30 end: 18:30 the same evening, not Monday (24 h outranks office hours)',
+      endsAt: '2026-03-06T16:30:00Z',
+      localDueAt: '2026-03-06T18:30:00+01:00',
+      late: false,
+      reason:
+        'ends Fri 17:30 → 1 h later, Fri 18:30, inside the thank-you window; within the 24 h deadline',
+    },
+    {
+      name: 'Friday 21:00 end: too late for the evening window, Monday morning, flagged late',
+      endsAt: '2026-03-06T20:00:00Z',
       localDueAt: '2026-03-09T08:00:00+01:00',
       late: true,
-      reason: 'ends Fri 18:40 → next send window Mon 08:00; 24 h deadline missed, flagged late',
+      reason:
+        'ends Fri 21:00 → next thank-you window Mon 08:00; 24 h deadline missed, flagged late',
     },
     {
       name: 'late-night end: next morning, within the deadline',
       endsAt: '2026-03-10T22:30:00Z',
       localDueAt: '2026-03-11T08:00:00+01:00',
       late: false,
-      reason: 'ends Tue 23:30 → next send window Wed 08:00; within the 24 h deadline',
+      reason: 'ends Tue 23:30 → next thank-you window Wed 08:00; within the 24 h deadline',
     },
     {
       name: 'afternoon end: one hour later',
@@ -54,14 +63,14 @@ describe('thank-you timing (R1, R4)', () => {
       localDueAt: '2026-03-10T16:00:00+01:00',
       late: false,
       reason:
-        'ends Tue 15:00 → 1 h later, Tue 16:00, inside the send window; within the 24 h deadline',
+        'ends Tue 15:00 → 1 h later, Tue 16:00, inside the thank-you window; within the 24 h deadline',
     },
     {
-      name: 'end one hour before the window closes: the thank-you would fall on 18:00, so next morning',
-      endsAt: '2026-03-10T16:00:00Z',
+      name: 'end at 20:00: the thank-you would fall on 21:00, after the window, so next morning',
+      endsAt: '2026-03-10T19:00:00Z',
       localDueAt: '2026-03-11T08:00:00+01:00',
       late: false,
-      reason: 'ends Tue 17:00 → next send window Wed 08:00',
+      reason: 'ends Tue 20:00 → next thank-you window Wed 08:00',
     },
   ])('$name', ({ endsAt, localDueAt, late, reason }) => {
     const steps = planFollowUps(interview(endsAt), policy, at(endsAt));
@@ -75,16 +84,17 @@ describe('thank-you timing (R1, R4)', () => {
   });
 
   it('plans in each interviewer’s own time zone', () => {
-    const input = interview('2026-03-03T17:00:00Z', {
+    const input = interview('2026-03-03T20:00:00Z', {
       timeZone: 'Europe/London',
       interviewers: [jonas, { ...mia, timeZone: 'America/Los_Angeles' }],
     });
     const [first, second] = ofKind(planFollowUps(input, policy, at(input.endsAt)), 'thank_you');
-    // 17:00 in London ends the window for Jonas; in Los Angeles it is 09:00, so Mia's is on time.
+    // 20:00 in London: 21:00 is past the thank-you window for Jonas; in Los Angeles it is
+    // 12:00, so Mia's goes out an hour later.
     expect(first).toMatchObject({
       recipient: { name: 'Mia Chen' },
       timeZone: 'America/Los_Angeles',
-      localDueAt: '2026-03-03T10:00:00-08:00',
+      localDueAt: '2026-03-03T13:00:00-08:00',
     });
     expect(second).toMatchObject({
       recipient: { name: 'Jonas Weber' },
@@ -257,7 +267,7 @@ describe('check-ins (R4, R5, R6, R8)', () => {
         (days[i - 1] as Temporal.PlainDate).until(days[i] as Temporal.PlainDate).days,
       ).toBeGreaterThanOrEqual(31);
     }
-    expect(planned[1]?.reason).toContain('P3M process → check-ins spaced 31 days apart');
+    expect(planned[1]?.reason).toContain('a process of 3 months → check-ins spaced 31 days apart');
   });
 
   it('stops chasing once the ideal start date has clearly passed (R8)', () => {

@@ -16,6 +16,22 @@ import {
 } from '../../shared/domain';
 import { SendCalendar } from '../../shared/domain/calendar';
 
+/** A raw ISO 8601 duration (`P3M`, `PT24H`, `P1Y2M`) anywhere in a text. */
+const isoDuration = /\bP(?:\d+[YMWD]|T\d+[HMS])/;
+
+/** True when some instant between `from` and `to` (every 15 min) lies in the window. */
+function windowExistsBetween(
+  calendar: SendCalendar,
+  from: Temporal.Instant,
+  to: Temporal.Instant,
+  timeZone: string,
+): boolean {
+  for (let at = from; Temporal.Instant.compare(at, to) <= 0; at = at.add({ minutes: 15 })) {
+    if (calendar.inSendWindow(at.toZonedDateTimeISO(timeZone), calendar.thankYou)) return true;
+  }
+  return false;
+}
+
 // Zones with DST in either hemisphere, half- and quarter-hour offsets, and a 30-minute DST.
 const zones = [
   'Europe/Berlin',
@@ -51,6 +67,9 @@ const interviewerArb: fc.Arbitrary<Interviewer> = fc.record(
     topics: fc.array(fc.constantFrom('latency budgets', 'hiring plans', 'data contracts'), {
       maxLength: 3,
     }),
+    hiringManager: fc.boolean(),
+    preferredChannel: fc.constantFrom('email' as const, 'linkedin' as const, 'mail' as const),
+    followUp: fc.constantFrom('schema migrations', 'how I would size the team'),
   },
   { requiredKeys: ['name'] },
 );
@@ -69,7 +88,22 @@ const scenario = fc
     format: fc.constantFrom('phone' as const, 'video' as const, 'onsite' as const),
     round: fc.integer({ min: 1, max: 4 }),
     interviewers: fc.array(interviewerArb, { minLength: 1, maxLength: 4 }),
-    nowOffsetHours: fc.integer({ min: -72, max: 24 * 30 }),
+    // Up to 29 days after the end: inside the default maxInterviewAge (30 days).
+    nowOffsetHours: fc.integer({ min: -72, max: 24 * 29 }),
+    recruiter: fc.option(
+      fc.record(
+        { name: fc.constant('Kim Lee'), email: fc.constant('kim@acme.example') },
+        { requiredKeys: ['name'] },
+      ),
+      { nil: undefined },
+    ),
+    highlights: fc.option(
+      fc.uniqueArray(
+        fc.constantFrom('eight years of payment systems', 'a calm hand in incidents', 'SQL'),
+        { minLength: 1, maxLength: 3 },
+      ),
+      { nil: undefined },
+    ),
     overrides: fc.record(
       {
         sendDays: weekdays,
@@ -99,13 +133,19 @@ const scenario = fc
           followUpOn: dateAfter(local),
           processLength: fc.constantFrom('P2W', 'P1M', 'P3M', 'P6M'),
           idealStartDate: dateAfter(local),
+          unavailableUntil: dateAfter(local),
         },
         { requiredKeys: [] },
       )
       .map((nextSteps) => {
         const input: InterviewInput = {
-          candidate: { name: 'Ana Ruiz', email: 'ana@example.com' },
+          candidate: {
+            name: 'Ana Ruiz',
+            email: 'ana@example.com',
+            ...(base.highlights ? { highlights: base.highlights } : {}),
+          },
           role: { title: 'Data Engineer', company: 'Acme' },
+          ...(base.recruiter ? { recruiter: base.recruiter } : {}),
           round: base.round,
           format: base.format,
           startsAt: start.toString(),
@@ -136,16 +176,40 @@ describe('planFollowUps properties', () => {
         expect(steps.filter((step) => step.kind === 'check_in').length).toBeLessThanOrEqual(
           policy.maxCheckIns,
         );
+        const away = input.nextSteps.unavailableUntil;
         for (const step of steps) {
           const due = Temporal.Instant.from(step.dueAt);
           expect(Temporal.Instant.compare(due, end)).toBeGreaterThanOrEqual(0);
           expect(Temporal.Instant.compare(due, now)).toBeGreaterThanOrEqual(0);
           expect(step.reason.trim()).not.toBe('');
+          expect(step.reason).not.toMatch(isoDuration);
           expect(step.localDueAt).not.toContain('[');
           expect(Temporal.Instant.from(step.localDueAt).equals(due)).toBe(true);
+          if (step.status === 'skipped') {
+            expect(['thank_you', 'contact_info_needed', 'handwritten_note']).toContain(step.kind);
+            expect(step.reason).toContain('skipped');
+            continue;
+          }
+          expect(step.status).toBe('scheduled');
           if (messageKinds.has(step.kind)) {
-            const inWindow = calendar.inSendWindow(due.toZonedDateTimeISO(step.timeZone));
+            const rule = step.kind === 'thank_you' ? calendar.thankYou : calendar.send;
+            const inWindow = calendar.inSendWindow(due.toZonedDateTimeISO(step.timeZone), rule);
             expect(inWindow || (step.late === true && step.reason.length > 0)).toBe(true);
+          }
+          // "Away until" holds for every check-in, in the recipient's zone.
+          if (step.kind === 'check_in' && away) {
+            const day = due.toZonedDateTimeISO(step.timeZone).toPlainDate();
+            expect(Temporal.PlainDate.compare(day, away)).toBeGreaterThanOrEqual(0);
+          }
+          // Thank-yous make the deadline whenever the thank-you window allows it.
+          if (step.kind === 'thank_you' && step.channel !== 'mail' && step.deadline) {
+            const target = end.add({ hours: 1 });
+            const from = Temporal.Instant.compare(now, target) > 0 ? now : target;
+            const deadline = Temporal.Instant.from(step.deadline);
+            if (windowExistsBetween(calendar, from, deadline, step.timeZone)) {
+              expect(Temporal.Instant.compare(due, deadline)).toBeLessThanOrEqual(0);
+              expect(step.late ?? false).toBe(false);
+            }
           }
         }
 
@@ -161,13 +225,19 @@ describe('planFollowUps properties', () => {
 });
 
 describe('state change properties', () => {
+  const day = (input: InterviewInput, days: number) =>
+    Temporal.Instant.from(input.endsAt)
+      .toZonedDateTimeISO(input.timeZone)
+      .toPlainDate()
+      .add({ days })
+      .toString();
   const signalFor = (input: InterviewInput) =>
     fc.oneof(
       fc
         .record(
           {
-            decisionExpectedBy: fc.constantFrom('2028-01-10', '2028-02-01'),
-            followUpOn: fc.constant('2028-01-20'),
+            decisionExpectedBy: fc.integer({ min: 1, max: 60 }).map((days) => day(input, days)),
+            followUpOn: fc.integer({ min: 1, max: 60 }).map((days) => day(input, days)),
           },
           { requiredKeys: [] },
         )
@@ -190,31 +260,63 @@ describe('state change properties', () => {
           interviewers: input.interviewers,
         };
       }),
+      fc
+        .integer({ min: 35, max: 120 })
+        .map((days): Signal => ({ type: 'paused', until: day(input, days), note: 'freeze' })),
     );
 
-  it('signals, re-plans and snoozes keep the plan coherent and never throw on valid input', () => {
+  it('any sequence of signals, re-plans and snoozes keeps the plan coherent: at most three check-ins, none before a pause ends, prose reasons', () => {
     const arbitrary = scenario.chain((base) =>
       fc.record({
         base: fc.constant(base),
-        signal: signalFor(base.input),
+        signals: fc.array(signalFor(base.input), { minLength: 1, maxLength: 4 }),
         laterHours: fc.integer({ min: 0, max: 24 * 20 }),
         snoozeHours: fc.integer({ min: 1, max: 24 * 5 }),
       }),
     );
     fc.assert(
-      fc.property(arbitrary, ({ base, signal, laterHours, snoozeHours }) => {
+      fc.property(arbitrary, ({ base, signals, laterHours, snoozeHours }) => {
         const { input, policy, now } = base;
-        const state = startFollowUp(input, policy, now);
-        const later = now.add({ hours: laterHours });
-        const changes = [applySignal(state, signal, policy, later)];
-        const afterSignal = changes[0]?.state ?? state;
-        if (afterSignal.status === 'active') {
-          changes.push(replan(afterSignal, afterSignal.input, policy, later));
-          const open = afterSignal.steps.find((step) => step.status === 'scheduled');
+        let state = startFollowUp(input, policy, now);
+        let later = now.add({ hours: laterHours });
+        const changes: Array<{ before: typeof state; change: ReturnType<typeof replan> }> = [];
+        /** Runs a change; refusals must be the documented ones (409, or a 400 naming the field). */
+        const run = (change: () => ReturnType<typeof replan>, refusable: string[] = []) => {
+          const before = state;
+          try {
+            const result = change();
+            changes.push({ before, change: result });
+            state = result.state;
+          } catch (error) {
+            if ((error as Error).name === 'ConflictError') return;
+            expect((error as Error).name).toBe('ValidationError');
+            const paths = (error as { errors: Array<{ path: string }> }).errors.map(
+              (issue) => issue.path,
+            );
+            for (const path of paths) expect(refusable).toContain(path);
+          }
+        };
+        // Moved times may fall outside maxInterviewAge; a pause may already be over by `later`.
+        const refusableFields: Record<Signal['type'], string[]> = {
+          employer_replied: [],
+          rejected: [],
+          withdrawn: [],
+          offer: [],
+          rescheduled: ['endsAt'],
+          next_round: ['endsAt'],
+          paused: ['until'],
+        };
+        for (const signal of signals) {
+          run(() => applySignal(state, signal, policy, later), refusableFields[signal.type]);
+          later = later.add({ hours: 1 });
+        }
+        if (state.status === 'active') {
+          run(() => replan(state, state.input, policy, later));
+          const open = state.steps.find((step) => step.status === 'scheduled');
           if (open) {
-            changes.push(
+            run(() =>
               applyStepAction(
-                afterSignal,
+                state,
                 open.id,
                 { type: 'snooze', by: `PT${snoozeHours}H` },
                 policy,
@@ -223,30 +325,44 @@ describe('state change properties', () => {
             );
           }
         }
-        let before = state;
-        for (const change of changes) {
+        for (const { before, change } of changes) {
           const wasScheduled = new Set(
-            (change === changes[0] ? before : afterSignal).steps
-              .filter((step) => step.status === 'scheduled')
-              .map((step) => step.id),
+            before.steps.filter((step) => step.status === 'scheduled').map((step) => step.id),
           );
           for (const step of change.cancelled) expect(wasScheduled.has(step.id)).toBe(true);
+          // A step the dispatcher already fired (`due`) is never cancelled by a change.
+          for (const step of before.steps) {
+            if (step.status !== 'due') continue;
+            expect(change.state.steps.find((next) => next.id === step.id)?.status).toBe('due');
+          }
           const byId = new Map(change.state.steps.map((step) => [step.id, step]));
           expect(byId.size).toBe(change.state.steps.length);
           for (const step of change.added) {
-            expect(byId.get(step.id)?.status).toBe('scheduled');
-            expect(Temporal.Instant.compare(step.dueAt, later)).toBeGreaterThanOrEqual(0);
+            expect(['scheduled', 'skipped']).toContain(byId.get(step.id)?.status);
             expect(step.reason.trim()).not.toBe('');
           }
+          const pausedUntil = change.state.pause?.until;
           const perRound = new Map<number, number>();
           for (const step of change.state.steps) {
+            expect(step.reason).not.toMatch(isoDuration);
             if (step.kind === 'check_in' && step.status !== 'cancelled') {
               perRound.set(step.round, (perRound.get(step.round) ?? 0) + 1);
             }
+            if (
+              pausedUntil &&
+              step.status === 'scheduled' &&
+              step.round === change.state.input.round &&
+              (step.kind === 'check_in' || step.kind === 'move_on')
+            ) {
+              const local = Temporal.Instant.from(step.dueAt).toZonedDateTimeISO(step.timeZone);
+              expect(
+                Temporal.PlainDate.compare(local.toPlainDate(), pausedUntil),
+              ).toBeGreaterThanOrEqual(0);
+            }
           }
+          for (const count of perRound.values()) expect(count).toBeLessThanOrEqual(3);
           for (const count of perRound.values())
             expect(count).toBeLessThanOrEqual(policy.maxCheckIns);
-          before = change.state;
         }
       }),
       { numRuns: 60 },

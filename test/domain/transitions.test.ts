@@ -287,7 +287,7 @@ describe('replan (PATCH)', () => {
 describe('step actions', () => {
   const thankYou = ofKind(started.steps, 'thank_you')[0] as Step;
 
-  it('complete marks the step and drops its wake-up; completing again changes nothing', () => {
+  it('complete marks the step and drops its wake-up; completing again is a ConflictError', () => {
     const change = applyStepAction(
       started,
       thankYou.id,
@@ -300,14 +300,33 @@ describe('step actions', () => {
       completedAt: afterThankYous.toString(),
     });
     expect(change.cancelled).toEqual([thankYou]);
-    const again = applyStepAction(
-      change.state,
-      thankYou.id,
-      { type: 'complete' },
-      policy,
-      afterThankYous,
-    );
-    expect(again.state).toBe(change.state);
+    expect(() =>
+      applyStepAction(change.state, thankYou.id, { type: 'complete' }, policy, afterThankYous),
+    ).toThrow(ConflictError);
+  });
+
+  describe('every action on a step that is no longer open is a ConflictError', () => {
+    const checkIn = checkIns(started.steps)[0] as Step;
+    const closedStates = {
+      completed: applyStepAction(started, checkIn.id, { type: 'complete' }, policy, afterThankYous)
+        .state,
+      skipped: applyStepAction(started, checkIn.id, { type: 'skip' }, policy, afterThankYous).state,
+      cancelled: applySignal(started, { type: 'employer_replied' }, policy, afterThankYous).state,
+    };
+    const actions = [
+      { type: 'complete' as const },
+      { type: 'skip' as const },
+      { type: 'snooze' as const, by: 'P1D' },
+    ];
+    it.each(
+      Object.keys(closedStates).flatMap((status) => actions.map((action) => ({ status, action }))),
+    )('$action.type on a $status step', ({ status, action }) => {
+      const state = closedStates[status as keyof typeof closedStates];
+      expect(state.steps.find((step) => step.id === checkIn.id)?.status).toBe(status);
+      expect(() => applyStepAction(state, checkIn.id, action, policy, afterThankYous)).toThrow(
+        ConflictError,
+      );
+    });
   });
 
   it.each([
@@ -336,31 +355,48 @@ describe('step actions', () => {
 
   it.each([
     {
-      name: 'snooze by 4 h on Friday afternoon lands on Monday morning',
+      name: 'snooze by 4 h of a step already due counts from now (Fri 16:00) → Fri 20:00',
       now: '2026-03-06T15:00:00Z',
       action: { type: 'snooze' as const, by: 'PT4H' },
+      localDueAt: '2026-03-06T20:00:00+01:00',
+      reason: 'snoozed by 4 hours from now, Fri 2026-03-06 16:00',
+    },
+    {
+      name: 'snooze by 6 h of a step already due, from now (Fri 16:00) → past the window, Monday',
+      now: '2026-03-06T15:00:00Z',
+      action: { type: 'snooze' as const, by: 'PT6H' },
       localDueAt: '2026-03-09T08:00:00+01:00',
+      reason: 'snoozed by 6 hours from now',
+    },
+    {
+      name: 'snooze by 2 h before the due time counts from the due time (Tue 16:00)',
+      now: '2026-03-03T14:10:00Z',
+      action: { type: 'snooze' as const, by: 'PT2H' },
+      localDueAt: '2026-03-03T18:00:00+01:00',
+      reason: 'snoozed by 2 hours from its due time, Tue 2026-03-03 16:00',
     },
     {
       name: 'snooze until Saturday noon lands on Monday morning',
       now: '2026-03-06T15:00:00Z',
       action: { type: 'snooze' as const, until: '2026-03-07T11:00:00Z' },
       localDueAt: '2026-03-09T08:00:00+01:00',
+      reason: 'snoozed until Sat 2026-03-07 12:00',
     },
     {
       name: 'snooze by a day inside the window keeps the time',
       now: '2026-03-03T15:30:00Z',
       action: { type: 'snooze' as const, by: 'P1D' },
       localDueAt: '2026-03-04T16:30:00+01:00',
+      reason: 'snoozed by 1 day from now',
     },
-  ])('$name', ({ now, action, localDueAt }) => {
+  ])('$name', ({ now, action, localDueAt, reason }) => {
     const change = applyStepAction(started, thankYou.id, action, policy, at(now));
     expectCoherent(started, change);
     const moved = change.added[0] as Step;
     expect(moved.localDueAt).toBe(localDueAt);
     expect(moved.id).not.toBe(thankYou.id);
     expect(moved.snoozedFrom).toBe(thankYou.dueAt);
-    expect(moved.reason).toContain('snoozed');
+    expect(moved.reason).toContain(reason);
     expect(change.cancelled).toEqual([thankYou]);
     expect(change.state.steps.find((step) => step.id === thankYou.id)?.status).toBe('cancelled');
   });

@@ -27,8 +27,10 @@ const putPolicy = createRoute({
   tags,
   summary: 'Replace the tenant’s policy overrides',
   description:
-    'Fields left out fall back to the built-in defaults. Applies to plans computed from now ' +
-    'on (new interviews, and re-plans of existing ones); existing steps are not moved.',
+    'Fields left out fall back to the built-in defaults. New interviews and previews use the ' +
+    'change at once; an existing interview picks it up at its next re-plan (a PATCH or a ' +
+    'signal), which may then move its scheduled steps. Until then nothing moves, and steps ' +
+    'already due, completed or skipped never change (`appliesTo` in the response).',
   security: bearerSecurity,
   request: {
     body: {
