@@ -24,6 +24,9 @@ import type {
   DeliveryState,
   DueInterviewRef,
   EventListQuery,
+  IdempotencyCompleted,
+  IdempotencyErased,
+  IdempotencyInProgress,
   IdempotencyRecord,
   InterviewListQuery,
   Page,
@@ -81,6 +84,8 @@ const eventTypePartition = (tenantId: string, type: string) =>
   `${tenantScope(tenantId)}#EVT#TYPE#${type}`;
 const interviewEventsPartition = (tenantId: string, interviewId: string) =>
   `${tenantScope(tenantId)}#INT#${interviewId}#EVT`;
+const interviewIdempotencyPartition = (tenantId: string, interviewId: string) =>
+  `${tenantScope(tenantId)}#INT#${interviewId}#IDEM`;
 const unsuccessfulPartition = (tenantId: string, endpointId: string) =>
   `${endpointScope(tenantId, endpointId)}#UNOK`;
 
@@ -535,33 +540,76 @@ export class DynamoStore implements Store {
   }
 
   async getIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const item = await this.#get({
-      pk: tenantScope(tenantId),
-      sk: `${keyPrefix.idempotency}${key}`,
-    });
+    const item = await this.#get(idempotencyKey(tenantId, key));
     const record = parseDoc<IdempotencyRecord>(item);
     // TTL deletion is lazy on DynamoDB and absent on dynalite: an expired record is gone.
     if (!record || record.expiresAt < this.#nowSeconds()) return undefined;
     return record;
   }
 
-  async putIdempotency(record: IdempotencyRecord): Promise<boolean> {
-    return this.#put(
-      {
-        [pk]: tenantScope(record.tenantId),
-        [sk]: `${keyPrefix.idempotency}${record.key}`,
-        [attr.entity]: 'idempotency',
-        [attr.tenantId]: record.tenantId,
-        [ttlAttribute]: record.expiresAt,
-        [docAttribute]: JSON.stringify(record),
+  claimIdempotency(record: IdempotencyInProgress): Promise<boolean> {
+    return this.#put(idempotencyItem(record), {
+      // Free when absent, expired (TTL has not removed it yet), or claimed by a request whose
+      // lease ran out: that request died, or outlived every timeout we allow it.
+      expression:
+        'attribute_not_exists(#pk) OR #expires < :nowSeconds OR (#phase = :inProgress AND #lease < :nowMs)',
+      names: { '#pk': pk, '#expires': ttlAttribute, '#phase': 'phase', '#lease': 'leaseUntil' },
+      values: {
+        ':nowSeconds': this.#nowSeconds(),
+        ':inProgress': 'in_progress',
+        ':nowMs': this.#clock.now().epochMilliseconds,
       },
+    });
+  }
+
+  completeIdempotency(record: IdempotencyCompleted, owner: string): Promise<boolean> {
+    return this.#put(idempotencyItem(record), ownedClaim(owner));
+  }
+
+  async releaseIdempotency(tenantId: string, key: string, owner: string): Promise<void> {
+    const claim = ownedClaim(owner);
+    const at = idempotencyKey(tenantId, key);
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#tableName,
+          Key: marshall({ [pk]: at.pk, [sk]: at.sk }),
+          ConditionExpression: claim.expression,
+          ExpressionAttributeNames: claim.names,
+          ExpressionAttributeValues: marshall(claim.values),
+        }),
+      );
+    } catch (error) {
+      // Someone else holds the key now (our lease ran out): theirs to finish.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listInterviewIdempotency(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<IdempotencyRecord>> {
+    const partition = interviewIdempotencyPartition(tenantId, interviewId);
+    const result = await this.#listPage(
       {
-        // An expired record that TTL has not removed yet must not block the key forever.
-        expression: 'attribute_not_exists(#pk) OR #expires < :now',
-        names: { '#pk': pk, '#expires': ttlAttribute },
-        values: { ':now': this.#nowSeconds() },
+        index: gsi3,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi3.partitionKey },
+        values: { ':p': partition },
+        newestFirst: false,
+        cursor: {
+          equals: { [pk]: tenantScope(tenantId), [gsi3.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.idempotency },
+        },
       },
+      page,
     );
+    return docsPage<IdempotencyRecord>(result);
+  }
+
+  async putErasedIdempotency(record: IdempotencyErased): Promise<void> {
+    await this.#put(idempotencyItem(record));
   }
 
   // --- webhook endpoints ---------------------------------------------------------------------
@@ -814,6 +862,48 @@ export class DynamoStore implements Store {
     );
     return docsPage<DeliveryState>(result);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency items
+
+function idempotencyKey(tenantId: string, key: string): { pk: string; sk: string } {
+  return { pk: tenantScope(tenantId), sk: `${keyPrefix.idempotency}${key}` };
+}
+
+function idempotencyItem(record: IdempotencyRecord): Item {
+  const at = idempotencyKey(record.tenantId, record.key);
+  return {
+    [pk]: at.pk,
+    [sk]: at.sk,
+    [attr.entity]: 'idempotency',
+    [attr.tenantId]: record.tenantId,
+    [ttlAttribute]: record.expiresAt,
+    [docAttribute]: JSON.stringify(record),
+    phase: record.phase,
+    ...(record.phase === 'in_progress'
+      ? {
+          owner: record.owner,
+          leaseUntil: Temporal.Instant.from(record.leaseExpiresAt).epochMilliseconds,
+        }
+      : {}),
+    // Indexed by interview so erasure finds the records of its requests without a Scan.
+    ...(record.interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewIdempotencyPartition(record.tenantId, record.interviewId),
+          [gsi3.sortKey]: at.sk,
+        }
+      : {}),
+  };
+}
+
+/** The condition under which only the request holding the claim may change it. */
+function ownedClaim(owner: string) {
+  return {
+    expression: '#phase = :inProgress AND #owner = :owner',
+    names: { '#phase': 'phase', '#owner': 'owner' },
+    values: { ':inProgress': 'in_progress', ':owner': owner },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ const redeliverEvent = createRoute({
         },
       },
     },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
   },
 });
 

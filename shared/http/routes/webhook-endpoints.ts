@@ -172,7 +172,7 @@ const createEndpoint = createRoute({
       description: 'The endpoint with its secret',
       content: { 'application/json': { schema: endpointWithSecretSchema } },
     },
-    ...problemResponses(400, 401, 413, 415, 422),
+    ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });
 
@@ -281,7 +281,7 @@ const testEndpoint = createRoute({
       description: 'The attempt',
       content: { 'application/json': { schema: deliveryAttemptSchema } },
     },
-    ...problemResponses(400, 401, 404, 413, 415, 422),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
   },
 });
 
