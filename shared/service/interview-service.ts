@@ -35,6 +35,7 @@ import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
 import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
+import { eraseInterviewTraces } from './erasure';
 import { type EventPublisher, interviewEvent } from './events';
 import { assertCoherentInput } from './input-checks';
 import { applyMergePatch } from './merge-patch';
@@ -222,18 +223,26 @@ export class InterviewService {
   }
 
   /**
-   * Erases the interview's personal data and cancels its open steps. The item stays, closed
-   * with reason `erased`, so its id keeps answering (without personal data) and integrations
-   * can tell an erased interview from one that never existed. Erasing twice is a no-op.
+   * Erases the interview's personal data and closes its open steps (scheduled and due). The
+   * item stays, closed with reason `erased`, so its id keeps answering (without personal data)
+   * and integrations can tell an erased interview from one that never existed. Then the same
+   * data is removed everywhere else it was kept: step events, delivery attempt logs and
+   * idempotency records (see eraseInterviewTraces). Erasing again changes nothing on the
+   * interview but finishes that sweep, should an earlier erasure have been interrupted.
    */
   async erase(tenantId: string, id: string): Promise<StoredInterview> {
     const current = await this.get(tenantId, id);
-    if (current.state.closedReason === 'erased') return current;
-    return this.#mutate(tenantId, id, {}, (state, { now }) =>
-      state.closedReason === 'erased'
-        ? { state, cancelled: [], added: [] }
-        : eraseFollowUp(state, now),
-    );
+    const erased =
+      current.state.closedReason === 'erased'
+        ? current
+        : await this.#mutate(tenantId, id, {}, (state, { now }) =>
+            state.closedReason === 'erased'
+              ? { state, cancelled: [], added: [] }
+              : eraseFollowUp(state, now),
+          );
+    const report = await eraseInterviewTraces(this.#store, tenantId, id, this.#clock.now());
+    this.#logger.info('Interview erased', { tenantId, interviewId: id, ...report });
+    return erased;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ const eventTypePartition = (tenantId: string, type: string) =>
   `${tenantScope(tenantId)}#EVT#TYPE#${type}`;
 const interviewEventsPartition = (tenantId: string, interviewId: string) =>
   `${tenantScope(tenantId)}#INT#${interviewId}#EVT`;
+const interviewAttemptsPartition = (tenantId: string, interviewId: string) =>
+  `${tenantScope(tenantId)}#INT#${interviewId}#ATT`;
 const interviewIdempotencyPartition = (tenantId: string, interviewId: string) =>
   `${tenantScope(tenantId)}#INT#${interviewId}#IDEM`;
 const unsuccessfulPartition = (tenantId: string, endpointId: string) =>
@@ -677,29 +679,13 @@ export class DynamoStore implements Store {
 
   // --- events --------------------------------------------------------------------------------
 
-  async putEvent(event: StoredEvent): Promise<boolean> {
-    const { tenantId, id, type, interviewId } = event;
-    const timeKey = `${sortableInstant(event.createdAt, 'createdAt')}#${id}`;
-    return this.#putNew({
-      [pk]: tenantScope(tenantId),
-      [sk]: `${keyPrefix.event}${id}`,
-      [attr.entity]: 'event',
-      [attr.tenantId]: tenantId,
-      [attr.id]: id,
-      eventType: type,
-      [ttlAttribute]: event.expiresAt,
-      [docAttribute]: JSON.stringify(event),
-      [gsi1.partitionKey]: eventsPartition(tenantId),
-      [gsi1.sortKey]: timeKey,
-      [gsi2.partitionKey]: eventTypePartition(tenantId, type),
-      [gsi2.sortKey]: timeKey,
-      ...(interviewId !== undefined
-        ? {
-            [gsi3.partitionKey]: interviewEventsPartition(tenantId, interviewId),
-            [gsi3.sortKey]: timeKey,
-          }
-        : {}),
-    });
+  putEvent(event: StoredEvent): Promise<boolean> {
+    return this.#putNew(eventItem(event));
+  }
+
+  async putRedactedEvent(event: StoredEvent): Promise<void> {
+    // Same keys and index entries as the original: only `doc` changes.
+    await this.#put(eventItem(event));
   }
 
   async getEvent(tenantId: string, id: string): Promise<StoredEvent | undefined> {
@@ -747,6 +733,32 @@ export class DynamoStore implements Store {
 
   async putAttempt(attempt: DeliveryAttempt): Promise<void> {
     await this.#put(attemptItem(attempt));
+  }
+
+  async listInterviewAttempts(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryAttempt>> {
+    const partition = interviewAttemptsPartition(tenantId, interviewId);
+    const result = await this.#listPage(
+      {
+        index: gsi3,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi3.partitionKey },
+        values: { ':p': partition },
+        newestFirst: false,
+        cursor: {
+          equals: { [gsi3.partitionKey]: partition },
+          startsWith: {
+            [pk]: `${tenantScope(tenantId)}#${keyPrefix.endpoint}`,
+            [sk]: keyPrefix.attempt,
+          },
+        },
+      },
+      page,
+    );
+    return docsPage<DeliveryAttempt>(result);
   }
 
   async listAttempts(
@@ -931,14 +943,47 @@ function deliveryStateKey(
 
 function attemptItem(attempt: DeliveryAttempt): Item {
   const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
+  const sortKey = `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`;
   return {
     [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
-    [sk]: `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`,
+    [sk]: sortKey,
     [attr.entity]: 'attempt',
     [attr.tenantId]: attempt.tenantId,
     [attr.id]: attempt.id,
     [ttlAttribute]: attempt.expiresAt,
     [docAttribute]: JSON.stringify(attempt),
+    // Indexed by interview so erasure finds the response excerpts without a Scan.
+    ...(attempt.interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewAttemptsPartition(attempt.tenantId, attempt.interviewId),
+          [gsi3.sortKey]: sortKey,
+        }
+      : {}),
+  };
+}
+
+function eventItem(event: StoredEvent): Item {
+  const { tenantId, id, type, interviewId } = event;
+  const timeKey = `${sortableInstant(event.createdAt, 'createdAt')}#${id}`;
+  return {
+    [pk]: tenantScope(tenantId),
+    [sk]: `${keyPrefix.event}${id}`,
+    [attr.entity]: 'event',
+    [attr.tenantId]: tenantId,
+    [attr.id]: id,
+    eventType: type,
+    [ttlAttribute]: event.expiresAt,
+    [docAttribute]: JSON.stringify(event),
+    [gsi1.partitionKey]: eventsPartition(tenantId),
+    [gsi1.sortKey]: timeKey,
+    [gsi2.partitionKey]: eventTypePartition(tenantId, type),
+    [gsi2.sortKey]: timeKey,
+    ...(interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewEventsPartition(tenantId, interviewId),
+          [gsi3.sortKey]: timeKey,
+        }
+      : {}),
   };
 }
 

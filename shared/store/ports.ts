@@ -189,6 +189,11 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   createdAt: string;
   expiresAt: number;
+  /**
+   * Set when the event's interview was erased and `data` lost its personal data. Such an
+   * event is never sent again.
+   */
+  erasedAt?: string;
 }
 
 export interface EventListQuery extends PageRequest {
@@ -211,6 +216,10 @@ export interface DeliveryAttempt {
   error?: string;
   /** First 1 KiB of the response body. */
   responseBody?: string;
+  /** The interview of the event, if any: erasure finds the attempt through it. */
+  interviewId?: string;
+  /** Set when the interview was erased and the response excerpt removed. */
+  erasedAt?: string;
   /** When the next retry is scheduled, if any. */
   nextAttemptAt?: string;
   expiresAt: number;
@@ -243,8 +252,17 @@ export interface WebhookStore {
   getEvent(tenantId: string, id: string): Promise<StoredEvent | undefined>;
   /** Newest first. */
   listEvents(tenantId: string, query: EventListQuery): Promise<Page<StoredEvent>>;
+  /** Overwrites an existing event with its redacted form (same id, type, times, interview). */
+  putRedactedEvent(event: StoredEvent): Promise<void>;
 
+  /** Writes an attempt (a new one, or a redacted version of an existing one). */
   putAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** The attempts of one interview's events, at every endpoint (oldest first). */
+  listInterviewAttempts(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryAttempt>>;
   /** Newest first. */
   listAttempts(
     tenantId: string,

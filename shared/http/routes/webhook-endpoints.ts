@@ -107,6 +107,10 @@ export const deliveryAttemptSchema = z
     error: z.string().optional(),
     responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
     nextAttemptAt: z.string().optional(),
+    interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
+    erasedAt: z.string().optional().openapi({
+      description: 'When the interview was erased; the response excerpt was removed then.',
+    }),
   })
   .openapi('DeliveryAttempt');
 
