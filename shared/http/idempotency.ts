@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Clock } from '../clock';
@@ -8,8 +9,13 @@ import {
   InterviewErasedError,
   ValidationError,
 } from '../errors';
-import type { Logger } from '../service/deps';
-import type { IdempotencyInProgress, IdempotencyRecord, IdempotencyStore } from '../store/ports';
+import { describeError, type Logger } from '../service/deps';
+import type {
+  IdempotencyCompleted,
+  IdempotencyInProgress,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from '../store/ports';
 import type { ApiEnv } from './env';
 
 /** Idempotency records are kept (and honoured) for 24 hours. */
@@ -23,6 +29,8 @@ export const idempotencyLeaseSeconds = 60;
 /** What a concurrent duplicate is told to wait: most requests finish well within a second. */
 export const idempotencyRetryAfterSeconds = 1;
 export const maxIdempotencyKeyLength = 255;
+/** Tries at storing or releasing a claim once the work is done. */
+const settleAttempts = 4;
 /** Claim rounds: a record can vanish between a failed claim and the read (released, expired). */
 const maxClaimRounds = 3;
 
@@ -95,6 +103,32 @@ export function idempotency(deps: {
       expiresAt,
     };
 
+    /**
+     * Finishing the claim (storing the response, or releasing it) happens after the work is
+     * done, so a failing store must not turn the answer into a 500 that invites a retry: the
+     * call is retried a few times, then logged. A claim left behind frees itself with its lease.
+     */
+    const settle = async (what: string, call: () => Promise<boolean>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call();
+        } catch (error) {
+          if (attempt >= settleAttempts) {
+            deps.logger?.error(
+              `Could not ${what} the Idempotency-Key claim; its lease will free it`,
+              {
+                tenantId,
+                requestId: c.get('requestId'),
+                ...describeError(error),
+              },
+            );
+            return undefined;
+          }
+          await sleep(Math.random() * 25 * 2 ** attempt);
+        }
+      }
+    };
+
     let claimed = false;
     for (let round = 0; round < maxClaimRounds && !claimed; round++) {
       claimed = await deps.store.claimIdempotency(claim);
@@ -110,16 +144,18 @@ export function idempotency(deps: {
       );
     }
 
+    const release = () =>
+      settle('release', () => deps.store.releaseIdempotency(tenantId, key, owner).then(() => true));
     try {
       await next();
     } catch (error) {
       // Hono turns route errors into responses before they get here; this is for the rest.
-      await deps.store.releaseIdempotency(tenantId, key, owner);
+      await release();
       throw error;
     }
 
     if (c.res.status >= 400) {
-      await deps.store.releaseIdempotency(tenantId, key, owner);
+      await release();
       return;
     }
     const headers: Record<string, string> = {};
@@ -128,22 +164,20 @@ export function idempotency(deps: {
       if (value !== null) headers[name] = value;
     }
     const interviewId = pathInterview ?? interviewOf('', c.res.headers.get('location'));
-    const stored = await deps.store.completeIdempotency(
-      {
-        phase: 'completed',
-        tenantId,
-        key,
-        requestHash: hash,
-        status: c.res.status,
-        body: await c.res.clone().text(),
-        headers,
-        ...(interviewId === undefined ? {} : { interviewId }),
-        createdAt: now.toString(),
-        expiresAt,
-      },
-      owner,
-    );
-    if (!stored) {
+    const completed: IdempotencyCompleted = {
+      phase: 'completed',
+      tenantId,
+      key,
+      requestHash: hash,
+      status: c.res.status,
+      body: await c.res.clone().text(),
+      headers,
+      ...(interviewId === undefined ? {} : { interviewId }),
+      createdAt: now.toString(),
+      expiresAt,
+    };
+    const stored = await settle('complete', () => deps.store.completeIdempotency(completed, owner));
+    if (stored === false) {
       // The claim was taken over (this request outlived its lease) or erased meanwhile; the
       // caller still gets this response, later requests get whatever the record now says.
       deps.logger?.info('Idempotency record not stored: the claim was no longer ours', {

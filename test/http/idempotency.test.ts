@@ -197,6 +197,33 @@ describe('Idempotency-Key under concurrency', () => {
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     expect(await interviewsWithExternalId(externalId)).toEqual([retried.body.id]);
   });
+  it('a store failure after the work keeps the success: no 500 that would invite a re-run', async () => {
+    const externalId = `settle-${randomUUID()}`;
+    const body = JSON.stringify(interviewInput(t.runtime.clock.now(), { externalId }));
+    const stack = t.runtime.dynamoClient.middlewareStack;
+    stack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { phase?: { S?: string } } };
+        if (context.commandName === 'PutItemCommand' && input.Item?.phase?.S === 'completed') {
+          throw awsError('InternalServerError', 500);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'fail-completions', override: true },
+    );
+    const errorsBefore = t.loggedErrors.length;
+    const created = await post('/v1/interviews', body, externalId).finally(() =>
+      stack.remove('fail-completions'),
+    );
+    expect(created.status).toBe(201);
+    expect(t.loggedErrors.slice(errorsBefore).map((entry) => entry.message)).toContain(
+      'Could not complete the Idempotency-Key claim; its lease will free it',
+    );
+    // The claim stays until its lease ends, so a duplicate still cannot run the work again.
+    const duplicate = await post('/v1/interviews', body, externalId);
+    expect(duplicate.status).toBe(409);
+    expect(await interviewsWithExternalId(externalId)).toEqual([created.body.id]);
+  });
 });
 
 describe('every POST that accepts Idempotency-Key claims it before working', () => {
