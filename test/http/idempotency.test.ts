@@ -18,7 +18,12 @@ let t: TestRuntime;
 let receiverUrl: string;
 
 beforeAll(async () => {
-  t = await startTestRuntime();
+  // On AFTERVIEW_DYNAMODB_ENDPOINT (DynamoDB Local) too, in a table of its own.
+  const external = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
+  t = await startTestRuntime({
+    tableName: `afterview-idempotency-${randomUUID()}`,
+    ...(external ? { dynamoEndpoint: external } : {}),
+  });
   // Any loopback URL is accepted locally; nothing needs to answer for these tests.
   receiverUrl = 'http://127.0.0.1:9/hooks';
 });

@@ -72,7 +72,9 @@ let receiver: EchoReceiver;
 const tableName = `afterview-erasure-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  t = await startTestRuntime({ tableName });
+  // On AFTERVIEW_DYNAMODB_ENDPOINT (DynamoDB Local) too, in a table of its own.
+  const external = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
+  t = await startTestRuntime({ tableName, ...(external ? { dynamoEndpoint: external } : {}) });
   receiver = await startEchoReceiver();
 });
 afterAll(async () => {
