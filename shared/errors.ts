@@ -85,6 +85,31 @@ export class IdempotencyMismatchError extends AfterviewError {
   readonly title = 'The Idempotency-Key was used with a different request';
 }
 
+/**
+ * Another request with the same Idempotency-Key is still running. Nothing was done; retry after
+ * `retryAfterSeconds` to get its response replayed.
+ */
+export class IdempotencyKeyInUseError extends AfterviewError {
+  override readonly name = 'IdempotencyKeyInUseError';
+  readonly status = 409;
+  readonly type = 'idempotency_key_in_use';
+  readonly title = 'A request with this Idempotency-Key is still in progress';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The interview's personal data was erased: what it concerned can no longer be sent or replayed. */
+export class InterviewErasedError extends AfterviewError {
+  override readonly name = 'InterviewErasedError';
+  readonly status = 410;
+  readonly type = 'interview_erased';
+  readonly title = 'The interview was erased';
+}
+
 /** Storage-level: a conditional write lost to a concurrent writer. Callers retry or map to 412. */
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';

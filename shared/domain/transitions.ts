@@ -635,13 +635,17 @@ const redactedEmail = 'redacted@example.invalid';
 const redactedLinkedin = 'https://www.linkedin.com/in/redacted';
 
 /**
- * GDPR-style erasure: cancels every scheduled step, closes the interview (`erased`) and replaces
- * every piece of personal data — names, emails, phones, LinkedIn URLs, topics, drafts, the
- * external id — with placeholders. Fields that were absent stay absent. Role and company are
- * kept: they describe the job, not the person.
+ * GDPR-style erasure: cancels every scheduled or due step, closes the interview (`erased`) and
+ * replaces every piece of personal data — names, emails, phones, LinkedIn URLs, topics,
+ * drafts, the external id — with placeholders. Fields that were absent stay absent. Role and
+ * company are kept: they describe the job, not the person.
  */
 export function eraseFollowUp(state: FollowUpState, now: Temporal.Instant): PlanChange {
   const { steps: cancelledSteps, cancelled } = cancelScheduled(state.steps, now, 'erased');
+  // Steps that fired but were never reported done are closed too: nobody may act on them now.
+  const closedSteps = cancelledSteps.map((step) =>
+    step.status === 'due' ? cancel(step, now, 'erased') : step,
+  );
   const { input } = state;
   const erasedInput: InterviewInput = {
     ...input,
@@ -672,7 +676,7 @@ export function eraseFollowUp(state: FollowUpState, now: Temporal.Instant): Plan
         }
       : {}),
   };
-  const steps = cancelledSteps.map((step): Step => {
+  const steps = closedSteps.map((step): Step => {
     const { draft, regarding, ...rest } = step;
     return {
       ...rest,

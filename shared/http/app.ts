@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use('*', requestContext());
   app.use('/v1/*', authentication(deps.services.tenants, isPublicPath));
   app.use('*', jsonBodyGuard());
-  app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock }));
+  app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock, logger }));
   registerSharedComponents(app);
 
   const context: RouteContext = {

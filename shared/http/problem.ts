@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 import {
   AfterviewError,
   type FieldError,
+  IdempotencyKeyInUseError,
   MalformedRequestError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -107,6 +108,9 @@ function toProblemParts(error: unknown): ProblemParts | undefined {
       ...(error instanceof MethodNotAllowedError
         ? { headers: { Allow: error.allow.join(', ') } }
         : {}),
+      ...(error instanceof IdempotencyKeyInUseError
+        ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } }
+        : {}),
     };
   }
   return undefined;
@@ -170,11 +174,16 @@ export function problemResponses(...statuses: number[]) {
     400: 'The request is malformed or not valid',
     401: 'Missing or invalid API key',
     404: 'Not found (also for another tenant’s ids)',
-    409: 'The request conflicts with the current state',
+    409:
+      'The request conflicts with the current state (`conflict`), or a request with the same ' +
+      'Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`)',
+    410: 'The interview was erased (`interview_erased`)',
     412: 'If-Match did not match the current version',
     413: 'The body is larger than 256 KiB',
     415: 'The body is not JSON',
-    422: 'The Idempotency-Key was used with a different request, or the request cannot apply',
+    422:
+      'The Idempotency-Key was used with a different request (`idempotency_key_reused`), or the ' +
+      'request cannot apply',
   };
   return Object.fromEntries(
     statuses.map((status) => [

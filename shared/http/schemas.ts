@@ -242,7 +242,12 @@ export const idempotencyHeaderSchema = z.object({
     .openapi({
       param: { in: 'header' },
       description:
-        'Makes the POST safe to retry for 24 hours: the same key and body replay the first ' +
-        'response (`Idempotent-Replayed: true`); the same key with another body answers 422.',
+        'Makes the POST safe to retry for 24 hours: the key is claimed before the work starts, ' +
+        'and the same key and body replay the first successful response ' +
+        '(`Idempotent-Replayed: true`). While the first request still runs, a duplicate gets ' +
+        '409 `idempotency_key_in_use` with `Retry-After`; a claim whose request died frees ' +
+        'itself after a 60-second lease. The same key with another body answers 422. Failures ' +
+        '(4xx, 5xx) are not stored, so the key can be retried at once. After the interview is ' +
+        'erased, its keys answer 410 `interview_erased`.',
     }),
 });

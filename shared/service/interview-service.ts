@@ -22,6 +22,7 @@ import {
   type StepAction,
 } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
+import { scopeStepIds } from '../domain/step-ids';
 import {
   ConflictError,
   NotFoundError,
@@ -34,6 +35,7 @@ import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
 import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
+import { eraseInterviewTraces } from './erasure';
 import { type EventPublisher, interviewEvent } from './events';
 import { assertCoherentInput } from './input-checks';
 import { applyMergePatch } from './merge-patch';
@@ -121,11 +123,12 @@ export class InterviewService {
     assertCoherentInput(input);
     const policy = await this.#policyFor(tenantId, input);
     const now = this.#clock.now();
-    const state = startFollowUp(input, policy, now);
+    const id = newId('int', now.epochMilliseconds);
+    const state = withScopedStepIds(id, [], startFollowUp(input, policy, now));
     const timestamp = now.toString();
     const interview: StoredInterview = {
       tenantId,
-      id: newId('int', now.epochMilliseconds),
+      id,
       ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
       version: 1,
       createdAt: timestamp,
@@ -162,20 +165,25 @@ export class InterviewService {
     patch: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(tenantId, id, options, (state, { tenantDefaults, now }) => {
-      const merged = applyMergePatch(state.input, patch);
-      const parsed = interviewInputSchema.safeParse(merged);
-      if (!parsed.success) {
-        throw new ValidationError(
-          'The patched interview is not valid',
-          zodIssuesToFieldErrors(parsed.error.issues),
-        );
-      }
-      assertCoherentInput(parsed.data);
-      // Overrides may have changed with the patch, so the policy is resolved from the result.
-      const policy = resolvePolicy(tenantDefaults, parsed.data.policy);
-      return replan(state, parsed.data, policy, now);
-    });
+    return this.#mutate(
+      tenantId,
+      id,
+      options,
+      scoped(id, (state, { tenantDefaults, now }) => {
+        const merged = applyMergePatch(state.input, patch);
+        const parsed = interviewInputSchema.safeParse(merged);
+        if (!parsed.success) {
+          throw new ValidationError(
+            'The patched interview is not valid',
+            zodIssuesToFieldErrors(parsed.error.issues),
+          );
+        }
+        assertCoherentInput(parsed.data);
+        // Overrides may have changed with the patch, so the policy is resolved from the result.
+        const policy = resolvePolicy(tenantDefaults, parsed.data.policy);
+        return replan(state, parsed.data, policy, now);
+      }),
+    );
   }
 
   /** Applies a signal from the employer or candidate (R9) and re-plans. */
@@ -185,8 +193,11 @@ export class InterviewService {
     signal: Signal,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(tenantId, id, options, (state, { policy, now }) =>
-      applySignal(state, signal, policy, now),
+    return this.#mutate(
+      tenantId,
+      id,
+      options,
+      scoped(id, (state, { policy, now }) => applySignal(state, signal, policy, now)),
     );
   }
 
@@ -198,27 +209,40 @@ export class InterviewService {
     action: StepAction,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(tenantId, id, options, (state, { policy, now }) => {
-      if (!state.steps.some((step) => step.id === stepId)) {
-        throw new NotFoundError(`No step ${stepId} in interview ${id}`);
-      }
-      return applyStepAction(state, stepId, action, policy, now);
-    });
+    return this.#mutate(
+      tenantId,
+      id,
+      options,
+      scoped(id, (state, { policy, now }) => {
+        if (!state.steps.some((step) => step.id === stepId)) {
+          throw new NotFoundError(`No step ${stepId} in interview ${id}`);
+        }
+        return applyStepAction(state, stepId, action, policy, now);
+      }),
+    );
   }
 
   /**
-   * Erases the interview's personal data and cancels its open steps. The item stays, closed
-   * with reason `erased`, so its id keeps answering (without personal data) and integrations
-   * can tell an erased interview from one that never existed. Erasing twice is a no-op.
+   * Erases the interview's personal data and closes its open steps (scheduled and due). The
+   * item stays, closed with reason `erased`, so its id keeps answering (without personal data)
+   * and integrations can tell an erased interview from one that never existed. Then the same
+   * data is removed everywhere else it was kept: step events, delivery attempt logs and
+   * idempotency records (see eraseInterviewTraces). Erasing again changes nothing on the
+   * interview but finishes that sweep, should an earlier erasure have been interrupted.
    */
   async erase(tenantId: string, id: string): Promise<StoredInterview> {
     const current = await this.get(tenantId, id);
-    if (current.state.closedReason === 'erased') return current;
-    return this.#mutate(tenantId, id, {}, (state, { now }) =>
-      state.closedReason === 'erased'
-        ? { state, cancelled: [], added: [] }
-        : eraseFollowUp(state, now),
-    );
+    const erased =
+      current.state.closedReason === 'erased'
+        ? current
+        : await this.#mutate(tenantId, id, {}, (state, { now }) =>
+            state.closedReason === 'erased'
+              ? { state, cancelled: [], added: [] }
+              : eraseFollowUp(state, now),
+          );
+    const report = await eraseInterviewTraces(this.#store, tenantId, id, this.#clock.now());
+    this.#logger.info('Interview erased', { tenantId, interviewId: id, ...report });
+    return erased;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -331,6 +355,19 @@ export class InterviewService {
       }
     }
   }
+}
+
+/** Step ids unique to the interview (see scopeStepIds) for every step `change` creates. */
+function scoped(interviewId: string, change: Mutation): Mutation {
+  return (state, context) => scopeStepIds(state.steps, change(state, context), interviewId);
+}
+
+function withScopedStepIds(
+  interviewId: string,
+  previous: readonly Step[],
+  state: FollowUpState,
+): FollowUpState {
+  return scopeStepIds(previous, { state, cancelled: [], added: state.steps }, interviewId).state;
 }
 
 function sameState(a: FollowUpState, b: FollowUpState): boolean {

@@ -24,6 +24,9 @@ import type {
   DeliveryState,
   DueInterviewRef,
   EventListQuery,
+  IdempotencyCompleted,
+  IdempotencyErased,
+  IdempotencyInProgress,
   IdempotencyRecord,
   InterviewListQuery,
   Page,
@@ -81,6 +84,10 @@ const eventTypePartition = (tenantId: string, type: string) =>
   `${tenantScope(tenantId)}#EVT#TYPE#${type}`;
 const interviewEventsPartition = (tenantId: string, interviewId: string) =>
   `${tenantScope(tenantId)}#INT#${interviewId}#EVT`;
+const interviewAttemptsPartition = (tenantId: string, interviewId: string) =>
+  `${tenantScope(tenantId)}#INT#${interviewId}#ATT`;
+const interviewIdempotencyPartition = (tenantId: string, interviewId: string) =>
+  `${tenantScope(tenantId)}#INT#${interviewId}#IDEM`;
 const unsuccessfulPartition = (tenantId: string, endpointId: string) =>
   `${endpointScope(tenantId, endpointId)}#UNOK`;
 
@@ -535,33 +542,76 @@ export class DynamoStore implements Store {
   }
 
   async getIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const item = await this.#get({
-      pk: tenantScope(tenantId),
-      sk: `${keyPrefix.idempotency}${key}`,
-    });
+    const item = await this.#get(idempotencyKey(tenantId, key));
     const record = parseDoc<IdempotencyRecord>(item);
     // TTL deletion is lazy on DynamoDB and absent on dynalite: an expired record is gone.
     if (!record || record.expiresAt < this.#nowSeconds()) return undefined;
     return record;
   }
 
-  async putIdempotency(record: IdempotencyRecord): Promise<boolean> {
-    return this.#put(
-      {
-        [pk]: tenantScope(record.tenantId),
-        [sk]: `${keyPrefix.idempotency}${record.key}`,
-        [attr.entity]: 'idempotency',
-        [attr.tenantId]: record.tenantId,
-        [ttlAttribute]: record.expiresAt,
-        [docAttribute]: JSON.stringify(record),
+  claimIdempotency(record: IdempotencyInProgress): Promise<boolean> {
+    return this.#put(idempotencyItem(record), {
+      // Free when absent, expired (TTL has not removed it yet), or claimed by a request whose
+      // lease ran out: that request died, or outlived every timeout we allow it.
+      expression:
+        'attribute_not_exists(#pk) OR #expires < :nowSeconds OR (#phase = :inProgress AND #lease < :nowMs)',
+      names: { '#pk': pk, '#expires': ttlAttribute, '#phase': 'phase', '#lease': 'leaseUntil' },
+      values: {
+        ':nowSeconds': this.#nowSeconds(),
+        ':inProgress': 'in_progress',
+        ':nowMs': this.#clock.now().epochMilliseconds,
       },
+    });
+  }
+
+  completeIdempotency(record: IdempotencyCompleted, owner: string): Promise<boolean> {
+    return this.#put(idempotencyItem(record), ownedClaim(owner));
+  }
+
+  async releaseIdempotency(tenantId: string, key: string, owner: string): Promise<void> {
+    const claim = ownedClaim(owner);
+    const at = idempotencyKey(tenantId, key);
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#tableName,
+          Key: marshall({ [pk]: at.pk, [sk]: at.sk }),
+          ConditionExpression: claim.expression,
+          ExpressionAttributeNames: claim.names,
+          ExpressionAttributeValues: marshall(claim.values),
+        }),
+      );
+    } catch (error) {
+      // Someone else holds the key now (our lease ran out): theirs to finish.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listInterviewIdempotency(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<IdempotencyRecord>> {
+    const partition = interviewIdempotencyPartition(tenantId, interviewId);
+    const result = await this.#listPage(
       {
-        // An expired record that TTL has not removed yet must not block the key forever.
-        expression: 'attribute_not_exists(#pk) OR #expires < :now',
-        names: { '#pk': pk, '#expires': ttlAttribute },
-        values: { ':now': this.#nowSeconds() },
+        index: gsi3,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi3.partitionKey },
+        values: { ':p': partition },
+        newestFirst: false,
+        cursor: {
+          equals: { [pk]: tenantScope(tenantId), [gsi3.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.idempotency },
+        },
       },
+      page,
     );
+    return docsPage<IdempotencyRecord>(result);
+  }
+
+  async putErasedIdempotency(record: IdempotencyErased): Promise<void> {
+    await this.#put(idempotencyItem(record));
   }
 
   // --- webhook endpoints ---------------------------------------------------------------------
@@ -629,29 +679,13 @@ export class DynamoStore implements Store {
 
   // --- events --------------------------------------------------------------------------------
 
-  async putEvent(event: StoredEvent): Promise<boolean> {
-    const { tenantId, id, type, interviewId } = event;
-    const timeKey = `${sortableInstant(event.createdAt, 'createdAt')}#${id}`;
-    return this.#putNew({
-      [pk]: tenantScope(tenantId),
-      [sk]: `${keyPrefix.event}${id}`,
-      [attr.entity]: 'event',
-      [attr.tenantId]: tenantId,
-      [attr.id]: id,
-      eventType: type,
-      [ttlAttribute]: event.expiresAt,
-      [docAttribute]: JSON.stringify(event),
-      [gsi1.partitionKey]: eventsPartition(tenantId),
-      [gsi1.sortKey]: timeKey,
-      [gsi2.partitionKey]: eventTypePartition(tenantId, type),
-      [gsi2.sortKey]: timeKey,
-      ...(interviewId !== undefined
-        ? {
-            [gsi3.partitionKey]: interviewEventsPartition(tenantId, interviewId),
-            [gsi3.sortKey]: timeKey,
-          }
-        : {}),
-    });
+  putEvent(event: StoredEvent): Promise<boolean> {
+    return this.#putNew(eventItem(event));
+  }
+
+  async putRedactedEvent(event: StoredEvent): Promise<void> {
+    // Same keys and index entries as the original: only `doc` changes.
+    await this.#put(eventItem(event));
   }
 
   async getEvent(tenantId: string, id: string): Promise<StoredEvent | undefined> {
@@ -699,6 +733,32 @@ export class DynamoStore implements Store {
 
   async putAttempt(attempt: DeliveryAttempt): Promise<void> {
     await this.#put(attemptItem(attempt));
+  }
+
+  async listInterviewAttempts(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryAttempt>> {
+    const partition = interviewAttemptsPartition(tenantId, interviewId);
+    const result = await this.#listPage(
+      {
+        index: gsi3,
+        keyCondition: '#p = :p',
+        names: { '#p': gsi3.partitionKey },
+        values: { ':p': partition },
+        newestFirst: false,
+        cursor: {
+          equals: { [gsi3.partitionKey]: partition },
+          startsWith: {
+            [pk]: `${tenantScope(tenantId)}#${keyPrefix.endpoint}`,
+            [sk]: keyPrefix.attempt,
+          },
+        },
+      },
+      page,
+    );
+    return docsPage<DeliveryAttempt>(result);
   }
 
   async listAttempts(
@@ -817,6 +877,48 @@ export class DynamoStore implements Store {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Idempotency items
+
+function idempotencyKey(tenantId: string, key: string): { pk: string; sk: string } {
+  return { pk: tenantScope(tenantId), sk: `${keyPrefix.idempotency}${key}` };
+}
+
+function idempotencyItem(record: IdempotencyRecord): Item {
+  const at = idempotencyKey(record.tenantId, record.key);
+  return {
+    [pk]: at.pk,
+    [sk]: at.sk,
+    [attr.entity]: 'idempotency',
+    [attr.tenantId]: record.tenantId,
+    [ttlAttribute]: record.expiresAt,
+    [docAttribute]: JSON.stringify(record),
+    phase: record.phase,
+    ...(record.phase === 'in_progress'
+      ? {
+          owner: record.owner,
+          leaseUntil: Temporal.Instant.from(record.leaseExpiresAt).epochMilliseconds,
+        }
+      : {}),
+    // Indexed by interview so erasure finds the records of its requests without a Scan.
+    ...(record.interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewIdempotencyPartition(record.tenantId, record.interviewId),
+          [gsi3.sortKey]: at.sk,
+        }
+      : {}),
+  };
+}
+
+/** The condition under which only the request holding the claim may change it. */
+function ownedClaim(owner: string) {
+  return {
+    expression: '#phase = :inProgress AND #owner = :owner',
+    names: { '#phase': 'phase', '#owner': 'owner' },
+    values: { ':inProgress': 'in_progress', ':owner': owner },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Delivery items, shared by the single and the batched writes.
 
 /** BatchGetItem and BatchWriteItem take at most this many keys / writes per call. */
@@ -841,14 +943,47 @@ function deliveryStateKey(
 
 function attemptItem(attempt: DeliveryAttempt): Item {
   const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
+  const sortKey = `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`;
   return {
     [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
-    [sk]: `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`,
+    [sk]: sortKey,
     [attr.entity]: 'attempt',
     [attr.tenantId]: attempt.tenantId,
     [attr.id]: attempt.id,
     [ttlAttribute]: attempt.expiresAt,
     [docAttribute]: JSON.stringify(attempt),
+    // Indexed by interview so erasure finds the response excerpts without a Scan.
+    ...(attempt.interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewAttemptsPartition(attempt.tenantId, attempt.interviewId),
+          [gsi3.sortKey]: sortKey,
+        }
+      : {}),
+  };
+}
+
+function eventItem(event: StoredEvent): Item {
+  const { tenantId, id, type, interviewId } = event;
+  const timeKey = `${sortableInstant(event.createdAt, 'createdAt')}#${id}`;
+  return {
+    [pk]: tenantScope(tenantId),
+    [sk]: `${keyPrefix.event}${id}`,
+    [attr.entity]: 'event',
+    [attr.tenantId]: tenantId,
+    [attr.id]: id,
+    eventType: type,
+    [ttlAttribute]: event.expiresAt,
+    [docAttribute]: JSON.stringify(event),
+    [gsi1.partitionKey]: eventsPartition(tenantId),
+    [gsi1.sortKey]: timeKey,
+    [gsi2.partitionKey]: eventTypePartition(tenantId, type),
+    [gsi2.sortKey]: timeKey,
+    ...(interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewEventsPartition(tenantId, interviewId),
+          [gsi3.sortKey]: timeKey,
+        }
+      : {}),
   };
 }
 

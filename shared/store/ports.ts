@@ -84,25 +84,67 @@ export interface InterviewStore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Idempotency
+// Idempotency: a record is claimed (in progress) before the work runs, then completed with the
+// response or released. Keyed by (tenant, key).
 
-export interface IdempotencyRecord {
+interface IdempotencyRecordBase {
   tenantId: string;
   key: string;
-  /** SHA-256 of method, path and body: the same key with another request is refused. */
-  requestHash: string;
-  status: number;
-  body: string;
-  headers: Record<string, string>;
+  /** The interview the request concerns, when known: erasure finds the record through it. */
+  interviewId?: string;
   createdAt: string;
   /** Epoch seconds after which the record may expire (DynamoDB TTL). */
   expiresAt: number;
 }
 
+/** The first request with the key is running; the others wait (409) until the lease ends. */
+export interface IdempotencyInProgress extends IdempotencyRecordBase {
+  phase: 'in_progress';
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  requestHash: string;
+  /** Random token of the request holding the claim; only it may complete or release it. */
+  owner: string;
+  /** Runtime-clock instant after which another request may take the key over. */
+  leaseExpiresAt: string;
+}
+
+/** The stored response, replayed to every later request with the key and the same body. */
+export interface IdempotencyCompleted extends IdempotencyRecordBase {
+  phase: 'completed';
+  requestHash: string;
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** The interview was erased: the response and the request hash are gone, the key stays used. */
+export interface IdempotencyErased extends IdempotencyRecordBase {
+  phase: 'erased';
+  erasedAt: string;
+}
+
+export type IdempotencyRecord = IdempotencyInProgress | IdempotencyCompleted | IdempotencyErased;
+
 export interface IdempotencyStore {
+  /** The live record for the key; an expired one (TTL not yet applied) reads as absent. */
   getIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
-  /** Returns false when a record for the key already exists (a concurrent first request). */
-  putIdempotency(record: IdempotencyRecord): Promise<boolean>;
+  /**
+   * Claims the key for a new request: succeeds when no live record exists, or when the record
+   * is still in progress but its lease has run out (its request died). Returns false otherwise.
+   */
+  claimIdempotency(record: IdempotencyInProgress): Promise<boolean>;
+  /** Stores the response, only while `owner` still holds the claim. Returns whether it did. */
+  completeIdempotency(record: IdempotencyCompleted, owner: string): Promise<boolean>;
+  /** Deletes the claim, only while `owner` still holds it, so the key can be retried at once. */
+  releaseIdempotency(tenantId: string, key: string, owner: string): Promise<void>;
+  /** Records that concern one interview (any phase), oldest key first. */
+  listInterviewIdempotency(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<IdempotencyRecord>>;
+  /** Replaces the record with its erased form, whatever phase it was in. */
+  putErasedIdempotency(record: IdempotencyErased): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +189,11 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   createdAt: string;
   expiresAt: number;
+  /**
+   * Set when the event's interview was erased and `data` lost its personal data. Such an
+   * event is never sent again.
+   */
+  erasedAt?: string;
 }
 
 export interface EventListQuery extends PageRequest {
@@ -169,6 +216,10 @@ export interface DeliveryAttempt {
   error?: string;
   /** First 1 KiB of the response body. */
   responseBody?: string;
+  /** The interview of the event, if any: erasure finds the attempt through it. */
+  interviewId?: string;
+  /** Set when the interview was erased and the response excerpt removed. */
+  erasedAt?: string;
   /** When the next retry is scheduled, if any. */
   nextAttemptAt?: string;
   expiresAt: number;
@@ -201,8 +252,17 @@ export interface WebhookStore {
   getEvent(tenantId: string, id: string): Promise<StoredEvent | undefined>;
   /** Newest first. */
   listEvents(tenantId: string, query: EventListQuery): Promise<Page<StoredEvent>>;
+  /** Overwrites an existing event with its redacted form (same id, type, times, interview). */
+  putRedactedEvent(event: StoredEvent): Promise<void>;
 
+  /** Writes an attempt (a new one, or a redacted version of an existing one). */
   putAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** The attempts of one interview's events, at every endpoint (oldest first). */
+  listInterviewAttempts(
+    tenantId: string,
+    interviewId: string,
+    page: PageRequest,
+  ): Promise<Page<DeliveryAttempt>>;
   /** Newest first. */
   listAttempts(
     tenantId: string,

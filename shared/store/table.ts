@@ -11,10 +11,10 @@
  * | API key         | `KEY#<sha256 hex>`               | `KEY`                    |                                           |
  * | policy          | `T#<tenantId>`                   | `POLICY`                 |                                           |
  * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due         |
- * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | TTL                                       |
+ * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | gsi3 by interview; TTL                    |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
  * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
- * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL                                       |
+ * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | gsi3 by interview; TTL                    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
  * Every item keeps its whole port object as a JSON string in `doc`; the other attributes exist
@@ -78,7 +78,10 @@ export const gsi2 = {
   projection: 'ALL',
 } as const satisfies TableIndex;
 
-/** Overloaded index 3: events by interview. */
+/**
+ * Overloaded index 3, everything kept about one interview outside its item: its events (also
+ * listed by the API), and for erasure its delivery attempts and idempotency records.
+ */
 export const gsi3 = {
   indexName: 'gsi3',
   partitionKey: 'gsi3pk',

@@ -10,7 +10,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { type Clock, systemClock } from '../clock';
 import { forEachBounded } from '../concurrency';
-import { VersionConflictError } from '../errors';
+import { InterviewErasedError, VersionConflictError } from '../errors';
 import { newId, stableId } from '../ids';
 import type { EventFanOut, FanOutOptions } from '../scheduling/dispatcher';
 import { scheduleName } from '../scheduling/names';
@@ -197,6 +197,8 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * scheduled gets no state, so the re-run redoes it.
    */
   async fanOut(event: StoredEvent, options: FanOutOptions = {}): Promise<void> {
+    // An erased interview's events are never sent again (its data is gone from them anyway).
+    if (event.erasedAt !== undefined) return;
     const endpoints = await this.#endpointsFor(event);
     if (endpoints.length === 0) return;
     const existing = options.newlyRecorded
@@ -243,6 +245,15 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     ]);
     if (!event || !endpoint?.enabled) return;
     if (state && (state.status !== 'pending' || state.attempts >= attempt)) return;
+    if (event.erasedAt !== undefined) {
+      // Erased while a retry was pending: the delivery ends here, as failed, sending nothing.
+      if (state) {
+        const now = this.#clock.now().toString();
+        const { nextAttemptAt: _dropped, ...rest } = state;
+        await this.#store.putDeliveryState({ ...rest, status: 'failed', updatedAt: now });
+      }
+      return;
+    }
     await this.#attempt(event, endpoint, attempt, state, { retry: true });
   }
 
@@ -262,6 +273,9 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * wake-up, with the full retry schedule behind it. Returns the attempt number queued.
    */
   async redeliver(event: StoredEvent, endpoint: StoredEndpoint): Promise<number> {
+    if (event.erasedAt !== undefined) {
+      throw new InterviewErasedError(`Event ${event.id} was erased; it is never sent again`);
+    }
     const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
     return this.#queueRound(event, endpoint, state);
   }
@@ -427,6 +441,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       ...(result.error === undefined ? {} : { error: result.error }),
       ...(result.responseBody ? { responseBody: result.responseBody } : {}),
       ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+      ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
       expiresAt: this.#expiresAt(),
     };
     const state: DeliveryState = {

@@ -7,6 +7,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import {
   ConflictError,
+  InterviewErasedError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -214,6 +215,7 @@ export class WebhookEndpointService {
   /**
    * Starts a new delivery round for every event that failed, or is still pending, for this
    * endpoint since `since` (including events it missed while disabled). Returns how many.
+   * Events of erased interviews are skipped: they are never sent again.
    */
   async recover(tenantId: string, id: string, since: string): Promise<number> {
     const endpoint = await this.get(tenantId, id);
@@ -230,6 +232,7 @@ export class WebhookEndpointService {
       for (const state of page.items) {
         const event = await this.#store.getEvent(tenantId, state.eventId);
         if (!event) continue; // expired with its 30-day retention
+        if (event.erasedAt !== undefined) continue; // its interview was erased: never resent
         await this.#delivery.redeliver(event, endpoint);
         count++;
       }
@@ -300,9 +303,15 @@ export class WebhookEventService {
   /**
    * A new delivery of the same event (same id, so receivers can de-duplicate) to one endpoint,
    * or to every enabled endpoint subscribed to its type. Returns the endpoints it was queued for.
+   * An erased interview's event answers InterviewErasedError and is sent nowhere.
    */
   async redeliver(tenantId: string, id: string, endpointId?: string): Promise<string[]> {
     const event = await this.get(tenantId, id);
+    if (event.erasedAt !== undefined) {
+      throw new InterviewErasedError(
+        `Event ${id} belongs to interview ${event.interviewId ?? ''}, which was erased; it is never sent again`,
+      );
+    }
     let endpoints: StoredEndpoint[];
     if (endpointId !== undefined) {
       const endpoint = await this.#store.getEndpoint(tenantId, endpointId);

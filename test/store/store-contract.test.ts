@@ -27,6 +27,9 @@ import { DynamoStore } from '../../shared/store/dynamo-store';
 import type {
   DeliveryAttempt,
   DeliveryState,
+  IdempotencyCompleted,
+  IdempotencyErased,
+  IdempotencyInProgress,
   Page,
   PageRequest,
   Store,
@@ -485,44 +488,149 @@ describe.each(targets)('Store contract on $name', (target) => {
   });
 
   describe('idempotency', () => {
-    const record = (tenantId: string, key: string, expiresAt: number, status = 201) => ({
+    const clock = new FixedClock(Temporal.Instant.from('2026-03-02T09:00:00Z'));
+    let clocked: DynamoStore;
+    beforeAll(() => {
+      clocked = new DynamoStore({ client, tableName, clock });
+    });
+    const nowSeconds = () => Math.floor(clock.now().epochMilliseconds / 1000);
+    const claim = (
+      tenantId: string,
+      key: string,
+      owner: string,
+      extra: Partial<IdempotencyInProgress> = {},
+    ): IdempotencyInProgress => ({
+      phase: 'in_progress',
       tenantId,
       key,
       requestHash: 'f'.repeat(64),
-      status,
+      owner,
+      leaseExpiresAt: clock.now().add({ seconds: 60 }).toString(),
+      createdAt: clock.now().toString(),
+      expiresAt: nowSeconds() + 86_400,
+      ...extra,
+    });
+    const completed = (
+      tenantId: string,
+      key: string,
+      extra: Partial<IdempotencyCompleted> = {},
+    ): IdempotencyCompleted => ({
+      phase: 'completed',
+      tenantId,
+      key,
+      requestHash: 'f'.repeat(64),
+      status: 201,
       body: '{"id":"int_1"}',
       headers: { 'content-type': 'application/json' },
-      createdAt: '2026-03-02T09:00:00Z',
-      expiresAt,
+      createdAt: clock.now().toString(),
+      expiresAt: nowSeconds() + 86_400,
+      ...extra,
     });
-    const farFuture = 4_102_444_800; // 2100-01-01
 
-    it('stores the first record for a key and refuses a second', async () => {
+    it('lets one claim win, and only its owner complete or release it', async () => {
       const tenantId = newTenant();
-      const first = record(tenantId, 'key-1', farFuture);
-      await expect(store.putIdempotency(first)).resolves.toBe(true);
-      await expect(store.putIdempotency(record(tenantId, 'key-1', farFuture, 500))).resolves.toBe(
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'a'))).resolves.toBe(true);
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'b'))).resolves.toBe(false);
+      await expect(clocked.claimIdempotency(claim(newTenant(), 'k', 'b'))).resolves.toBe(true);
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toMatchObject({
+        phase: 'in_progress',
+        owner: 'a',
+      });
+
+      await expect(clocked.completeIdempotency(completed(tenantId, 'k'), 'b')).resolves.toBe(false);
+      await clocked.releaseIdempotency(tenantId, 'k', 'b');
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeDefined();
+
+      const done = completed(tenantId, 'k');
+      await expect(clocked.completeIdempotency(done, 'a')).resolves.toBe(true);
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toEqual(done);
+      // A completed record is neither claimable, nor completable or releasable again.
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'c'))).resolves.toBe(false);
+      await expect(clocked.completeIdempotency(completed(tenantId, 'k'), 'a')).resolves.toBe(false);
+      await clocked.releaseIdempotency(tenantId, 'k', 'a');
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toEqual(done);
+    });
+
+    it('frees a released key at once', async () => {
+      const tenantId = newTenant();
+      await clocked.claimIdempotency(claim(tenantId, 'k', 'a'));
+      await clocked.releaseIdempotency(tenantId, 'k', 'a');
+      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeUndefined();
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'b'))).resolves.toBe(true);
+    });
+
+    it('lets a claim whose lease ran out be taken over, and then only by the new owner', async () => {
+      const tenantId = newTenant();
+      await clocked.claimIdempotency(claim(tenantId, 'k', 'dead'));
+      clock.set(clock.now().add({ seconds: 59 }));
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'early'))).resolves.toBe(false);
+      clock.set(clock.now().add({ seconds: 2 }));
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'next'))).resolves.toBe(true);
+      await expect(clocked.completeIdempotency(completed(tenantId, 'k'), 'dead')).resolves.toBe(
         false,
       );
-      await expect(store.getIdempotency(tenantId, 'key-1')).resolves.toEqual(first);
-      await expect(store.getIdempotency(newTenant(), 'key-1')).resolves.toBeUndefined();
-      await expect(store.getIdempotency(tenantId, 'key-2')).resolves.toBeUndefined();
+      await expect(clocked.completeIdempotency(completed(tenantId, 'k'), 'next')).resolves.toBe(
+        true,
+      );
     });
 
     it('treats an expired record as absent, and lets the key be used again', async () => {
-      const clock = new FixedClock(Temporal.Instant.from('2026-03-02T09:00:00Z'));
-      const clocked = new DynamoStore({ client, tableName, clock });
       const tenantId = newTenant();
-      const nowSeconds = Math.floor(clock.now().epochMilliseconds / 1000);
-      await expect(clocked.putIdempotency(record(tenantId, 'k', nowSeconds + 60))).resolves.toBe(
-        true,
+      await clocked.claimIdempotency(claim(tenantId, 'k', 'a', { expiresAt: nowSeconds() + 60 }));
+      await clocked.completeIdempotency(
+        completed(tenantId, 'k', { expiresAt: nowSeconds() + 60 }),
+        'a',
       );
       await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeDefined();
       clock.set(clock.now().add({ minutes: 2 }));
       await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toBeUndefined();
-      const fresh = record(tenantId, 'k', nowSeconds + 3600, 202);
-      await expect(clocked.putIdempotency(fresh)).resolves.toBe(true);
-      await expect(clocked.getIdempotency(tenantId, 'k')).resolves.toEqual(fresh);
+      await expect(clocked.claimIdempotency(claim(tenantId, 'k', 'b'))).resolves.toBe(true);
+    });
+
+    it('lists the records of one interview, and replaces them with their erased form', async () => {
+      const tenantId = newTenant();
+      const interviewId = newId('int', baseMs);
+      for (const key of ['c', 'a', 'b']) {
+        await clocked.claimIdempotency(claim(tenantId, key, key));
+      }
+      await clocked.completeIdempotency(completed(tenantId, 'a', { interviewId }), 'a');
+      // An in-progress claim that names the interview (a signal still running) is listed too.
+      await clocked.claimIdempotency(claim(tenantId, 'd', 'd', { interviewId }));
+      await clocked.completeIdempotency(completed(tenantId, 'b'), 'b');
+      await clocked.completeIdempotency(
+        completed(tenantId, 'c', { interviewId: newId('int', baseMs) }),
+        'c',
+      );
+
+      const { items, pages } = await collectAll(
+        (page) => clocked.listInterviewIdempotency(tenantId, interviewId, page),
+        1,
+      );
+      expect(items.map((record) => [record.key, record.phase])).toEqual([
+        ['a', 'completed'],
+        ['d', 'in_progress'],
+      ]);
+      expect(pages).toBe(2);
+      await expect(
+        clocked.listInterviewIdempotency(newTenant(), interviewId, { limit: 10 }),
+      ).resolves.toEqual({ items: [] });
+
+      const erased: IdempotencyErased = {
+        phase: 'erased',
+        tenantId,
+        key: 'd',
+        interviewId,
+        erasedAt: clock.now().toString(),
+        createdAt: clock.now().toString(),
+        expiresAt: nowSeconds() + 86_400,
+      };
+      await clocked.putErasedIdempotency(erased);
+      await expect(clocked.getIdempotency(tenantId, 'd')).resolves.toEqual(erased);
+      // The request that held the claim can no longer store its response over the erasure.
+      await expect(
+        clocked.completeIdempotency(completed(tenantId, 'd', { interviewId }), 'd'),
+      ).resolves.toBe(false);
+      await expect(clocked.claimIdempotency(claim(tenantId, 'd', 'e'))).resolves.toBe(false);
     });
   });
 

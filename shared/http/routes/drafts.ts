@@ -27,7 +27,7 @@ const checkDraftRoute = createRoute({
       description: 'The findings (empty when the note is fine)',
       content: { 'application/json': { schema: draftCheckResponseSchema } },
     },
-    ...problemResponses(400, 401, 413, 415, 422),
+    ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });
 

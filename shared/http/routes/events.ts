@@ -25,6 +25,14 @@ export const eventSchema = z
       description: 'Exactly the `data` of the webhook; see the `webhooks` section per type.',
     }),
     createdAt: z.string(),
+    erasedAt: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'When its interview was erased. `data` then keeps only ids, kinds, times and the ' +
+          'sequence, and the event is never sent again (redeliver answers 410).',
+      }),
   })
   .openapi('Event', { description: 'An event as recorded; kept 30 days.' });
 
@@ -60,6 +68,7 @@ export function toEventResource(event: StoredEvent): z.infer<typeof eventSchema>
     ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
     data: event.data,
     createdAt: event.createdAt,
+    ...(event.erasedAt === undefined ? {} : { erasedAt: event.erasedAt }),
   };
 }
 
@@ -99,7 +108,7 @@ const redeliverEvent = createRoute({
   summary: 'Deliver an event again',
   description:
     'Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh ' +
-    'retry schedule.',
+    'retry schedule. An event of an erased interview is never sent again: 410 `interview_erased`.',
   security: bearerSecurity,
   request: {
     params: idParamsSchema,
@@ -117,7 +126,7 @@ const redeliverEvent = createRoute({
         },
       },
     },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
   },
 });
 

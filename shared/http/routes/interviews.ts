@@ -58,7 +58,7 @@ const createInterview = createRoute({
       ...interviewResponse('The stored interview with its plan'),
       headers: z.object({ ETag: z.string(), Location: z.string() }),
     },
-    ...problemResponses(400, 401, 413, 415, 422),
+    ...problemResponses(400, 401, 409, 410, 413, 415, 422),
   },
 });
 
@@ -143,7 +143,7 @@ const postSignal = createRoute({
   },
   responses: {
     200: interviewResponse('The interview with its changed plan'),
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
   },
 });
 
@@ -161,7 +161,7 @@ function stepActionRoute(action: 'complete' | 'skip' | 'snooze', summary: string
     request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
     responses: {
       200: interviewResponse('The interview with the changed step'),
-      ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+      ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
     },
   });
 }

@@ -23,7 +23,7 @@ const previewPlan = createRoute({
       description: 'The steps, as they would be planned now',
       content: { 'application/json': { schema: previewResponseSchema } },
     },
-    ...problemResponses(400, 401, 413, 415, 422),
+    ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });
 

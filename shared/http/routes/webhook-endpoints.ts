@@ -107,6 +107,10 @@ export const deliveryAttemptSchema = z
     error: z.string().optional(),
     responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
     nextAttemptAt: z.string().optional(),
+    interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
+    erasedAt: z.string().optional().openapi({
+      description: 'When the interview was erased; the response excerpt was removed then.',
+    }),
   })
   .openapi('DeliveryAttempt');
 
@@ -172,7 +176,7 @@ const createEndpoint = createRoute({
       description: 'The endpoint with its secret',
       content: { 'application/json': { schema: endpointWithSecretSchema } },
     },
-    ...problemResponses(400, 401, 413, 415, 422),
+    ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });
 
@@ -281,7 +285,7 @@ const testEndpoint = createRoute({
       description: 'The attempt',
       content: { 'application/json': { schema: deliveryAttemptSchema } },
     },
-    ...problemResponses(400, 401, 404, 413, 415, 422),
+    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
   },
 });
 

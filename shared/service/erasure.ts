@@ -1,0 +1,138 @@
+/**
+ * What erasing an interview does beyond the interview item: every other place Afterview keeps
+ * its personal data. Each is found through a per-interview index entry (no Scan) and rewritten
+ * in place, so ids, types, times and counts survive and logs still add up:
+ *
+ * - step events (`followup.*`): recipient, reason, draft and the candidate go; the step's id,
+ *   kind, round, channel and times, the interview's id, status, role, round and format stay.
+ *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again;
+ * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay;
+ * - idempotency records: the stored response and the request hash go; the key stays used, so
+ *   a retry of the original request answers 410 instead of creating the interview again.
+ *
+ * Every step is idempotent, so a repeated erasure finishes whatever an interrupted one left.
+ */
+import type { Temporal } from 'temporal-polyfill';
+import type { DeliveryAttempt, Page, PageRequest, Store, StoredEvent } from '../store/ports';
+
+/** How much one erasure rewrote, for the log. */
+export interface ErasureReport {
+  events: number;
+  attempts: number;
+  idempotencyRecords: number;
+}
+
+/** The placeholder erasure writes where a value must stay but its content must go. */
+const redacted = 'Redacted';
+
+function pick(value: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return {};
+  const source = value as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((key) => key in source).map((key) => [key, source[key]]));
+}
+
+/** What a step event keeps: ids, kinds, times; nothing about a person. */
+const keptStepFields = [
+  'id',
+  'kind',
+  'round',
+  'channel',
+  'dueAt',
+  'timeZone',
+  'localDueAt',
+  'deadline',
+  'late',
+] as const;
+const keptInterviewFields = ['id', 'status', 'closedReason', 'role', 'round', 'format'] as const;
+
+/**
+ * The event without personal data, marked erased; undefined when it holds none (an
+ * `interview.*` notice written by the erasure itself, which must still go out).
+ */
+export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent | undefined {
+  if (event.erasedAt !== undefined) return undefined;
+  if (event.type.startsWith('followup.')) {
+    return {
+      ...event,
+      data: {
+        ...pick(event.data, ['sequence']),
+        step: pick(event.data.step, keptStepFields),
+        interview: pick(event.data.interview, keptInterviewFields),
+      },
+      erasedAt,
+    };
+  }
+  const externalId = event.data.externalId;
+  if (event.type.startsWith('interview.') && externalId !== undefined && externalId !== redacted) {
+    const { externalId: _gone, ...data } = event.data;
+    return { ...event, data, erasedAt };
+  }
+  return undefined;
+}
+
+/** The attempt without its response excerpt; undefined when there is nothing to remove. */
+export function redactAttempt(
+  attempt: DeliveryAttempt,
+  erasedAt: string,
+): DeliveryAttempt | undefined {
+  if (attempt.erasedAt !== undefined) return undefined;
+  const { responseBody: _gone, ...rest } = attempt;
+  return { ...rest, erasedAt };
+}
+
+async function forEachPage<T>(
+  list: (page: PageRequest) => Promise<Page<T>>,
+  each: (item: T) => Promise<boolean>,
+): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    for (const item of page.items) if (await each(item)) count++;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return count;
+}
+
+/** Rewrites the interview's events, attempt logs and idempotency records without personal data. */
+export async function eraseInterviewTraces(
+  store: Store,
+  tenantId: string,
+  interviewId: string,
+  now: Temporal.Instant,
+): Promise<ErasureReport> {
+  const erasedAt = now.toString();
+  const events = await forEachPage(
+    (page) => store.listEvents(tenantId, { ...page, interviewId }),
+    async (event) => {
+      const clean = redactEvent(event, erasedAt);
+      if (clean) await store.putRedactedEvent(clean);
+      return clean !== undefined;
+    },
+  );
+  const attempts = await forEachPage(
+    (page) => store.listInterviewAttempts(tenantId, interviewId, page),
+    async (attempt) => {
+      const clean = redactAttempt(attempt, erasedAt);
+      if (clean) await store.putAttempt(clean);
+      return clean !== undefined;
+    },
+  );
+  const idempotencyRecords = await forEachPage(
+    (page) => store.listInterviewIdempotency(tenantId, interviewId, page),
+    async (record) => {
+      if (record.phase === 'erased') return false;
+      await store.putErasedIdempotency({
+        phase: 'erased',
+        tenantId,
+        key: record.key,
+        interviewId,
+        erasedAt,
+        createdAt: record.createdAt,
+        expiresAt: record.expiresAt,
+      });
+      return true;
+    },
+  );
+  return { events, attempts, idempotencyRecords };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { FollowUpState, Step } from '../../shared/domain/model';
+import { scopeStepIds } from '../../shared/domain/step-ids';
+
+function step(id: string, status: Step['status'] = 'scheduled', extra: Partial<Step> = {}): Step {
+  return {
+    id,
+    kind: 'check_in',
+    status,
+    round: 1,
+    recipient: { name: 'R', role: 'hiring_contact' },
+    channel: 'email',
+    dueAt: '2026-03-17T14:00:00Z',
+    timeZone: 'UTC',
+    localDueAt: '2026-03-17T14:00:00+00:00',
+    reason: 'r',
+    ...extra,
+  };
+}
+
+const state = (steps: Step[]) => ({ steps }) as unknown as FollowUpState;
+
+describe('scopeStepIds', () => {
+  it('re-derives new ids from the seed and leaves known ones alone', () => {
+    const kept = step('stp_kept');
+    const change = { state: state([kept, step('stp_local')]), cancelled: [], added: [] as Step[] };
+    change.added = [change.state.steps[1] as Step];
+    const a = scopeStepIds([kept], change, 'int_a');
+    const b = scopeStepIds([kept], change, 'int_b');
+    expect(a.state.steps[0]).toBe(kept);
+    expect(a.state.steps[1]?.id).not.toBe('stp_local');
+    expect(a.state.steps[1]?.id).not.toBe(b.state.steps[1]?.id);
+    expect(a.added[0]?.id).toBe(a.state.steps[1]?.id);
+    // Deterministic: the same change on the same interview gives the same ids.
+    expect(scopeStepIds([kept], change, 'int_a')).toEqual(a);
+  });
+
+  it('re-keys a new id that an earlier step already had, and follows it in cancel reasons', () => {
+    const first = scopeStepIds(
+      [],
+      { state: state([step('stp_local')]), cancelled: [], added: [] },
+      'int_a',
+    );
+    const scopedId = first.state.steps[0]?.id ?? '';
+    // The step was moved away (cancelled, replaced) and is now planned back at its old time,
+    // so the planner hands out the same local id again.
+    const cancelled = step(scopedId, 'cancelled', { cancelReason: 'snoozed; replaced by stp_x' });
+    const back = scopeStepIds(
+      [cancelled],
+      {
+        state: state([
+          { ...cancelled, cancelReason: 'snoozed; replaced by stp_local' },
+          step('stp_local'),
+        ]),
+        cancelled: [],
+        added: [],
+      },
+      'int_a',
+    );
+    const [old, again] = back.state.steps;
+    expect(again?.id).not.toBe(scopedId);
+    expect(old?.id).toBe(scopedId);
+    expect(old?.cancelReason).toBe(`snoozed; replaced by ${again?.id}`);
+  });
+});
