@@ -84,11 +84,42 @@ export function buildOpenApiDocument(
   });
   document.security = [{ bearerAuth: [] }];
   addCommonResponses(document);
+  describeServerDefaults(document);
   for (const hook of hooks) hook(document);
   return document;
 }
 
 const httpMethods = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+type SchemaNode = Record<string, unknown> & {
+  properties?: Record<string, Record<string, unknown>>;
+  required?: string[];
+};
+
+/**
+ * An optional property with a server default (`round`, `nextSteps`) keeps its default in the
+ * description instead of the `default` keyword: generators such as openapi-typescript read
+ * `default` as "always present" and would make the field required in request types.
+ */
+function describeServerDefaults(document: OpenApiDocument): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaNode;
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (!('default' in property) || schema.required?.includes(name)) continue;
+      const note = `Defaults to \`${JSON.stringify(property.default)}\` when left out.`;
+      property.description =
+        typeof property.description === 'string' ? `${property.description} ${note}` : note;
+      delete property.default;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(document.components?.schemas);
+}
 
 const requestIdHeader = {
   description: 'The request id (yours from `X-Request-Id` when it is sane, else a new one).',

@@ -186,10 +186,12 @@ const envelopes = Object.fromEntries(
 /**
  * Any event, discriminated on `type`: the body of every webhook, and (with its bookkeeping
  * fields) each item of `GET /v1/events`. One schema, so a client narrows `data` by `type`.
+ * Each variant's `type` is a single-value enum, which is what makes the union discriminated;
+ * the OpenAPI `discriminator` keyword is left out because generators (openapi-typescript)
+ * read it as inheritance and break the `allOf` that `Event` builds on this union.
  */
 export const webhookEventSchema = z
-  .discriminatedUnion(
-    'type',
+  .union(
     eventTypes.map((type) => envelopes[type]) as unknown as [
       ReturnType<typeof envelopeSchema>,
       ...ReturnType<typeof envelopeSchema>[],
