@@ -388,7 +388,46 @@ export class AfterviewStack extends Stack {
         webAclArn: config.webAclArn,
       });
     }
+    this.addProblemGatewayResponses(restApi);
     return restApi;
+  }
+
+  /**
+   * What API Gateway answers by itself (throttling, a failed or timed-out Lambda) as RFC 9457
+   * problem documents, like the app's own errors, so the 429 and 5XX that openapi.yaml
+   * documents on every operation hold for them too.
+   */
+  private addProblemGatewayResponses(restApi: apigateway.RestApi): void {
+    const problem = (status: number, code: string, title: string) =>
+      JSON.stringify({
+        type: `https://afterview.dev/problems/${code}`,
+        title,
+        status,
+        code,
+        requestId: '$context.requestId',
+      });
+    restApi.addGatewayResponse('Throttled', {
+      type: apigateway.ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+        'Retry-After': "'1'",
+      },
+      templates: {
+        'application/json': problem(429, 'rate_limited', 'Too many requests'),
+      },
+    });
+    restApi.addGatewayResponse('Default5xx', {
+      type: apigateway.ResponseType.DEFAULT_5XX,
+      // One status for every failure the gateway reports itself (a crashed or timed-out Lambda).
+      statusCode: '502',
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+      },
+      templates: {
+        'application/json': problem(502, 'internal_error', 'Something went wrong on our side'),
+      },
+    });
   }
 
   private createAlarms(prefix: string, config: StackConfig): sns.Topic {

@@ -2,9 +2,32 @@
  * Typed errors. The HTTP layer maps them to problem documents in one place; the dispatcher
  * maps them to retry or give up. A raw error never reaches a response body.
  */
+/**
+ * Every `code` a problem document can carry, the single list the OpenAPI `Problem.code` enum and
+ * the SDK's error types are generated from. An error class whose `type` is not listed here does
+ * not compile, so a new problem cannot go undocumented.
+ */
+export const problemCodes = [
+  'validation_error',
+  'malformed_request',
+  'unauthorized',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'interview_erased',
+  'idempotency_key_in_use',
+  'precondition_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'idempotency_key_reused',
+  'rate_limited',
+  'internal_error',
+] as const;
+export type ProblemCode = (typeof problemCodes)[number];
+
 export abstract class AfterviewError extends Error {
   abstract readonly status: number;
-  abstract readonly type: string;
+  abstract readonly type: ProblemCode;
   abstract readonly title: string;
 }
 

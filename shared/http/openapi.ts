@@ -11,11 +11,27 @@ export const apiInfo = {
     'is due.\n\n' +
     'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem ' +
     'documents (`application/problem+json`). Lists are cursor-paginated (`{ data, ' +
-    'nextCursor }`). POSTs accept `Idempotency-Key`; PATCH accepts `If-Match`.',
+    'nextCursor }`). POSTs accept `Idempotency-Key`; PATCH accepts `If-Match`.\n\n' +
+    'Timestamps are RFC 3339 instants in UTC (`Z`). Times of planned steps are whole ' +
+    'seconds; times the service records (`createdAt`, `updatedAt`, event and attempt times) ' +
+    'carry up to millisecond precision. Compare them as instants, not as strings.\n\n' +
+    'Every response carries `X-Request-Id`; quote it when asking for help. A rate-limited ' +
+    'request gets `429` with `Retry-After`; retry `429`, `502`, `503` and `504` with backoff ' +
+    '(the official SDK does).',
 };
 
+/**
+ * Relative on purpose: resolved against wherever the document is served (`/openapi.json` of
+ * the local runtime, a stage prefix behind API Gateway, a custom domain), so clients and
+ * /docs call the API that served them, on any port, without a pinned host.
+ */
 export const apiServers = [
-  { url: 'http://localhost:3000', description: 'Local runtime (`npm start`)' },
+  {
+    url: '.',
+    description:
+      'The API that serves this document (`http://localhost:3000` for `npm start`, ' +
+      '`https://<api-id>.execute-api.<region>.amazonaws.com/<stage>` when deployed).',
+  },
 ];
 
 export const apiTags = [
@@ -23,6 +39,12 @@ export const apiTags = [
   { name: 'Plans', description: 'Plans computed without storing anything' },
   { name: 'Policy', description: 'Tenant-wide follow-up policy' },
   { name: 'Drafts', description: 'Checks for follow-up notes' },
+  { name: 'Webhook endpoints', description: 'Where events are delivered, and delivery logs' },
+  { name: 'Events', description: 'Events as recorded, and redelivery' },
+  {
+    name: 'Webhooks',
+    description: 'What Afterview sends to your endpoints, signed per Standard Webhooks',
+  },
   { name: 'Operations', description: 'Health' },
   {
     name: 'Sandbox (local runtime only)',
@@ -60,6 +82,108 @@ export function buildOpenApiDocument(
     servers: apiServers,
     tags: apiTags,
   });
+  document.security = [{ bearerAuth: [] }];
+  addCommonResponses(document);
+  describeServerDefaults(document);
   for (const hook of hooks) hook(document);
   return document;
+}
+
+const httpMethods = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+type SchemaNode = Record<string, unknown> & {
+  properties?: Record<string, Record<string, unknown>>;
+  required?: string[];
+};
+
+/**
+ * An optional property with a server default (`round`, `nextSteps`) keeps its default in the
+ * description instead of the `default` keyword: generators such as openapi-typescript read
+ * `default` as "always present" and would make the field required in request types.
+ */
+function describeServerDefaults(document: OpenApiDocument): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaNode;
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (!('default' in property) || schema.required?.includes(name)) continue;
+      const note = `Defaults to \`${JSON.stringify(property.default)}\` when left out.`;
+      property.description =
+        typeof property.description === 'string' ? `${property.description} ${note}` : note;
+      delete property.default;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(document.components?.schemas);
+}
+
+const requestIdHeader = {
+  description: 'The request id (yours from `X-Request-Id` when it is sane, else a new one).',
+  schema: { type: 'string' },
+} as const;
+
+const retryAfterHeader = {
+  description: 'Seconds to wait before retrying.',
+  schema: { type: 'integer', minimum: 0 },
+} as const;
+
+const problemContent = {
+  'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+} as const;
+
+/**
+ * What every operation shares, added in one place so a new route gets it too: `X-Request-Id`
+ * on every response, `Idempotent-Replayed` on replayable successes, `Retry-After` where a
+ * retry is invited, and the 429 and 5XX answers any request can get (API Gateway throttling
+ * and server errors, both problem documents).
+ */
+function addCommonResponses(document: OpenApiDocument): void {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of httpMethods) {
+      const operation = item?.[method];
+      if (!operation) continue;
+      operation.responses ??= {};
+      const idempotent = (operation.parameters ?? []).some(
+        (parameter) => 'name' in parameter && parameter.name === 'idempotency-key',
+      );
+      const responses = operation.responses;
+      responses['429'] ??= {
+        description: 'Too many requests: wait `Retry-After` seconds, then retry',
+        headers: { 'Retry-After': retryAfterHeader },
+        content: problemContent,
+      };
+      responses['5XX'] ??= {
+        description:
+          'A server error (`internal_error`); 502, 503 and 504 are safe to retry with backoff, ' +
+          'POSTs with the same `Idempotency-Key`',
+        headers: { 'Retry-After': { ...retryAfterHeader, description: 'On 503, when known.' } },
+        content: problemContent,
+      };
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (!response || '$ref' in response) continue;
+        response.headers = { ...response.headers };
+        if (status !== '429' && status !== '5XX') {
+          response.headers['X-Request-Id'] = { ...requestIdHeader, required: true };
+        }
+        if (idempotent && status.startsWith('2')) {
+          response.headers['Idempotent-Replayed'] = {
+            description: '`true` when this is the stored answer to an earlier request.',
+            schema: { type: 'string', enum: ['true'] },
+          };
+        }
+        if (idempotent && status === '409') {
+          response.headers['Retry-After'] = {
+            ...retryAfterHeader,
+            description:
+              'With `idempotency_key_in_use`: the first request with this key is still ' +
+              'running; retry after this many seconds.',
+          };
+        }
+      }
+    }
+  }
 }

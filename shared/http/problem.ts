@@ -9,6 +9,8 @@ import {
   IdempotencyKeyInUseError,
   MalformedRequestError,
   PayloadTooLargeError,
+  type ProblemCode,
+  problemCodes,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors';
@@ -35,8 +37,10 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional().openapi({ description: 'The request path.' }),
-    code: z.string().openapi({
-      description: 'Machine-readable problem code, the last segment of `type`.',
+    code: z.enum(problemCodes).openapi({
+      description:
+        'Machine-readable problem code, the last segment of `type`. Match on this; new codes ' +
+        'may be added, so keep a default branch.',
       example: 'validation_error',
     }),
     requestId: z.string().optional(),
@@ -51,7 +55,7 @@ export type Problem = z.infer<typeof problemSchema>;
 
 interface ProblemParts {
   status: number;
-  code: string;
+  code: ProblemCode;
   title: string;
   detail?: string;
   errors?: FieldError[];
@@ -185,6 +189,7 @@ export function problemResponses(...statuses: number[]) {
       'The Idempotency-Key was used with a different request (`idempotency_key_reused`), or the ' +
       'request cannot apply',
   };
+  // Every problem status; the 429 and 5XX answers are added to every operation in openapi.ts.
   return Object.fromEntries(
     statuses.map((status) => [
       status,

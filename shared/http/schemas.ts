@@ -12,6 +12,7 @@ import {
   interviewInputObjectSchema,
   interviewInputSchema,
   interviewStatuses,
+  nextStepsSchema,
   policyOverridesSchema,
   policySchema,
   signalSchema,
@@ -31,7 +32,27 @@ export function component<T extends z.ZodType>(schema: T, name: string): T {
   return openapi.call(schema, name) as T;
 }
 
-export const stepComponent = component(stepSchema, 'Step');
+/** An RFC 3339 instant as the API writes it (UTC, `Z`); see the document's description. */
+export const timestampSchema = z.iso.datetime();
+
+// Responses declare their timestamps as `date-time` so generated clients can parse them.
+export const stepComponent = component(
+  stepSchema.extend({
+    status: stepSchema.shape.status.describe(
+      '`scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it ' +
+        'is closed (see `cancelReason`).',
+    ),
+    dueAt: timestampSchema.describe('When the step is due (UTC).'),
+    localDueAt: z.iso
+      .datetime({ offset: true })
+      .describe('The due instant in `timeZone`, with its real UTC offset.'),
+    deadline: timestampSchema.optional().describe('The latest the note should go out (R1).'),
+    snoozedFrom: z.string().optional().describe('The id of the step this one was snoozed from.'),
+    completedAt: timestampSchema.optional(),
+    cancelledAt: timestampSchema.optional(),
+  }),
+  'Step',
+);
 export const interviewInputComponent = component(interviewInputSchema, 'InterviewInput');
 export const policyComponent = component(policySchema, 'Policy');
 export const policyOverridesComponent = component(policyOverridesSchema, 'PolicyOverrides');
@@ -46,13 +67,15 @@ export const interviewSchema = z
     status: z.enum(interviewStatuses),
     closedReason: z.enum(closedReasons).optional(),
     version: z.number().int().openapi({ description: 'Also sent as the ETag `"<version>"`.' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    nextDueAt: z
-      .string()
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+    nextDueAt: timestampSchema
       .optional()
       .openapi({ description: 'Earliest due time among scheduled steps, if any.' }),
     ...inputShape,
+    // Filled in with their defaults when the interview was created, so always present here.
+    round: z.number().int(),
+    nextSteps: nextStepsSchema,
     steps: z.array(stepComponent),
   })
   .openapi('Interview', {
@@ -127,37 +150,51 @@ export const interviewListQuerySchema = z.strictObject({
 
 export const interviewListSchema = listSchema(interviewSchema, 'InterviewList');
 
-const patchField = z
-  .record(z.string(), z.unknown())
-  .nullable()
-  .optional()
-  .openapi({ type: 'object', description: 'Merged into the current value; `null` removes.' });
+/**
+ * The JSON merge patch (RFC 7396) form of an object schema: every field optional, objects
+ * patched field by field, arrays and scalars replaced whole, and `null` allowed exactly where
+ * it removes something (fields that are optional or have a server default); unknown fields are
+ * refused, as on create. Derived from the input schema, so a new input field is patchable
+ * without touching this file.
+ */
+export function mergePatchOf(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  let removable = false;
+  while (
+    inner instanceof z.ZodOptional ||
+    inner instanceof z.ZodDefault ||
+    inner instanceof z.ZodNullable
+  ) {
+    removable = true;
+    inner = inner.unwrap() as z.ZodType;
+  }
+  const patched =
+    inner instanceof z.ZodObject
+      ? z.strictObject(
+          Object.fromEntries(
+            Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, field]) => [
+              key,
+              mergePatchOf(field),
+            ]),
+          ),
+        )
+      : inner;
+  return (removable ? patched.nullable() : patched).optional();
+}
 
 /**
- * PATCH body: a JSON merge patch (RFC 7396) of the input fields. The top-level keys are
- * checked here; the merged interview is then validated as a whole, exactly like a create.
+ * PATCH body: a JSON merge patch (RFC 7396) of the input fields. Each field is checked here;
+ * the merged interview is then validated as a whole, exactly like a create.
  */
-export const interviewPatchSchema = z
-  .strictObject({
-    externalId: z.string().nullable().optional(),
-    candidate: patchField,
-    role: patchField,
-    round: z.number().int().optional(),
-    format: z.string().optional(),
-    startsAt: z.string().optional(),
-    endsAt: z.string().optional(),
-    timeZone: z.string().optional(),
-    interviewers: z
-      .array(z.unknown())
-      .optional()
-      .openapi({ type: 'array', description: 'Replaces the whole list.' }),
-    nextSteps: patchField,
-    policy: patchField,
-  })
+export const interviewPatchSchema = (
+  mergePatchOf(interviewInputObjectSchema) as z.ZodOptional<z.ZodObject>
+)
+  .unwrap()
   .openapi('InterviewPatch', {
     description:
-      'JSON merge patch of the interview input. Objects merge, `null` removes a field, arrays ' +
-      'replace. The result must be a valid InterviewInput.',
+      'JSON merge patch of the interview input. Objects merge, `null` removes a field (back to ' +
+      'its default where it has one), arrays replace. The result must be a valid ' +
+      'InterviewInput.',
   });
 
 export const idParamsSchema = z.strictObject({
@@ -223,7 +260,7 @@ export const draftCheckResponseSchema = z
   .openapi('DraftCheckResult');
 
 export const healthSchema = z
-  .object({ status: z.literal('ok'), time: z.string() })
+  .object({ status: z.literal('ok'), time: timestampSchema })
   .openapi('Health');
 
 export const ifMatchHeaderSchema = z.object({

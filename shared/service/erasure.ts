@@ -3,8 +3,10 @@
  * its personal data. Each is found through a per-interview index entry (no Scan) and rewritten
  * in place, so ids, types, times and counts survive and logs still add up:
  *
- * - step events (`followup.*`): recipient, reason, draft and the candidate go; the step's id,
- *   kind, round, channel and times, the interview's id, status, role, round and format stay.
+ * - step events (`followup.*`): the recipient's name and address, the reason, the draft and the
+ *   candidate's name become placeholders (the event keeps its documented shape, so a typed
+ *   client still parses it); the step's id, kind, round, channel and times, the recipient's
+ *   role, and the interview's id, status, role, round, format and times stay.
  *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again;
  * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay;
  * - idempotency records: the stored response and the request hash go; the key stays used, so
@@ -24,6 +26,8 @@ export interface ErasureReport {
 
 /** The placeholder erasure writes where a value must stay but its content must go. */
 const redacted = 'Redacted';
+const redactedEmail = 'redacted@example.invalid';
+const redactedLinkedin = 'https://www.linkedin.com/in/redacted';
 
 function pick(value: unknown, keys: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return {};
@@ -43,7 +47,32 @@ const keptStepFields = [
   'deadline',
   'late',
 ] as const;
-const keptInterviewFields = ['id', 'status', 'closedReason', 'role', 'round', 'format'] as const;
+const keptInterviewFields = [
+  'id',
+  'status',
+  'closedReason',
+  'role',
+  'round',
+  'format',
+  'endsAt',
+  'timeZone',
+] as const;
+
+function redactedStep(step: unknown): Record<string, unknown> {
+  const source = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
+  const recipient = (source.recipient ?? {}) as Record<string, unknown>;
+  return {
+    ...pick(source, keptStepFields),
+    recipient: {
+      name: redacted,
+      ...pick(recipient, ['role']),
+      ...(recipient.email === undefined ? {} : { email: redactedEmail }),
+      ...(recipient.linkedinUrl === undefined ? {} : { linkedinUrl: redactedLinkedin }),
+    },
+    reason: redacted,
+    ...(source.draft === undefined ? {} : { draft: { subject: redacted, body: redacted } }),
+  };
+}
 
 /**
  * The event without personal data, marked erased; undefined when it holds none (an
@@ -56,8 +85,11 @@ export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent |
       ...event,
       data: {
         ...pick(event.data, ['sequence']),
-        step: pick(event.data.step, keptStepFields),
-        interview: pick(event.data.interview, keptInterviewFields),
+        step: redactedStep(event.data.step),
+        interview: {
+          ...pick(event.data.interview, keptInterviewFields),
+          candidate: { name: redacted },
+        },
       },
       erasedAt,
     };

@@ -9,6 +9,7 @@ import {
   draftSchema,
   interviewFormats,
   interviewStatuses,
+  recipientSchema,
   stepKinds,
 } from '../domain/model';
 
@@ -38,27 +39,38 @@ const sequenceSchema = z
       'event whose sequence is not newer than the last one you applied for that interview.',
   });
 
-const stepPayloadSchema = z
-  .object({
-    id: z.string().openapi({ example: 'stp_4f9a2k7m1q8r3t6v5w0x' }),
-    kind: z.enum(stepKinds),
-    round: z.number().int(),
-    recipient: z.object({
-      name: z.string(),
-      email: z.string().optional(),
-      linkedinUrl: z.string().optional(),
-      role: z.enum(['interviewer', 'hiring_contact', 'candidate']),
-    }),
-    channel: z.enum(channels),
-    dueAt: z.string(),
-    timeZone: z.string(),
-    localDueAt: z.string(),
-    deadline: z.string().optional(),
-    late: z.boolean().optional(),
-    reason: z.string(),
-    draft: draftSchema.optional(),
-  })
+/** An RFC 3339 instant as the API writes it (UTC, `Z`). */
+const timestamp = (description?: string) =>
+  z.iso.datetime().openapi(description === undefined ? {} : { description });
+
+const stepPayloadShape = {
+  id: z.string().openapi({ example: 'stp_4f9a2k7m1q8r3t6v5w0x' }),
+  kind: z.enum(stepKinds),
+  round: z.number().int(),
+  recipient: z.object({
+    name: z.string(),
+    email: z.string().optional(),
+    linkedinUrl: z.string().optional(),
+    role: recipientSchema.shape.role,
+  }),
+  channel: z.enum(channels),
+  dueAt: timestamp('When the step is due (UTC).'),
+  timeZone: z.string(),
+  localDueAt: z.iso
+    .datetime({ offset: true })
+    .openapi({ description: 'The due instant in `timeZone`, with its real UTC offset.' }),
+  deadline: timestamp().optional(),
+  late: z.boolean().optional(),
+  reason: z.string(),
+};
+
+/** A due step that comes with a drafted note: every kind except `move_on`. */
+const draftedStepSchema = z
+  .object({ ...stepPayloadShape, draft: draftSchema })
   .openapi('WebhookStep');
+
+/** The `move_on` step: nothing to send, so no draft. */
+const moveOnStepSchema = z.object(stepPayloadShape).openapi('WebhookMoveOnStep');
 
 const interviewPayloadSchema = z
   .object({
@@ -70,16 +82,23 @@ const interviewPayloadSchema = z
     role: z.object({ title: z.string(), company: z.string() }),
     round: z.number().int(),
     format: z.enum(interviewFormats),
-    endsAt: z.string(),
+    endsAt: timestamp(),
     timeZone: z.string(),
   })
   .openapi('WebhookInterview');
 
 export const stepEventDataSchema = z
-  .object({ sequence: sequenceSchema, step: stepPayloadSchema, interview: interviewPayloadSchema })
+  .object({ sequence: sequenceSchema, step: draftedStepSchema, interview: interviewPayloadSchema })
   .openapi('StepEventData', {
     description:
-      'A step that is due now, with enough of its interview to act without calling back.',
+      'A step that is due now, with its drafted note and enough of its interview to act ' +
+      'without calling back.',
+  });
+
+export const moveOnEventDataSchema = z
+  .object({ sequence: sequenceSchema, step: moveOnStepSchema, interview: interviewPayloadSchema })
+  .openapi('MoveOnEventData', {
+    description: 'The last check-in went unanswered; the step carries no draft.',
   });
 
 export const interviewEventDataSchema = z
@@ -87,11 +106,11 @@ export const interviewEventDataSchema = z
     interviewId: z.string(),
     externalId: z.string().optional(),
     status: z.enum(interviewStatuses),
-    closedReason: z.string().optional(),
+    closedReason: z.enum(closedReasons).optional(),
     version: z.number().int(),
     round: z.number().int(),
-    nextDueAt: z.string().optional(),
-    updatedAt: z.string(),
+    nextDueAt: timestamp().optional(),
+    updatedAt: timestamp(),
     sequence: sequenceSchema,
   })
   .openapi('InterviewEventData', {
@@ -108,7 +127,7 @@ export const endpointDisabledDataSchema = z
     endpointId: z.string(),
     url: z.string(),
     reason: z.string(),
-    disabledAt: z.string(),
+    disabledAt: timestamp(),
   })
   .openapi('EndpointDisabledData');
 
@@ -122,6 +141,7 @@ const nonStepDataSchemas = {
 
 /** The `data` schema of an event type. */
 export function eventDataSchema(type: EventType): z.ZodType {
+  if (type === 'followup.move_on') return moveOnEventDataSchema;
   return type.startsWith('followup.')
     ? stepEventDataSchema
     : nonStepDataSchemas[type as keyof typeof nonStepDataSchemas];
@@ -153,10 +173,34 @@ export function envelopeSchema(type: EventType) {
       example: 'evt_8m2k4q6r0t1v3w5x7y9z',
     }),
     type: z.literal(type),
-    timestamp: z.string().openapi({ description: 'When the event happened (runtime clock).' }),
+    timestamp: timestamp('When the event happened (runtime clock).'),
     data: eventDataSchema(type),
   });
 }
+
+/** The named envelope schema of each type, built once so every use shares one component. */
+const envelopes = Object.fromEntries(
+  eventTypes.map((type) => [type, envelopeSchema(type).openapi(envelopeName(type))]),
+) as Record<EventType, ReturnType<typeof envelopeSchema>>;
+
+/**
+ * Any event, discriminated on `type`: the body of every webhook, and (with its bookkeeping
+ * fields) each item of `GET /v1/events`. One schema, so a client narrows `data` by `type`.
+ * Each variant's `type` is a single-value enum, which is what makes the union discriminated;
+ * the OpenAPI `discriminator` keyword is left out because generators (openapi-typescript)
+ * read it as inheritance and break the `allOf` that `Event` builds on this union.
+ */
+export const webhookEventSchema = z
+  .union(
+    eventTypes.map((type) => envelopes[type]) as unknown as [
+      ReturnType<typeof envelopeSchema>,
+      ...ReturnType<typeof envelopeSchema>[],
+    ],
+  )
+  .openapi('WebhookEvent', {
+    description:
+      'An event envelope `{ id, type, timestamp, data }`; `type` decides the shape of `data`.',
+  });
 
 const headerDescriptions = {
   'webhook-id': 'The event id; de-duplicate on it.',
@@ -180,9 +224,12 @@ export function registerEventCatalog(registry: WebhookRegistry): void {
     registry.registerWebhook({
       method: 'post',
       path: type,
+      operationId: webhookOperationId(type),
       summary: type,
       description: `${descriptions[type]} Signed per Standard Webhooks; answer 2xx within 15 s.`,
       tags: ['Webhooks'],
+      // Signed with the endpoint secret (Standard Webhooks), not with an API key.
+      security: [],
       request: {
         headers: z.object({
           'webhook-id': z.string().openapi({ description: headerDescriptions['webhook-id'] }),
@@ -196,7 +243,7 @@ export function registerEventCatalog(registry: WebhookRegistry): void {
         body: {
           required: true,
           content: {
-            'application/json': { schema: envelopeSchema(type).openapi(envelopeName(type)) },
+            'application/json': { schema: envelopes[type] },
           },
         },
       },
@@ -208,7 +255,18 @@ export function registerEventCatalog(registry: WebhookRegistry): void {
   }
 }
 
+function pascalWords(type: EventType): string {
+  return type
+    .split(/[._]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
 function envelopeName(type: EventType): string {
-  const words = type.split(/[._]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1));
-  return `${words.join('')}Event`;
+  return `${pascalWords(type)}Event`;
+}
+
+/** `followup.thank_you` → `onFollowupThankYou`: how a receiver's handler would be named. */
+export function webhookOperationId(type: EventType): string {
+  return `on${pascalWords(type)}`;
 }

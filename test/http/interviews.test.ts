@@ -175,7 +175,7 @@ describe('patch', () => {
   it('keeps the version when a patch changes nothing', async () => {
     const { body: interview } = await create();
     const response = await api.request('PATCH', `/v1/interviews/${interview.id}`, {
-      body: { role: interview.role, candidate: { extra: null } },
+      body: { role: interview.role, nextSteps: { followUpOn: null } },
       headers: { 'if-match': '"1"' },
     });
     expect(response.status, response.text).toBe(200);

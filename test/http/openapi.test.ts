@@ -31,7 +31,7 @@ describe('openapi.yaml', () => {
     );
     for (const { path, method, op } of operations) {
       const isPublic = path === '/health' || path.startsWith('/v1/sandbox/');
-      expect(op.security === undefined, `${method} ${path}`).toBe(isPublic);
+      expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ bearerAuth: [] }]);
     }
   });
 

@@ -34,11 +34,14 @@ export function resolveDocsAssetsDir(option?: string): string {
   return dirname(require.resolve('swagger-ui-dist/package.json'));
 }
 
-// Relative URLs: behind API Gateway the page lives under the stage prefix (`/prod/docs`).
-const docsPage = `<!doctype html>
+/**
+ * The page. Its URLs are relative, so it works under any prefix (a stage, `/prod/docs`) and on
+ * any port. At `/docs/` a `<base href="../">` makes them resolve as they do at `/docs`.
+ */
+const docsPage = (base: string) => `<!doctype html>
 <html lang="en">
   <head>
-    <meta charset="utf-8">
+    <meta charset="utf-8">${base ? `\n    <base href="${base}">` : ''}
     <title>Afterview API</title>
     <link rel="stylesheet" href="docs/assets/swagger-ui.css">
     <link rel="stylesheet" href="docs/assets/index.css">
@@ -55,9 +58,11 @@ const docsPage = `<!doctype html>
 `;
 
 // A file, not an inline script, so the page's Content-Security-Policy can forbid inline code.
+// `validatorUrl: null`: Swagger UI would otherwise send the document to validator.swagger.io.
 const initializer = `window.onload = function () {
   window.ui = SwaggerUIBundle({
     url: new URL('openapi.json', document.baseURI).href,
+    validatorUrl: null,
     dom_id: '#swagger-ui',
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
@@ -87,11 +92,16 @@ export function docsRoutes(
     return c.json(cachedDocument);
   });
 
-  app.get('/docs', (c) => {
-    c.header('Content-Security-Policy', docsPolicy);
-    c.header('Cache-Control', 'no-cache');
-    return c.html(docsPage);
-  });
+  for (const [path, base] of [
+    ['/docs', ''],
+    ['/docs/', '../'],
+  ] as const) {
+    app.get(path, (c) => {
+      c.header('Content-Security-Policy', docsPolicy);
+      c.header('Cache-Control', 'no-cache');
+      return c.html(docsPage(base));
+    });
+  }
 
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

@@ -12,6 +12,7 @@ import {
 const checkDraftRoute = createRoute({
   method: 'post',
   path: '/v1/drafts/check',
+  operationId: 'checkDraft',
   tags: ['Drafts'],
   summary: 'Check a follow-up note against the drafting rules',
   description:

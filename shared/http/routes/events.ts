@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StoredEvent } from '../../store/ports';
-import { eventTypes, registerEventCatalog } from '../../webhooks/event-catalog';
+import { eventTypes, registerEventCatalog, webhookEventSchema } from '../../webhooks/event-catalog';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import { problemResponses } from '../problem';
@@ -15,26 +15,29 @@ import {
 
 const tags = ['Events'];
 
+/**
+ * An event as recorded: exactly the webhook envelope (the same `WebhookEvent` union, so `data`
+ * narrows by `type`) plus where it belongs and when it was recorded.
+ */
 export const eventSchema = z
-  .object({
-    id: z.string().openapi({ example: 'evt_8m2k4q6r0t1v3w5x7y9z' }),
-    type: z.enum(eventTypes),
-    timestamp: z.string().openapi({ description: 'When it happened (runtime clock).' }),
-    interviewId: z.string().optional(),
-    data: z.record(z.string(), z.unknown()).openapi({
-      description: 'Exactly the `data` of the webhook; see the `webhooks` section per type.',
+  .intersection(
+    webhookEventSchema,
+    z.object({
+      interviewId: z.string().optional().openapi({ description: 'The interview, if any.' }),
+      createdAt: z.iso.datetime().openapi({ description: 'When it was recorded.' }),
+      erasedAt: z.iso
+        .datetime()
+        .optional()
+        .openapi({
+          description:
+            'When its interview was erased. Personal data in `data` (names, addresses, reasons, ' +
+            'drafts) was then replaced by placeholders; ids, kinds, times and the sequence stay, ' +
+            'and the event is never sent again (redeliver answers 410).',
+        }),
     }),
-    createdAt: z.string(),
-    erasedAt: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          'When its interview was erased. `data` then keeps only ids, kinds, times and the ' +
-          'sequence, and the event is never sent again (redeliver answers 410).',
-      }),
-  })
+  )
   .openapi('Event', { description: 'An event as recorded; kept 30 days.' });
+type EventResource = z.infer<typeof eventSchema>;
 
 const eventListQuerySchema = z.strictObject({
   type: z
@@ -60,23 +63,26 @@ const redeliverSchema = z
   .openapi('RedeliverRequest');
 
 /** The API view of a stored event. */
-export function toEventResource(event: StoredEvent): z.infer<typeof eventSchema> {
+export function toEventResource(event: StoredEvent): EventResource {
+  // The stored data was built from the same schemas when the event was recorded.
   return {
     id: event.id,
-    type: event.type as z.infer<typeof eventSchema>['type'],
+    type: event.type,
     timestamp: event.timestamp,
     ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
     data: event.data,
     createdAt: event.createdAt,
     ...(event.erasedAt === undefined ? {} : { erasedAt: event.erasedAt }),
-  };
+  } as EventResource;
 }
 
 const listEvents = createRoute({
   method: 'get',
   path: '/v1/events',
+  operationId: 'listEvents',
   tags,
   summary: 'List events, newest first',
+  description: 'Every event recorded in the last 30 days, filtered by `type` or `interviewId`.',
   security: bearerSecurity,
   request: { query: eventListQuerySchema },
   responses: {
@@ -91,8 +97,10 @@ const listEvents = createRoute({
 const getEvent = createRoute({
   method: 'get',
   path: '/v1/events/{id}',
+  operationId: 'getEvent',
   tags,
   summary: 'Get an event',
+  description: 'The event exactly as its webhook carries it, plus when it was recorded.',
   security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: {
@@ -104,6 +112,7 @@ const getEvent = createRoute({
 const redeliverEvent = createRoute({
   method: 'post',
   path: '/v1/events/{id}/redeliver',
+  operationId: 'redeliverEvent',
   tags,
   summary: 'Deliver an event again',
   description:

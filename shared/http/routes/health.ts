@@ -6,8 +6,11 @@ import { healthSchema } from '../schemas';
 const health = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   tags: ['Operations'],
   summary: 'Liveness (no authentication)',
+  description: 'Answers without touching the database: it says the process is up, nothing more.',
+  security: [],
   responses: {
     200: {
       description: 'The API is up',

@@ -43,6 +43,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 const createInterview = createRoute({
   method: 'post',
   path: '/v1/interviews',
+  operationId: 'createInterview',
   tags,
   summary: 'Create an interview and its follow-up plan',
   description:
@@ -65,8 +66,12 @@ const createInterview = createRoute({
 const listInterviews = createRoute({
   method: 'get',
   path: '/v1/interviews',
+  operationId: 'listInterviews',
   tags,
   summary: 'List interviews, newest first',
+  description:
+    'Filter by `status` or by your own `externalId`. Pages hold up to `limit` items; pass ' +
+    '`nextCursor` back as `cursor` for the next one.',
   security: bearerSecurity,
   request: { query: interviewListQuerySchema },
   responses: {
@@ -81,8 +86,10 @@ const listInterviews = createRoute({
 const getInterview = createRoute({
   method: 'get',
   path: '/v1/interviews/{id}',
+  operationId: 'getInterview',
   tags,
   summary: 'Get an interview with its plan',
+  description: 'The interview as stored, its plan, and its version (also the `ETag`).',
   security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 200: interviewResponse('The interview'), ...problemResponses(401, 404) },
@@ -91,6 +98,7 @@ const getInterview = createRoute({
 const patchInterview = createRoute({
   method: 'patch',
   path: '/v1/interviews/{id}',
+  operationId: 'updateInterview',
   tags,
   summary: 'Change interview fields and re-plan',
   description:
@@ -119,6 +127,7 @@ const patchInterview = createRoute({
 const deleteInterview = createRoute({
   method: 'delete',
   path: '/v1/interviews/{id}',
+  operationId: 'deleteInterview',
   tags,
   summary: 'Erase an interview’s personal data and cancel its steps',
   description:
@@ -133,8 +142,13 @@ const deleteInterview = createRoute({
 const postSignal = createRoute({
   method: 'post',
   path: '/v1/interviews/{id}/signals',
+  operationId: 'sendSignal',
   tags,
   summary: 'Tell Afterview what happened (reply, rejection, offer, next round, …)',
+  description:
+    'Changes the plan: a reply cancels pending check-ins (and re-plans from new dates), a ' +
+    'rejection plans a feedback request, a withdrawal a withdrawal notice, an offer closes, ' +
+    'a next round plans new thank-yous, a reschedule moves the interview.',
   security: bearerSecurity,
   request: {
     params: idParamsSchema,
@@ -147,7 +161,11 @@ const postSignal = createRoute({
   },
 });
 
-function stepActionRoute(action: 'complete' | 'skip' | 'snooze', summary: string) {
+function stepActionRoute(
+  action: 'complete' | 'skip' | 'snooze',
+  summary: string,
+  description: string,
+) {
   const body =
     action === 'snooze'
       ? { required: true, content: { 'application/json': { schema: snoozeBodySchema } } }
@@ -155,8 +173,10 @@ function stepActionRoute(action: 'complete' | 'skip' | 'snooze', summary: string
   return createRoute({
     method: 'post',
     path: `/v1/interviews/{id}/steps/{stepId}/${action}`,
+    operationId: `${action}Step`,
     tags,
     summary,
+    description,
     security: bearerSecurity,
     request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
     responses: {
@@ -166,11 +186,20 @@ function stepActionRoute(action: 'complete' | 'skip' | 'snooze', summary: string
   });
 }
 
-const completeStep = stepActionRoute('complete', 'Mark a step done (the note was sent)');
-const skipStep = stepActionRoute('skip', 'Skip a step');
+const completeStep = stepActionRoute(
+  'complete',
+  'Mark a step done (the note was sent)',
+  'Doing it again is a no-op; a step that was cancelled or skipped answers 409.',
+);
+const skipStep = stepActionRoute(
+  'skip',
+  'Skip a step',
+  'The step will not fire. Doing it again is a no-op; a closed step answers 409.',
+);
 const snoozeStep = stepActionRoute(
   'snooze',
   'Move a step later (`by` a duration or `until` an instant), into the next send window',
+  'The step gets a new id; the old one stays, cancelled, with the reason.',
 );
 
 /** `/v1/interviews` and the per-interview signal and step routes. */

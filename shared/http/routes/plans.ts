@@ -11,8 +11,12 @@ import {
 const previewPlan = createRoute({
   method: 'post',
   path: '/v1/plans/preview',
+  operationId: 'previewPlan',
   tags: ['Plans'],
   summary: 'Compute the plan an interview would get, without storing anything',
+  description:
+    'Takes the same body as creating an interview and answers the steps it would get now, ' +
+    'under the tenant policy. Nothing is stored or scheduled.',
   security: bearerSecurity,
   request: {
     headers: idempotencyHeaderSchema,

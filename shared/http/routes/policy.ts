@@ -9,8 +9,10 @@ const tags = ['Policy'];
 const getPolicy = createRoute({
   method: 'get',
   path: '/v1/policy',
+  operationId: 'getPolicy',
   tags,
   summary: 'The tenant’s follow-up policy',
+  description: 'The policy that applies (defaults plus your overrides) and the overrides alone.',
   security: bearerSecurity,
   responses: {
     200: {
@@ -24,6 +26,7 @@ const getPolicy = createRoute({
 const putPolicy = createRoute({
   method: 'put',
   path: '/v1/policy',
+  operationId: 'updatePolicy',
   tags,
   summary: 'Replace the tenant’s policy overrides',
   description:

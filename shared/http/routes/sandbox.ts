@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { ApiApp } from '../env';
 import { problemResponses } from '../problem';
 import type { RouteContext, SandboxControls } from '../route-module';
+import { timestampSchema } from '../schemas';
 
 const tags = ['Sandbox (local runtime only)'];
 const localOnly =
@@ -21,7 +22,7 @@ const sandboxTenantSchema = z
   })
   .openapi('SandboxTenant');
 
-const clockSchema = z.object({ now: z.string() }).openapi('SandboxClock');
+const clockSchema = z.object({ now: timestampSchema }).openapi('SandboxClock');
 
 const advanceClockSchema = z
   .strictObject({
@@ -36,7 +37,9 @@ const advanceClockSchema = z
 const createTenant = createRoute({
   method: 'post',
   path: '/v1/sandbox/tenants',
+  operationId: 'createSandboxTenant',
   tags,
+  security: [],
   summary: 'Create a sandbox tenant and API key',
   description: localOnly,
   request: {
@@ -57,7 +60,9 @@ const createTenant = createRoute({
 const getClock = createRoute({
   method: 'get',
   path: '/v1/sandbox/clock',
+  operationId: 'getSandboxClock',
   tags,
+  security: [],
   summary: 'Read the runtime clock',
   description: localOnly,
   responses: {
@@ -72,7 +77,9 @@ const getClock = createRoute({
 const advanceClock = createRoute({
   method: 'post',
   path: '/v1/sandbox/clock',
+  operationId: 'advanceSandboxClock',
   tags,
+  security: [],
   summary: 'Move the runtime clock forward',
   description:
     `${localOnly} Answers once every step that became due has been handled, so a webhook ` +

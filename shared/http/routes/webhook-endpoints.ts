@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { DeliveryAttempt, StoredEndpoint } from '../../store/ports';
-import { eventTypes } from '../../webhooks/event-catalog';
+import { eventTypes, isEventType } from '../../webhooks/event-catalog';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import { problemResponses } from '../problem';
@@ -13,6 +13,7 @@ import {
   ifMatchHeaderSchema,
   limitSchema,
   listSchema,
+  timestampSchema,
 } from '../schemas';
 import { parseIfMatch } from './interviews';
 
@@ -70,18 +71,17 @@ export const endpointSchema = z
     url: z.string(),
     description: z.string().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
-    eventTypes: z.array(z.string()).openapi({ description: 'Empty: every event type.' }),
+    eventTypes: z.array(eventTypeSchema).openapi({ description: 'Empty: every event type.' }),
     enabled: z.boolean(),
     disabledReason: z.string().optional(),
-    disabledAt: z.string().optional(),
-    lastSuccessAt: z.string().optional(),
-    secretRotatingUntil: z
-      .string()
+    disabledAt: timestampSchema.optional(),
+    lastSuccessAt: timestampSchema.optional(),
+    secretRotatingUntil: timestampSchema
       .optional()
       .openapi({ description: 'While set, an older secret still signs alongside the new one.' }),
     version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
   })
   .openapi('WebhookEndpoint');
 
@@ -100,15 +100,15 @@ export const deliveryAttemptSchema = z
     eventId: z.string(),
     endpointId: z.string(),
     attempt: z.number().int().openapi({ description: '1-based, within its delivery round.' }),
-    attemptedAt: z.string().openapi({ description: 'Real wall-clock time of the attempt.' }),
+    attemptedAt: timestampSchema.openapi({ description: 'Real wall-clock time of the attempt.' }),
     outcome: z.enum(['succeeded', 'failed']),
     statusCode: z.number().int().optional(),
     latencyMs: z.number().int(),
     error: z.string().optional(),
     responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
-    nextAttemptAt: z.string().optional(),
+    nextAttemptAt: timestampSchema.optional(),
     interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
-    erasedAt: z.string().optional().openapi({
+    erasedAt: timestampSchema.optional().openapi({
       description: 'When the interview was erased; the response excerpt was removed then.',
     }),
   })
@@ -137,7 +137,7 @@ export function toEndpointResource(endpoint: StoredEndpoint): z.infer<typeof end
     url: endpoint.url,
     ...(endpoint.description === undefined ? {} : { description: endpoint.description }),
     ...(endpoint.metadata === undefined ? {} : { metadata: endpoint.metadata }),
-    eventTypes: endpoint.eventTypes ?? [],
+    eventTypes: (endpoint.eventTypes ?? []).filter(isEventType),
     enabled: endpoint.enabled,
     ...(endpoint.disabledReason === undefined ? {} : { disabledReason: endpoint.disabledReason }),
     ...(endpoint.disabledAt === undefined ? {} : { disabledAt: endpoint.disabledAt }),
@@ -163,6 +163,7 @@ const endpointResponse = (description: string) => ({
 const createEndpoint = createRoute({
   method: 'post',
   path: '/v1/webhook-endpoints',
+  operationId: 'createWebhookEndpoint',
   tags,
   summary: 'Register a webhook endpoint',
   description: 'Returns the signing `secret` once; store it, it is never shown again.',
@@ -183,8 +184,10 @@ const createEndpoint = createRoute({
 const listEndpoints = createRoute({
   method: 'get',
   path: '/v1/webhook-endpoints',
+  operationId: 'listWebhookEndpoints',
   tags,
   summary: 'List webhook endpoints, newest first',
+  description: 'Secrets are never listed.',
   security: bearerSecurity,
   request: { query: pageQuerySchema },
   responses: {
@@ -201,8 +204,10 @@ const listEndpoints = createRoute({
 const getEndpoint = createRoute({
   method: 'get',
   path: '/v1/webhook-endpoints/{id}',
+  operationId: 'getWebhookEndpoint',
   tags,
   summary: 'Get a webhook endpoint',
+  description: 'The endpoint without its secret; its version is also the `ETag`.',
   security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 200: endpointResponse('The endpoint'), ...problemResponses(401, 404) },
@@ -211,6 +216,7 @@ const getEndpoint = createRoute({
 const patchEndpoint = createRoute({
   method: 'patch',
   path: '/v1/webhook-endpoints/{id}',
+  operationId: 'updateWebhookEndpoint',
   tags,
   summary: 'Change a webhook endpoint',
   description: '`null` removes `description`, `metadata` or `eventTypes` (back to every type).',
@@ -235,6 +241,7 @@ const patchEndpoint = createRoute({
 const deleteEndpoint = createRoute({
   method: 'delete',
   path: '/v1/webhook-endpoints/{id}',
+  operationId: 'deleteWebhookEndpoint',
   tags,
   summary: 'Delete a webhook endpoint',
   description: 'Nothing more is sent to it, including retries already scheduled.',
@@ -246,6 +253,7 @@ const deleteEndpoint = createRoute({
 const rotateSecret = createRoute({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/rotate-secret',
+  operationId: 'rotateWebhookSecret',
   tags,
   summary: 'Replace the signing secret',
   description:
@@ -269,6 +277,7 @@ const rotateSecret = createRoute({
 const testEndpoint = createRoute({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/test',
+  operationId: 'testWebhookEndpoint',
   tags,
   summary: 'Send a `webhook.test` event now',
   description:
@@ -292,6 +301,7 @@ const testEndpoint = createRoute({
 const listDeliveries = createRoute({
   method: 'get',
   path: '/v1/webhook-endpoints/{id}/deliveries',
+  operationId: 'listWebhookDeliveries',
   tags,
   summary: 'The delivery attempt log, newest first',
   description: 'Attempts are kept 30 days.',
@@ -311,6 +321,7 @@ const listDeliveries = createRoute({
 const recoverEndpoint = createRoute({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/recover',
+  operationId: 'recoverWebhookEndpoint',
   tags,
   summary: 'Redeliver what failed since a time',
   description:
