@@ -319,8 +319,9 @@ function SignalForm(props: { busy: boolean; onPost: (signal: { type: string }) =
           </select>
         </label>
         <label>
-          Fields (JSON, as in <code>POST /v1/interviews/{'{id}'}/signals</code>)
+          Fields (JSON)
           <textarea
+            aria-describedby="signal-help"
             name="signal-fields"
             rows={4}
             value={fields}
