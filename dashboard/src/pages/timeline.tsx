@@ -17,16 +17,22 @@ export interface PlanChange {
 }
 
 /**
- * The plan's changes: each `interview.*` event, named after what the cancelled steps of the
- * same instant say (a signal or a snooze cancels steps with its cause as the reason).
+ * The plan's changes: each `interview.*` event, named after what the steps changed at the same
+ * instant say (a signal or a snooze cancels steps with its cause as the reason; a step marked
+ * done or skipped carries the time). The API records no signal history of its own, so a
+ * signal that changed no step shows as a plain "updated".
  */
 export function planChanges(interview: Interview, events: readonly ApiEvent[]): PlanChange[] {
   const causes = new Map<string, Set<string>>();
-  for (const step of interview.steps) {
-    if (!step.cancelledAt || !step.cancelReason) continue;
-    const cause = step.cancelReason.split(/[:;]/)[0]?.trim() ?? step.cancelReason;
-    const at = new Date(step.cancelledAt).getTime().toString();
+  const note = (instant: string, cause: string) => {
+    const at = new Date(instant).getTime().toString();
     causes.set(at, (causes.get(at) ?? new Set()).add(cause));
+  };
+  for (const step of interview.steps) {
+    if (step.cancelledAt && step.cancelReason) {
+      note(step.cancelledAt, step.cancelReason.split(/[:;]/)[0]?.trim() ?? step.cancelReason);
+    }
+    if (step.completedAt) note(step.completedAt, `${words(step.kind)} ${step.status}`);
   }
   return events
     .filter((event) => event.type.startsWith('interview.'))
@@ -142,8 +148,6 @@ export function Timeline(props: {
         {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <fieldset>; the group names the picture without hiding its buttons as role="img" would. */}
         <svg
           viewBox={`0 0 ${width} ${height}`}
-          width={width}
-          height={height}
           role="group"
           aria-label={`Plan of ${interview.steps.length} steps, from ${dayLabel(first, zone)} to ${dayLabel(last, zone)}`}
         >
