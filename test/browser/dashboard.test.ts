@@ -283,6 +283,19 @@ describe('the console in headless Chromium', () => {
 
   it('posts a signal: the change appears on the timeline and cancelled steps are struck through', async () => {
     await expect(page.locator('svg [data-status="cancelled"]').count()).resolves.toBe(0);
+    // The signal types come from the API's own document, so new ones appear without a release.
+    const spec = (await (await fetch(`${origin}/openapi.json`)).json()) as {
+      components: {
+        schemas: { Signal: { oneOf: Array<{ properties: { type: { enum: string[] } } }> } };
+      };
+    };
+    const documented = spec.components.schemas.Signal.oneOf.map((v) => v.properties.type.enum[0]);
+    await expect(
+      page
+        .getByLabel('Type')
+        .locator('option')
+        .evaluateAll((options) => options.map((option) => option.getAttribute('value'))),
+    ).resolves.toEqual(documented);
     await page.getByLabel('Type').selectOption('employer_replied');
     await page.getByLabel('Fields (JSON)').fill('{ "note": "They will decide after the offsite" }');
     await page.getByRole('button', { name: 'Post signal' }).click();
