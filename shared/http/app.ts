@@ -43,7 +43,7 @@ export interface AppDeps {
   documentHooks?: readonly DocumentHook[];
   /** Directory with the Swagger UI files; defaults to the installed swagger-ui-dist. */
   docsAssetsDir?: string;
-  /** Directory with the built console; defaults to dashboard/dist (see routes/dashboard.ts). */
+  /** Directory with the built console; defaults to dashboard/dist (http/dashboard/console.ts). */
   dashboardAssetsDir?: string;
   logger?: Logger;
 }
