@@ -10,6 +10,11 @@
  * Besides wall time the child reports the CPU time of the import (all threads), which other
  * processes competing for the cores disturb far less.
  *
+ * The console (/dashboard) must cost the api Lambda's cold start nothing, so the api entry is
+ * also bundled with the console's mount call stubbed out, timed in the same rounds, and the
+ * two are compared on a line of their own (with the console's bytes in the bundle and the
+ * size of its browser files, which are served from disk).
+ *
  *   npx tsx bench/bundles.ts [--runs 15] [--external-sdk]
  *
  * `--external-sdk` leaves `@aws-sdk/*` (and `@smithy/*`) out of every bundle, as NodejsFunction
@@ -23,8 +28,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { bundleSettings, functionEntries } from '../infra/bundle-settings';
+import { buildDashboard } from '../scripts/build-dashboard';
 
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -94,7 +100,35 @@ export interface BundleResult {
   cpuMedianMs?: number;
   /** The packages (or source folders) that contribute most bytes, largest first. */
   largest?: Array<{ name: string; bytes: number }>;
+  /** Bytes of the console's server module (imported on the first /dashboard request). */
+  consoleServerBytes?: number;
+  /** Bytes of the console's browser code (dashboard/src): served as files, never bundled. */
+  consoleClientBytes?: number;
   error?: string;
+}
+
+/**
+ * The api bundle as it would be without the console: the one mount call becomes a no-op, so
+ * the two bundles differ by exactly what the console adds to the api Lambda.
+ */
+const withoutConsoleName = 'api-without-console';
+const withoutConsole: Plugin = {
+  name: 'without-console',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\/routes\/dashboard$/ }, (args) => ({
+      path: args.path,
+      namespace: 'without-console',
+    }));
+    plugin.onLoad({ filter: /.*/, namespace: 'without-console' }, () => ({
+      contents: 'export function dashboardRoutes() {}',
+      loader: 'ts',
+    }));
+  },
+};
+
+/** What the console's browser files weigh, built as `npm install` builds them. */
+export interface ConsoleAssets {
+  files: Array<{ name: string; bytes: number; gzipBytes: number }>;
 }
 
 function esbuildOptions(outfile: string, externalSdk: boolean): BuildOptions {
@@ -143,6 +177,12 @@ function relativeOut(outfile: string): string {
   return outfile.slice(projectRoot.length).replace(/^\//, '');
 }
 
+function bytesOf(inputs: Record<string, { bytesInOutput: number }>, pattern: RegExp): number {
+  return Object.entries(inputs)
+    .filter(([file]) => pattern.test(file))
+    .reduce((sum, [, info]) => sum + info.bytesInOutput, 0);
+}
+
 function largestContributors(
   inputs: Record<string, { bytesInOutput: number }>,
 ): Array<{ name: string; bytes: number }> {
@@ -166,16 +206,31 @@ interface Built {
 
 async function bundle(
   name: string,
-  input: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+  input: Pick<BuildOptions, 'entryPoints' | 'stdin' | 'plugins'>,
   externalSdk: boolean,
 ): Promise<Built> {
   const outfile = join(outRoot, name, 'index.mjs');
   try {
     const { metafile } = await build({ ...esbuildOptions(outfile, externalSdk), ...input });
-    const largest = largestContributors(metafile?.outputs[relativeOut(outfile)]?.inputs ?? {});
+    const inputs = metafile?.outputs[relativeOut(outfile)]?.inputs ?? {};
+    const largest = largestContributors(inputs);
     const bytes = statSync(outfile).size;
     const gzipBytes = gzipSync(readFileSync(outfile)).length;
-    return { name, outfile, result: { name, status: 'ok', bytes, gzipBytes, largest } };
+    const consoleServerBytes = bytesOf(inputs, /shared\/http\/(dashboard\/|routes\/dashboard\.ts)/);
+    const consoleClientBytes = bytesOf(inputs, /^dashboard\//);
+    return {
+      name,
+      outfile,
+      result: {
+        name,
+        status: 'ok',
+        bytes,
+        gzipBytes,
+        largest,
+        consoleServerBytes,
+        consoleClientBytes,
+      },
+    };
   } catch (error) {
     return { name, outfile, result: failed(name, error) };
   }
@@ -236,11 +291,61 @@ export async function runBundleBench(runs = 15, externalSdk = false): Promise<Bu
     if (existsSync(path)) built.push(await bundle(name, { entryPoints: [path] }, externalSdk));
     else missing.push({ name, status: 'missing' });
   }
+  const apiEntry = join(projectRoot, functionEntries.api);
+  if (existsSync(apiEntry)) {
+    built.push(
+      await bundle(
+        withoutConsoleName,
+        { entryPoints: [apiEntry], plugins: [withoutConsole] },
+        externalSdk,
+      ),
+    );
+  }
   await timeInRounds(built, runs);
   return [...built.map((entry) => entry.result), ...missing];
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** Builds the console's browser files into .bench/dashboard and weighs them. */
+export async function measureConsoleAssets(): Promise<ConsoleAssets> {
+  const outdir = join(projectRoot, '.bench', 'dashboard');
+  rmSync(outdir, { recursive: true, force: true });
+  const outputs = await buildDashboard(outdir);
+  return {
+    files: Object.keys(outputs).map((file) => {
+      const content = readFileSync(join(projectRoot, file));
+      return {
+        name: file.slice(file.lastIndexOf('/') + 1),
+        bytes: content.length,
+        gzipBytes: gzipSync(content).length,
+      };
+    }),
+  };
+}
+
+/**
+ * What the console costs the api Lambda, single-spaced so bench/run-all.ts does not read it as
+ * a target row: the console bytes in the api bundle, and the api bundle's import time against
+ * the same bundle without the console.
+ */
+function consoleLines(results: readonly BundleResult[], assets?: ConsoleAssets): string[] {
+  const api = results.find((result) => result.name === 'api');
+  const without = results.find((result) => result.name === withoutConsoleName);
+  if (api?.status !== 'ok' || without?.status !== 'ok') return [];
+  const delta = (a?: number, b?: number) =>
+    a === undefined || b === undefined ? '?' : `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)} ms`;
+  return [
+    '',
+    `console (/dashboard): the api bundle carries ${api.consoleServerBytes ?? 0} bytes of its server module (evaluated on the first /dashboard request) and ${api.consoleClientBytes ?? 0} bytes of its browser code;`,
+    `api import ${(api.medianMs ?? 0).toFixed(1)} ms vs ${(without.medianMs ?? 0).toFixed(1)} ms without the console (${delta(api.medianMs, without.medianMs)}), cpu ${(api.cpuMedianMs ?? 0).toFixed(1)} ms vs ${(without.cpuMedianMs ?? 0).toFixed(1)} ms (${delta(api.cpuMedianMs, without.cpuMedianMs)}), size ${kib(api.bytes ?? 0)} vs ${kib(without.bytes ?? 0)}`,
+    ...(assets
+      ? [
+          `browser files, served from disk: ${assets.files.map((file) => `${file.name} ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`).join(', ')}`,
+        ]
+      : []),
+  ];
+}
 
 // Single spaces on purpose: bench/run-all.ts reads table rows (cells two spaces apart) as
 // targets, and the floor is a reference, not a target.
@@ -259,9 +364,11 @@ export function formatResults(
   results: readonly BundleResult[],
   runs: number,
   externalSdk = false,
+  consoleAssets?: ConsoleAssets,
 ): string {
   const baseline = results.find((result) => result.name === baselineName);
   const floor = results.find((result) => result.name === sdkFloorName);
+  const reference = results.find((result) => result.name === withoutConsoleName);
   const header = [
     'bundle',
     'size',
@@ -273,7 +380,7 @@ export function formatResults(
     'cpu vs hono',
   ];
   const rows = results
-    .filter((result) => result !== floor)
+    .filter((result) => result !== floor && result !== reference)
     .map((result) => {
       if (result.status !== 'ok') {
         return [result.name, result.status, '', '', '', result.error ?? ''];
@@ -308,7 +415,9 @@ export function formatResults(
       .join('  ')
       .trimEnd();
   const contributors = results
-    .filter((result) => result.largest && result !== baseline && result !== floor)
+    .filter(
+      (result) => result.largest && result !== baseline && result !== floor && result !== reference,
+    )
     .map(
       (result) =>
         `${result.name}: ${(result.largest ?? []).map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
@@ -320,6 +429,7 @@ export function formatResults(
     line(header),
     ...rows.map(line),
     ...(floor ? ['', floorLine(floor, baseline)] : []),
+    ...consoleLines(results, consoleAssets),
     ...(contributors.length > 0 ? ['', 'largest contributors:', ...contributors] : []),
   ].join('\n');
 }
@@ -335,5 +445,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const args = process.argv.slice(2);
   const runs = runsFromArgs(args);
   const externalSdk = args.includes('--external-sdk');
-  console.log(formatResults(await runBundleBench(runs, externalSdk), runs, externalSdk));
+  const results = await runBundleBench(runs, externalSdk);
+  console.log(formatResults(results, runs, externalSdk, await measureConsoleAssets()));
 }

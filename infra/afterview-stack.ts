@@ -25,6 +25,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { dashboardAssetFiles } from '../shared/http/dashboard/console';
 import { docsAssetFiles } from '../shared/http/routes/docs';
 import type { AwsEnvironment } from '../shared/runtime/aws-config';
 import { tableIndexes, tableKeys, ttlAttribute } from '../shared/store/table';
@@ -53,6 +54,14 @@ export const docsAssetsDirectory = 'docs-assets';
 const docsAssets: BundledAsset[] = docsAssetFiles.map((file) => ({
   from: `node_modules/swagger-ui-dist/${file}`,
   to: `${docsAssetsDirectory}/${file}`,
+}));
+
+/** Where the api bundle carries the console's built files (`npm install` builds them). */
+export const dashboardAssetsDirectory = 'dashboard-assets';
+
+const dashboardAssets: BundledAsset[] = dashboardAssetFiles.map((file) => ({
+  from: `dashboard/dist/${file}`,
+  to: `${dashboardAssetsDirectory}/${file}`,
 }));
 
 /**
@@ -150,8 +159,9 @@ export class AfterviewStack extends Stack {
       environment: {
         ...environment,
         AFTERVIEW_DOCS_ASSETS_DIR: `/var/task/${docsAssetsDirectory}`,
+        AFTERVIEW_DASHBOARD_ASSETS_DIR: `/var/task/${dashboardAssetsDirectory}`,
       },
-      assets: [...docsAssets, ...spellingAssets],
+      assets: [...docsAssets, ...spellingAssets, ...dashboardAssets],
     });
     const dispatch = new AfterviewFunction(this, 'DispatchFunction', {
       ...shared,

@@ -21,6 +21,7 @@ import {
   type RouteModule,
   type SandboxControls,
 } from './route-module';
+import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { draftRoutes } from './routes/drafts';
 import { healthRoutes } from './routes/health';
@@ -42,6 +43,8 @@ export interface AppDeps {
   documentHooks?: readonly DocumentHook[];
   /** Directory with the Swagger UI files; defaults to the installed swagger-ui-dist. */
   docsAssetsDir?: string;
+  /** Directory with the built console; defaults to dashboard/dist (http/dashboard/console.ts). */
+  dashboardAssetsDir?: string;
   logger?: Logger;
 }
 
@@ -113,6 +116,10 @@ export function createApp(deps: AppDeps): ApiApp {
   docsRoutes(app, {
     document: () => buildOpenApiDocument(app, deps.documentHooks),
     ...(deps.docsAssetsDir ? { assetsDir: deps.docsAssetsDir } : {}),
+  });
+  dashboardRoutes(app, {
+    ...(deps.dashboardAssetsDir ? { assetsDir: deps.dashboardAssetsDir } : {}),
+    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
   });
   return app;
 }

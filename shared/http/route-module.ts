@@ -18,6 +18,8 @@ export interface SandboxControls {
    * has been handled (wake-ups fired); returns the clock's new now.
    */
   advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+  /** The development tenant's API key, for the console's one-click sign-in. */
+  developmentApiKey?(): string | undefined;
 }
 
 /** What every route module can use. */

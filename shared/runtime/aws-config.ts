@@ -26,6 +26,8 @@ export const awsEnvironmentSchema = z.object({
   AFTERVIEW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']),
   AFTERVIEW_WEBHOOK_ALLOW_HTTP: booleanFlag,
   AFTERVIEW_DOCS_ASSETS_DIR: nonEmpty.optional(),
+  /** The console's built files; read by shared/http/dashboard/console.ts on first use. */
+  AFTERVIEW_DASHBOARD_ASSETS_DIR: nonEmpty.optional(),
 });
 
 /**

@@ -193,6 +193,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 
   const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
+  // Known once the development tenant exists, after the app is built; the console asks for it.
+  let developmentApiKey: string | undefined;
   afterview = composeAfterview({
     store,
     scheduler,
@@ -207,6 +209,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       createTenant: (name) => services.tenants.createTenant(name),
       now: () => clock.now(),
       advanceTo,
+      developmentApiKey: () => developmentApiKey,
     }),
   });
   const composed = afterview;
@@ -217,6 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     options.devApiKey,
     clock.now().toString(),
   );
+  developmentApiKey = devTenant.apiKey;
 
   const server: ServerType = await new Promise((resolve) => {
     const started = serve(

@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAfterviewApp } from '../../infra/afterview-app';
-import { docsAssetsDirectory } from '../../infra/afterview-stack';
+import { dashboardAssetsDirectory, docsAssetsDirectory } from '../../infra/afterview-stack';
+import { dashboardAssetFiles } from '../../shared/http/dashboard/console';
 import { docsAssetFiles } from '../../shared/http/routes/docs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
 
@@ -37,7 +38,7 @@ const deployedEnvironment: AwsEnvironment & Record<string, string> = {
 const invokeScript = `
 const { handler } = await import(process.argv[1]);
 const results = [];
-for (const path of ['/health', '/docs', '/docs/assets/swagger-ui.css', '/docs/assets/favicon-32x32.png', '/openapi.json']) {
+for (const path of ['/health', '/docs', '/docs/assets/swagger-ui.css', '/docs/assets/favicon-32x32.png', '/openapi.json', '/dashboard', '/dashboard/assets/console.js']) {
   const response = await handler({
     resource: '/{proxy+}', path, httpMethod: 'GET', headers: { Accept: '*/*' },
     multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null,
@@ -83,6 +84,19 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     }
   });
 
+  it('ships the console files beside the api bundle and none of its browser code inside it', () => {
+    for (const file of dashboardAssetFiles) {
+      expect(existsSync(join(bundleDirs.api, dashboardAssetsDirectory, file)), file).toBe(true);
+    }
+    const { sources } = JSON.parse(readFileSync(join(bundleDirs.api, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.filter((source) => /(^|\/)dashboard\/src\//.test(source))).toEqual([]);
+    expect(sources.some((source) => source.includes('shared/http/dashboard/console.ts'))).toBe(
+      true,
+    );
+  });
+
   it('ships the spelling dictionary where the draft check resolves it from the bundle', () => {
     const fromBundle = createRequire(join(bundleDirs.api, 'index.mjs'));
     const entry = fromBundle.resolve('dictionary-en');
@@ -115,7 +129,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     },
   );
 
-  it('answers API Gateway (REST, v1) events for health and the docs from the api bundle', async () => {
+  it('answers API Gateway (REST, v1) events for health, the docs and the console from the api bundle', async () => {
     const url = pathToFileURL(join(bundleDirs.api, 'index.mjs')).href;
     const { stdout } = await run(
       process.execPath,
@@ -126,6 +140,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
           ...deployedEnvironment,
           // /var/task/docs-assets in Lambda; here the same folder of the built bundle.
           AFTERVIEW_DOCS_ASSETS_DIR: join(bundleDirs.api, docsAssetsDirectory),
+          AFTERVIEW_DASHBOARD_ASSETS_DIR: join(bundleDirs.api, dashboardAssetsDirectory),
         },
       },
     );
@@ -135,6 +150,8 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
       { path: '/docs/assets/swagger-ui.css', status: 200, base64: false },
       { path: '/docs/assets/favicon-32x32.png', status: 200, base64: true },
       { path: '/openapi.json', status: 200, base64: false },
+      { path: '/dashboard', status: 200, base64: false },
+      { path: '/dashboard/assets/console.js', status: 200, base64: false },
     ]);
   });
 

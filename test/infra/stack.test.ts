@@ -171,6 +171,17 @@ describe('AfterviewStack (dev stage)', () => {
       });
     });
 
+    it('points the api at the console files shipped in its bundle', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'afterview-dev-api',
+        Environment: {
+          Variables: Match.objectLike({
+            AFTERVIEW_DASHBOARD_ASSETS_DIR: '/var/task/dashboard-assets',
+          }),
+        },
+      });
+    });
+
     it.each(['api', 'dispatch', 'reconcile'] as const)(
       '%s writes to its own log group, with a retention, and may write nowhere else',
       (name) => {
