@@ -47,6 +47,7 @@ export const itemAttributes = {
   tenantId: 'tenantId',
   id: 'id',
   version: 'version',
+  revision: 'revision',
   status: 'status',
   nextDueAt: 'nextDueAt',
 } as const;
@@ -87,7 +88,8 @@ export const gsi3 = {
 } as const satisfies TableIndex;
 
 /**
- * Sparse index of interviews that have a scheduled step, for the reconciler. Its partitions
+ * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the
+ * reconciler. Its partitions
  * are a handful of fixed shards (not tenants) so one query per shard covers every tenant
  * without a Scan, and no single partition takes every write.
  */
