@@ -28,7 +28,7 @@ import { interviewInput } from './runtime';
 export interface CrashRunOptions {
   rounds: number;
   seed: number;
-  /** Longest time a round's workload runs before the kill (default 1500 ms). */
+  /** Longest extra time a round's workload runs before the kill, after 300 ms (default 2500 ms). */
   maxKillDelayMs?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -122,7 +122,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
   const started = performance.now();
   const random = seededRandom(options.seed);
   const log = options.log ?? (() => undefined);
-  const maxKillDelayMs = options.maxKillDelayMs ?? 1500;
+  const maxKillDelayMs = options.maxKillDelayMs ?? 2500;
   const dataDir = await mkdtemp(join(tmpdir(), 'afterview-crash-'));
   const ports = { api: await freePort(), dynamo: await freePort(), scheduler: await freePort() };
   const receiver = await startReceiver();
@@ -297,7 +297,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
         });
         if (status !== 201) throw new Error(`endpoint not created: ${JSON.stringify(body)}`);
       }
-      const delayMs = 100 + Math.floor(random() * maxKillDelayMs);
+      const delayMs = 300 + Math.floor(random() * maxKillDelayMs);
       const target = runtime;
       const killed = sleep(delayMs).then(() => kill(target));
       await Promise.all([workload(killed, round), killed]);
