@@ -11,7 +11,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '50' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
-    'max-kill-delay-ms': { type: 'string', default: '2500' },
+    'max-kill-delay-ms': { type: 'string', default: '1500' },
   },
 });
 

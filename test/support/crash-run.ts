@@ -28,7 +28,7 @@ import { interviewInput } from './runtime';
 export interface CrashRunOptions {
   rounds: number;
   seed: number;
-  /** Longest extra time a round's workload runs before the kill, after 300 ms (default 2500 ms). */
+  /** Longest time between a round's first acknowledged create and the kill (default 1500 ms). */
   maxKillDelayMs?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -122,7 +122,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
   const started = performance.now();
   const random = seededRandom(options.seed);
   const log = options.log ?? (() => undefined);
-  const maxKillDelayMs = options.maxKillDelayMs ?? 2500;
+  const maxKillDelayMs = options.maxKillDelayMs ?? 1500;
   const dataDir = await mkdtemp(join(tmpdir(), 'afterview-crash-'));
   const ports = { api: await freePort(), dynamo: await freePort(), scheduler: await freePort() };
   const receiver = await startReceiver();
@@ -217,7 +217,11 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
   }
 
   /** Creates, signals and clock advances in parallel until `stop` resolves. */
-  async function workload(stop: Promise<void>, round: number): Promise<void> {
+  async function workload(
+    stop: Promise<void>,
+    round: number,
+    onCreated: () => void,
+  ): Promise<void> {
     let stopped = false;
     void stop.then(() => {
       stopped = true;
@@ -240,6 +244,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
             acknowledged.add(String(body.id));
             known.push(String(body.id));
             report.createsAcknowledged++;
+            onCreated();
           } else {
             report.violations.push(`create ${key} answered ${status}: ${JSON.stringify(body)}`);
           }
@@ -297,13 +302,21 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
         });
         if (status !== 201) throw new Error(`endpoint not created: ${JSON.stringify(body)}`);
       }
-      const delayMs = 300 + Math.floor(random() * maxKillDelayMs);
+      // The kill lands a seeded delay after the round's first acknowledged create, so every
+      // round has work in flight however slowly a busy machine starts the process.
+      const delayMs = Math.floor(random() * maxKillDelayMs);
       const target = runtime;
-      const killed = sleep(delayMs).then(() => kill(target));
-      await Promise.all([workload(killed, round), killed]);
+      let firstCreate: () => void = () => undefined;
+      const created = new Promise<void>((resolve) => {
+        firstCreate = resolve;
+      });
+      const killed = Promise.race([created, sleep(30_000)])
+        .then(() => sleep(delayMs))
+        .then(() => kill(target));
+      await Promise.all([workload(killed, round, firstCreate), killed]);
       report.kills++;
       log(
-        `round ${round}: killed after ${delayMs} ms; ${acknowledged.size} interviews acknowledged so far`,
+        `round ${round}: killed ${delayMs} ms after its first create; ${acknowledged.size} interviews acknowledged so far`,
       );
     }
 
