@@ -14,6 +14,7 @@
  * seeded delay; what is in flight at that instant still varies with the machine).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -107,7 +108,7 @@ async function startReceiver(): Promise<{ server: Server; url: string; deliverie
 }
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const apiKey = `afv_crash_${'k'.repeat(24)}`;
+
 const signalTypes = ['employer_replied', 'rejected', 'withdrawn', 'offer'] as const;
 
 interface Runtime {
@@ -126,6 +127,9 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
   const dataDir = await mkdtemp(join(tmpdir(), 'afterview-crash-'));
   const ports = { api: await freePort(), dynamo: await freePort(), scheduler: await freePort() };
   const receiver = await startReceiver();
+  // A key of its own makes a tenant of its own, so a shared database (AFTERVIEW_DYNAMODB_ENDPOINT,
+  // which the child inherits) holds nothing of earlier runs under it.
+  const apiKey = `afv_crash_${randomBytes(12).toString('hex')}`;
   const report: CrashReport = {
     seed: options.seed,
     rounds: options.rounds,
