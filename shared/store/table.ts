@@ -10,7 +10,7 @@
  * | tenant          | `TENANT#<tenantId>`              | `TENANT`                 |                                           |
  * | API key         | `KEY#<sha256 hex>`               | `KEY`                    |                                           |
  * | policy          | `T#<tenantId>`                   | `POLICY`                 |                                           |
- * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due         |
+ * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due (steps or outbox) |
  * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | TTL                                       |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
  * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
@@ -89,9 +89,8 @@ export const gsi3 = {
 
 /**
  * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the
- * reconciler. Its partitions
- * are a handful of fixed shards (not tenants) so one query per shard covers every tenant
- * without a Scan, and no single partition takes every write.
+ * reconciler. Its partitions are a handful of fixed shards (not tenants) so one query per shard
+ * covers every tenant without a Scan, and no single partition takes every write.
  */
 export const dueIndex = {
   indexName: 'due',

@@ -545,9 +545,10 @@ class LocalScheduler implements SchedulerEmulator {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readJson(req);
-      const { status, payload } = this.#route(req.method ?? 'GET', url, body);
+      const method = req.method ?? 'GET';
+      const { status, payload } = this.#route(method, url, body);
       // A create or update is answered only once its journal line is on disk.
-      await this.#lastAppend;
+      if (method === 'POST' || method === 'PUT') await this.#lastAppend;
       send(res, status, payload);
     } catch (error) {
       if (error instanceof SchedulerApiError) {
