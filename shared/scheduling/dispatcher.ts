@@ -17,6 +17,7 @@
  * A crash after step 1 leaves the entry in the outbox: a retried wake-up of the same step, or
  * the reconciler, finishes steps 2–4.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import type { FollowUpState, Step } from '../domain/model';
@@ -180,7 +181,9 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
         await store.updateInterview(claimed.next, record.version);
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        // Someone else changed the interview meanwhile: re-read and decide again.
+        // Someone else changed the interview meanwhile (another step of it firing at the same
+        // instant, outbox housekeeping, a signal): back off with jitter, re-read and decide again.
+        await sleep(Math.floor(Math.random() * Math.min(200, 5 * 2 ** attempt)));
         continue;
       }
       await outbox.relay(
