@@ -5,7 +5,7 @@
  * start loads only what a wake-up or a sweep can run.
  */
 import type { Clock } from '../clock';
-import { createDispatcher } from '../scheduling/dispatcher';
+import { createDispatcher, createWorkerOutbox } from '../scheduling/dispatcher';
 import type { WakeupHandler, WakeupScheduler } from '../scheduling/ports';
 import { createReconciler, type ReconcileReport } from '../scheduling/reconciler';
 import type { Logger } from '../service/deps';
@@ -62,6 +62,7 @@ export function composeWorker(
 ): AfterviewWorker {
   const { store, scheduler, clock } = adapters;
   const dispatch = createDispatcher({ store, clock, webhooks: delivery, events: delivery });
-  const reconcile = createReconciler({ store, scheduler, clock, dispatch });
+  const outbox = createWorkerOutbox({ store, webhooks: delivery, events: delivery });
+  const reconcile = createReconciler({ store, scheduler, clock, dispatch, outbox });
   return { delivery, dispatch, reconcile };
 }

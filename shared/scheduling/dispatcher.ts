@@ -4,22 +4,35 @@
  * still scheduled, the interview still active and the step really due. A duplicate, stale, early
  * or late invocation therefore changes nothing.
  *
- * Order of work for a due step, chosen so a crash at any point loses nothing:
- *   1. record the step's event under a deterministic id (a re-run finds it, never duplicates it);
- *   2. fan it out: a first attempt to every subscribed endpoint that has no delivery yet, with a
+ * Order of work for a due step, chosen so the step's state and its event always agree and a
+ * crash at any point loses nothing:
+ *   1. claim: mark the step `due` and put its event (and `interview.closed`, when a fired
+ *      `move_on` ends the sequence) in the interview's outbox, in one conditional write. From
+ *      here on the step has fired: a signal or edit no longer cancels it, and one that landed
+ *      first (cancelling the step) makes this write fail, so nothing is sent;
+ *   2. record the event under its deterministic id (a re-run finds it, never duplicates it);
+ *   3. fan it out: a first attempt to every subscribed endpoint that has no delivery yet, with a
  *      retry wake-up for each failure;
- *   3. mark the step `due` with a conditional write.
- * Until step 3 lands the step is still `scheduled`, so a retried invocation or the reconciler
- * redoes only what is missing.
+ *   4. clear the outbox entry (outbox housekeeping: the public version does not move).
+ * A crash after step 1 leaves the entry in the outbox: a retried wake-up of the same step, or
+ * the reconciler, finishes steps 2–4.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import type { FollowUpState, Step } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { VersionConflictError } from '../errors';
 import { stableId } from '../ids';
-import { type EventPublisher, eventRetentionSeconds, interviewEvent } from '../service/events';
-import type { Store, StoredEvent, StoredInterview } from '../store/ports';
+import {
+  type EventPublisher,
+  eventRetentionSeconds,
+  interviewEvent,
+  interviewEventId,
+  StoreEventPublisher,
+} from '../service/events';
+import { OutboxRelay } from '../service/outbox';
+import type { OutboxEntry, Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
 
 export interface FanOutOptions {
@@ -46,7 +59,10 @@ export interface DispatcherDeps {
   store: Store;
   clock: Clock;
   webhooks: EventFanOut;
-  /** Where `interview.closed` goes when a fired `move_on` ends the sequence. */
+  /**
+   * Where `interview.closed` goes when a fired `move_on` ends the sequence; without it the
+   * notice is only recorded.
+   */
   events?: EventPublisher;
   /** Attempts at the step's conditional write before giving up (the wake-up is then retried). */
   maxWriteAttempts?: number;
@@ -121,42 +137,37 @@ function markDue(state: FollowUpState, stepId: string): FollowUpState {
   return { ...state, steps };
 }
 
-/** True when `step` is the fired move-on that ended the sequence and nothing changed since. */
-function closedByThisStep(record: StoredInterview, step: Step): boolean {
-  return (
-    step.kind === 'move_on' &&
-    step.status === 'due' &&
-    record.state.status === 'closed' &&
-    record.state.closedReason === 'exhausted'
-  );
-}
-
-function eventSequence(event: StoredEvent): number {
-  const sequence = event.data.sequence;
-  return typeof sequence === 'number' ? sequence : 0;
+/**
+ * The outbox relay the dispatcher and the reconciler share: step events are attempted inline,
+ * `interview.*` notices queued.
+ */
+export function createWorkerOutbox(
+  deps: Pick<DispatcherDeps, 'store' | 'webhooks' | 'events'>,
+): OutboxRelay {
+  return new OutboxRelay({
+    store: deps.store,
+    publisher: deps.events ?? new StoreEventPublisher(deps.store),
+    fanOut: deps.webhooks,
+  });
 }
 
 /** Builds the handler the Scheduler target (the `dispatch` Lambda, or the emulator) calls. */
 export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
-  const { store, clock, webhooks } = deps;
+  const { store, clock } = deps;
   const maxWriteAttempts = deps.maxWriteAttempts ?? 8;
+  const outbox = createWorkerOutbox(deps);
 
   async function dispatchStep(payload: Extract<WakeupPayload, { kind: 'step' }>): Promise<void> {
     for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
       const record = await store.getInterview(payload.tenantId, payload.interviewId);
       const step = record?.state.steps.find((s) => s.id === payload.stepId);
       if (!record || !step) return; // erased, or the step was re-planned away
-      if (closedByThisStep(record, step)) {
-        // An earlier run wrote the close but may have died before publishing interview.closed.
-        // Its id is deterministic, so publishing again records nothing twice.
-        await deps.events?.publish(
-          interviewEvent(
-            'interview.closed',
-            record,
-            record.eventSequence,
-            Temporal.Instant.from(record.updatedAt),
-          ),
-        );
+      const eventId = stepEventId(record.tenantId, record.id, step.id);
+      if (step.status === 'due') {
+        // Claimed by an earlier run that may have died before publishing: finish its work.
+        // Entries of other changes are left to their writers and the reconciler.
+        const closedId = interviewEventId('interview.closed', record);
+        await outbox.relay(record, [eventId, ...(step.kind === 'move_on' ? [closedId] : [])]);
         return;
       }
       if (record.state.status !== 'active' || step.status !== 'scheduled') return;
@@ -165,37 +176,21 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       // own schedule, or the reconciler, brings it back at its time.
       if (Temporal.Instant.compare(Temporal.Instant.from(step.dueAt), now) > 0) return;
 
-      const candidate = buildStepEvent(record, step, record.eventSequence + 1, now);
-      const inserted = await store.putEvent(candidate);
-      const event = inserted
-        ? candidate
-        : ((await store.getEvent(record.tenantId, candidate.id)) ?? candidate);
-      await webhooks.fanOut(event, { newlyRecorded: inserted });
-
-      const state = markDue(record.state, step.id);
-      const next: StoredInterview = {
-        ...record,
-        state,
-        version: record.version + 1,
-        eventSequence: Math.max(record.eventSequence, eventSequence(event)),
-        updatedAt: now.toString(),
-      };
-      const due = nextDueAt(state.steps);
-      if (due === undefined || state.status !== 'active') delete next.nextDueAt;
-      else next.nextDueAt = due;
-      const closing = state.status === 'closed' && record.state.status === 'active';
-      if (closing) next.eventSequence += 1;
+      const claimed = claim(record, step, now);
       try {
-        await store.updateInterview(next, record.version);
-        if (closing)
-          await deps.events?.publish(
-            interviewEvent('interview.closed', next, next.eventSequence, now),
-          );
-        return;
+        await store.updateInterview(claimed.next, record.version);
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        // Someone else changed the interview meanwhile: re-read and decide again.
+        // Someone else changed the interview meanwhile (another step of it firing at the same
+        // instant, outbox housekeeping, a signal): back off with jitter, re-read and decide again.
+        await sleep(Math.floor(Math.random() * Math.min(200, 5 * 2 ** attempt)));
+        continue;
       }
+      await outbox.relay(
+        claimed.next,
+        claimed.entries.map((entry) => entry.event.id),
+      );
+      return;
     }
     throw new VersionConflictError(
       `Step ${payload.stepId} could not be marked due after ${maxWriteAttempts} attempts`,
@@ -204,6 +199,44 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
 
   return async (payload) => {
     if (payload.kind === 'step') await dispatchStep(payload);
-    else await webhooks.runDeliveryAttempt(payload);
+    else await deps.webhooks.runDeliveryAttempt(payload);
   };
+}
+
+/**
+ * The claim of a due step: the interview with the step marked `due` (closing it when the step
+ * is the move-on) and the events that must follow, in its outbox behind any entries still
+ * pending there.
+ */
+function claim(
+  record: StoredInterview,
+  step: Step,
+  now: Temporal.Instant,
+): { next: StoredInterview; entries: OutboxEntry[] } {
+  const state = markDue(record.state, step.id);
+  const closing = state.status === 'closed' && record.state.status === 'active';
+  const { nextDueAt: _previousDue, outbox: pending = [], ...rest } = record;
+  const fields: StoredInterview = {
+    ...rest,
+    state,
+    version: record.version + 1,
+    revision: (record.revision ?? 0) + 1,
+    eventSequence: record.eventSequence + (closing ? 2 : 1),
+    updatedAt: now.toString(),
+  };
+  const due = nextDueAt(state.steps);
+  if (due !== undefined && state.status === 'active') fields.nextDueAt = due;
+  const entries: OutboxEntry[] = [
+    {
+      event: buildStepEvent(fields, step, record.eventSequence + 1, now),
+      delivery: 'inline',
+    },
+  ];
+  if (closing) {
+    entries.push({
+      event: interviewEvent('interview.closed', fields, record.eventSequence + 2, now),
+      delivery: 'queued',
+    });
+  }
+  return { next: { ...fields, outbox: [...pending, ...entries] }, entries };
 }

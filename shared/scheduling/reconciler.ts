@@ -1,7 +1,10 @@
 /**
- * The reconciler: the safety net under the schedules. It runs every few minutes and walks the
- * interviews whose earliest scheduled step falls due soon (a sparse, sharded index on
- * `nextDueAt`, never a Scan). For each such step it either
+ * The reconciler: the safety net under the schedules and the outbox. It runs every few minutes
+ * and walks the interviews whose earliest scheduled step falls due soon or whose outbox still
+ * holds an entry (a sparse, sharded due index, never a Scan). It publishes every outbox entry
+ * older than the grace period — its writer died between the write and the publish, or the
+ * publish failed — which records nothing twice (event ids are deterministic). Then, for each
+ * scheduled step, it either
  *   - dispatches it directly when it is overdue — its schedule was lost, deleted by mistake, or
  *     the process died between the database write and `CreateSchedule`; or
  *   - (re-)creates its schedule when it is due within the look-ahead — creating one that
@@ -11,6 +14,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import { forEachBounded } from '../concurrency';
+import type { OutboxRelay } from '../service/outbox';
 import type { Store } from '../store/ports';
 import { scheduleName } from './names';
 import type { Wakeup, WakeupHandler, WakeupScheduler } from './ports';
@@ -20,11 +24,14 @@ export interface ReconcilerDeps {
   scheduler: WakeupScheduler;
   clock: Clock;
   dispatch: WakeupHandler;
+  /** Publishes outbox entries left behind (the dispatcher's relay: step events go out inline). */
+  outbox: OutboxRelay;
   /** Steps due within this window get their schedule ensured (default 15 min). */
   lookaheadMs?: number;
   /**
    * A step is overdue once it is this far past due (default 1 min): a schedule that is firing
-   * right now is left alone, and a double dispatch would be harmless anyway.
+   * right now is left alone, and a double dispatch would be harmless anyway. An outbox entry is
+   * left behind once it is this old: its writer is normally done with it in milliseconds.
    */
   graceMs?: number;
   /** Interviews handled in parallel (default 8). */
@@ -35,6 +42,8 @@ export interface ReconcileReport {
   interviewsChecked: number;
   schedulesEnsured: number;
   overdueDispatched: number;
+  /** Outbox entries found left behind and published. */
+  outboxRelayed: number;
   failures: number;
 }
 
@@ -51,6 +60,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
       interviewsChecked: 0,
       schedulesEnsured: 0,
       overdueDispatched: 0,
+      outboxRelayed: 0,
       failures: 0,
     };
     let cursor: string | undefined;
@@ -60,7 +70,22 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
       await forEachBounded(page.items, concurrency, async (ref) => {
         report.interviewsChecked++;
         try {
-          const record = await deps.store.getInterview(ref.tenantId, ref.interviewId);
+          let record = await deps.store.getInterview(ref.tenantId, ref.interviewId);
+          const leftBehind = (record?.outbox ?? []).filter(
+            (entry) =>
+              Temporal.Instant.compare(
+                Temporal.Instant.from(entry.event.createdAt),
+                overdueBefore,
+              ) <= 0,
+          );
+          if (record && leftBehind.length > 0) {
+            await deps.outbox.relay(
+              record,
+              leftBehind.map((entry) => entry.event.id),
+            );
+            report.outboxRelayed += leftBehind.length;
+            record = await deps.store.getInterview(ref.tenantId, ref.interviewId);
+          }
           if (record?.state.status !== 'active') return;
           const ensure: Wakeup[] = [];
           for (const step of record.state.steps) {

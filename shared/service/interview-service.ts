@@ -33,12 +33,13 @@ import {
 import { newId } from '../ids';
 import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
-import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
+import type { InterviewListQuery, OutboxEntry, Page, Store, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
 import { eraseInterviewTraces } from './erasure';
-import { type EventPublisher, interviewEvent } from './events';
+import { interviewEvent } from './events';
 import { assertCoherentInput } from './input-checks';
 import { applyMergePatch } from './merge-patch';
+import { OutboxRelay, redactForErasure } from './outbox';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
 /** Options for a write on an existing interview. */
@@ -91,24 +92,30 @@ interface MutationContext {
 type Mutation = (state: FollowUpState, context: MutationContext) => PlanChange;
 
 /**
- * Interviews and their follow-up plans. DynamoDB is written first, then schedules are created
- * or deleted: a failed Scheduler call after a successful write is logged, not surfaced,
- * because the reconciler re-creates wake-ups for scheduled steps from the `nextDueAt` index
- * and a stale wake-up is harmless (the dispatcher re-reads the interview before acting).
+ * Interviews and their follow-up plans. DynamoDB is written first, with the change's
+ * `interview.*` notices in the item's outbox; then schedules are created or deleted and the
+ * notices published. A failed Scheduler call or publish after a successful write is logged, not
+ * surfaced: the reconciler re-creates wake-ups for scheduled steps and publishes outbox entries
+ * left behind (both found through the due index), and a stale wake-up is harmless (the
+ * dispatcher re-reads the interview before acting).
  */
 export class InterviewService {
   readonly #store: Store;
   readonly #scheduler: WakeupScheduler;
   readonly #clock: Clock;
-  readonly #events: EventPublisher;
+  readonly #outbox: OutboxRelay;
   readonly #logger: Logger;
 
   constructor(deps: ServiceDeps) {
     this.#store = deps.store;
     this.#scheduler = deps.scheduler;
     this.#clock = deps.clock;
-    this.#events = deps.events;
     this.#logger = deps.logger ?? consoleLogger;
+    this.#outbox = new OutboxRelay({
+      store: deps.store,
+      publisher: deps.events,
+      logger: this.#logger,
+    });
   }
 
   /** The plan `input` would get now under the tenant's policy; nothing is stored or scheduled. */
@@ -126,20 +133,23 @@ export class InterviewService {
     const id = newId('int', now.epochMilliseconds);
     const state = withScopedStepIds(id, [], startFollowUp(input, policy, now));
     const timestamp = now.toString();
-    const interview: StoredInterview = {
+    const fields: StoredInterview = {
       tenantId,
       id,
       ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
       version: 1,
+      revision: 1,
       createdAt: timestamp,
       updatedAt: timestamp,
       state,
       eventSequence: 1,
       ...optionalNextDue(state.steps),
     };
+    const created = queued(interviewEvent('interview.created', fields, 1, now));
+    const interview: StoredInterview = { ...fields, outbox: [created] };
     await this.#store.createInterview(interview);
     await this.#syncSchedules(interview, [], state.steps);
-    await this.#publish([interviewEvent('interview.created', interview, 1, now)]);
+    await this.#publish(interview, [created]);
     return interview;
   }
 
@@ -277,45 +287,64 @@ export class InterviewService {
       // so the version and ETag only move when the interview does.
       if (sameState(planChange.state, current.state)) return current;
 
-      const { next, events } = this.#nextVersion(current, planChange.state, now);
+      const { next, added } = this.#nextVersion(current, planChange.state, now);
       try {
         await this.#store.updateInterview(next, current.version);
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        if (options.ifMatch !== undefined) {
-          throw new PreconditionFailedError('The interview changed while this request ran');
-        }
-        // Full-jitter exponential backoff: contenders spread out instead of colliding again.
+        // Re-read and decide again. With If-Match, the check at the top of the loop answers 412
+        // only if the version moved: a lost race against outbox housekeeping (which bumps the
+        // internal revision, not the version) is retried, never reported as a conflict.
         await sleep(Math.floor(Math.random() * Math.min(320, 5 * 2 ** attempt)));
         continue;
       }
       await this.#syncSchedules(next, planChange.cancelled, planChange.added);
-      await this.#publish(events);
+      await this.#publish(next, added);
       return next;
     }
     throw new ConflictError('The interview is changing too often; retry the request');
   }
 
+  /**
+   * The item after a change: version and revision bumped, the change's notices added to the
+   * outbox behind any entries still pending (a concurrent writer's, not yet cleared, must not be
+   * dropped). An erasure also redacts the pending entries it carries forward.
+   */
   #nextVersion(
     current: StoredInterview,
     state: FollowUpState,
     now: Temporal.Instant,
-  ): { next: StoredInterview; events: StoredEvent[] } {
+  ): { next: StoredInterview; added: OutboxEntry[] } {
     const closing = current.state.status !== 'closed' && state.status === 'closed';
-    const { nextDueAt: _previousDue, externalId: _previousExternalId, ...rest } = current;
-    const next: StoredInterview = {
+    const erasing = current.state.closedReason !== 'erased' && state.closedReason === 'erased';
+    const {
+      nextDueAt: _previousDue,
+      externalId: _previousExternalId,
+      outbox: pending = [],
+      ...rest
+    } = current;
+    const fields: StoredInterview = {
       ...rest,
       ...(state.input.externalId === undefined ? {} : { externalId: state.input.externalId }),
       version: current.version + 1,
+      revision: (current.revision ?? 0) + 1,
       updatedAt: now.toString(),
       state,
       eventSequence: current.eventSequence + (closing ? 2 : 1),
       ...optionalNextDue(state.steps),
     };
-    const events = [interviewEvent('interview.updated', next, current.eventSequence + 1, now)];
-    if (closing)
-      events.push(interviewEvent('interview.closed', next, current.eventSequence + 2, now));
-    return { next, events };
+    const added = [
+      queued(interviewEvent('interview.updated', fields, current.eventSequence + 1, now)),
+    ];
+    if (closing) {
+      added.push(
+        queued(interviewEvent('interview.closed', fields, current.eventSequence + 2, now)),
+      );
+    }
+    const carried = erasing
+      ? pending.map((entry) => redactForErasure(entry, now.toString()))
+      : pending;
+    return { next: { ...fields, outbox: [...carried, ...added] }, added };
   }
 
   /** Cancels first so a step that was moved (same id, new time) ends with its new wake-up. */
@@ -341,18 +370,23 @@ export class InterviewService {
     }
   }
 
-  async #publish(events: readonly StoredEvent[]): Promise<void> {
-    for (const event of events) {
-      try {
-        await this.#events.publish(event);
-      } catch (error) {
-        this.#logger.error('Recording an interview event failed', {
-          tenantId: event.tenantId,
-          eventId: event.id,
-          type: event.type,
-          ...describeError(error),
-        });
-      }
+  /**
+   * Publishes this write's own outbox entries. A failure is logged, not surfaced: the change and
+   * its notices are stored, and the reconciler publishes what is left in the outbox.
+   */
+  async #publish(interview: StoredInterview, entries: readonly OutboxEntry[]): Promise<void> {
+    try {
+      await this.#outbox.relay(
+        interview,
+        entries.map((entry) => entry.event.id),
+      );
+    } catch (error) {
+      this.#logger.error('Publishing interview events failed after the write', {
+        tenantId: interview.tenantId,
+        interviewId: interview.id,
+        version: interview.version,
+        ...describeError(error),
+      });
     }
   }
 }
@@ -368,6 +402,10 @@ function withScopedStepIds(
   state: FollowUpState,
 ): FollowUpState {
   return scopeStepIds(previous, { state, cancelled: [], added: state.steps }, interviewId).state;
+}
+
+function queued(event: OutboxEntry['event']): OutboxEntry {
+  return { event, delivery: 'queued' };
 }
 
 function sameState(a: FollowUpState, b: FollowUpState): boolean {

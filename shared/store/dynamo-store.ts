@@ -379,18 +379,42 @@ export class DynamoStore implements Store {
       [gsi1.partitionKey]: statusPartition(tenantId, interview.state.status),
       [gsi1.sortKey]: id,
     };
+    if (interview.revision !== undefined) item[attr.revision] = interview.revision;
     if (externalId !== undefined) {
       item[gsi2.partitionKey] = externalIdPartition(tenantId, externalId);
       item[gsi2.sortKey] = id;
     }
-    // Present only while a step is scheduled, which keeps the due index sparse: a put without
-    // these attributes takes the interview out of the reconciler's view.
-    if (nextDueAt !== undefined) {
-      item[attr.nextDueAt] = nextDueAt;
+    if (nextDueAt !== undefined) item[attr.nextDueAt] = nextDueAt;
+    // Present only while a step is scheduled or an outbox entry waits, which keeps the due index
+    // sparse: a put without these attributes takes the interview out of the reconciler's view.
+    const dueAt = reconcileDueAt(interview);
+    if (dueAt !== undefined) {
       item[dueIndex.partitionKey] = dueShardOf(tenantId, id);
-      item[dueIndex.sortKey] = `${sortableInstant(nextDueAt, 'nextDueAt')}#${tenantId}#${id}`;
+      item[dueIndex.sortKey] = `${dueAt}#${tenantId}#${id}`;
     }
     return item;
+  }
+
+  /** Puts an interview item only if the stored one is at `version` and the revision before `next`'s. */
+  #putInterviewIf(next: StoredInterview, version: number): Promise<boolean> {
+    const revision = next.revision;
+    const revisionCondition =
+      revision === undefined
+        ? ''
+        : revision <= 1
+          ? ' AND attribute_not_exists(#revision)'
+          : ' AND #revision = :revision';
+    return this.#put(this.#interviewItem(next), {
+      expression: `#version = :expected${revisionCondition}`,
+      names: {
+        '#version': attr.version,
+        ...(revision === undefined ? {} : { '#revision': attr.revision }),
+      },
+      values: {
+        ':expected': version,
+        ...(revision === undefined || revision <= 1 ? {} : { ':revision': revision - 1 }),
+      },
+    });
   }
 
   async createInterview(interview: StoredInterview): Promise<void> {
@@ -412,10 +436,22 @@ export class DynamoStore implements Store {
     }
     // The key comes from next.tenantId, so another tenant's write finds no item and fails the
     // condition like a stale version would.
-    const written = await this.#putIfVersion(this.#interviewItem(next), expectedVersion);
+    const written = await this.#putInterviewIf(next, expectedVersion);
     if (!written) {
       throw new VersionConflictError(
         `Interview ${next.id} is not at version ${expectedVersion} (changed or gone)`,
+      );
+    }
+  }
+
+  async rewriteInterviewOutbox(next: StoredInterview): Promise<void> {
+    if (next.revision === undefined) {
+      throw new Error('rewriteInterviewOutbox: next.revision is required');
+    }
+    const written = await this.#putInterviewIf(next, next.version);
+    if (!written) {
+      throw new VersionConflictError(
+        `Interview ${next.id} is not at revision ${next.revision - 1} (changed or gone)`,
       );
     }
   }
@@ -527,7 +563,7 @@ export class DynamoStore implements Store {
       items: items.map((item) => ({
         tenantId: String(item[attr.tenantId]),
         interviewId: String(item[attr.id]),
-        nextDueAt: String(item[attr.nextDueAt]),
+        nextDueAt: dueRefTime(item),
       })),
       ...(hasMore && last
         ? { nextCursor: encodeCursor({ after: String(last[dueIndex.sortKey]) }) }
@@ -1013,6 +1049,32 @@ function docsPage<T>(page: Page<Item>): Page<T> {
     items: page.items.flatMap((item) => parseDoc<T>(item) ?? []),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
+}
+
+/**
+ * When the reconciler next has work on an interview, in the due index's sortable format: the
+ * earlier of its next scheduled step and its oldest outbox entry, or undefined when it has
+ * neither.
+ */
+function reconcileDueAt(interview: StoredInterview): string | undefined {
+  const times: string[] = [];
+  if (interview.nextDueAt !== undefined) {
+    times.push(sortableInstant(interview.nextDueAt, 'nextDueAt'));
+  }
+  for (const entry of interview.outbox ?? []) {
+    times.push(sortableInstant(entry.event.createdAt, 'outbox.createdAt'));
+  }
+  return times.length === 0 ? undefined : times.sort()[0];
+}
+
+/** The due time of an index entry: `nextDueAt` as written, unless an outbox entry is earlier. */
+function dueRefTime(item: Item): string {
+  const sortKeyTime = String(item[dueIndex.sortKey]).split('#')[0] ?? '';
+  const nextDueAt = item[attr.nextDueAt];
+  if (typeof nextDueAt === 'string' && sortableInstant(nextDueAt, 'nextDueAt') === sortKeyTime) {
+    return nextDueAt;
+  }
+  return sortKeyTime;
 }
 
 const dueCursorPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[^#]+#[^#]+$/;

@@ -55,6 +55,32 @@ export interface StoredInterview {
    * finds overdue steps without a Scan.
    */
   nextDueAt?: string;
+  /**
+   * Events written atomically with the change that caused them and not yet known to be
+   * published (the transactional outbox, kept inside the item because the design uses no
+   * transactions). Whoever made the change publishes and then removes them; the reconciler
+   * publishes any left behind by a crash. While it is not empty the interview stays in the due
+   * index, so the reconciler finds it without a Scan.
+   */
+  outbox?: OutboxEntry[];
+  /**
+   * Internal write counter: bumped by every write, including outbox housekeeping, which leaves
+   * `version` (the public ETag) alone. Conditional writes check both, so a writer never puts
+   * back an entry that was cleared after it read the item. Absent on items written before it
+   * existed (read as 0).
+   */
+  revision?: number;
+}
+
+/**
+ * One pending event in an interview's outbox, and how it reaches the webhook endpoints:
+ * `inline` (a step event: the dispatcher attempts every endpoint at once), `queued` (an
+ * `interview.*` notice: a delivery wake-up per endpoint, so the API never waits on a receiver)
+ * or `record` (recorded only, never sent: a step event redacted by an erasure).
+ */
+export interface OutboxEntry {
+  event: StoredEvent;
+  delivery: 'inline' | 'queued' | 'record';
 }
 
 export interface InterviewListQuery extends PageRequest {
@@ -65,6 +91,7 @@ export interface InterviewListQuery extends PageRequest {
 export interface DueInterviewRef {
   tenantId: string;
   interviewId: string;
+  /** When the reconciler next has work here: the earliest scheduled step or outbox entry. */
   nextDueAt: string;
 }
 
@@ -74,12 +101,22 @@ export interface InterviewStore {
   getInterview(tenantId: string, id: string): Promise<StoredInterview | undefined>;
   /**
    * Writes `next` only if the stored version is still `expectedVersion`; `next.version` must be
-   * `expectedVersion + 1`. Fails with VersionConflictError otherwise (or if the item is gone).
+   * `expectedVersion + 1`. When `next.revision` is set, the stored revision must also be
+   * `next.revision - 1`. Fails with VersionConflictError otherwise (or if the item is gone).
    */
   updateInterview(next: StoredInterview, expectedVersion: number): Promise<void>;
+  /**
+   * Outbox housekeeping: writes `next` (the same `version`, `revision` one higher) only if the
+   * stored item is at `next.version` and revision `next.revision - 1`. Fails with
+   * VersionConflictError otherwise. The public version and ETag do not move.
+   */
+  rewriteInterviewOutbox(next: StoredInterview): Promise<void>;
   /** Newest first. */
   listInterviews(tenantId: string, query: InterviewListQuery): Promise<Page<StoredInterview>>;
-  /** Interviews with a scheduled step due at or before `before`, oldest due first (all tenants). */
+  /**
+   * Interviews with a scheduled step or an outbox entry due at or before `before`, oldest due
+   * first (all tenants). An outbox entry is due from its event's `createdAt`.
+   */
   listDueInterviews(before: string, page: PageRequest): Promise<Page<DueInterviewRef>>;
 }
 

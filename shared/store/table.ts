@@ -10,7 +10,7 @@
  * | tenant          | `TENANT#<tenantId>`              | `TENANT`                 |                                           |
  * | API key         | `KEY#<sha256 hex>`               | `KEY`                    |                                           |
  * | policy          | `T#<tenantId>`                   | `POLICY`                 |                                           |
- * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due         |
+ * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due (steps or outbox) |
  * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | gsi3 by interview; TTL                    |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
  * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
@@ -47,6 +47,7 @@ export const itemAttributes = {
   tenantId: 'tenantId',
   id: 'id',
   version: 'version',
+  revision: 'revision',
   status: 'status',
   nextDueAt: 'nextDueAt',
 } as const;
@@ -90,9 +91,9 @@ export const gsi3 = {
 } as const satisfies TableIndex;
 
 /**
- * Sparse index of interviews that have a scheduled step, for the reconciler. Its partitions
- * are a handful of fixed shards (not tenants) so one query per shard covers every tenant
- * without a Scan, and no single partition takes every write.
+ * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the
+ * reconciler. Its partitions are a handful of fixed shards (not tenants) so one query per shard
+ * covers every tenant without a Scan, and no single partition takes every write.
  */
 export const dueIndex = {
   indexName: 'due',

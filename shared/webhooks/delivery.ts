@@ -169,10 +169,15 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     const endpoints = (await this.#endpointsFor(event)).filter((endpoint) => endpoint.id !== about);
     await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
       // A repeated publish (same deterministic id) only fills in what an earlier one missed.
-      if (
-        !inserted &&
-        (await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id))
-      ) {
+      const state = inserted
+        ? undefined
+        : await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
+      if (state) {
+        // The earlier publish may have died between writing this pending state and creating
+        // its wake-up: ensure the wake-up (an existing one is a no-op, a stale one is ignored).
+        if (state.status === 'pending' && state.nextAttemptAt !== undefined && endpoint.enabled) {
+          await this.#scheduleAttempt(event, endpoint, state.attempts + 1, state.nextAttemptAt);
+        }
         return;
       }
       if (!endpoint.enabled) {

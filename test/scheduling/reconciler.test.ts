@@ -18,12 +18,15 @@ import {
   type RunningDynalite,
   startDynalite,
 } from '../../shared/runtime/dynalite';
+import type { EventFanOut } from '../../shared/scheduling/dispatcher';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
 import { createReconciler } from '../../shared/scheduling/reconciler';
-import { nextDueAt } from '../../shared/service/interview-service';
+import type { EventPublisher } from '../../shared/service/events';
+import { InterviewService, nextDueAt } from '../../shared/service/interview-service';
+import { OutboxRelay } from '../../shared/service/outbox';
 import { DynamoStore } from '../../shared/store/dynamo-store';
-import type { StoredInterview } from '../../shared/store/ports';
+import type { StoredEvent, StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
 import { RecordingScheduler } from '../support/recording-scheduler';
 import { interviewInput } from '../support/runtime';
@@ -81,13 +84,28 @@ async function storeInterview(
   return interview;
 }
 
-function setup(store: DynamoStore, failFor?: string) {
+/** Records what the reconciler's outbox relay publishes (queued) and fans out (inline). */
+class RecordingOutboxSink implements EventPublisher, EventFanOut {
+  readonly published: StoredEvent[] = [];
+  readonly fannedOut: StoredEvent[] = [];
+  async publish(event: StoredEvent): Promise<void> {
+    this.published.push(event);
+  }
+  async fanOut(event: StoredEvent): Promise<void> {
+    this.fannedOut.push(event);
+  }
+  async runDeliveryAttempt(): Promise<void> {}
+}
+
+function setup(store: DynamoStore, failFor?: string, at: Temporal.Instant = now) {
   const scheduler = new RecordingScheduler();
   const dispatched: WakeupPayload[] = [];
+  const sink = new RecordingOutboxSink();
   const reconcile = createReconciler({
     store,
     scheduler,
-    clock: new FixedClock(now),
+    clock: new FixedClock(at),
+    outbox: new OutboxRelay({ store, publisher: sink, fanOut: sink }),
     dispatch: async (payload) => {
       if (payload.kind === 'step' && payload.interviewId === failFor) {
         throw new Error('dispatch failed (simulated)');
@@ -95,7 +113,7 @@ function setup(store: DynamoStore, failFor?: string) {
       dispatched.push(payload);
     },
   });
-  return { scheduler, dispatched, reconcile };
+  return { scheduler, dispatched, reconcile, sink };
 }
 
 const stepIdsOf = (payloads: WakeupPayload[]) =>
@@ -228,5 +246,91 @@ describe('a sweep', () => {
     );
     expect(reached.size).toBe(count);
     for (const interview of interviews) expect(reached.has(interview.id)).toBe(true);
+  });
+});
+
+describe('outbox entries left behind', () => {
+  /** Creates an interview through the service with a publisher that dies before publishing. */
+  async function createdWithoutPublishing(store: DynamoStore): Promise<StoredInterview> {
+    const dead: EventPublisher = {
+      publish: async () => {
+        throw new Error('process died before publishing (simulated)');
+      },
+    };
+    const services = new InterviewService({
+      store,
+      scheduler: new RecordingScheduler(),
+      clock: new FixedClock(now),
+      events: dead,
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    const input = interviewInputSchema.parse(interviewInput(now.add({ hours: 24 * 30 })));
+    return services.create(`ten_${randomBytes(6).toString('hex')}`, input);
+  }
+
+  it('are found through the due index and published once, after the grace period', async () => {
+    const store = await freshStore();
+    const interview = await createdWithoutPublishing(store);
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.outbox?.map((entry) => entry.event.type)).toEqual(['interview.created']);
+
+    // Within the grace period the writer may still be publishing: left alone.
+    const early = setup(store, undefined, now.add({ seconds: 30 }));
+    await early.reconcile();
+    expect(early.sink.published).toEqual([]);
+
+    const later = setup(store, undefined, now.add({ minutes: 2 }));
+    const report = await later.reconcile();
+    expect(report.outboxRelayed).toBe(1);
+    expect(later.sink.published.map((event) => event.type)).toEqual(['interview.created']);
+    expect(later.sink.published[0]?.data).toMatchObject({ interviewId: interview.id, sequence: 1 });
+    const after = await store.getInterview(interview.tenantId, interview.id);
+    expect(after?.outbox).toBeUndefined();
+    // Housekeeping leaves the ETag alone.
+    expect(after?.version).toBe(interview.version);
+
+    const again = setup(store, undefined, now.add({ minutes: 3 }));
+    await again.reconcile();
+    expect(again.sink.published).toEqual([]);
+  });
+
+  it('are published for a closed interview too, and its entry leaves the due index', async () => {
+    const store = await freshStore();
+    const active = await storeInterview(store, { hours: 24 * 40 });
+    const { nextDueAt: _none, ...rest } = active;
+    const closedAt = now.toString();
+    const closed: StoredInterview = {
+      ...rest,
+      version: 2,
+      revision: 1,
+      state: { ...active.state, status: 'closed', closedReason: 'offer' },
+      outbox: [
+        {
+          delivery: 'queued',
+          event: {
+            tenantId: active.tenantId,
+            id: `evt_closed_${active.id}`,
+            type: 'interview.closed',
+            timestamp: closedAt,
+            interviewId: active.id,
+            data: { interviewId: active.id, status: 'closed', sequence: 2 },
+            createdAt: closedAt,
+            expiresAt: 0,
+          },
+        },
+      ],
+    };
+    await store.updateInterview(closed, 1);
+    const due = await store.listDueInterviews(now.add({ minutes: 2 }).toString(), { limit: 10 });
+    expect(due.items.map((ref) => ref.interviewId)).toEqual([active.id]);
+
+    const { reconcile, sink, dispatched } = setup(store, undefined, now.add({ minutes: 2 }));
+    await reconcile();
+    expect(sink.published.map((event) => event.id)).toEqual([`evt_closed_${active.id}`]);
+    expect(dispatched).toEqual([]);
+    const none = await store.listDueInterviews(now.add({ hours: 24 * 400 }).toString(), {
+      limit: 10,
+    });
+    expect(none.items).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * in-process dynalite always, and on `AFTERVIEW_DYNAMODB_ENDPOINT` (DynamoDB Local or a real
  * table) when that variable is set. Each run creates its own uniquely named table.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +279,76 @@ describe.each(targets)('Store contract on $name', (target) => {
         VersionConflictError,
       );
       await expect(store.getInterview(missing.tenantId, missing.id)).resolves.toBeUndefined();
+    });
+
+    describe('outbox and revision', () => {
+      const pendingEvent = (stored: StoredInterview, createdAt: string) => ({
+        delivery: 'queued' as const,
+        event: {
+          tenantId: stored.tenantId,
+          id: `evt_${randomBytes(6).toString('hex')}`,
+          type: 'interview.updated',
+          timestamp: createdAt,
+          interviewId: stored.id,
+          data: { sequence: 1 },
+          createdAt,
+          expiresAt: 0,
+        },
+      });
+      const dueIds = async (before: string) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listDueInterviews(before, { limit: 100, cursor });
+          ids.push(...page.items.map((ref) => ref.interviewId));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return ids;
+      };
+
+      it('keeps an interview in the due index while its outbox holds an entry', async () => {
+        const stored = { ...interview(newTenant(), baseMs), revision: 1 };
+        await store.createInterview(stored);
+        expect(await dueIds('2026-03-10T00:00:00Z')).not.toContain(stored.id);
+
+        const entry = pendingEvent(stored, '2026-03-02T10:00:00Z');
+        const withOutbox = { ...stored, version: 2, revision: 2, outbox: [entry] };
+        await store.updateInterview(withOutbox, 1);
+        expect(await dueIds('2026-03-02T09:59:59Z')).not.toContain(stored.id);
+        const page = await store.listDueInterviews('2026-03-02T10:00:00Z', { limit: 1000 });
+        expect(page.items.find((ref) => ref.interviewId === stored.id)?.nextDueAt).toBe(
+          '2026-03-02T10:00:00.000Z',
+        );
+
+        const { outbox: _cleared, ...withoutOutbox } = withOutbox;
+        await store.rewriteInterviewOutbox({ ...withoutOutbox, revision: 3 });
+        expect(await dueIds('2026-03-10T00:00:00Z')).not.toContain(stored.id);
+        // Housekeeping leaves the version alone.
+        await expect(store.getInterview(stored.tenantId, stored.id)).resolves.toMatchObject({
+          version: 2,
+          revision: 3,
+        });
+      });
+
+      it('refuses writes based on a revision that moved, even at the same version', async () => {
+        const stored = { ...interview(newTenant(), baseMs), revision: 1 };
+        await store.createInterview(stored);
+        const entry = pendingEvent(stored, '2026-03-02T10:00:00Z');
+        await store.updateInterview({ ...stored, version: 2, revision: 2, outbox: [entry] }, 1);
+        // Outbox housekeeping moves the revision to 3, not the version.
+        await store.rewriteInterviewOutbox({ ...stored, version: 2, revision: 3 });
+        // A writer that read revision 2 must not put the cleared entry back.
+        await expect(
+          store.updateInterview({ ...stored, version: 3, revision: 3, outbox: [entry] }, 2),
+        ).rejects.toBeInstanceOf(VersionConflictError);
+        await expect(
+          store.rewriteInterviewOutbox({ ...stored, version: 2, revision: 3 }),
+        ).rejects.toBeInstanceOf(VersionConflictError);
+        await store.updateInterview({ ...stored, version: 3, revision: 4 }, 2);
+        const after = await store.getInterview(stored.tenantId, stored.id);
+        expect(after).toMatchObject({ version: 3, revision: 4 });
+        expect(after?.outbox).toBeUndefined();
+      });
     });
 
     describe('listing', () => {

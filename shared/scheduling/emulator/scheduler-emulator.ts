@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../../clock';
 import { oneTimeFireInstant, parseScheduleExpression } from './expressions';
+import { Journal } from './journal';
 import { MinHeap } from './min-heap';
 import { SnapshotFile } from './snapshot-file';
 import {
@@ -32,6 +33,11 @@ export interface SchedulerEmulatorOptions {
   clock: AdvanceableClock;
   /** Where schedules, groups and dead letters persist; in memory only when absent. */
   dataDir?: string;
+  /**
+   * How long changes wait before the snapshot is rewritten (default 200 ms). Creates and
+   * updates are durable before this, through the journal.
+   */
+  snapshotDelayMs?: number;
   invoke: InvokeTarget;
   /** Longest real-time wait between checks for due schedules; 0 disables the background ticker. */
   realTimeIntervalMs?: number;
@@ -115,7 +121,12 @@ interface PersistedState {
   groups: GroupRecord[];
   schedules: ScheduleRecord[];
   deadLetters: DeadLetter[];
+  /** The journal generations whose changes this snapshot holds (absent: none). */
+  journalCovered?: number;
 }
+
+/** A change written ahead of its acknowledgement (see Journal). Deletions are not journaled. */
+type JournalEntry = { op: 'group'; group: GroupRecord } | { op: 'put'; record: ScheduleRecord };
 
 interface Firing {
   dueMs: number;
@@ -164,6 +175,9 @@ class LocalScheduler implements SchedulerEmulator {
   );
   readonly #deadLetters: DeadLetter[] = [];
   readonly #snapshot: SnapshotFile<PersistedState> | undefined;
+  readonly #journal: Journal<JournalEntry> | undefined;
+  /** The newest journal append; lines are written in order, so awaiting it awaits all before. */
+  #lastAppend: Promise<void> = Promise.resolve();
   readonly #server = createServer((req, res) => void this.#handle(req, res));
   #sortedKeys: string[] | undefined;
   #pendingCount = 0;
@@ -193,9 +207,20 @@ class LocalScheduler implements SchedulerEmulator {
       },
     };
     if (options.dataDir) {
-      this.#snapshot = new SnapshotFile(options.dataDir, 'scheduler.json', () => this.#toJson());
+      const journal = new Journal<JournalEntry>(options.dataDir, 'scheduler.journal');
+      this.#journal = journal;
+      this.#snapshot = new SnapshotFile(
+        options.dataDir,
+        'scheduler.json',
+        () => this.#toJson(),
+        options.snapshotDelayMs ?? 200,
+        (written) => journal.discardUpTo(written.journalCovered ?? 0),
+      );
       const saved = this.#snapshot.load();
       if (saved) this.#restore(saved);
+      const replayed = journal.readAfter(saved?.journalCovered ?? 0);
+      for (const entry of replayed) this.#replay(entry);
+      if (replayed.length > 0) this.#changed();
     }
     if (!this.#groups.has('default')) {
       this.#groups.set('default', this.#newGroup('default'));
@@ -454,6 +479,28 @@ class LocalScheduler implements SchedulerEmulator {
     this.#schedules.set(key, record);
     this.#enqueue(record);
     this.#changed();
+    this.#writeAhead({ op: 'put', record });
+  }
+
+  #writeAhead(entry: JournalEntry): void {
+    if (!this.#journal) return;
+    const written = this.#journal.append(entry);
+    // Awaited by the request that made the change; a failure there answers 500.
+    written.catch(() => undefined);
+    this.#lastAppend = written;
+  }
+
+  #replay(entry: JournalEntry): void {
+    if (entry.op === 'group') {
+      this.#groups.set(entry.group.Name, entry.group);
+      return;
+    }
+    const { record } = entry;
+    const key = this.#key(record.GroupName, record.Name);
+    const previous = this.#schedules.get(key);
+    if (previous) this.#unqueue(previous);
+    this.#schedules.set(key, record);
+    this.#enqueue(record);
   }
 
   #removeSchedule(record: ScheduleRecord): void {
@@ -470,6 +517,8 @@ class LocalScheduler implements SchedulerEmulator {
   #toJson(): PersistedState {
     return {
       version: 1,
+      // Taken with the state, so exactly the entries written before it count as covered.
+      ...(this.#journal ? { journalCovered: this.#journal.rotate() } : {}),
       groups: [...this.#groups.values()],
       schedules: [...this.#schedules.values()],
       deadLetters: this.#deadLetters,
@@ -496,7 +545,10 @@ class LocalScheduler implements SchedulerEmulator {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readJson(req);
-      const { status, payload } = this.#route(req.method ?? 'GET', url, body);
+      const method = req.method ?? 'GET';
+      const { status, payload } = this.#route(method, url, body);
+      // A create or update is answered only once its journal line is on disk.
+      if (method === 'POST' || method === 'PUT') await this.#lastAppend;
       send(res, status, payload);
     } catch (error) {
       if (error instanceof SchedulerApiError) {
@@ -679,6 +731,7 @@ class LocalScheduler implements SchedulerEmulator {
     const group = this.#newGroup(name);
     this.#groups.set(name, group);
     this.#changed();
+    this.#writeAhead({ op: 'group', group });
     return { ScheduleGroupArn: group.Arn };
   }
 

@@ -19,6 +19,8 @@ export class SnapshotFile<T> {
     fileName: string,
     private readonly snapshot: () => T,
     private readonly delayMs = 200,
+    /** Runs after each snapshot is on disk, with what was written. */
+    private readonly onWritten?: (written: T) => Promise<void>,
   ) {
     mkdirSync(directory, { recursive: true });
     this.#path = join(directory, fileName);
@@ -59,8 +61,10 @@ export class SnapshotFile<T> {
       if (!this.#dirty) return;
       this.#dirty = false;
       try {
-        await writeFile(this.#tempPath, JSON.stringify(this.snapshot()));
+        const snapshot = this.snapshot();
+        await writeFile(this.#tempPath, JSON.stringify(snapshot));
         await rename(this.#tempPath, this.#path);
+        await this.onWritten?.(snapshot);
       } catch (error) {
         // Keep the change pending so the next write (or flush) tries again.
         this.#dirty = true;

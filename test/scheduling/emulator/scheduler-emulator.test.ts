@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   CreateScheduleCommand,
   type CreateScheduleCommandInput,
+  CreateScheduleGroupCommand,
   DeleteScheduleCommand,
   GetScheduleCommand,
   ListSchedulesCommand,
@@ -396,6 +397,43 @@ describe('persistence', () => {
       expect(listed.Schedules?.map((schedule) => schedule.Name)).toEqual(['kept']);
       expect(third.firings).toEqual([]);
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every acknowledged create when the process dies before the snapshot is written', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'scheduler-emulator-'));
+    let first: Awaited<ReturnType<typeof harness>> | undefined;
+    try {
+      // The snapshot would be written only in an hour: what survives comes from the journal.
+      first = await harness({ dataDir, snapshotDelayMs: 3_600_000 });
+      await first.client.send(new CreateScheduleGroupCommand({ Name: 'crashy' }));
+      await create(
+        first.client,
+        oneTime('one', '2030-01-07T10:00:00', { GroupName: 'crashy' }),
+        oneTime('two', '2030-01-07T11:00:00', { GroupName: 'crashy' }),
+      );
+      await first.client.send(
+        new UpdateScheduleCommand({
+          ...oneTime('two', '2030-01-07T12:00:00'),
+          GroupName: 'crashy',
+        }),
+      );
+      // No close (it would flush the snapshot): a second process opens the same directory, as
+      // after a kill -9.
+      const second = await harness({ dataDir, clock: first.clock });
+      await second.emulator.advanceTo(instant('2030-01-08T00:00:00Z'));
+      expect(second.firings).toEqual([
+        { input: 'one', clock: '2030-01-07T10:00:00Z' },
+        { input: 'two', clock: '2030-01-07T12:00:00Z' },
+      ]);
+      // Once a snapshot holds them, the journal generations it covers are deleted.
+      await second.emulator.close();
+      const third = await harness({ dataDir, clock: first.clock });
+      await third.emulator.advanceTo(instant('2030-01-09T00:00:00Z'));
+      expect(third.firings).toEqual([]);
+    } finally {
+      await first?.emulator.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
