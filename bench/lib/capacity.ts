@@ -211,7 +211,10 @@ export class CapacityMeter {
         ).flat();
         const unprocessed = new Set(
           Object.values(
-            (output.UnprocessedItems ?? {}) as Record<string, Array<{ PutRequest?: { Item: Item } }>>,
+            (output.UnprocessedItems ?? {}) as Record<
+              string,
+              Array<{ PutRequest?: { Item: Item } }>
+            >,
           )
             .flat()
             .map((request) => (request.PutRequest ? keyOf(request.PutRequest.Item) : '')),
@@ -224,11 +227,7 @@ export class CapacityMeter {
         break;
       }
       case 'GetItem':
-        this.#read(
-          output.Item ? [output.Item as Item] : [{}],
-          true,
-          input.ConsistentRead === true,
-        );
+        this.#read(output.Item ? [output.Item as Item] : [{}], true, input.ConsistentRead === true);
         break;
       case 'BatchGetItem': {
         const items = Object.values((output.Responses ?? {}) as Record<string, Item[]>).flat();

@@ -530,11 +530,18 @@ export class DynamoStore implements Store {
    * Reads every due shard up to `before` and merges them by due time. The cursor is the last
    * due key returned; each shard restarts just after it, so pages never overlap or skip.
    */
-  async listDueInterviews(before: string, page: PageRequest): Promise<Page<DueInterviewRef>> {
+  async listDueInterviews(
+    before: string,
+    page: PageRequest,
+    dueAfter?: string,
+  ): Promise<Page<DueInterviewRef>> {
     const limit = clampLimit(page.limit);
     // '$' sorts right after '#', so every key for an instant <= before is below the bound.
     const bound = `${sortableInstant(before, 'before')}$`;
-    const after = page.cursor !== undefined ? decodeDueCursor(page.cursor) : undefined;
+    const cursor = page.cursor !== undefined ? decodeDueCursor(page.cursor) : undefined;
+    // An exclusive lower bound works like a cursor placed after every key of that instant.
+    const floor = dueAfter !== undefined ? `${sortableInstant(dueAfter, 'dueAfter')}$` : undefined;
+    const after = floor !== undefined && (cursor === undefined || cursor < floor) ? floor : cursor;
 
     const shards = await Promise.all(
       Array.from({ length: dueShardCount }, async (_, shard) => {

@@ -79,8 +79,15 @@ export interface InterviewStore {
   updateInterview(next: StoredInterview, expectedVersion: number): Promise<void>;
   /** Newest first. */
   listInterviews(tenantId: string, query: InterviewListQuery): Promise<Page<StoredInterview>>;
-  /** Interviews with a scheduled step due at or before `before`, oldest due first (all tenants). */
-  listDueInterviews(before: string, page: PageRequest): Promise<Page<DueInterviewRef>>;
+  /**
+   * Interviews with a scheduled step due at or before `before` (and after `dueAfter`, when given),
+   * oldest due first (all tenants).
+   */
+  listDueInterviews(
+    before: string,
+    page: PageRequest,
+    dueAfter?: string,
+  ): Promise<Page<DueInterviewRef>>;
 }
 
 // ---------------------------------------------------------------------------------------------
