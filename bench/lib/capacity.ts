@@ -128,7 +128,8 @@ export class CapacityMeter {
     this.#charge('table', kb(Math.max(size, previous ? itemSize(previous) : 0), 1024));
     if (!succeeded) return;
     const entity = next.entity?.S ?? 'other';
-    const sizes = (this.totals.itemBytesWritten[entity] ??= { count: 0, bytes: 0 });
+    const sizes = this.totals.itemBytesWritten[entity] ?? { count: 0, bytes: 0 };
+    this.totals.itemBytesWritten[entity] = sizes;
     sizes.count++;
     sizes.bytes += size;
     if (previous && same(previous, next)) this.totals.unchangedWrites++;
