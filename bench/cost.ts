@@ -250,7 +250,9 @@ async function main(): Promise<void> {
       interviews,
       perInterview: {
         apiRequests: per(apiRequests),
-        stepsFired: per(finalSteps.filter((step) => step.status === 'due').length),
+        stepsFired: per(
+          finalSteps.filter((step) => step.status === 'due' || step.status === 'completed').length,
+        ),
         stepsPlanned: per(finalSteps.length),
         stepOutcomes: Object.fromEntries(
           [...new Set(finalSteps.map((step) => `${step.kind} ${step.status}`))].map((label) => [
