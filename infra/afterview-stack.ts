@@ -142,6 +142,9 @@ export class AfterviewStack extends Stack {
       AFTERVIEW_STAGE: config.stage,
       AFTERVIEW_LOG_LEVEL: config.logLevel,
       AFTERVIEW_WEBHOOK_ALLOW_HTTP: config.allowHttpWebhooks ? 'true' : 'false',
+      ...(config.schedulingHorizonDays === undefined
+        ? {}
+        : { AFTERVIEW_SCHEDULING_HORIZON_DAYS: String(config.schedulingHorizonDays) }),
     };
     const shared = {
       projectRoot: props.projectRoot,

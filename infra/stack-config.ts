@@ -34,6 +34,13 @@ export const stackConfigSchema = z
     apiRateLimit: contextNumber.default(50),
     /** Short bursts above the steady rate. */
     apiBurstLimit: contextNumber.default(100),
+    /**
+     * Days ahead a step gets its one-time schedule (the reconciler brings later steps in);
+     * unset schedules every step when it is planned. See docs/scale.md.
+     */
+    schedulingHorizonDays: contextNumber
+      .refine((days) => days >= 1 && days <= 999, 'from 1 to 999 days')
+      .optional(),
     /** Optional address subscribed to alarm notifications. */
     alarmEmail: z.email().optional(),
     /** Optional AWS WAF web ACL (regional) to put in front of the API stage. */
@@ -52,6 +59,7 @@ export const stackConfigSchema = z
       allowHttpWebhooks: raw.webhookSchemes.includes('http'),
       apiRateLimit: raw.apiRateLimit,
       apiBurstLimit: raw.apiBurstLimit,
+      schedulingHorizonDays: raw.schedulingHorizonDays,
       alarmEmail: raw.alarmEmail,
       webAclArn: raw.webAclArn,
     };

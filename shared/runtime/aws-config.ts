@@ -28,6 +28,12 @@ export const awsEnvironmentSchema = z.object({
   AFTERVIEW_DOCS_ASSETS_DIR: nonEmpty.optional(),
   /** The console's built files; read by shared/http/dashboard/console.ts on first use. */
   AFTERVIEW_DASHBOARD_ASSETS_DIR: nonEmpty.optional(),
+  /** Days ahead a step gets its schedule; absent: every step when planned. */
+  AFTERVIEW_SCHEDULING_HORIZON_DAYS: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a whole number of days from 1 to 999')
+    .transform(Number)
+    .optional(),
 });
 
 /**
@@ -53,6 +59,8 @@ export interface AwsConfig {
   webhookAllowHttp: boolean;
   /** Directory holding the Swagger UI files shipped inside the api bundle. */
   docsAssetsDir?: string;
+  /** Steps further away than this get their schedule from the reconciler, later. */
+  schedulingHorizonMs?: number;
 }
 
 /** Raised at cold start when the environment does not describe a complete deployment. */
@@ -93,5 +101,8 @@ export function loadAwsConfig(env: Record<string, string | undefined> = process.
     ...(values.AFTERVIEW_DOCS_ASSETS_DIR
       ? { docsAssetsDir: values.AFTERVIEW_DOCS_ASSETS_DIR }
       : {}),
+    ...(values.AFTERVIEW_SCHEDULING_HORIZON_DAYS === undefined
+      ? {}
+      : { schedulingHorizonMs: values.AFTERVIEW_SCHEDULING_HORIZON_DAYS * 86_400_000 }),
   };
 }

@@ -82,6 +82,9 @@ export function createAwsAdapters(
     urlPolicy,
     logger: jsonLogger(config.logLevel),
     ...(config.docsAssetsDir ? { docsAssetsDir: config.docsAssetsDir } : {}),
+    ...(config.schedulingHorizonMs === undefined
+      ? {}
+      : { schedulingHorizonMs: config.schedulingHorizonMs }),
   };
 }
 

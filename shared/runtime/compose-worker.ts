@@ -26,6 +26,10 @@ export interface WorkerAdapters {
   urlPolicy: WebhookUrlOptions;
   logger?: Logger;
   attemptTimeoutMs?: number;
+  /** Scheduling horizon (scheduling/horizon.ts); unset schedules every step when planned. */
+  schedulingHorizonMs?: number;
+  /** How far ahead each reconciler sweep looks (default 15 min); sweeps must come closer. */
+  reconcileLookaheadMs?: number;
 }
 
 export interface AfterviewWorker {
@@ -63,6 +67,18 @@ export function composeWorker(
   const { store, scheduler, clock } = adapters;
   const dispatch = createDispatcher({ store, clock, webhooks: delivery, events: delivery });
   const outbox = createWorkerOutbox({ store, webhooks: delivery, events: delivery });
-  const reconcile = createReconciler({ store, scheduler, clock, dispatch, outbox });
+  const reconcile = createReconciler({
+    store,
+    scheduler,
+    clock,
+    dispatch,
+    outbox,
+    ...(adapters.schedulingHorizonMs === undefined
+      ? {}
+      : { horizonMs: adapters.schedulingHorizonMs }),
+    ...(adapters.reconcileLookaheadMs === undefined
+      ? {}
+      : { lookaheadMs: adapters.reconcileLookaheadMs }),
+  });
   return { delivery, dispatch, reconcile };
 }

@@ -65,6 +65,9 @@ export function composeApi(
     clock,
     events: delivery,
     ...(logger ? { logger } : {}),
+    ...(adapters.schedulingHorizonMs === undefined
+      ? {}
+      : { schedulingHorizonMs: adapters.schedulingHorizonMs }),
   });
   const sandbox = adapters.sandbox?.(services);
   const app = createApp({

@@ -55,6 +55,10 @@ export interface LocalRuntimeOptions {
   tickerIntervalMs?: number;
   /** Per-attempt webhook timeout (default 15 s). */
   attemptTimeoutMs?: number;
+  /** Scheduling horizon (scheduling/horizon.ts); unset schedules every step when planned. */
+  schedulingHorizonMs?: number;
+  /** How far ahead each reconciler sweep looks (default 15 min). */
+  reconcileLookaheadMs?: number;
   /** Wraps the webhook transport: a seam for fault injection in tests. */
   wrapTransport?: (transport: WebhookTransport) => WebhookTransport;
   logger?: Logger;
@@ -205,6 +209,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.attemptTimeoutMs === undefined
       ? {}
       : { attemptTimeoutMs: options.attemptTimeoutMs }),
+    ...(options.schedulingHorizonMs === undefined
+      ? {}
+      : { schedulingHorizonMs: options.schedulingHorizonMs }),
+    ...(options.reconcileLookaheadMs === undefined
+      ? {}
+      : { reconcileLookaheadMs: options.reconcileLookaheadMs }),
     sandbox: (services) => ({
       createTenant: (name) => services.tenants.createTenant(name),
       now: () => clock.now(),

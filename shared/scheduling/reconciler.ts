@@ -16,6 +16,7 @@ import type { Clock } from '../clock';
 import { forEachBounded } from '../concurrency';
 import type { OutboxRelay } from '../service/outbox';
 import type { Store } from '../store/ports';
+import { stepsWithinHorizon } from './horizon';
 import { scheduleName } from './names';
 import type { Wakeup, WakeupHandler, WakeupScheduler } from './ports';
 
@@ -36,11 +37,20 @@ export interface ReconcilerDeps {
   graceMs?: number;
   /** Interviews handled in parallel (default 8). */
   concurrency?: number;
+  /**
+   * The scheduling horizon the service uses (scheduling/horizon.ts), if any. Each sweep then
+   * also schedules the steps of interviews whose next step has come within the horizon since
+   * about one look-ahead ago: with sweeps closer together than the look-ahead, every interview
+   * is seen there at least once.
+   */
+  horizonMs?: number;
 }
 
 export interface ReconcileReport {
   interviewsChecked: number;
   schedulesEnsured: number;
+  /** Steps scheduled because their interview came within the scheduling horizon. */
+  schedulesBroughtIn: number;
   overdueDispatched: number;
   /** Outbox entries found left behind and published. */
   outboxRelayed: number;
@@ -59,6 +69,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
     const report: ReconcileReport = {
       interviewsChecked: 0,
       schedulesEnsured: 0,
+      schedulesBroughtIn: 0,
       overdueDispatched: 0,
       outboxRelayed: 0,
       failures: 0,
@@ -123,6 +134,62 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
         }
       });
     } while (cursor);
+    if (deps.horizonMs !== undefined) await bringIntoHorizon(deps, now, lookaheadMs, report);
     return report;
   };
+}
+
+/**
+ * The horizon pass: interviews whose next step entered the horizon within the last look-ahead
+ * get the schedules the horizon rule gives them. Creating one that exists is a harmless conflict.
+ */
+async function bringIntoHorizon(
+  deps: ReconcilerDeps,
+  now: Temporal.Instant,
+  lookaheadMs: number,
+  report: ReconcileReport,
+): Promise<void> {
+  const horizonMs = deps.horizonMs ?? 0;
+  const end = now.add({ milliseconds: horizonMs });
+  const start = end.subtract({ milliseconds: lookaheadMs });
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listDueInterviews(
+      end.toString(),
+      { limit: 100, cursor },
+      start.toString(),
+    );
+    cursor = page.nextCursor;
+    await forEachBounded(page.items, deps.concurrency ?? 8, async (ref) => {
+      report.interviewsChecked++;
+      try {
+        const record = await deps.store.getInterview(ref.tenantId, ref.interviewId);
+        if (record?.state.status !== 'active') return;
+        const wakeups: Wakeup[] = stepsWithinHorizon(record.state.steps, now, horizonMs)
+          .filter((step) => Temporal.Instant.compare(Temporal.Instant.from(step.dueAt), now) > 0)
+          .map((step) => {
+            const payload = {
+              kind: 'step' as const,
+              tenantId: record.tenantId,
+              interviewId: record.id,
+              stepId: step.id,
+            };
+            return { name: scheduleName(payload), at: step.dueAt, payload };
+          });
+        if (wakeups.length === 0) return;
+        await deps.scheduler.schedule(wakeups);
+        report.schedulesBroughtIn += wakeups.length;
+      } catch (error) {
+        report.failures++;
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'reconcile: bringing steps into the horizon failed',
+            interviewId: ref.interviewId,
+            error: error instanceof Error ? error.name : 'unknown',
+          }),
+        );
+      }
+    });
+  } while (cursor);
 }

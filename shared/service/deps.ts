@@ -25,6 +25,12 @@ export interface ServiceDeps {
   clock: Clock;
   events: EventPublisher;
   logger?: Logger;
+  /**
+   * Steps get their one-time schedule only once they come within this many milliseconds (see
+   * scheduling/horizon.ts); the reconciler schedules the rest as they come near. Unset: every
+   * step is scheduled when it is planned.
+   */
+  schedulingHorizonMs?: number;
 }
 
 /** Turns an unknown thrown value into a loggable description without leaking a stack. */

@@ -31,6 +31,7 @@ import {
   VersionConflictError,
 } from '../errors';
 import { newId } from '../ids';
+import { stepsWithinHorizon } from '../scheduling/horizon';
 import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
 import type { InterviewListQuery, OutboxEntry, Page, Store, StoredInterview } from '../store/ports';
@@ -105,8 +106,10 @@ export class InterviewService {
   readonly #clock: Clock;
   readonly #outbox: OutboxRelay;
   readonly #logger: Logger;
+  readonly #horizonMs: number | undefined;
 
   constructor(deps: ServiceDeps) {
+    this.#horizonMs = deps.schedulingHorizonMs;
     this.#store = deps.store;
     this.#scheduler = deps.scheduler;
     this.#clock = deps.clock;
@@ -358,7 +361,7 @@ export class InterviewService {
       if (cancelled.length > 0) {
         await this.#scheduler.cancel(stepScheduleNames(tenantId, id, cancelled));
       }
-      const wakeups = stepWakeups(tenantId, id, added);
+      const wakeups = stepWakeups(tenantId, id, this.#toSchedule(interview, added));
       if (wakeups.length > 0) await this.#scheduler.schedule(wakeups);
     } catch (error) {
       this.#logger.error('Scheduler call failed after the interview was written', {
@@ -368,6 +371,16 @@ export class InterviewService {
         ...describeError(error),
       });
     }
+  }
+
+  /**
+   * What gets a schedule after a write: the added steps, or with a horizon, every step the
+   * horizon rule covers now (steps already scheduled are created again, which is a harmless
+   * conflict: the write may have moved the interview's next step, and with it the horizon).
+   */
+  #toSchedule(interview: StoredInterview, added: readonly Step[]): readonly Step[] {
+    if (this.#horizonMs === undefined) return added;
+    return stepsWithinHorizon(interview.state.steps, this.#clock.now(), this.#horizonMs);
   }
 
   /**

@@ -114,10 +114,15 @@ export interface InterviewStore {
   /** Newest first. */
   listInterviews(tenantId: string, query: InterviewListQuery): Promise<Page<StoredInterview>>;
   /**
-   * Interviews with a scheduled step or an outbox entry due at or before `before`, oldest due
-   * first (all tenants). An outbox entry is due from its event's `createdAt`.
+   * Interviews with a scheduled step or an outbox entry due at or before `before` (and after
+   * `dueAfter`, when given), oldest due first (all tenants). An outbox entry is due from its
+   * event's `createdAt`.
    */
-  listDueInterviews(before: string, page: PageRequest): Promise<Page<DueInterviewRef>>;
+  listDueInterviews(
+    before: string,
+    page: PageRequest,
+    dueAfter?: string,
+  ): Promise<Page<DueInterviewRef>>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@
  * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | gsi3 by interview; TTL                    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
- * Every item keeps its whole port object as a JSON string in `doc`; the other attributes exist
- * only for keys, indexes, conditions and TTL.
+ * Every item keeps its whole port object as a JSON string in `doc` (Brotli-compressed in `docz`
+ * when long); the other attributes exist only for keys, indexes, conditions and TTL.
  */
 import {
   type AttributeDefinition,
@@ -41,6 +41,13 @@ export const ttlAttribute = 'expiresAt';
 /** Attribute holding the JSON of the stored port object. */
 export const docAttribute = 'doc';
 
+/**
+ * Attribute holding the same JSON Brotli-compressed (binary), used instead of `doc` when the
+ * JSON is long: DynamoDB bills a write per started KB of item, and an interview's JSON shrinks
+ * to about a third. Readers accept either.
+ */
+export const packedDocAttribute = 'docz';
+
 /** Scalar attribute names written next to `doc` for conditions and index projections. */
 export const itemAttributes = {
   entity: 'entity',
@@ -50,6 +57,7 @@ export const itemAttributes = {
   revision: 'revision',
   status: 'status',
   nextDueAt: 'nextDueAt',
+  eventType: 'eventType',
 } as const;
 
 export type ProjectionKind = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
@@ -63,31 +71,43 @@ export interface TableIndex {
   nonKeyAttributes?: readonly string[];
 }
 
+/*
+ * The list indexes carry keys only (plus the one attribute a query filters on): a list query
+ * reads the page of keys from the index and the items themselves with one BatchGetItem. Every
+ * write is billed again in each index at the size of its projected entry, and an index whose
+ * entry did not change is not written at all, so a projection of whole items made every
+ * interview write cost three times its size; keys-only entries cost one unit, and only when a
+ * key changes.
+ */
+
 /** Overloaded index 1: interviews by status; events of a tenant; undelivered deliveries. */
 export const gsi1 = {
   indexName: 'gsi1',
   partitionKey: 'gsi1pk',
   sortKey: 'gsi1sk',
-  projection: 'ALL',
+  projection: 'KEYS_ONLY',
 } as const satisfies TableIndex;
 
-/** Overloaded index 2: interviews by external id; events by type. */
+/** Overloaded index 2: interviews by external id (filtered by `status`); events by type. */
 export const gsi2 = {
   indexName: 'gsi2',
   partitionKey: 'gsi2pk',
   sortKey: 'gsi2sk',
-  projection: 'ALL',
+  projection: 'INCLUDE',
+  nonKeyAttributes: [itemAttributes.status],
 } as const satisfies TableIndex;
 
 /**
  * Overloaded index 3, everything kept about one interview outside its item: its events (also
- * listed by the API), and for erasure its delivery attempts and idempotency records.
+ * listed by the API, filtered by `eventType`), and for erasure its delivery attempts and
+ * idempotency records.
  */
 export const gsi3 = {
   indexName: 'gsi3',
   partitionKey: 'gsi3pk',
   sortKey: 'gsi3sk',
-  projection: 'ALL',
+  projection: 'INCLUDE',
+  nonKeyAttributes: [itemAttributes.eventType],
 } as const satisfies TableIndex;
 
 /**
