@@ -230,12 +230,13 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
       stopped = true;
     });
     const known = [...acknowledged];
-    const creates = async () => {
+    const creates = async (worker: number) => {
       for (let n = 0; !stopped; n++) {
         const now = await sandboxNow().catch(() => undefined);
         if (!now) return;
         const end = now.add({ hours: 1 + Math.floor(random() * 48) });
-        const key = `crash-${options.seed}-${round}-${n}`;
+        // One key per request: the two create loops must never share one with another body.
+        const key = `crash-${options.seed}-${round}-${worker}-${n}`;
         try {
           const { status, body } = await call(
             'POST',
@@ -287,7 +288,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
         }
       }
     };
-    await Promise.all([creates(), creates(), signals(), clock()]);
+    await Promise.all([creates(1), creates(2), signals(), clock()]);
   }
 
   try {
