@@ -393,6 +393,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   ): Promise<AttemptOutcome> {
     const body = envelopeBody(event);
     const wallStart = this.#wallClock.now();
+    const runtimeStart = this.#clock.now();
     const secrets = this.#signingSecrets(endpoint);
     const result: WebhookAttemptResult =
       secrets.length === 0
@@ -431,6 +432,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       endpointId: endpoint.id,
       attempt: attemptInRound(attempt),
       attemptedAt: wallStart.toString(),
+      runtimeAttemptedAt: runtimeStart.toString(),
       outcome: result.ok ? 'succeeded' : 'failed',
       ...(result.statusCode === undefined ? {} : { statusCode: result.statusCode }),
       latencyMs: result.latencyMs,
