@@ -82,6 +82,19 @@ describe('invalid interviews are refused with the offending fields named', () =>
       });
     }
   });
+
+  it.each<[string, string, RegExp]>([
+    ['a time without a zone', '2026-03-03T14:00:00', /no zone: add `Z` \(UTC\) or an offset/],
+    ['a time without seconds or zone', '2026-03-03T14:00', /no zone: add `Z` \(UTC\) or an offset/],
+    ['something else', 'next Tuesday', /Expected an ISO 8601 instant with `Z` or an offset/],
+  ])('says how to fix %s', async (_label, startsAt, message) => {
+    const response = await api.request('POST', '/v1/interviews', {
+      body: interviewInput({ startsAt }),
+    });
+    expectProblem(response, 400);
+    const error = response.body.errors.find((e: { path: string }) => e.path === 'startsAt');
+    expect(error?.message).toMatch(message);
+  });
 });
 
 describe('unreadable requests', () => {

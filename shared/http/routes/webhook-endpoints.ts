@@ -104,22 +104,28 @@ export const deliveryAttemptSchema = z
       description:
         'Wall clock: the real time of the attempt, the same instant as its `webhook-timestamp` header.',
     }),
-    runtimeAttemptedAt: z.string().optional().openapi({
-      description:
-        'Runtime clock: the time of the attempt on the clock that schedules retries. The same as ' +
-        '`attemptedAt` in a deployment; on the local runtime, the sandbox clock. Compare ' +
-        '`nextAttemptAt` with this one.',
-    }),
+    runtimeAttemptedAt: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Runtime clock: the time of the attempt on the clock that schedules retries. The same as ' +
+          '`attemptedAt` in a deployment; on the local runtime, the sandbox clock. Compare ' +
+          '`nextAttemptAt` with this one.',
+      }),
     outcome: z.enum(['succeeded', 'failed']),
     statusCode: z.number().int().optional(),
     latencyMs: z.number().int(),
     error: z.string().optional(),
     responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
-    nextAttemptAt: z.string().optional().openapi({
-      description:
-        'Runtime clock: when the next retry is due (on the local runtime, sandbox time, which ' +
-        'can be months from the wall clock after an advance).',
-    }),
+    nextAttemptAt: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Runtime clock: when the next retry is due (on the local runtime, sandbox time, which ' +
+          'can be months from the wall clock after an advance).',
+      }),
   })
   .openapi('DeliveryAttempt');
 
