@@ -62,7 +62,10 @@ describe('npm run listen', () => {
     expect(await endpointUrls()).toContain(listenUrl);
 
     const interview = await playThankYous();
-    const out = await listener.waitForOutput(/followup\.thank_you[\s\S]*forwarded to .* → 202/);
+    // Up to the line printed after Priya's forward returned, so her whole block is in.
+    const out = await listener.waitForOutput(
+      /to\s+Priya Raman \(interviewer, by email\)[\s\S]*?forwarded to \S+ → 202/,
+    );
     expect(out).toContain(interview.id);
     expect(out).toMatch(/to\s+Priya Raman \(interviewer, by email\)/);
     expect(out).toMatch(/due\s+\d{4}-\d\d-\d\dT\d\d:\d\d/);
@@ -117,8 +120,12 @@ describe('npm run listen', () => {
     const listener = listen(['--poll']);
     await listener.waitForOutput(/Following .*\/v1\/events/);
     const interview = await local.createInterview();
-    const out = await listener.waitForOutput(new RegExp(`interview\\.created\\s+${interview.id}`));
-    expect(out).toContain('signature not checked (polled)');
+    // The block's last line: waiting for the first one alone could read half a block.
+    await listener.waitForOutput(
+      new RegExp(
+        `interview\\.created\\s+${interview.id}.*\\n\\s+signature not checked \\(polled\\)`,
+      ),
+    );
     await stopScript(listener);
   }, 60_000);
 });
