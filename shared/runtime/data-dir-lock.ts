@@ -14,6 +14,10 @@ import { join } from 'node:path';
 
 export const lockFileName = 'runtime.lock';
 
+/** Lock files this process holds, so a lock naming our own pid can be told apart from one a
+ * previous process with the same pid left behind (a container restart reuses small pids). */
+const heldHere = new Set<string>();
+
 /** Another live process holds the data directory. */
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
@@ -75,11 +79,13 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     await writeFile(temp, `${JSON.stringify(content)}\n`);
     try {
       await link(temp, path);
+      heldHere.add(path);
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
+          heldHere.delete(path);
           const current = await readLock(path);
           if (current?.pid === content.pid && current.startedAt === content.startedAt) {
             await rm(path, { force: true });
@@ -92,8 +98,11 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       await rm(temp, { force: true });
     }
     const holder = await readLock(path);
-    if (holder && isProcessAlive(holder.pid)) throw new DataDirInUseError(dataDir, holder.pid);
-    // Stale: its process is gone. Remove it and try again.
+    const ours = holder?.pid === process.pid;
+    if (holder && (ours ? heldHere.has(path) : isProcessAlive(holder.pid))) {
+      throw new DataDirInUseError(dataDir, holder.pid);
+    }
+    // Stale: its process is gone (or it named our pid, which this process never locked).
     await rm(path, { force: true });
   }
   const holder = await readLock(path);
