@@ -10,8 +10,8 @@
  * https URLs) is followed through `GET /v1/events` instead.
  *
  * Settings: `--api <url>` or AFTERVIEW_URL (default http://localhost:3000); the key from
- * `--api-key`, AFTERVIEW_API_KEY, or, for a local runtime, the development key `npm start` keeps
- * in its data directory (AFTERVIEW_DATA_DIR, default .afterview).
+ * `--api-key`, AFTERVIEW_API_KEY, AFTERVIEW_DEV_API_KEY or, for a local runtime, the development
+ * key `npm start` keeps in its data directory (AFTERVIEW_DATA_DIR, default .afterview).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -99,6 +99,10 @@ class Api {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
+    }).catch(() => {
+      throw new Error(
+        `No Afterview API answers at ${this.baseUrl}. Start one with npm start, or pass --api <url>.`,
+      );
     });
     const text = await response.text();
     let json: Record<string, unknown> = {};
@@ -145,6 +149,8 @@ function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string
 async function findApiKey(baseUrl: string, given: string | undefined): Promise<string> {
   if (given) return given;
   if (process.env.AFTERVIEW_API_KEY) return process.env.AFTERVIEW_API_KEY;
+  // A key fixed for npm start is not saved in the data directory, but the shell may have it.
+  if (process.env.AFTERVIEW_DEV_API_KEY) return process.env.AFTERVIEW_DEV_API_KEY;
   const host = new URL(baseUrl).hostname;
   if (['localhost', '127.0.0.1', '[::1]'].includes(host)) {
     const file = join(process.env.AFTERVIEW_DATA_DIR ?? '.afterview', 'dev-api-key.json');

@@ -4,6 +4,11 @@
  * reported and passed back), filtering by type, the endpoint removed on exit, and the
  * `GET /v1/events` fallback.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningScript, runScript, stopScript } from '../support/processes';
 import {
@@ -45,6 +50,42 @@ async function playThankYous() {
   await local.advanceTo(thankYou.dueAt);
   return interview;
 }
+
+describe('npm run listen, getting started', () => {
+  it("finds a local runtime's development key in its data directory", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'afterview-listen-'));
+    const own = await startTestRuntime({ dataDir });
+    try {
+      const script = runScript('scripts/listen.ts', ['--api', own.runtime.url], {
+        AFTERVIEW_API_KEY: undefined,
+        AFTERVIEW_DEV_API_KEY: undefined,
+        AFTERVIEW_DATA_DIR: dataDir,
+      });
+      running.push(script);
+      await script.waitForOutput(/Ctrl\+C removes the endpoint/);
+      await stopScript(script);
+      expect(script.stdout()).toMatch(/Endpoint whe_\w+ removed\./);
+    } finally {
+      await own.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('says in one line that no API answers, and how to start one', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const script = runScript('scripts/listen.ts', ['--api', `http://127.0.0.1:${port}`], {
+      AFTERVIEW_API_KEY: 'afv_not_used_because_nothing_answers',
+    });
+    expect(await script.exited).toBe(1);
+    expect(script.stderr().trim()).toBe(
+      `No Afterview API answers at http://127.0.0.1:${port}. Start one with npm start, or pass --api <url>.`,
+    );
+  }, 30_000);
+});
 
 describe('npm run listen', () => {
   let forwardTarget: WebhookReceiver;

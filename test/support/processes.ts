@@ -27,9 +27,14 @@ export function runScript(
   args: string[] = [],
   env: Record<string, string | undefined> = {},
 ): RunningScript {
+  // An undefined value removes the variable (spawn would pass the string "undefined").
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...env })) {
+    if (value !== undefined) merged[name] = value;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: merged,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
