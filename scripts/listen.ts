@@ -340,7 +340,23 @@ async function main(): Promise<void> {
     throw new Error(`--forward-to: not a URL: ${forwardTo}`);
   const api = new Api(baseUrl, await findApiKey(baseUrl, values['api-key']));
 
-  let listener = values.poll ? undefined : await listenLocally(api, events, forwardTo);
+  // Ctrl+C is caught from the start: one pressed while the endpoint is being registered must
+  // still remove it, so stopping waits for the listener that is on its way.
+  let stopRequested = false;
+  let listener: Listener | undefined;
+  const stop = async () => {
+    if (stopRequested) return;
+    stopRequested = true;
+    if (!listener) return; // the start below sees the flag and stops
+    await listener.close().catch((error: unknown) => {
+      console.error(red(`Stopping failed: ${error instanceof Error ? error.message : error}`));
+    });
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  listener = values.poll ? undefined : await listenLocally(api, events, forwardTo);
   if (!listener) {
     if (!values.poll) {
       console.log(
@@ -350,17 +366,10 @@ async function main(): Promise<void> {
     if (forwardTo) console.log('--forward-to needs webhooks delivered here; it is ignored.');
     listener = await followEvents(api, events);
   }
-
-  const stop = async () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await listener?.close().catch((error: unknown) => {
-      console.error(red(`Stopping failed: ${error instanceof Error ? error.message : error}`));
-    });
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (stopRequested) {
+    stopRequested = false;
+    await stop();
+  }
 }
 
 main().catch((error: unknown) => {
