@@ -1,20 +1,20 @@
 /**
  * `npm run demo`: one interview's whole follow-up plan played out in a few seconds.
  *
- * Uses the Afterview API at AFTERVIEW_URL (default http://localhost:3000, e.g. `npm start` in
- * another terminal) when one answers there, in a fresh sandbox tenant so existing data is left
- * alone; otherwise starts the local runtime in this process, in memory. Then it registers a
- * webhook receiver on 127.0.0.1 that verifies every signature, creates an interview with three
- * interviewers, and moves the sandbox clock from one due step to the next, printing each
- * webhook as it arrives. Part way through, the employer replies with a new decision date and
- * the plan changes. Needs no network beyond localhost.
+ * Runs in its own local runtime, started in this process in memory on free ports, so a
+ * service you are running (`npm start`) is left alone: its data and its sandbox clock do not
+ * move. `--against <url>` plays the demo on that API instead, in a fresh sandbox tenant; the
+ * sandbox clock belongs to the whole runtime there, so it moves for every tenant, for good.
  *
- * Note: the sandbox clock belongs to the whole runtime, so against a shared `npm start` it
- * moves for every tenant there.
+ * It registers a webhook receiver on 127.0.0.1 that verifies every signature, creates an
+ * interview with three interviewers, and moves the sandbox clock from one due step to the next,
+ * printing each webhook as it arrives. Part way through, the employer replies with a new
+ * decision date and the plan changes. Needs no network beyond localhost.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
 import type { Step } from '../shared/domain/model';
 import { type LocalRuntime, startLocalRuntime } from '../shared/runtime/local';
@@ -244,15 +244,21 @@ function printDelivery(delivery: Delivery, progress: string): void {
 
 async function main(): Promise<number> {
   const started = performance.now();
-  const baseUrl = (process.env.AFTERVIEW_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const { values } = parseArgs({ options: { against: { type: 'string' } } });
   let runtime: LocalRuntime | undefined;
   let api: ApiClient;
-  if (await isRunning(baseUrl)) {
+  if (values.against) {
+    const baseUrl = values.against.replace(/\/+$/, '');
+    if (!(await isRunning(baseUrl))) throw new Error(`No Afterview API answers at ${baseUrl}`);
     api = new ApiClient(baseUrl, process.env.AFTERVIEW_API_KEY ?? '');
-    console.log(`Using the Afterview API at ${baseUrl}`);
+    console.log(
+      yellow(
+        `Using the Afterview API at ${baseUrl}: its sandbox clock will move forward for every tenant there, for good.`,
+      ),
+    );
   } else {
     console.log(
-      `No Afterview API answers at ${baseUrl}: starting the local runtime in this process (in memory).`,
+      'Starting a local runtime of its own for this demo (in memory, free ports; a running npm start is left alone).',
     );
     runtime = await startLocalRuntime({
       port: 0,

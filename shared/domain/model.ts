@@ -59,8 +59,17 @@ export const timeZoneSchema = z
   .refine(isTimeZone, { message: 'Unknown IANA time zone' })
   .describe('IANA time zone, e.g. `Europe/Berlin`.');
 
+/** A date and time with no `Z` and no offset: valid ISO 8601, but no particular instant. */
+const zonelessDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+
 export const instantSchema = z.iso
-  .datetime({ offset: true })
+  .datetime({
+    offset: true,
+    error: (issue) =>
+      typeof issue.input === 'string' && zonelessDateTime.test(issue.input)
+        ? 'This time has no zone: add `Z` (UTC) or an offset such as `+02:00`, e.g. `2026-03-06T17:40:00Z`'
+        : 'Expected an ISO 8601 instant with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`',
+  })
   .describe('Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.');
 
 export const dateSchema = z.iso.date().describe('Calendar date, `YYYY-MM-DD`.');

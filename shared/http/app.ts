@@ -113,6 +113,9 @@ export function createApp(deps: AppDeps): ApiApp {
   for (const register of [...builtInRouteModules, ...(deps.extraRoutes ?? [])]) {
     register(app, context);
   }
+  // The root is where a browser lands first: send it to the interactive docs. Relative to the
+  // page, so it works on any host and port and under an API Gateway stage (`/prod/`).
+  app.get('/', (c) => c.redirect('./docs', 302));
   docsRoutes(app, {
     document: () => buildOpenApiDocument(app, deps.documentHooks),
     ...(deps.docsAssetsDir ? { assetsDir: deps.docsAssetsDir } : {}),

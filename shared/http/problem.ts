@@ -115,6 +115,10 @@ function toProblemParts(error: unknown): ProblemParts | undefined {
       ...(error instanceof IdempotencyKeyInUseError
         ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } }
         : {}),
+      // The rest of an oversized body is never read, so the connection cannot carry another
+      // request: saying so lets a keep-alive client open a new one instead of failing on a
+      // socket the server is about to reset.
+      ...(error instanceof PayloadTooLargeError ? { headers: { Connection: 'close' } } : {}),
     };
   }
   return undefined;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ServerType, serve } from '@hono/node-server';
@@ -25,7 +26,34 @@ import { ensureTable } from '../store/table';
 import { HttpWebhookTransport } from '../webhooks/http-transport';
 import type { WebhookTransport } from '../webhooks/ports';
 import { type Afterview, composeAfterview } from './compose';
+import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { createDynamoClient, startDynalite } from './dynalite';
+
+export { DataDirInUseError } from './data-dir-lock';
+
+/** Which of the runtime's listeners could not bind. */
+export type LocalService = 'api' | 'dynamodb' | 'scheduler';
+
+/** A port the runtime needs is taken (another `npm start`, or any other program). */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly service: LocalService,
+    readonly port: number,
+  ) {
+    super(`Port ${port} (${service}) is already in use`);
+  }
+}
+
+/** Rethrows a bind failure on `port` as PortInUseError; anything else unchanged. */
+function portError(service: LocalService, port: number) {
+  return (error: unknown): never => {
+    if ((error as { code?: unknown })?.code === 'EADDRINUSE') {
+      throw new PortInUseError(service, port);
+    }
+    throw error;
+  };
+}
 
 /** Stand-in ARNs: the emulator validates their shape like the real service does. */
 const localAccount = '000000000000';
@@ -62,6 +90,11 @@ export interface LocalRuntimeOptions {
   /** Wraps the webhook transport: a seam for fault injection in tests. */
   wrapTransport?: (transport: WebhookTransport) => WebhookTransport;
   logger?: Logger;
+  /**
+   * Logs one `request` entry per API request (method, path, status, ms) through `logger`, as the
+   * terminal of `npm start` shows them (default false).
+   */
+  logRequests?: boolean;
 }
 
 export interface LocalRuntime extends Afterview {
@@ -124,7 +157,32 @@ async function ensureDevTenant(
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const logger = options.logger ?? consoleLogger;
   const dataDir = options.dataDir === undefined ? '.afterview' : options.dataDir;
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+  // The SDK warns, once per process, that its releases after January 2027 need Node 22. That
+  // is about future upgrades, not this run; the README states the supported versions instead.
+  // Set only when the user has not chosen, and only in the local runtime.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Whatever started is stopped again if a later part fails (a port in use), in reverse order.
+  const started: Array<() => Promise<void> | void> = [];
+  try {
+    return await startParts(options, logger, dataDir, started);
+  } catch (error) {
+    for (const stop of started.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startParts(
+  options: LocalRuntimeOptions,
+  logger: Logger,
+  dataDir: string | null,
+  started: Array<() => Promise<void> | void>,
+): Promise<LocalRuntime> {
+  let lock: DataDirLock | undefined;
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    lock = await lockDataDir(dataDir);
+    started.push(() => lock?.release());
+  }
 
   const clock = new SandboxClock();
   const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
@@ -139,7 +197,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     : await startDynalite({
         port: options.dynamoPort ?? 8000,
         ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
-      });
+      }).catch(portError('dynamodb', options.dynamoPort ?? 8000));
+  if (dynalite) started.push(() => dynalite.close());
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynalite?.endpoint as string);
   const dynamoClient = createDynamoClient(dynamoEndpoint);
   const tableName = options.tableName ?? 'afterview';
@@ -158,7 +217,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const payload = parseWakeupPayload(input);
       if (payload) await afterview.dispatch(payload);
     },
-  });
+  }).catch(portError('scheduler', options.schedulerPort ?? 8001));
+  started.push(() => emulator.close());
   const schedulerClient = new SchedulerClient({
     endpoint: emulator.url,
     region: 'us-east-1',
@@ -232,16 +292,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   );
   developmentApiKey = devTenant.apiKey;
 
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve(
-      {
-        fetch: composed.app.fetch,
-        port: options.port ?? 3000,
-        hostname: options.host ?? '127.0.0.1',
-      },
-      () => resolve(started),
-    );
-  });
+  const fetch = options.logRequests
+    ? async (request: Request): Promise<Response> => {
+        const begun = performance.now();
+        const response = await composed.app.fetch(request);
+        logger.info('request', {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          ms: Math.round(performance.now() - begun),
+        });
+        return response;
+      }
+    : composed.app.fetch;
+  const apiPort = options.port ?? 3000;
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
+    const listening = serve({ fetch, port: apiPort, hostname: options.host ?? '127.0.0.1' }, () => {
+      listening.off('error', reject);
+      resolve(listening);
+    });
+    listening.once('error', reject);
+  }).catch(portError('api', apiPort));
   const port = (server.address() as AddressInfo).port;
 
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 60_000;
@@ -286,6 +357,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoClient.destroy();
       await saveClock();
       await dynalite?.close();
+      await lock?.release();
     },
   };
 }

@@ -1,20 +1,36 @@
 /**
  * `npm start`: the local runtime with settings from the environment (see README).
+ *
+ * Whatever goes wrong at start-up (a setting, a port in use, a data directory another runtime
+ * holds) is one line saying what and how to fix it, and exit code 1: no stack traces.
  */
 import { z } from 'zod';
-import { startLocalRuntime } from './local';
+import { apiKeyFormatProblem } from '../service/index';
+import { DataDirInUseError, type LocalService, PortInUseError, startLocalRuntime } from './local';
+import { terminalLogger } from './terminal-logger';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['true', 'false', '1', '0']).optional();
 const envSchema = z.object({
   PORT: port.default(3000),
   AFTERVIEW_LOCAL_DYNAMODB_PORT: port.default(8000),
   AFTERVIEW_LOCAL_SCHEDULER_PORT: port.default(8001),
   AFTERVIEW_DATA_DIR: z.string().min(1).default('.afterview'),
-  AFTERVIEW_IN_MEMORY: z.enum(['true', 'false', '1', '0']).optional(),
+  AFTERVIEW_IN_MEMORY: flag,
+  AFTERVIEW_QUIET: flag,
   AFTERVIEW_DYNAMODB_ENDPOINT: z.url().optional(),
-  AFTERVIEW_DEV_API_KEY: z.string().min(16).max(200).optional(),
+  // The same rule the API applies to keys, so a key accepted here also authenticates.
+  AFTERVIEW_DEV_API_KEY: z
+    .string()
+    .superRefine((key, context) => {
+      const problem = apiKeyFormatProblem(key);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   AFTERVIEW_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
+
+const isSet = (value: string | undefined) => value === 'true' || value === '1';
 
 const parsed = envSchema.safeParse(process.env);
 if (!parsed.success) {
@@ -24,7 +40,25 @@ if (!parsed.success) {
   process.exit(1);
 }
 const env = parsed.data;
-const inMemory = env.AFTERVIEW_IN_MEMORY === 'true' || env.AFTERVIEW_IN_MEMORY === '1';
+const inMemory = isSet(env.AFTERVIEW_IN_MEMORY);
+const quiet = isSet(env.AFTERVIEW_QUIET) || process.argv.includes('--quiet');
+
+const portVariable: Record<LocalService, string> = {
+  api: 'PORT',
+  dynamodb: 'AFTERVIEW_LOCAL_DYNAMODB_PORT',
+  scheduler: 'AFTERVIEW_LOCAL_SCHEDULER_PORT',
+};
+
+/** The one line a start-up failure prints. */
+function startFailure(error: unknown): string {
+  if (error instanceof DataDirInUseError) {
+    return `Cannot start: ${error.dataDir}/ is in use by another Afterview runtime (pid ${error.pid}). Stop that one (Ctrl+C in its terminal), or set AFTERVIEW_DATA_DIR to another folder.`;
+  }
+  if (error instanceof PortInUseError) {
+    return `Cannot start: port ${error.port} (${error.service === 'api' ? 'the API' : error.service === 'dynamodb' ? 'dynalite' : 'the Scheduler emulator'}) is already in use, perhaps by another npm start. Stop it, or set ${portVariable[error.service]} to a free port.`;
+  }
+  return `Cannot start: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 const runtime = await startLocalRuntime({
   port: env.PORT,
@@ -32,8 +66,13 @@ const runtime = await startLocalRuntime({
   schedulerPort: env.AFTERVIEW_LOCAL_SCHEDULER_PORT,
   dataDir: inMemory ? null : env.AFTERVIEW_DATA_DIR,
   reconcileIntervalMs: env.AFTERVIEW_RECONCILE_INTERVAL_MS,
+  logger: terminalLogger({ quiet }),
+  logRequests: true,
   ...(env.AFTERVIEW_DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.AFTERVIEW_DYNAMODB_ENDPOINT } : {}),
   ...(env.AFTERVIEW_DEV_API_KEY ? { devApiKey: env.AFTERVIEW_DEV_API_KEY } : {}),
+}).catch((error: unknown) => {
+  console.error(startFailure(error));
+  process.exit(1);
 });
 
 console.log(`Afterview local runtime
@@ -45,7 +84,8 @@ console.log(`Afterview local runtime
   Sandbox now  ${runtime.clock.now().toString()}
 
   export AFTERVIEW_API_KEY=${runtime.apiKey}
-Ctrl+C stops; data is kept for the next start.`);
+${quiet ? 'Quiet: only errors are printed.' : 'Each request and webhook attempt prints one line below (AFTERVIEW_QUIET=true hides them).'}
+Ctrl+C stops; ${runtime.dataDir ? 'data is kept for the next start (npm run reset wipes it).' : 'nothing is kept.'}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -10,6 +10,19 @@ const keyBodyLength = 32;
 /** Longer keys cannot be ours; refusing them early keeps hashing cheap on garbage headers. */
 const maxKeyLength = 200;
 
+/**
+ * What is wrong with `apiKey` as a key of ours, or undefined when it has the right form: `afv_`
+ * then at least 20 characters, 200 at most, no spaces (it travels as a Bearer token).
+ */
+export function apiKeyFormatProblem(apiKey: string): string | undefined {
+  if (!apiKey.startsWith(keyPrefix)) return 'must start with afv_';
+  if (apiKey.length < 24 || apiKey.length > maxKeyLength) {
+    return `must be 24 to ${maxKeyLength} characters long (afv_ and at least 20 more)`;
+  }
+  if (/\s/.test(apiKey)) return 'must not contain spaces';
+  return undefined;
+}
+
 /** A new API key: `afv_` and 32 base62 characters (about 190 bits from the CSPRNG). */
 export function generateApiKey(): string {
   let body = '';
@@ -62,7 +75,7 @@ export class TenantService {
       ]);
     }
     const apiKey = options.apiKey ?? generateApiKey();
-    if (!apiKey.startsWith(keyPrefix) || apiKey.length < 24 || apiKey.length > maxKeyLength) {
+    if (apiKeyFormatProblem(apiKey) !== undefined) {
       throw new ValidationError('The API key is not valid', [
         { path: 'apiKey', message: 'Expected afv_ followed by at least 20 characters' },
       ]);

@@ -250,8 +250,13 @@ export interface DeliveryAttempt {
   endpointId: string;
   /** 1-based attempt number within this delivery. */
   attempt: number;
-  /** Real wall-clock time of the attempt. */
+  /** Real wall-clock time of the attempt (the `webhook-timestamp` it carried). */
   attemptedAt: string;
+  /**
+   * Runtime-clock time of the attempt: the clock `nextAttemptAt` is on. Equal to `attemptedAt`
+   * in a deployment; on the local runtime it is the sandbox clock. Absent on older records.
+   */
+  runtimeAttemptedAt?: string;
   outcome: 'succeeded' | 'failed';
   statusCode?: number;
   latencyMs: number;
@@ -262,7 +267,7 @@ export interface DeliveryAttempt {
   interviewId?: string;
   /** Set when the interview was erased and the response excerpt removed. */
   erasedAt?: string;
-  /** When the next retry is scheduled, if any. */
+  /** When the next retry is scheduled, if any, on the runtime clock. */
   nextAttemptAt?: string;
   expiresAt: number;
 }

@@ -80,6 +80,16 @@ interface AttemptOutcome {
   at: Temporal.Instant;
 }
 
+/** `origin + path` of a webhook URL: never its query string or user info. */
+function loggableUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 /** The attempt number that opens the next delivery round after `attempts`. */
 export function nextRoundStart(state: DeliveryState | undefined): number {
   if (state === undefined) return 1;
@@ -402,6 +412,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   ): Promise<AttemptOutcome> {
     const body = envelopeBody(event);
     const wallStart = this.#wallClock.now();
+    const runtimeStart = this.#clock.now();
     const secrets = this.#signingSecrets(endpoint);
     const result: WebhookAttemptResult =
       secrets.length === 0
@@ -440,6 +451,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       endpointId: endpoint.id,
       attempt: attemptInRound(attempt),
       attemptedAt: wallStart.toString(),
+      runtimeAttemptedAt: runtimeStart.toString(),
       outcome: result.ok ? 'succeeded' : 'failed',
       ...(result.statusCode === undefined ? {} : { statusCode: result.statusCode }),
       latencyMs: result.latencyMs,
@@ -462,6 +474,20 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       expiresAt: this.#expiresAt(),
     };
 
+    // One line per attempt for whoever watches (the local runtime's terminal, CloudWatch).
+    // The URL without query or credentials: those can carry tokens.
+    this.#logger.info('webhook attempt', {
+      eventType: event.type,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      url: loggableUrl(endpoint.url),
+      attempt: record.attempt,
+      outcome: record.outcome,
+      ...(result.statusCode === undefined ? {} : { statusCode: result.statusCode }),
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ms: result.latencyMs,
+      ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    });
     return { endpoint, record, state, ok: result.ok, gone, overdue, at: now };
   }
 

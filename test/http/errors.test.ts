@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interviewInput } from '../support/interview-fixtures';
 import { startTestApi, type TestApi } from '../support/test-api';
@@ -82,6 +82,19 @@ describe('invalid interviews are refused with the offending fields named', () =>
       });
     }
   });
+
+  it.each<[string, string, RegExp]>([
+    ['a time without a zone', '2026-03-03T14:00:00', /no zone: add `Z` \(UTC\) or an offset/],
+    ['a time without seconds or zone', '2026-03-03T14:00', /no zone: add `Z` \(UTC\) or an offset/],
+    ['something else', 'next Tuesday', /Expected an ISO 8601 instant with `Z` or an offset/],
+  ])('says how to fix %s', async (_label, startsAt, message) => {
+    const response = await api.request('POST', '/v1/interviews', {
+      body: interviewInput({ startsAt }),
+    });
+    expectProblem(response, 400);
+    const error = response.body.errors.find((e: { path: string }) => e.path === 'startsAt');
+    expect(error?.message).toMatch(message);
+  });
 });
 
 describe('unreadable requests', () => {
@@ -149,7 +162,69 @@ describe('unreadable requests', () => {
     const list = await api.request('GET', '/v1/interviews', { apiKey: own.apiKey });
     expect(list.body.data).toEqual([]);
   });
+
+  it.each([
+    ['with a Content-Length', false],
+    ['chunked', true],
+  ])(
+    'after a 413 for a body sent %s, the next request on a keep-alive client succeeds',
+    async (_label, chunked) => {
+      // One socket only: the second request goes wherever the first one's connection went.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const body = JSON.stringify(interviewInput({ externalId: 'x'.repeat(300 * 1024) }));
+        const refused = await sendWith(agent, 'POST', '/v1/interviews', body, chunked);
+        expect(refused.status).toBe(413);
+        // The server says the connection ends here, so the client does not reuse it.
+        expect(refused.connection).toBe('close');
+        const next = await sendWith(agent, 'GET', '/health');
+        expect(next.status).toBe(200);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 });
+
+/** One request through `agent` (a keep-alive pool); resolves with what came back. */
+function sendWith(
+  agent: Agent,
+  method: string,
+  path: string,
+  body?: string,
+  chunked = false,
+): Promise<{ status: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${api.url}${path}`, {
+      method,
+      agent,
+      headers: {
+        authorization: `Bearer ${api.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || chunked
+          ? {}
+          : { 'content-length': String(Buffer.byteLength(body)) }),
+      },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }),
+      );
+    });
+    request.on('error', (error) => (request.writableEnded ? undefined : reject(error)));
+    if (body === undefined) {
+      request.end();
+      return;
+    }
+    const chunkSize = 64 * 1024;
+    const writeFrom = (offset: number) => {
+      if (offset >= body.length || request.destroyed) return request.end();
+      request.write(body.slice(offset, offset + chunkSize), () => writeFrom(offset + chunkSize));
+    };
+    writeFrom(0);
+  });
+}
 
 /**
  * A POST on its own connection: the server answers 413 without reading the body and then

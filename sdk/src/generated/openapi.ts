@@ -1820,9 +1820,14 @@ export interface components {
             attempt: number;
             /**
              * Format: date-time
-             * @description Real wall-clock time of the attempt.
+             * @description Wall clock: the real time of the attempt, the same instant as its `webhook-timestamp` header.
              */
             attemptedAt: string;
+            /**
+             * Format: date-time
+             * @description Runtime clock: the time of the attempt on the clock that schedules retries. The same as `attemptedAt` in a deployment; on the local runtime, the sandbox clock. Compare `nextAttemptAt` with this one.
+             */
+            runtimeAttemptedAt?: string;
             /** @enum {string} */
             outcome: "succeeded" | "failed";
             statusCode?: number;
@@ -1830,7 +1835,10 @@ export interface components {
             error?: string;
             /** @description First 1 KiB of the response. */
             responseBody?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Runtime clock: when the next retry is due (on the local runtime, sandbox time, which can be months from the wall clock after an advance).
+             */
             nextAttemptAt?: string;
             /** @description The interview of the event. */
             interviewId?: string;

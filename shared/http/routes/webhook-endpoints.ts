@@ -100,13 +100,26 @@ export const deliveryAttemptSchema = z
     eventId: z.string(),
     endpointId: z.string(),
     attempt: z.number().int().openapi({ description: '1-based, within its delivery round.' }),
-    attemptedAt: timestampSchema.openapi({ description: 'Real wall-clock time of the attempt.' }),
+    attemptedAt: timestampSchema.openapi({
+      description:
+        'Wall clock: the real time of the attempt, the same instant as its `webhook-timestamp` header.',
+    }),
+    runtimeAttemptedAt: timestampSchema.optional().openapi({
+      description:
+        'Runtime clock: the time of the attempt on the clock that schedules retries. The same as ' +
+        '`attemptedAt` in a deployment; on the local runtime, the sandbox clock. Compare ' +
+        '`nextAttemptAt` with this one.',
+    }),
     outcome: z.enum(['succeeded', 'failed']),
     statusCode: z.number().int().optional(),
     latencyMs: z.number().int(),
     error: z.string().optional(),
     responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
-    nextAttemptAt: timestampSchema.optional(),
+    nextAttemptAt: timestampSchema.optional().openapi({
+      description:
+        'Runtime clock: when the next retry is due (on the local runtime, sandbox time, which ' +
+        'can be months from the wall clock after an advance).',
+    }),
     interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
     erasedAt: timestampSchema.optional().openapi({
       description: 'When the interview was erased; the response excerpt was removed then.',
