@@ -5,10 +5,12 @@
  * start loads only what a wake-up or a sweep can run.
  */
 import type { Clock } from '../clock';
+import { withLogContext } from '../observability/log-context';
+import { type Metrics, noMetrics } from '../observability/metrics';
 import { createDispatcher } from '../scheduling/dispatcher';
-import type { WakeupHandler, WakeupScheduler } from '../scheduling/ports';
+import type { WakeupHandler, WakeupPayload, WakeupScheduler } from '../scheduling/ports';
 import { createReconciler, type ReconcileReport } from '../scheduling/reconciler';
-import type { Logger } from '../service/deps';
+import { consoleLogger, describeError, type Logger } from '../service/deps';
 import type { Store } from '../store/ports';
 import type { WebhookUrlOptions } from '../webhooks/address-policy';
 import { DeliveryService } from '../webhooks/delivery';
@@ -25,6 +27,7 @@ export interface WorkerAdapters {
   wallClock?: Clock;
   urlPolicy: WebhookUrlOptions;
   logger?: Logger;
+  metrics?: Metrics;
   attemptTimeoutMs?: number;
 }
 
@@ -38,7 +41,7 @@ export interface AfterviewWorker {
 
 /** The delivery service over the given adapters; one per process, shared by API and worker. */
 export function createDelivery(adapters: WorkerAdapters): DeliveryService {
-  const { store, scheduler, clock, logger } = adapters;
+  const { store, scheduler, clock, logger, metrics } = adapters;
   return new DeliveryService({
     store,
     scheduler,
@@ -49,6 +52,7 @@ export function createDelivery(adapters: WorkerAdapters): DeliveryService {
       ? {}
       : { attemptTimeoutMs: adapters.attemptTimeoutMs }),
     ...(logger ? { logger } : {}),
+    ...(metrics ? { metrics } : {}),
   });
 }
 
@@ -61,7 +65,50 @@ export function composeWorker(
   delivery: DeliveryService = createDelivery(adapters),
 ): AfterviewWorker {
   const { store, scheduler, clock } = adapters;
-  const dispatch = createDispatcher({ store, clock, webhooks: delivery, events: delivery });
-  const reconcile = createReconciler({ store, scheduler, clock, dispatch });
+  const logger = adapters.logger ?? consoleLogger;
+  const metrics = adapters.metrics ?? noMetrics;
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    webhooks: delivery,
+    events: delivery,
+    metrics,
+  });
+  const sweep = createReconciler({ store, scheduler, clock, dispatch: dispatcher, logger });
+  // Every line a wake-up logs names what it is about; the reconciler's own dispatches too.
+  const dispatch: WakeupHandler = (payload) =>
+    withLogContext(wakeupLogContext(payload), () => dispatcher(payload));
+  const reconcile = async (): Promise<ReconcileReport> => {
+    metrics.add('ReconcileSweeps');
+    try {
+      const report = await withLogContext({ job: 'reconcile' }, sweep);
+      metrics.add('ReconcileRepairs', report.schedulesEnsured + report.overdueDispatched);
+      // Zero too, so the alarm sees a value on every sweep rather than missing data.
+      metrics.add('ReconcileFailures', report.failures);
+      return report;
+    } catch (error) {
+      metrics.add('ReconcileFailures');
+      logger.error('Reconcile sweep failed', { ...describeError(error) });
+      throw error;
+    }
+  };
   return { delivery, dispatch, reconcile };
+}
+
+/** The ids a wake-up concerns, as log context fields. */
+export function wakeupLogContext(payload: WakeupPayload): Record<string, string | number> {
+  return payload.kind === 'step'
+    ? {
+        wakeup: 'step',
+        tenantId: payload.tenantId,
+        interviewId: payload.interviewId,
+        stepId: payload.stepId,
+      }
+    : {
+        wakeup: 'delivery',
+        tenantId: payload.tenantId,
+        eventId: payload.eventId,
+        endpointId: payload.endpointId,
+        attempt: payload.attempt,
+      };
 }

@@ -18,6 +18,7 @@ import type { FollowUpState, Step } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { VersionConflictError } from '../errors';
 import { stableId } from '../ids';
+import type { Metrics } from '../observability/metrics';
 import { type EventPublisher, eventRetentionSeconds, interviewEvent } from '../service/events';
 import type { Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
@@ -50,6 +51,8 @@ export interface DispatcherDeps {
   events?: EventPublisher;
   /** Attempts at the step's conditional write before giving up (the wake-up is then retried). */
   maxWriteAttempts?: number;
+  /** Steps fired and their lateness after the due time. */
+  metrics?: Metrics;
 }
 
 /** Deterministic event id of a step: every retry and redelivery carries the same `webhook-id`. */
@@ -187,6 +190,11 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       if (closing) next.eventSequence += 1;
       try {
         await store.updateInterview(next, record.version);
+        deps.metrics?.add('StepsFired');
+        deps.metrics?.add(
+          'StepLateness',
+          now.epochMilliseconds - Temporal.Instant.from(step.dueAt).epochMilliseconds,
+        );
         if (closing)
           await deps.events?.publish(
             interviewEvent('interview.closed', next, next.eventSequence, now),

@@ -11,6 +11,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import { forEachBounded } from '../concurrency';
+import { consoleLogger, describeError, type Logger } from '../service/deps';
 import type { Store } from '../store/ports';
 import { scheduleName } from './names';
 import type { Wakeup, WakeupHandler, WakeupScheduler } from './ports';
@@ -29,6 +30,7 @@ export interface ReconcilerDeps {
   graceMs?: number;
   /** Interviews handled in parallel (default 8). */
   concurrency?: number;
+  logger?: Logger;
 }
 
 export interface ReconcileReport {
@@ -42,6 +44,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
   const lookaheadMs = deps.lookaheadMs ?? 15 * 60_000;
   const graceMs = deps.graceMs ?? 60_000;
   const concurrency = deps.concurrency ?? 8;
+  const logger = deps.logger ?? consoleLogger;
 
   return async () => {
     const now = deps.clock.now();
@@ -87,14 +90,11 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
         } catch (error) {
           // One broken interview must not stop the sweep; the next run tries it again.
           report.failures++;
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'reconcile failed for interview',
-              interviewId: ref.interviewId,
-              error: error instanceof Error ? error.name : 'unknown',
-            }),
-          );
+          logger.error('Reconcile failed for an interview', {
+            tenantId: ref.tenantId,
+            interviewId: ref.interviewId,
+            ...describeError(error),
+          });
         }
       });
     } while (cursor);

@@ -30,6 +30,7 @@ import {
   VersionConflictError,
 } from '../errors';
 import { newId } from '../ids';
+import { type Metrics, noMetrics } from '../observability/metrics';
 import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
 import type { InterviewListQuery, Page, Store, StoredEvent, StoredInterview } from '../store/ports';
@@ -100,6 +101,7 @@ export class InterviewService {
   readonly #clock: Clock;
   readonly #events: EventPublisher;
   readonly #logger: Logger;
+  readonly #metrics: Metrics;
 
   constructor(deps: ServiceDeps) {
     this.#store = deps.store;
@@ -107,6 +109,7 @@ export class InterviewService {
     this.#clock = deps.clock;
     this.#events = deps.events;
     this.#logger = deps.logger ?? consoleLogger;
+    this.#metrics = deps.metrics ?? noMetrics;
   }
 
   /** The plan `input` would get now under the tenant's policy; nothing is stored or scheduled. */
@@ -308,6 +311,7 @@ export class InterviewService {
       const wakeups = stepWakeups(tenantId, id, added);
       if (wakeups.length > 0) await this.#scheduler.schedule(wakeups);
     } catch (error) {
+      this.#metrics.add('SchedulerCallsFailed');
       this.#logger.error('Scheduler call failed after the interview was written', {
         tenantId,
         interviewId: id,

@@ -29,6 +29,7 @@ import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
 import { clientFor } from '../scheduling/scheduler-kit';
+import { captureOutput } from '../support/output-capture';
 import { interviewInput } from '../support/runtime';
 
 const tableName = 'afterview-lambda-test';
@@ -50,7 +51,7 @@ let emulator: SchedulerEmulator;
 let store: DynamoStore;
 let apiHandler: ApiHandler;
 let dispatchHandler: (event: unknown) => Promise<void>;
-let reconcileHandler: () => Promise<void>;
+let reconcileHandler: (event: unknown) => Promise<void>;
 let tenant: { tenantId: string; apiKey: string };
 const invocations: unknown[] = [];
 
@@ -269,28 +270,24 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
     ['a string that is not JSON', 'not json'],
     ['null', null],
   ])('drops %s with a log line instead of failing (a retry cannot fix it)', async (_, event) => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
     await expect(dispatchHandler(event)).resolves.toBeUndefined();
-    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
-      expect.stringContaining('dropped malformed wake-up'),
+    output.restore();
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'Dropped a malformed wake-up' }),
     ]);
-    errors.mockRestore();
   });
 });
 
 describe('functions/reconcile on its recurring schedule', () => {
   it('dispatches overdue steps whose wake-ups were lost, and logs its report', async () => {
     const interview = await storeOverdueInterview(120);
-    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await reconcileHandler();
-    const report = logs.mock.calls
-      .map((call) => String(call[0]))
-      .find((line) => line.includes('reconcile sweep'));
-    logs.mockRestore();
-    expect(JSON.parse(report ?? '{}')).toMatchObject({ level: 'info', failures: 0 });
-    expect(JSON.parse(report ?? '{}').overdueDispatched).toBeGreaterThanOrEqual(
-      interview.state.steps.length,
-    );
+    const output = captureOutput();
+    await reconcileHandler({});
+    output.restore();
+    const [report] = output.logs('Reconcile sweep');
+    expect(report).toMatchObject({ level: 'INFO', failures: 0 });
+    expect(report?.overdueDispatched).toBeGreaterThanOrEqual(interview.state.steps.length);
 
     const stored = await store.getInterview(tenant.tenantId, interview.id);
     expect(stored?.state.steps.every((step) => step.status === 'due')).toBe(true);
