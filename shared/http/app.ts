@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.onError(createErrorHandler(logger, deps.metrics));
   app.notFound(notFoundHandler(app));
 
-  app.use('*', requestContext(deps.metrics ? { metrics: deps.metrics } : {}));
+  app.use('*', requestContext({ logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
   app.use('/v1/*', authentication(deps.services.tenants, isPublicPath));
   app.use('*', jsonBodyGuard());
   app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock }));

@@ -9,6 +9,7 @@ import {
 } from '../errors';
 import { appendLogContext, withLogContext } from '../observability/log-context';
 import type { Metrics } from '../observability/metrics';
+import type { Logger } from '../service/deps';
 import type { TenantService } from '../service/tenant-service';
 import type { ApiEnv } from './env';
 
@@ -54,8 +55,11 @@ function apiGatewayRequestId(env: unknown): string | undefined {
  * looks sane, or a new UUID. Everything the request logs carries the id (and, once known, the
  * tenant) through the log context.
  */
-export function requestContext(options: { metrics?: Metrics } = {}): MiddlewareHandler<ApiEnv> {
+export function requestContext(
+  options: { metrics?: Metrics; logger?: Logger } = {},
+): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    const started = performance.now();
     const incoming = c.req.header('x-request-id');
     const sane = incoming && requestIdPattern.test(incoming) ? incoming : undefined;
     const gatewayId = apiGatewayRequestId(c.env);
@@ -68,7 +72,15 @@ export function requestContext(options: { metrics?: Metrics } = {}): MiddlewareH
         method: c.req.method,
         path: c.req.path,
       },
-      next,
+      async () => {
+        await next();
+        // API Gateway's access log has one line per request already; this one, at debug, ties
+        // a request's own log lines to its outcome when a stage turns debug on.
+        options.logger?.debug?.('Request completed', {
+          status: c.res.status,
+          durationMs: Math.round(performance.now() - started),
+        });
+      },
     );
     if (c.res.headers.get('Idempotent-Replayed') === 'true') {
       options.metrics?.add('IdempotentReplays');

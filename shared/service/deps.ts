@@ -12,6 +12,8 @@ import type { EventPublisher } from './events';
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Detail an operator turns on per stage (`AFTERVIEW_LOG_LEVEL=debug`); optional to implement. */
+  debug?(message: string, fields?: Record<string, unknown>): void;
 }
 
 /**

@@ -80,13 +80,15 @@ beforeAll(async () => {
     AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:schedule-dlq',
     AFTERVIEW_STAGE: 'test',
-    AFTERVIEW_LOG_LEVEL: 'info',
+    // debug: the per-request completion line is what shows a request's ids end to end.
+    AFTERVIEW_LOG_LEVEL: 'debug',
   };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   // What a Lambda execution environment provides, plus the SDK's per-service endpoint
   // overrides (supported by @aws-sdk v3 since 3.4xx) aiming the unmodified clients at the
   // local stand-ins.
   vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynalite.endpoint);
@@ -176,10 +178,15 @@ async function storeOverdueInterview(daysAgo: number): Promise<StoredInterview> 
 }
 
 describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
-  it('answers GET /health', async () => {
+  it('answers GET /health; the first invocation logs as a cold start', async () => {
+    const output = captureOutput();
     const response = await apiHandler(restApiEvent('GET', '/health', {}), lambdaContext);
+    output.restore();
     expect(response.statusCode).toBe(200);
     expect(response.isBase64Encoded).toBe(false);
+    expect(output.logs('Request completed')).toEqual([
+      expect.objectContaining({ cold_start: true, function_name: 'afterview-api' }),
+    ]);
   });
 
   it('creates an interview in DynamoDB and its wake-ups in EventBridge Scheduler', async () => {
@@ -208,6 +215,38 @@ describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
         }),
       );
     }
+  });
+
+  it("carries API Gateway's request id into X-Request-Id and the request's log lines", async () => {
+    const event = restApiEvent('GET', '/v1/interviews', { apiKey: tenant.apiKey });
+    event.requestContext.requestId = 'f0e1d2c3-api-gateway-request';
+    event.headers['X-Request-Id'] = 'caller-chosen-id';
+    const output = captureOutput();
+    const response = await apiHandler(event, {
+      ...lambdaContext,
+      awsRequestId: '9a8b7c6d-lambda-invocation',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-api',
+    });
+    output.restore();
+
+    expect(response.statusCode).toBe(200);
+    expect(response.multiValueHeaders?.['x-request-id']).toEqual(['f0e1d2c3-api-gateway-request']);
+    expect(output.logs('Request completed')).toEqual([
+      expect.objectContaining({
+        level: 'DEBUG',
+        service: 'afterview-test',
+        requestId: 'f0e1d2c3-api-gateway-request',
+        clientRequestId: 'caller-chosen-id',
+        function_request_id: '9a8b7c6d-lambda-invocation',
+        cold_start: false,
+        tenantId: tenant.tenantId,
+        method: 'GET',
+        path: '/v1/interviews',
+        status: 200,
+      }),
+    ]);
+    // The key authenticated the request, yet it appears in no line.
+    expect(output.lines().join('\n')).not.toContain(tenant.apiKey);
   });
 
   it('refuses a request without a key with a problem document', async () => {
