@@ -16,7 +16,7 @@ import { EventBridgeWakeupScheduler } from '../scheduling/eventbridge-scheduler'
 import { DynamoStore } from '../store/dynamo-store';
 import type { HttpWebhookTransportOptions } from '../webhooks/http-transport';
 import type { WebhookTransport } from '../webhooks/ports';
-import { loadAwsConfig } from './aws-config';
+import { awsServiceName, loadAwsConfig } from './aws-config';
 import { type AfterviewWorker, composeWorker, type WorkerAdapters } from './compose-worker';
 
 /**
@@ -45,11 +45,6 @@ function httpTransportOnFirstSend(options: HttpWebhookTransportOptions): Webhook
   };
 }
 
-/** The `service` of log lines and metrics of a stage (the stack's resource prefix). */
-export function awsServiceName(stage: string): string {
-  return `afterview-${stage}`;
-}
-
 export type AwsAdapters = WorkerAdapters &
   LambdaObservability & {
     docsAssetsDir?: string;
@@ -60,8 +55,6 @@ export function createAwsAdapters(
   env: Record<string, string | undefined> = process.env,
 ): AwsAdapters {
   const config = loadAwsConfig(env);
-  // One name for the logs' `service` field and the metrics' only dimension: the stage's prefix,
-  // which is what the stack's alarms and dashboard select on.
   const serviceName = awsServiceName(config.stage);
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
   const scheduler = new EventBridgeWakeupScheduler({
