@@ -3,7 +3,8 @@
  * listens for the operational events, real HTTP between them and the runtime, time moved with
  * the sandbox clock. The failing endpoint's siblings hear `webhook_endpoint.failing` after its
  * fourth failed attempt in a row and `webhook.delivery_exhausted` when the last retry fails;
- * the failing endpoint never hears about itself.
+ * the failing endpoint never hears about itself. A third endpoint that fails the notices
+ * themselves raises none about itself, so two broken endpoints cannot report on each other.
  */
 import { Webhook } from 'standardwebhooks';
 import { Temporal } from 'temporal-polyfill';
@@ -27,6 +28,7 @@ const operationalTypes = [
 let test: TestRuntime;
 let broken: WebhookReceiver;
 let listener: WebhookReceiver;
+let brokenListener: WebhookReceiver;
 let brokenId: string;
 let listenerSecret: string;
 let start: Temporal.Instant;
@@ -36,12 +38,14 @@ beforeAll(async () => {
   test = await startTestRuntime({ metrics });
   broken = await startWebhookReceiver(() => 500);
   listener = await startWebhookReceiver(() => 204);
+  brokenListener = await startWebhookReceiver(() => 503);
   brokenId = await test.addEndpoint(broken.url, ['interview.created']);
   const created = await test.api<{ id: string; secret: string }>('POST', '/v1/webhook-endpoints', {
     url: listener.url,
     eventTypes: operationalTypes,
   });
   listenerSecret = created.body.secret;
+  await test.addEndpoint(brokenListener.url, operationalTypes);
   start = test.runtime.clock.now();
   await test.createInterview();
 });
@@ -50,6 +54,7 @@ afterAll(async () => {
   await test?.close();
   await broken?.close();
   await listener?.close();
+  await brokenListener?.close();
 });
 
 function verified(delivery: ReceivedDelivery): { type: string; data: Record<string, unknown> } {
@@ -109,12 +114,24 @@ describe('operational webhooks', () => {
     expect(endpoint.body.enabled).toBe(true);
   });
 
-  it('counted every attempt by outcome', () => {
-    expect(metrics.total('DeliveryFailed')).toBe(MAX_ATTEMPTS);
-    expect(metrics.total('DeliveryRetryScheduled')).toBe(MAX_ATTEMPTS - 1);
-    expect(metrics.total('DeliveryExhausted')).toBe(1);
-    expect(metrics.total('DeliverySucceeded')).toBe(2);
+  it('raises no notice about an endpoint that fails only the notices', () => {
+    // It failed the failing notice all the way (10 attempts) and is retrying the exhausted one.
+    expect(brokenListener.deliveries.length).toBeGreaterThan(MAX_ATTEMPTS);
+    expect(listener.deliveries.map((delivery) => verified(delivery).data.endpointId)).toEqual([
+      brokenId,
+      brokenId,
+    ]);
+    expect(metrics.total('EndpointsFailing')).toBe(1);
+  });
+
+  it('counted every attempt by outcome, as the receivers saw them', () => {
+    const failed = broken.deliveries.length + brokenListener.deliveries.length;
+    expect(metrics.total('DeliveryFailed')).toBe(failed);
+    expect(metrics.total('DeliverySucceeded')).toBe(listener.deliveries.length);
+    // Every failure is retried except the last of each round: the interview.created one and
+    // the failing notice's round at the broken listener.
+    expect(metrics.total('DeliveryExhausted')).toBe(2);
+    expect(metrics.total('DeliveryRetryScheduled')).toBe(failed - 2);
     expect(metrics.total('EndpointsDisabled')).toBe(0);
-    expect(metrics.total('StepsFired')).toBeGreaterThan(0);
   });
 });
