@@ -589,9 +589,11 @@ describe('AfterviewStack (dev stage)', () => {
       expect(dashboards).toHaveLength(1);
       expect(dashboards[0]?.Properties.DashboardName).toBe('afterview-dev');
       // The body is a Fn::Join of text and tokens; with the tokens as placeholders it parses.
-      const parts = (
-        dashboards[0]?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] }
-      )['Fn::Join'][1];
+      const body = dashboards[0]?.Properties.DashboardBody as
+        | { 'Fn::Join': [string, unknown[]] }
+        | undefined;
+      if (!body) throw new Error('the dashboard has no body');
+      const parts = body['Fn::Join'][1];
       const text = parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
       return JSON.parse(text);
     }
