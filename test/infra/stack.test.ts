@@ -639,7 +639,7 @@ describe('AfterviewStack (dev stage)', () => {
 
     it('shows the state of every alarm', () => {
       const status = dashboardBody().widgets.find((widget) => widget.properties.title === 'Alarms');
-      expect((status?.properties.alarms as unknown[]).length).toBe(stack.monitoring.alarms.length);
+      expect(status?.properties.alarms).toHaveLength(stack.monitoring.alarms.length);
     });
   });
 });
