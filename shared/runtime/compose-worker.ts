@@ -77,7 +77,12 @@ export function composeWorker(
   const sweep = createReconciler({ store, scheduler, clock, dispatch: dispatcher, logger });
   // Every line a wake-up logs names what it is about; the reconciler's own dispatches too.
   const dispatch: WakeupHandler = (payload) =>
-    withLogContext(wakeupLogContext(payload), () => dispatcher(payload));
+    withLogContext(wakeupLogContext(payload), async () => {
+      const started = performance.now();
+      await dispatcher(payload);
+      // At debug, like the API's `Request completed`: one line per wake-up with its ids.
+      logger.debug?.('Wake-up handled', { durationMs: Math.round(performance.now() - started) });
+    });
   const reconcile = async (): Promise<ReconcileReport> => {
     metrics.add('ReconcileSweeps');
     try {

@@ -270,8 +270,24 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
       interviewId: interview.id,
       stepId: step.id,
     };
+    const output = captureOutput();
     await dispatchHandler({ ...payload });
+    output.restore();
     await dispatchHandler({ ...payload });
+    // The wake-up's ids are on its log lines, next to the Lambda context.
+    expect(output.logs('Wake-up handled')).toEqual([
+      expect.objectContaining({
+        service: 'afterview-test',
+        wakeup: 'step',
+        tenantId: tenant.tenantId,
+        interviewId: interview.id,
+        stepId: step.id,
+      }),
+    ]);
+    // The invocation ends with its metrics written as one EMF line.
+    expect(output.emf()).toEqual([
+      expect.objectContaining({ service: 'afterview-test', StepsFired: 1 }),
+    ]);
 
     const stored = await store.getInterview(tenant.tenantId, interview.id);
     expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
