@@ -74,7 +74,6 @@ export function composeWorker(
     events: delivery,
     metrics,
   });
-  const sweep = createReconciler({ store, scheduler, clock, dispatch: dispatcher, logger });
   // Every line a wake-up logs names what it is about; the reconciler's own dispatches too.
   const dispatch: WakeupHandler = (payload) =>
     withLogContext(wakeupLogContext(payload), async () => {
@@ -83,10 +82,12 @@ export function composeWorker(
       // At debug, like the API's `Request completed`: one line per wake-up with its ids.
       logger.debug?.('Wake-up handled', { durationMs: Math.round(performance.now() - started) });
     });
+  const sweep = createReconciler({ store, scheduler, clock, dispatch, logger });
   const reconcile = async (): Promise<ReconcileReport> => {
-    metrics.add('ReconcileSweeps');
     try {
       const report = await withLogContext({ job: 'reconcile' }, sweep);
+      // Counted once the sweep completes: its heartbeat, which the stalled alarm watches.
+      metrics.add('ReconcileSweeps');
       metrics.add('ReconcileRepairs', report.schedulesEnsured + report.overdueDispatched);
       // Zero too, so the alarm sees a value on every sweep rather than missing data.
       metrics.add('ReconcileFailures', report.failures);

@@ -403,6 +403,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   ): Promise<AttemptRecord> {
     const outcome = await this.#send(event, endpoint, attempt, previous, options);
     await this.#store.putAttempt(outcome.record);
+    // Before the state that records this attempt: if a notice cannot be published, the wake-up
+    // fails and is retried, redoes the attempt and publishes again (same notice id, so the
+    // siblings that already have it get nothing twice).
+    await this.#raiseNotices(outcome);
     await this.#store.putDeliveryState(outcome.state);
     await this.#afterAttempt(outcome);
     return outcome.record;
@@ -503,15 +507,8 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     const { endpoint } = outcome;
     if (outcome.ok) await this.#noteSuccess(endpoint, outcome.at);
     else if (outcome.gone) await this.#disable(endpoint, 'The endpoint answered 410 Gone');
-    else if (!outcome.overdue) {
-      await this.#noteFailure(endpoint, outcome.at);
-      if (outcome.retried && !operationalEventTypes.has(outcome.event.type)) {
-        if (outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS) {
-          await this.#noticeFailing(outcome);
-        }
-        if (outcome.exhausted) await this.#noticeExhausted(outcome);
-      }
-    } else {
+    else if (!outcome.overdue) await this.#noteFailure(endpoint, outcome.at);
+    else {
       // Decided on the endpoint as read before the attempt; a delivery running alongside may
       // have succeeded since, so the silence is checked again on the current record.
       await this.#disable(endpoint, 'No successful delivery for 5 days', (current) =>
@@ -631,6 +628,18 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   }
 
   /**
+   * The operational notices a failed attempt raises for the tenant's other endpoints. None for
+   * the `test` probe, and none about the delivery of a notice itself.
+   */
+  async #raiseNotices(outcome: AttemptOutcome): Promise<void> {
+    if (outcome.ok || outcome.gone || outcome.overdue || !outcome.retried) return;
+    if (operationalEventTypes.has(outcome.event.type)) return;
+    if (outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS)
+      await this.#noticeFailing(outcome);
+    if (outcome.exhausted) await this.#noticeExhausted(outcome);
+  }
+
+  /**
    * `webhook_endpoint.failing` to the tenant's other endpoints: one per failure streak (the id
    * is derived from the streak's start), so every event stuck on the endpoint reports the same.
    */
@@ -650,7 +659,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
         disableAt: since.add({ milliseconds: DISABLE_AFTER_MS }).toString(),
       },
     );
-    if (await this.#publishNotice(notice, endpoint)) {
+    if (await this.#publish(notice, endpoint.id)) {
       this.#metrics.add('EndpointsFailing');
       this.#logger.info('Webhook endpoint failing', {
         tenantId: endpoint.tenantId,
@@ -678,7 +687,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
         exhaustedAt: at.toString(),
       },
     );
-    await this.#publishNotice(notice, endpoint);
+    await this.#publish(notice, endpoint.id);
   }
 
   #notice(
@@ -697,25 +706,6 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       createdAt: now.toString(),
       expiresAt: this.#expiresAt(),
     };
-  }
-
-  /**
-   * Publishes an operational notice to the endpoint's siblings. Failing to is logged, not
-   * thrown: the attempt it reports is already recorded, and a retried wake-up would find it
-   * done and never publish again.
-   */
-  async #publishNotice(notice: StoredEvent, about: StoredEndpoint): Promise<boolean> {
-    try {
-      return await this.#publish(notice, about.id);
-    } catch (error) {
-      this.#logger.error(`Publishing ${notice.type} failed`, {
-        tenantId: about.tenantId,
-        endpointId: about.id,
-        eventId: notice.id,
-        ...describeError(error),
-      });
-      return false;
-    }
   }
 
   /**

@@ -78,6 +78,7 @@ describe('application metrics', () => {
   });
 
   it('counts a sweep that failed as a whole as a reconciler failure', async () => {
+    const sweeps = metrics.total('ReconcileSweeps');
     const remove = injectFaults(test.runtime.dynamoClient, 'metrics-index-down', (command) =>
       command === 'QueryCommand'
         ? awsError('ProvisionedThroughputExceededException', 400)
@@ -89,6 +90,8 @@ describe('application metrics', () => {
       remove();
     }
     expect(metrics.total('ReconcileFailures')).toBe(1);
+    // Only completed sweeps are the heartbeat the stalled alarm watches.
+    expect(metrics.total('ReconcileSweeps')).toBe(sweeps);
     expect(test.loggedErrors.map((entry) => entry.message)).toContain('Reconcile sweep failed');
   });
 
