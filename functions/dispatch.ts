@@ -3,16 +3,17 @@
  * payload is dropped with a log line: retrying it could never succeed.
  */
 
+import { observed } from '../shared/observability/lambda';
 import { createAwsWorker } from '../shared/runtime/aws';
 import { parseWakeupPayload } from '../shared/scheduling/payload';
 
 const worker = createAwsWorker();
 
-export async function handler(event: unknown): Promise<void> {
+export const handler = observed(worker, async (event: unknown): Promise<void> => {
   const payload = parseWakeupPayload(event);
   if (!payload) {
-    console.error(JSON.stringify({ level: 'error', message: 'dropped malformed wake-up' }));
+    worker.logger.error('Dropped a malformed wake-up');
     return;
   }
   await worker.dispatch(payload);
-}
+});

@@ -1,9 +1,10 @@
 /** Lambda entry point run by a recurring schedule: one reconciler sweep. */
+import { observed } from '../shared/observability/lambda';
 import { createAwsWorker } from '../shared/runtime/aws';
 
 const worker = createAwsWorker();
 
-export async function handler(): Promise<void> {
+export const handler = observed(worker, async (): Promise<void> => {
   const report = await worker.reconcile();
-  console.log(JSON.stringify({ level: 'info', message: 'reconcile sweep', ...report }));
-}
+  worker.logger.info('Reconcile sweep', { ...report });
+});

@@ -14,8 +14,6 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -27,7 +25,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { dashboardAssetFiles } from '../shared/http/dashboard/console';
 import { docsAssetFiles } from '../shared/http/routes/docs';
-import type { AwsEnvironment } from '../shared/runtime/aws-config';
+import { type AwsEnvironment, awsServiceName } from '../shared/runtime/aws-config';
 import { tableIndexes, tableKeys, ttlAttribute } from '../shared/store/table';
 import { functionEntries } from './bundle-settings';
 import {
@@ -36,6 +34,7 @@ import {
   type FunctionCode,
   functionSizing,
 } from './constructs/afterview-function';
+import { OperationsMonitoring } from './constructs/operations-monitoring';
 import { type DataAccess, dataAccess } from './data-access';
 import type { StackConfig } from './stack-config';
 
@@ -91,6 +90,7 @@ export class AfterviewStack extends Stack {
   readonly functions: Record<'api' | 'dispatch' | 'reconcile', AfterviewFunction>;
   readonly api: apigateway.LambdaRestApi;
   readonly alarmTopic: sns.Topic;
+  readonly monitoring: OperationsMonitoring;
   readonly apiAccessLogs: logs.LogGroup;
   readonly scheduleGroupName: string;
   readonly webAclArn: string | undefined;
@@ -216,13 +216,28 @@ export class AfterviewStack extends Stack {
       removalPolicy,
     });
     this.api = this.createApi(prefix, config, api, this.apiAccessLogs);
-    this.alarmTopic = this.createAlarms(prefix, config);
+    this.alarmTopic = this.createAlarmTopic(prefix, config);
+    this.monitoring = new OperationsMonitoring(this, 'Operations', {
+      prefix,
+      serviceName: awsServiceName(config.stage),
+      table: this.table,
+      deadLetterQueue: this.deadLetterQueue,
+      api: this.api,
+      functions: {
+        api: this.functions.api.function,
+        dispatch: this.functions.dispatch.function,
+        reconcile: this.functions.reconcile.function,
+      },
+      wakeupScheduleGroup: this.scheduleGroupName,
+      alarmTopic: this.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: prefix });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     for (const [name, fn] of Object.entries(this.functions)) {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}LogGroup`, {
         value: fn.logGroup.logGroupName,
@@ -377,6 +392,8 @@ export class AfterviewStack extends Stack {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
+        // Requests appear in X-Ray from API Gateway on, joined by the Lambda segments.
+        tracingEnabled: true,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.custom(
           JSON.stringify({
@@ -443,56 +460,14 @@ export class AfterviewStack extends Stack {
     });
   }
 
-  private createAlarms(prefix: string, config: StackConfig): sns.Topic {
+  /** Where every alarm notifies; the alarms and dashboard live in OperationsMonitoring. */
+  private createAlarmTopic(prefix: string, config: StackConfig): sns.Topic {
     const topic = new sns.Topic(this, 'AlarmTopic', {
       topicName: `${prefix}-alarms`,
       enforceSSL: true,
     });
     if (config.alarmEmail) {
       topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
-    }
-    const notify = new cloudwatchActions.SnsAction(topic);
-    const fiveMinutes = Duration.minutes(5);
-    const alarms: Array<[string, cloudwatch.IMetric, number, string]> = [
-      [
-        'DeadLetterAlarm',
-        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: fiveMinutes,
-          statistic: 'Maximum',
-        }),
-        1,
-        'A wake-up exhausted its retries and sits in the dead-letter queue',
-      ],
-      [
-        'DispatchErrorsAlarm',
-        this.functions.dispatch.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-        1,
-        'The dispatcher threw; Lambda retries, then the wake-up goes to the dead-letter queue',
-      ],
-      [
-        'ReconcileErrorsAlarm',
-        this.functions.reconcile.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-        2,
-        'Two reconciler runs failed within five minutes',
-      ],
-      [
-        'Api5xxAlarm',
-        this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
-        5,
-        'The API answered 5xx at least five times in five minutes',
-      ],
-    ];
-    for (const [id, metric, threshold, description] of alarms) {
-      const alarm = new cloudwatch.Alarm(this, id, {
-        alarmName: `${prefix}-${id.replace(/Alarm$/, '')}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(notify);
     }
     return topic;
   }

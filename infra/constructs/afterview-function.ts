@@ -1,7 +1,8 @@
 /**
  * The one place that holds the Lambda defaults: Node 22 on ARM64, an ESM bundle built by the
  * locally installed esbuild (never Docker), minified with source maps the runtime applies, its
- * own log group with a retention, and a role that starts with nothing but that log group.
+ * own log group with a retention, active X-Ray tracing, and a role that starts with nothing but
+ * that log group (and the X-Ray writes tracing needs).
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -97,6 +98,9 @@ export class AfterviewFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // Active tracing: every invocation is a segment (init, invocation, overhead), joined to
+      // API Gateway's trace. CDK grants the two X-Ray write actions this needs.
+      tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...(props.environment as Record<string, string>),
         NODE_OPTIONS: '--enable-source-maps',

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Clock } from '../clock';
 import { NotFoundError } from '../errors';
+import type { Metrics } from '../observability/metrics';
 import { consoleLogger, type Logger } from '../service/deps';
 import type { Services } from '../service/index';
 import type { IdempotencyStore } from '../store/ports';
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** Directory with the built console; defaults to dashboard/dist (http/dashboard/console.ts). */
   dashboardAssetsDir?: string;
   logger?: Logger;
+  /** Idempotent replays and refused key reuses are counted here. */
+  metrics?: Metrics;
 }
 
 /** The modules every app has, in registration order. */
@@ -95,10 +98,10 @@ function notFoundHandler(app: ApiApp) {
 export function createApp(deps: AppDeps): ApiApp {
   const logger = deps.logger ?? consoleLogger;
   const app: ApiApp = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  app.onError(createErrorHandler(logger));
+  app.onError(createErrorHandler(logger, deps.metrics));
   app.notFound(notFoundHandler(app));
 
-  app.use('*', requestContext());
+  app.use('*', requestContext({ logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
   app.use('/v1/*', authentication(deps.services.tenants, isPublicPath));
   app.use('*', jsonBodyGuard());
   app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock, logger }));

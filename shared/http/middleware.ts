@@ -7,6 +7,9 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../errors';
+import { appendLogContext, withLogContext } from '../observability/log-context';
+import type { Metrics } from '../observability/metrics';
+import type { Logger } from '../service/deps';
 import type { TenantService } from '../service/tenant-service';
 import type { ApiEnv } from './env';
 
@@ -34,16 +37,54 @@ function nestingDepth(value: unknown, limit: number): number {
   return deepest;
 }
 
+/** What hono/aws-lambda puts in `c.env`: the API Gateway event (only the part read here). */
+interface LambdaBindings {
+  event?: { requestContext?: { requestId?: unknown } };
+}
+
+/** API Gateway's id of the request, when the app runs behind it. */
+function apiGatewayRequestId(env: unknown): string | undefined {
+  const id = (env as LambdaBindings | undefined)?.event?.requestContext?.requestId;
+  return typeof id === 'string' && requestIdPattern.test(id) ? id : undefined;
+}
+
 /**
- * Gives every request an id (the caller's `X-Request-Id` when it looks sane) and every
- * response the headers an API should always send.
+ * Gives every request an id and every response the headers an API should always send. Behind
+ * API Gateway the id is API Gateway's own, so `X-Request-Id`, the log lines and API Gateway's
+ * access log all name the same request; elsewhere it is the caller's `X-Request-Id` when it
+ * looks sane, or a new UUID. Everything the request logs carries the id (and, once known, the
+ * tenant) through the log context.
  */
-export function requestContext(): MiddlewareHandler<ApiEnv> {
+export function requestContext(
+  options: { metrics?: Metrics; logger?: Logger } = {},
+): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    const started = performance.now();
     const incoming = c.req.header('x-request-id');
-    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    const sane = incoming && requestIdPattern.test(incoming) ? incoming : undefined;
+    const gatewayId = apiGatewayRequestId(c.env);
+    const requestId = gatewayId ?? sane ?? randomUUID();
     c.set('requestId', requestId);
-    await next();
+    await withLogContext(
+      {
+        requestId,
+        ...(gatewayId && sane ? { clientRequestId: sane } : {}),
+        method: c.req.method,
+        path: c.req.path,
+      },
+      async () => {
+        await next();
+        // API Gateway's access log has one line per request already; this one, at debug, ties
+        // a request's own log lines to its outcome when a stage turns debug on.
+        options.logger?.debug?.('Request completed', {
+          status: c.res.status,
+          durationMs: Math.round(performance.now() - started),
+        });
+      },
+    );
+    if (c.res.headers.get('Idempotent-Replayed') === 'true') {
+      options.metrics?.add('IdempotentReplays');
+    }
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
@@ -79,6 +120,7 @@ export function authentication(
       throw new UnauthorizedError('The API key is not valid');
     }
     c.set('tenantId', tenantId);
+    appendLogContext({ tenantId });
     return next();
   };
 }

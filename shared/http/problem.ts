@@ -14,6 +14,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors';
+import type { Metrics } from '../observability/metrics';
 import type { Logger } from '../service/deps';
 import { describeError } from '../service/deps';
 import { zodIssuesToFieldErrors } from '../service/zod-errors';
@@ -144,10 +145,16 @@ export function problemResponse(c: Context<ApiEnv>, error: unknown): Response {
   });
 }
 
-/** The app's single `onError`: known errors become their problem, the rest a logged 500. */
-export function createErrorHandler(logger: Logger) {
+/**
+ * The app's single `onError`: known errors become their problem, the rest a logged 500. Refused
+ * Idempotency-Key reuses (every problem type starting `idempotency`) are counted here, in the
+ * one place all of them pass.
+ */
+export function createErrorHandler(logger: Logger, metrics?: Metrics) {
   return (error: Error, c: Context<ApiEnv>): Response => {
-    if (toProblemParts(error) === undefined) {
+    const parts = toProblemParts(error);
+    if (parts?.code.startsWith('idempotency')) metrics?.add('IdempotencyConflicts');
+    if (parts === undefined) {
       logger.error('Unhandled error in request', {
         requestId: c.get('requestId'),
         method: c.req.method,

@@ -1,7 +1,11 @@
 /** The `api` Lambda's composition root: the deployed adapters under the services and Hono app. */
+import type { LambdaObservability } from '../observability/lambda';
 import { createAwsAdapters } from './aws';
 import { type AfterviewApi, composeApi } from './compose';
 
-export function createAwsApi(env: Record<string, string | undefined> = process.env): AfterviewApi {
-  return composeApi(createAwsAdapters(env));
+export function createAwsApi(
+  env: Record<string, string | undefined> = process.env,
+): AfterviewApi & LambdaObservability {
+  const adapters = createAwsAdapters(env);
+  return { ...composeApi(adapters), logger: adapters.logger, metrics: adapters.metrics };
 }

@@ -106,3 +106,11 @@ export function loadAwsConfig(env: Record<string, string | undefined> = process.
       : { schedulingHorizonMs: values.AFTERVIEW_SCHEDULING_HORIZON_DAYS * 86_400_000 }),
   };
 }
+
+/**
+ * The `service` of a stage's log lines and its metrics' only dimension: the stack's resource
+ * prefix, so the alarms and the dashboard select exactly what the functions write.
+ */
+export function awsServiceName(stage: string): string {
+  return `afterview-${stage}`;
+}

@@ -9,29 +9,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../clock';
+import type { LambdaObservability } from '../observability/lambda';
+import { createLogger } from '../observability/logger';
+import { EmfMetrics } from '../observability/metrics';
 import { EventBridgeWakeupScheduler } from '../scheduling/eventbridge-scheduler';
-import type { Logger } from '../service/deps';
 import { DynamoStore } from '../store/dynamo-store';
 import type { HttpWebhookTransportOptions } from '../webhooks/http-transport';
 import type { WebhookTransport } from '../webhooks/ports';
-import { loadAwsConfig } from './aws-config';
+import { awsServiceName, loadAwsConfig } from './aws-config';
 import { type AfterviewWorker, composeWorker, type WorkerAdapters } from './compose-worker';
-
-const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-
-/** JSON lines on stdout/stderr: CloudWatch Logs Insights can query them field by field. */
-function jsonLogger(minimum: keyof typeof levels): Logger {
-  const write = (level: 'info' | 'error', message: string, fields?: Record<string, unknown>) => {
-    if (levels[level] < levels[minimum]) return;
-    const line = JSON.stringify({ level, message, ...fields });
-    if (level === 'error') console.error(line);
-    else console.log(line);
-  };
-  return {
-    info: (message, fields) => write('info', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  };
-}
 
 /**
  * The HTTPS transport, loaded on its first send. Its HTTP client (undici) is the largest module
@@ -59,11 +45,17 @@ function httpTransportOnFirstSend(options: HttpWebhookTransportOptions): Webhook
   };
 }
 
+export type AwsAdapters = WorkerAdapters &
+  LambdaObservability & {
+    docsAssetsDir?: string;
+  };
+
 /** The deployed adapters, from the environment the stack writes (fails fast when it is wrong). */
 export function createAwsAdapters(
   env: Record<string, string | undefined> = process.env,
-): WorkerAdapters & { docsAssetsDir?: string } {
+): AwsAdapters {
   const config = loadAwsConfig(env);
+  const serviceName = awsServiceName(config.stage);
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
   const scheduler = new EventBridgeWakeupScheduler({
     client: new SchedulerClient({}),
@@ -80,7 +72,8 @@ export function createAwsAdapters(
     transport: httpTransportOnFirstSend(urlPolicy),
     clock: systemClock,
     urlPolicy,
-    logger: jsonLogger(config.logLevel),
+    logger: createLogger({ serviceName, level: config.logLevel }),
+    metrics: new EmfMetrics({ serviceName }),
     ...(config.docsAssetsDir ? { docsAssetsDir: config.docsAssetsDir } : {}),
     ...(config.schedulingHorizonMs === undefined
       ? {}
@@ -91,6 +84,7 @@ export function createAwsAdapters(
 /** The `dispatch` and `reconcile` Lambdas' runtime: delivery, dispatcher and reconciler. */
 export function createAwsWorker(
   env: Record<string, string | undefined> = process.env,
-): AfterviewWorker {
-  return composeWorker(createAwsAdapters(env));
+): AfterviewWorker & LambdaObservability {
+  const adapters = createAwsAdapters(env);
+  return { ...composeWorker(adapters), logger: adapters.logger, metrics: adapters.metrics };
 }

@@ -5,10 +5,12 @@
  * start loads only what a wake-up or a sweep can run.
  */
 import type { Clock } from '../clock';
+import { withLogContext } from '../observability/log-context';
+import { type Metrics, noMetrics } from '../observability/metrics';
 import { createDispatcher, createWorkerOutbox } from '../scheduling/dispatcher';
-import type { WakeupHandler, WakeupScheduler } from '../scheduling/ports';
+import type { WakeupHandler, WakeupPayload, WakeupScheduler } from '../scheduling/ports';
 import { createReconciler, type ReconcileReport } from '../scheduling/reconciler';
-import type { Logger } from '../service/deps';
+import { consoleLogger, describeError, type Logger } from '../service/deps';
 import type { Store } from '../store/ports';
 import type { WebhookUrlOptions } from '../webhooks/address-policy';
 import { DeliveryService } from '../webhooks/delivery';
@@ -25,6 +27,7 @@ export interface WorkerAdapters {
   wallClock?: Clock;
   urlPolicy: WebhookUrlOptions;
   logger?: Logger;
+  metrics?: Metrics;
   attemptTimeoutMs?: number;
   /** Scheduling horizon (scheduling/horizon.ts); unset schedules every step when planned. */
   schedulingHorizonMs?: number;
@@ -42,7 +45,7 @@ export interface AfterviewWorker {
 
 /** The delivery service over the given adapters; one per process, shared by API and worker. */
 export function createDelivery(adapters: WorkerAdapters): DeliveryService {
-  const { store, scheduler, clock, logger } = adapters;
+  const { store, scheduler, clock, logger, metrics } = adapters;
   return new DeliveryService({
     store,
     scheduler,
@@ -53,6 +56,7 @@ export function createDelivery(adapters: WorkerAdapters): DeliveryService {
       ? {}
       : { attemptTimeoutMs: adapters.attemptTimeoutMs }),
     ...(logger ? { logger } : {}),
+    ...(metrics ? { metrics } : {}),
   });
 }
 
@@ -65,14 +69,31 @@ export function composeWorker(
   delivery: DeliveryService = createDelivery(adapters),
 ): AfterviewWorker {
   const { store, scheduler, clock } = adapters;
-  const dispatch = createDispatcher({ store, clock, webhooks: delivery, events: delivery });
+  const logger = adapters.logger ?? consoleLogger;
+  const metrics = adapters.metrics ?? noMetrics;
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    webhooks: delivery,
+    events: delivery,
+    metrics,
+  });
+  // Every line a wake-up logs names what it is about; the reconciler's own dispatches too.
+  const dispatch: WakeupHandler = (payload) =>
+    withLogContext(wakeupLogContext(payload), async () => {
+      const started = performance.now();
+      await dispatcher(payload);
+      // At debug, like the API's `Request completed`: one line per wake-up with its ids.
+      logger.debug?.('Wake-up handled', { durationMs: Math.round(performance.now() - started) });
+    });
   const outbox = createWorkerOutbox({ store, webhooks: delivery, events: delivery });
-  const reconcile = createReconciler({
+  const sweep = createReconciler({
     store,
     scheduler,
     clock,
     dispatch,
     outbox,
+    logger,
     ...(adapters.schedulingHorizonMs === undefined
       ? {}
       : { horizonMs: adapters.schedulingHorizonMs }),
@@ -80,5 +101,38 @@ export function composeWorker(
       ? {}
       : { lookaheadMs: adapters.reconcileLookaheadMs }),
   });
+  const reconcile = async (): Promise<ReconcileReport> => {
+    try {
+      const report = await withLogContext({ job: 'reconcile' }, sweep);
+      // Counted once the sweep completes: its heartbeat, which the stalled alarm watches.
+      metrics.add('ReconcileSweeps');
+      metrics.add('ReconcileRepairs', report.schedulesEnsured + report.overdueDispatched);
+      // Zero too, so the alarm sees a value on every sweep rather than missing data.
+      metrics.add('ReconcileFailures', report.failures);
+      return report;
+    } catch (error) {
+      metrics.add('ReconcileFailures');
+      logger.error('Reconcile sweep failed', { ...describeError(error) });
+      throw error;
+    }
+  };
   return { delivery, dispatch, reconcile };
+}
+
+/** The ids a wake-up concerns, as log context fields. */
+export function wakeupLogContext(payload: WakeupPayload): Record<string, string | number> {
+  return payload.kind === 'step'
+    ? {
+        wakeup: 'step',
+        tenantId: payload.tenantId,
+        interviewId: payload.interviewId,
+        stepId: payload.stepId,
+      }
+    : {
+        wakeup: 'delivery',
+        tenantId: payload.tenantId,
+        eventId: payload.eventId,
+        endpointId: payload.endpointId,
+        attempt: payload.attempt,
+      };
 }

@@ -48,7 +48,7 @@ export function composeApi(
   adapters: AfterviewAdapters,
   delivery: DeliveryService = createDelivery(adapters),
 ): AfterviewApi {
-  const { store, clock, logger } = adapters;
+  const { store, clock, logger, metrics } = adapters;
   const webhooks: WebhookServices = {
     delivery,
     endpoints: new WebhookEndpointService({
@@ -68,6 +68,7 @@ export function composeApi(
     ...(adapters.schedulingHorizonMs === undefined
       ? {}
       : { schedulingHorizonMs: adapters.schedulingHorizonMs }),
+    ...(metrics ? { metrics } : {}),
   });
   const sandbox = adapters.sandbox?.(services);
   const app = createApp({
@@ -78,6 +79,7 @@ export function composeApi(
     ...(sandbox ? { sandbox } : {}),
     ...(adapters.docsAssetsDir ? { docsAssetsDir: adapters.docsAssetsDir } : {}),
     ...(logger ? { logger } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   return { services, webhooks, app };
 }

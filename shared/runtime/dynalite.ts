@@ -7,8 +7,10 @@
  * everything that calls it (API, dispatcher, SDK serialisation and signing), so the local runtime
  * and its benchmarks were bound by one core while the second idled.
  */
+
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { consoleLogger, describeError } from '../service/deps';
 
 export interface DynaliteOptionsInput {
   /** 0 (the default) picks a free port. */
@@ -70,7 +72,9 @@ export async function startDynalite(options: DynaliteOptionsInput = {}): Promise
   });
   // A crash inside dynalite must not take the process down unseen; callers then see failing
   // requests, as they would with any database that went away.
-  worker.on('error', (error) => console.error('dynalite worker failed:', error));
+  worker.on('error', (error) =>
+    consoleLogger.error('dynalite worker failed', { ...describeError(error) }),
+  );
 
   const started = await nextMessage(worker).catch(async (error: unknown) => {
     await worker.terminate();

@@ -4,6 +4,7 @@
  * EventBridge Scheduler wire protocol so the production adapter is the one in use, webhooks go
  * out over real HTTP, and a sandbox clock can be advanced through the API.
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Temporal } from 'temporal-polyfill';
 import { SandboxClock } from '../clock';
+import type { Metrics } from '../observability/metrics';
 import { type SchedulerEmulator, startSchedulerEmulator } from '../scheduling/emulator';
 import {
   EventBridgeWakeupScheduler,
@@ -95,6 +97,8 @@ export interface LocalRuntimeOptions {
    * terminal of `npm start` shows them (default false).
    */
   logRequests?: boolean;
+  /** Application metrics (none by default: CloudWatch is not there to read them). */
+  metrics?: Metrics;
 }
 
 export interface LocalRuntime extends Afterview {
@@ -266,6 +270,7 @@ async function startParts(
     clock,
     urlPolicy: { allowHttp: true, allowLoopback: true },
     logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.attemptTimeoutMs === undefined
       ? {}
       : { attemptTimeoutMs: options.attemptTimeoutMs }),

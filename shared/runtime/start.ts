@@ -5,9 +5,9 @@
  * holds) is one line saying what and how to fix it, and exit code 1: no stack traces.
  */
 import { z } from 'zod';
+import { createLogger } from '../observability/logger';
 import { apiKeyFormatProblem } from '../service/index';
 import { DataDirInUseError, type LocalService, PortInUseError, startLocalRuntime } from './local';
-import { terminalLogger } from './terminal-logger';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['true', 'false', '1', '0']).optional();
@@ -28,6 +28,9 @@ const envSchema = z.object({
     })
     .optional(),
   AFTERVIEW_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  AFTERVIEW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Readable lines on a terminal, JSON lines when the output goes to a file or a collector.
+  AFTERVIEW_LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
 });
 
 const isSet = (value: string | undefined) => value === 'true' || value === '1';
@@ -35,7 +38,7 @@ const isSet = (value: string | undefined) => value === 'true' || value === '1';
 const parsed = envSchema.safeParse(process.env);
 if (!parsed.success) {
   for (const issue of parsed.error.issues) {
-    console.error(`Invalid ${issue.path.join('.')}: ${issue.message}`);
+    process.stderr.write(`Invalid ${issue.path.join('.')}: ${issue.message}\n`);
   }
   process.exit(1);
 }
@@ -59,6 +62,12 @@ function startFailure(error: unknown): string {
   }
   return `Cannot start: ${error instanceof Error ? error.message : String(error)}`;
 }
+// One logger for the code base, readable on a terminal; quiet keeps only errors.
+const logger = createLogger({
+  serviceName: 'afterview-local',
+  level: quiet ? 'error' : env.AFTERVIEW_LOG_LEVEL,
+  format: env.AFTERVIEW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+});
 
 const runtime = await startLocalRuntime({
   port: env.PORT,
@@ -66,16 +75,18 @@ const runtime = await startLocalRuntime({
   schedulerPort: env.AFTERVIEW_LOCAL_SCHEDULER_PORT,
   dataDir: inMemory ? null : env.AFTERVIEW_DATA_DIR,
   reconcileIntervalMs: env.AFTERVIEW_RECONCILE_INTERVAL_MS,
-  logger: terminalLogger({ quiet }),
+  logger,
   logRequests: true,
   ...(env.AFTERVIEW_DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.AFTERVIEW_DYNAMODB_ENDPOINT } : {}),
   ...(env.AFTERVIEW_DEV_API_KEY ? { devApiKey: env.AFTERVIEW_DEV_API_KEY } : {}),
 }).catch((error: unknown) => {
-  console.error(startFailure(error));
+  process.stderr.write(`${startFailure(error)}\n`);
   process.exit(1);
 });
 
-console.log(`Afterview local runtime
+// The banner is the command's output for the person who started it (it must show the API key),
+// not a log line: it goes to stdout as is, past the logger and its redaction.
+process.stdout.write(`Afterview local runtime
   API          ${runtime.url}
   Docs         ${runtime.url}/docs
   API key      ${runtime.apiKey}
@@ -85,7 +96,7 @@ console.log(`Afterview local runtime
 
   export AFTERVIEW_API_KEY=${runtime.apiKey}
 ${quiet ? 'Quiet: only errors are printed.' : 'Each request and webhook attempt prints one line below (AFTERVIEW_QUIET=true hides them).'}
-Ctrl+C stops; ${runtime.dataDir ? 'data is kept for the next start (npm run reset wipes it).' : 'nothing is kept.'}`);
+Ctrl+C stops; ${runtime.dataDir ? 'data is kept for the next start (npm run reset wipes it).' : 'nothing is kept.'}\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

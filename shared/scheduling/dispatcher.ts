@@ -24,6 +24,7 @@ import type { FollowUpState, Step } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { VersionConflictError } from '../errors';
 import { stableId } from '../ids';
+import type { Metrics } from '../observability/metrics';
 import {
   type EventPublisher,
   eventRetentionSeconds,
@@ -66,6 +67,8 @@ export interface DispatcherDeps {
   events?: EventPublisher;
   /** Attempts at the step's conditional write before giving up (the wake-up is then retried). */
   maxWriteAttempts?: number;
+  /** Steps fired and their lateness after the due time. */
+  metrics?: Metrics;
 }
 
 /** Deterministic event id of a step: every retry and redelivery carries the same `webhook-id`. */
@@ -179,6 +182,11 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
       const claimed = claim(record, step, now);
       try {
         await store.updateInterview(claimed.next, record.version);
+        deps.metrics?.add('StepsFired');
+        deps.metrics?.add(
+          'StepLateness',
+          now.epochMilliseconds - Temporal.Instant.from(step.dueAt).epochMilliseconds,
+        );
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
         // Someone else changed the interview meanwhile (another step of it firing at the same

@@ -14,6 +14,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import { forEachBounded } from '../concurrency';
+import { consoleLogger, describeError, type Logger } from '../service/deps';
 import type { OutboxRelay } from '../service/outbox';
 import type { Store } from '../store/ports';
 import { stepsWithinHorizon } from './horizon';
@@ -44,6 +45,7 @@ export interface ReconcilerDeps {
    * is seen there at least once.
    */
   horizonMs?: number;
+  logger?: Logger;
 }
 
 export interface ReconcileReport {
@@ -61,6 +63,7 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
   const lookaheadMs = deps.lookaheadMs ?? 15 * 60_000;
   const graceMs = deps.graceMs ?? 60_000;
   const concurrency = deps.concurrency ?? 8;
+  const logger = deps.logger ?? consoleLogger;
 
   return async () => {
     const now = deps.clock.now();
@@ -123,14 +126,11 @@ export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileR
         } catch (error) {
           // One broken interview must not stop the sweep; the next run tries it again.
           report.failures++;
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'reconcile failed for interview',
-              interviewId: ref.interviewId,
-              error: error instanceof Error ? error.name : 'unknown',
-            }),
-          );
+          logger.error('Reconcile failed for an interview', {
+            tenantId: ref.tenantId,
+            interviewId: ref.interviewId,
+            ...describeError(error),
+          });
         }
       });
     } while (cursor);

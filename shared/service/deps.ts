@@ -1,4 +1,6 @@
 import type { Clock } from '../clock';
+import { createLogger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 import type { WakeupScheduler } from '../scheduling/ports';
 import type { Store } from '../store/ports';
 import type { EventPublisher } from './events';
@@ -10,13 +12,15 @@ import type { EventPublisher } from './events';
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Detail an operator turns on per stage (`AFTERVIEW_LOG_LEVEL=debug`); optional to implement. */
+  debug?(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON line per entry on stdout/stderr: what CloudWatch and a terminal both read well. */
-export const consoleLogger: Logger = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-};
+/**
+ * The default where no logger is injected: Powertools JSON lines at `info`, with the current log
+ * context and redaction (shared/observability/logger.ts). The composition roots pass their own.
+ */
+export const consoleLogger: Logger = createLogger({ serviceName: 'afterview' });
 
 /** Everything the application services need, injected so each adapter can be swapped. */
 export interface ServiceDeps {
@@ -31,6 +35,7 @@ export interface ServiceDeps {
    * step is scheduled when it is planned.
    */
   schedulingHorizonMs?: number;
+  metrics?: Metrics;
 }
 
 /** Turns an unknown thrown value into a loggable description without leaking a stack. */

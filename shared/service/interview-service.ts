@@ -31,6 +31,7 @@ import {
   VersionConflictError,
 } from '../errors';
 import { newId } from '../ids';
+import { type Metrics, noMetrics } from '../observability/metrics';
 import { stepsWithinHorizon } from '../scheduling/horizon';
 import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
@@ -107,6 +108,7 @@ export class InterviewService {
   readonly #outbox: OutboxRelay;
   readonly #logger: Logger;
   readonly #horizonMs: number | undefined;
+  readonly #metrics: Metrics;
 
   constructor(deps: ServiceDeps) {
     this.#horizonMs = deps.schedulingHorizonMs;
@@ -119,6 +121,7 @@ export class InterviewService {
       publisher: deps.events,
       logger: this.#logger,
     });
+    this.#metrics = deps.metrics ?? noMetrics;
   }
 
   /** The plan `input` would get now under the tenant's policy; nothing is stored or scheduled. */
@@ -364,6 +367,7 @@ export class InterviewService {
       const wakeups = stepWakeups(tenantId, id, this.#toSchedule(interview, added));
       if (wakeups.length > 0) await this.#scheduler.schedule(wakeups);
     } catch (error) {
+      this.#metrics.add('SchedulerCallsFailed');
       this.#logger.error('Scheduler call failed after the interview was written', {
         tenantId,
         interviewId: id,

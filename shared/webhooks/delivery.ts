@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../clock';
 import { forEachBounded } from '../concurrency';
 import { InterviewErasedError, VersionConflictError } from '../errors';
 import { newId, stableId } from '../ids';
+import { type Metrics, noMetrics } from '../observability/metrics';
 import type { EventFanOut, FanOutOptions } from '../scheduling/dispatcher';
 import { scheduleName } from '../scheduling/names';
 import type { WakeupPayload, WakeupScheduler } from '../scheduling/ports';
@@ -61,13 +62,32 @@ export interface DeliveryServiceDeps {
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
   logger?: Logger;
+  metrics?: Metrics;
 }
 
 /** The outcome of one attempt, as logged. */
 export type AttemptRecord = DeliveryAttempt;
 
+/**
+ * After this many failed attempts in a row of one delivery round (about 35 minutes of retries),
+ * the tenant's other endpoints hear `webhook_endpoint.failing`, once per failure streak: early
+ * enough to fix the receiver well before the 5-day rule disables it.
+ */
+export const FAILING_NOTICE_AFTER_ATTEMPTS = 4;
+
+/**
+ * Events about webhook delivery itself. Their own failed deliveries raise no further notices, so
+ * two endpoints that are both down cannot keep reporting on each other.
+ */
+export const operationalEventTypes: ReadonlySet<string> = new Set([
+  'webhook_endpoint.failing',
+  'webhook_endpoint.disabled',
+  'webhook.delivery_exhausted',
+]);
+
 /** One attempt made, not yet written: its log entry, the state after it, and what follows. */
 interface AttemptOutcome {
+  event: StoredEvent;
   endpoint: StoredEndpoint;
   record: AttemptRecord;
   state: DeliveryState;
@@ -76,6 +96,10 @@ interface AttemptOutcome {
   gone: boolean;
   /** Failing with no success for 5 days: the endpoint is to be disabled. */
   overdue: boolean;
+  /** The last attempt of a retried round failed: the event gives up on this endpoint. */
+  exhausted: boolean;
+  /** Made by the retrying paths (not the `test` probe), so it may raise operational notices. */
+  retried: boolean;
   /** Runtime-clock time the attempt finished. */
   at: Temporal.Instant;
 }
@@ -130,6 +154,14 @@ function failureStreakStart(endpoint: StoredEndpoint): Temporal.Instant | undefi
   return since;
 }
 
+/** What the receiver last answered, for a notice's `data`. */
+function lastFailure(record: AttemptRecord): { lastStatusCode?: number; lastError?: string } {
+  return {
+    ...(record.statusCode === undefined ? {} : { lastStatusCode: record.statusCode }),
+    ...(record.error === undefined ? {} : { lastError: record.error }),
+  };
+}
+
 function withoutFailureStreak(endpoint: StoredEndpoint): StoredEndpoint {
   const { firstFailureAt: _ended, ...rest } = endpoint;
   return rest;
@@ -150,6 +182,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   readonly #concurrency: number;
   readonly #random: () => number;
   readonly #logger: Logger;
+  readonly #metrics: Metrics;
 
   constructor(deps: DeliveryServiceDeps) {
     this.#store = deps.store;
@@ -161,6 +194,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     this.#concurrency = deps.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY;
     this.#random = deps.random ?? Math.random;
     this.#logger = deps.logger ?? consoleLogger;
+    this.#metrics = deps.metrics ?? noMetrics;
   }
 
   // --- EventPublisher: API-originated events ---------------------------------------------------
@@ -173,8 +207,11 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     await this.#publish(event);
   }
 
-  /** `about`: an endpoint the event concerns, which gets no copy (its own disabled notice). */
-  async #publish(event: StoredEvent, about?: string): Promise<void> {
+  /**
+   * `about`: an endpoint the event concerns, which gets no copy (its own disabled notice).
+   * Resolves to whether the event was new (a repeated publish of the same id fills gaps only).
+   */
+  async #publish(event: StoredEvent, about?: string): Promise<boolean> {
     const inserted = await this.#store.putEvent(event);
     const endpoints = (await this.#endpointsFor(event)).filter((endpoint) => endpoint.id !== about);
     await forEachBounded(endpoints, this.#concurrency, async (endpoint) => {
@@ -196,6 +233,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       }
       await this.#queueRound(event, endpoint, undefined);
     });
+    return inserted;
   }
 
   // --- EventFanOut: step events from the dispatcher ---------------------------------------------
@@ -394,6 +432,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   ): Promise<AttemptRecord> {
     const outcome = await this.#send(event, endpoint, attempt, previous, options);
     await this.#store.putAttempt(outcome.record);
+    // Before the state that records this attempt: if a notice cannot be published, the wake-up
+    // fails and is retried, redoes the attempt and publishes again (same notice id, so the
+    // siblings that already have it get nothing twice).
+    await this.#raiseNotices(outcome);
     await this.#store.putDeliveryState(outcome.state);
     await this.#afterAttempt(outcome);
     return outcome.record;
@@ -443,6 +485,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     if (nextAttemptAt !== undefined) {
       await this.#scheduleAttempt(event, endpoint, attempt + 1, nextAttemptAt);
     }
+    const exhausted = !result.ok && !gone && !overdue && options.retry && delay === undefined;
+    this.#metrics.add(result.ok ? 'DeliverySucceeded' : 'DeliveryFailed');
+    if (nextAttemptAt !== undefined) this.#metrics.add('DeliveryRetryScheduled');
+    if (exhausted) this.#metrics.add('DeliveryExhausted');
 
     const record: AttemptRecord = {
       tenantId: event.tenantId,
@@ -488,7 +534,18 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       ms: result.latencyMs,
       ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
     });
-    return { endpoint, record, state, ok: result.ok, gone, overdue, at: now };
+    return {
+      event,
+      endpoint,
+      record,
+      state,
+      ok: result.ok,
+      gone,
+      overdue,
+      exhausted,
+      retried: options.retry,
+      at: now,
+    };
   }
 
   /** What follows a recorded attempt: fresh success bookkeeping, or disabling the endpoint. */
@@ -586,6 +643,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
         : undefined,
     );
     if (!changed) return;
+    this.#metrics.add('EndpointsDisabled');
     this.#logger.info('Webhook endpoint disabled', {
       tenantId: endpoint.tenantId,
       endpointId: endpoint.id,
@@ -613,6 +671,87 @@ export class DeliveryService implements EventFanOut, EventPublisher {
         ...describeError(error),
       });
     }
+  }
+
+  /**
+   * The operational notices a failed attempt raises for the tenant's other endpoints. None for
+   * the `test` probe, and none about the delivery of a notice itself.
+   */
+  async #raiseNotices(outcome: AttemptOutcome): Promise<void> {
+    if (outcome.ok || outcome.gone || outcome.overdue || !outcome.retried) return;
+    if (operationalEventTypes.has(outcome.event.type)) return;
+    if (outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS)
+      await this.#noticeFailing(outcome);
+    if (outcome.exhausted) await this.#noticeExhausted(outcome);
+  }
+
+  /**
+   * `webhook_endpoint.failing` to the tenant's other endpoints: one per failure streak (the id
+   * is derived from the streak's start), so every event stuck on the endpoint reports the same.
+   */
+  async #noticeFailing(outcome: AttemptOutcome): Promise<void> {
+    const { endpoint, record, at } = outcome;
+    const since = failureStreakStart(endpoint) ?? at;
+    const notice = this.#notice(
+      endpoint,
+      stableId('evt', endpoint.tenantId, endpoint.id, 'failing', since.toString()),
+      'webhook_endpoint.failing',
+      {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        failingSince: since.toString(),
+        failedAttempts: record.attempt,
+        ...lastFailure(record),
+        disableAt: since.add({ milliseconds: DISABLE_AFTER_MS }).toString(),
+      },
+    );
+    if (await this.#publish(notice, endpoint.id)) {
+      this.#metrics.add('EndpointsFailing');
+      this.#logger.info('Webhook endpoint failing', {
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        eventId: notice.id,
+      });
+    }
+  }
+
+  /** `webhook.delivery_exhausted`: the last retry of a round failed; one per event, endpoint, round. */
+  async #noticeExhausted(outcome: AttemptOutcome): Promise<void> {
+    const { event, endpoint, record, state, at } = outcome;
+    const round = Math.ceil(state.attempts / MAX_ATTEMPTS);
+    const notice = this.#notice(
+      endpoint,
+      stableId('evt', endpoint.tenantId, event.id, endpoint.id, 'exhausted', String(round)),
+      'webhook.delivery_exhausted',
+      {
+        eventId: event.id,
+        eventType: event.type,
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        attempts: record.attempt,
+        ...lastFailure(record),
+        exhaustedAt: at.toString(),
+      },
+    );
+    await this.#publish(notice, endpoint.id);
+  }
+
+  #notice(
+    endpoint: StoredEndpoint,
+    id: string,
+    type: string,
+    data: Record<string, unknown>,
+  ): StoredEvent {
+    const now = this.#clock.now();
+    return {
+      tenantId: endpoint.tenantId,
+      id,
+      type,
+      timestamp: now.toString(),
+      data,
+      createdAt: now.toString(),
+      expiresAt: this.#expiresAt(),
+    };
   }
 
   /**

@@ -22,6 +22,8 @@ export const eventTypes = [
   'interview.closed',
   'webhook.test',
   'webhook_endpoint.disabled',
+  'webhook_endpoint.failing',
+  'webhook.delivery_exhausted',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -131,12 +133,56 @@ export const endpointDisabledDataSchema = z
   })
   .openapi('EndpointDisabledData');
 
+const lastFailureShape = {
+  lastStatusCode: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: 'The HTTP status of the last failed attempt, when one came back.' }),
+  lastError: z.string().optional().openapi({
+    description: 'Why the last attempt failed when there was no status (timeout, refused).',
+  }),
+};
+
+export const endpointFailingDataSchema = z
+  .object({
+    endpointId: z.string(),
+    url: z.string(),
+    failingSince: z.string().openapi({ description: 'The first failure after the last success.' }),
+    failedAttempts: z
+      .number()
+      .int()
+      .openapi({ description: 'Failed attempts in a row of the event that raised this notice.' }),
+    ...lastFailureShape,
+    disableAt: z.string().openapi({
+      description: 'When the endpoint is disabled if no delivery to it succeeds before then.',
+    }),
+  })
+  .openapi('EndpointFailingData');
+
+export const deliveryExhaustedDataSchema = z
+  .object({
+    eventId: z.string().openapi({ description: 'The event that was not delivered.' }),
+    eventType: z.string(),
+    endpointId: z.string(),
+    url: z.string(),
+    attempts: z.number().int().openapi({ description: 'Attempts made in this delivery round.' }),
+    ...lastFailureShape,
+    exhaustedAt: z.string(),
+  })
+  .openapi('DeliveryExhaustedData', {
+    description:
+      'Redeliver the event with `POST /v1/events/{id}/redeliver` once the receiver is fixed.',
+  });
+
 const nonStepDataSchemas = {
   'interview.created': interviewEventDataSchema,
   'interview.updated': interviewEventDataSchema,
   'interview.closed': interviewEventDataSchema,
   'webhook.test': testEventDataSchema,
   'webhook_endpoint.disabled': endpointDisabledDataSchema,
+  'webhook_endpoint.failing': endpointFailingDataSchema,
+  'webhook.delivery_exhausted': deliveryExhaustedDataSchema,
 } as const;
 
 /** The `data` schema of an event type. */
@@ -163,6 +209,12 @@ const descriptions: Record<EventType, string> = {
   'webhook.test': 'Sent by `POST /v1/webhook-endpoints/{id}/test`.',
   'webhook_endpoint.disabled':
     'Another endpoint of the tenant was disabled (410 Gone, or no success for 5 days).',
+  'webhook_endpoint.failing':
+    'Another endpoint of the tenant keeps failing: one event failed 4 attempts in a row there ' +
+    '(about 35 minutes). Sent once per failure streak, before the endpoint is disabled.',
+  'webhook.delivery_exhausted':
+    'An event gave up on another endpoint of the tenant: its last retry failed (about three ' +
+    'days after the first attempt). The event can still be redelivered.',
 };
 
 /** The envelope of one event type: `{ id, type, timestamp, data }`. */

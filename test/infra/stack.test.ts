@@ -221,14 +221,20 @@ describe('AfterviewStack (dev stage)', () => {
   });
 
   describe('least privilege', () => {
-    it('grants no wildcard action and no resource "*"', () => {
+    it('grants no wildcard action, and resource "*" only for the X-Ray writes tracing needs', () => {
       const statements = allIdentityStatements(template);
       expect(statements.length).toBeGreaterThan(10);
       for (const statement of statements) {
         for (const action of actionsOf(statement)) {
           expect(action).not.toMatch(/\*/);
         }
-        expect(resourcesOf(statement)).not.toContain('*');
+        if (resourcesOf(statement).includes('*')) {
+          // X-Ray has no resource-level permissions; nothing else may ride on "*".
+          expect(actionsOf(statement).sort()).toEqual([
+            'xray:PutTelemetryRecords',
+            'xray:PutTraceSegments',
+          ]);
+        }
       }
     });
 
@@ -412,19 +418,170 @@ describe('AfterviewStack (dev stage)', () => {
     });
   });
 
+  describe('tracing', () => {
+    it('traces every function actively and lets each write its segments', () => {
+      for (const name of ['api', 'dispatch', 'reconcile'] as const) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `afterview-dev-${name}`,
+          TracingConfig: { Mode: 'Active' },
+        });
+        const xray = roleStatements(template, ids[name].role).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('xray:')),
+        );
+        expect(xray.flatMap(actionsOf).sort()).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+      }
+    });
+
+    it('traces the API Gateway stage, so a request is one trace from the edge on', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'dev',
+        TracingEnabled: true,
+      });
+    });
+  });
+
   describe('alarms', () => {
+    const topic = () => ({ Ref: logicalId(stack, stack.alarmTopic) });
+    const app = (metric: string, statistic: Record<string, unknown>, period: number) => ({
+      Namespace: 'Afterview',
+      MetricName: metric,
+      Dimensions: [{ Name: 'service', Value: 'afterview-dev' }],
+      Period: period,
+      ...statistic,
+    });
+    const scheduler = (metric: string) => ({
+      Namespace: 'AWS/Scheduler',
+      MetricName: metric,
+      Dimensions: [{ Name: 'ScheduleGroup', Value: 'afterview-dev' }],
+      Statistic: 'Sum',
+      Period: 300,
+    });
+
+    // Every alarm: its name, what it watches, and when it fires.
     it.each([
-      ['ApproximateNumberOfMessagesVisible', 'AWS/SQS', 1],
-      ['Errors', 'AWS/Lambda', 1],
-      ['5XXError', 'AWS/ApiGateway', 5],
-    ])('alarms on %s and notifies the alarm topic', (metric, namespace, threshold) => {
+      [
+        'DeadLetter',
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+        },
+        1,
+      ],
+      [
+        'DispatchErrors',
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300 },
+        1,
+      ],
+      [
+        'Api5xx',
+        { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Statistic: 'Sum', Period: 300 },
+        5,
+      ],
+      ['SchedulerTargetErrors', scheduler('TargetErrorCount'), 5],
+      ['SchedulerDropped', scheduler('InvocationDroppedCount'), 1],
+      ['WebhookExhausted', app('DeliveryExhausted', { Statistic: 'Sum' }, 3600), 10],
+      ['StepLateness', app('StepLateness', { ExtendedStatistic: 'p99' }, 900), 600_000],
+      ['ReconcileFailures', app('ReconcileFailures', { Statistic: 'Sum' }, 300), 1],
+    ])('%s alarm watches its metric with its threshold', (name, metric, threshold) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: metric,
-        Namespace: namespace,
+        AlarmName: `afterview-dev-${name}`,
+        ...metric,
         Threshold: threshold,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic()],
+        OKActions: [topic()],
+        AlarmDescription: Match.stringLikeRegexp('Runbook: docs/operations\\.md#'),
       });
+    });
+
+    it('needs two failing reconciler sweeps in a row', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'afterview-dev-ReconcileFailures',
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+      });
+    });
+
+    it('fires when no reconciler sweep is recorded for 15 minutes, missing data included', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'afterview-dev-ReconcileStalled',
+        ...app('ReconcileSweeps', { Statistic: 'Sum' }, 900),
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
+    it('adds up read and write throttling of the table', () => {
+      const alarm = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmName: 'afterview-dev-DynamoThrottles' },
+        }) as Resources,
+      )[0];
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      const queries = alarm?.Properties.Metrics as Array<{
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string } };
+      }>;
+      expect(queries.find((query) => query.Expression)?.Expression).toBe('reads + writes');
+      expect(queries.flatMap((query) => query.MetricStat?.Metric.MetricName ?? []).sort()).toEqual([
+        'ReadThrottleEvents',
+        'WriteThrottleEvents',
+      ]);
+    });
+
+    it('judges the webhook failure rate only over enough attempts', () => {
+      const alarm = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmName: 'afterview-dev-WebhookFailureRate' },
+        }) as Resources,
+      )[0];
+      expect(alarm?.Properties.Threshold).toBe(50);
+      const queries = alarm?.Properties.Metrics as Array<{
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number };
+      }>;
+      expect(queries.find((query) => query.Expression)?.Expression).toBe(
+        'IF((failed + succeeded) >= 20, 100 * failed / (failed + succeeded), 0)',
+      );
+      expect(
+        queries
+          .flatMap((query) => (query.MetricStat ? [query.MetricStat] : []))
+          .map((stat) => [stat.Metric.Namespace, stat.Metric.MetricName, stat.Period]),
+      ).toEqual([
+        ['Afterview', 'DeliveryFailed', 900],
+        ['Afterview', 'DeliverySucceeded', 900],
+      ]);
+    });
+
+    it('has exactly these alarms, no Lambda-error alarm on the reconciler that could never fire', () => {
+      const names = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources)
+        .map((alarm) => alarm.Properties.AlarmName)
+        .sort();
+      expect(names).toEqual(
+        [
+          'Api5xx',
+          'DeadLetter',
+          'DispatchErrors',
+          'DynamoThrottles',
+          'ReconcileFailures',
+          'ReconcileStalled',
+          'SchedulerDropped',
+          'SchedulerTargetErrors',
+          'StepLateness',
+          'WebhookExhausted',
+          'WebhookFailureRate',
+        ].map((name) => `afterview-dev-${name}`),
+      );
     });
 
     it('watches the dispatcher by name', () => {
@@ -432,6 +589,68 @@ describe('AfterviewStack (dev stage)', () => {
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.dispatch.fn } }],
       });
+    });
+  });
+
+  describe('dashboard', () => {
+    function dashboardBody(): { widgets: Array<{ properties: Record<string, unknown> }> } {
+      const dashboards = Object.values(
+        template.findResources('AWS::CloudWatch::Dashboard') as Resources,
+      );
+      expect(dashboards).toHaveLength(1);
+      expect(dashboards[0]?.Properties.DashboardName).toBe('afterview-dev');
+      // The body is a Fn::Join of text and tokens; with the tokens as placeholders it parses.
+      const body = dashboards[0]?.Properties.DashboardBody as
+        | { 'Fn::Join': [string, unknown[]] }
+        | undefined;
+      if (!body) throw new Error('the dashboard has no body');
+      const parts = body['Fn::Join'][1];
+      const text = parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+      return JSON.parse(text);
+    }
+
+    it('shows requests, latency, steps fired, deliveries by outcome, lateness, DLQ depth and throttles', () => {
+      const widgets = dashboardBody().widgets;
+      const titles = widgets.map((widget) => widget.properties.title);
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          'Alarms',
+          'API requests and errors',
+          'API latency (ms)',
+          'Steps fired',
+          'Step lateness after due time (ms)',
+          'Webhook deliveries by outcome',
+          'Dead-letter queue depth',
+          'Throttles and Scheduler errors',
+        ]),
+      );
+      const metricsOf = (title: string) =>
+        JSON.stringify(
+          widgets.find((widget) => widget.properties.title === title)?.properties.metrics,
+        );
+      expect(metricsOf('API requests and errors')).toContain('"Count"');
+      expect(metricsOf('API latency (ms)')).toContain('"Latency"');
+      expect(metricsOf('Steps fired')).toContain('"StepsFired"');
+      expect(metricsOf('Step lateness after due time (ms)')).toContain('"StepLateness"');
+      for (const outcome of ['DeliverySucceeded', 'DeliveryRetryScheduled', 'DeliveryExhausted']) {
+        expect(metricsOf('Webhook deliveries by outcome')).toContain(`"${outcome}"`);
+      }
+      expect(metricsOf('Dead-letter queue depth')).toContain(
+        '"ApproximateNumberOfMessagesVisible"',
+      );
+      for (const throttle of [
+        'ReadThrottleEvents',
+        'WriteThrottleEvents',
+        'Throttles',
+        'TargetErrorCount',
+      ]) {
+        expect(metricsOf('Throttles and Scheduler errors')).toContain(`"${throttle}"`);
+      }
+    });
+
+    it('shows the state of every alarm', () => {
+      const status = dashboardBody().widgets.find((widget) => widget.properties.title === 'Alarms');
+      expect(status?.properties.alarms).toHaveLength(stack.monitoring.alarms.length);
     });
   });
 });

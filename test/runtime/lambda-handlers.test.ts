@@ -29,6 +29,7 @@ import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
 import { clientFor } from '../scheduling/scheduler-kit';
+import { captureOutput } from '../support/output-capture';
 import { interviewInput } from '../support/runtime';
 
 const tableName = 'afterview-lambda-test';
@@ -50,7 +51,7 @@ let emulator: SchedulerEmulator;
 let store: DynamoStore;
 let apiHandler: ApiHandler;
 let dispatchHandler: (event: unknown) => Promise<void>;
-let reconcileHandler: () => Promise<void>;
+let reconcileHandler: (event: unknown) => Promise<void>;
 let tenant: { tenantId: string; apiKey: string };
 const invocations: unknown[] = [];
 
@@ -79,13 +80,15 @@ beforeAll(async () => {
     AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:schedule-dlq',
     AFTERVIEW_STAGE: 'test',
-    AFTERVIEW_LOG_LEVEL: 'info',
+    // debug: the per-request completion line is what shows a request's ids end to end.
+    AFTERVIEW_LOG_LEVEL: 'debug',
   };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   // What a Lambda execution environment provides, plus the SDK's per-service endpoint
   // overrides (supported by @aws-sdk v3 since 3.4xx) aiming the unmodified clients at the
   // local stand-ins.
   vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynalite.endpoint);
@@ -175,10 +178,15 @@ async function storeOverdueInterview(daysAgo: number): Promise<StoredInterview> 
 }
 
 describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
-  it('answers GET /health', async () => {
+  it('answers GET /health; the first invocation logs as a cold start', async () => {
+    const output = captureOutput();
     const response = await apiHandler(restApiEvent('GET', '/health', {}), lambdaContext);
+    output.restore();
     expect(response.statusCode).toBe(200);
     expect(response.isBase64Encoded).toBe(false);
+    expect(output.logs('Request completed')).toEqual([
+      expect.objectContaining({ cold_start: true, function_name: 'afterview-api' }),
+    ]);
   });
 
   it('creates an interview in DynamoDB and its wake-ups in EventBridge Scheduler', async () => {
@@ -209,6 +217,38 @@ describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
     }
   });
 
+  it("carries API Gateway's request id into X-Request-Id and the request's log lines", async () => {
+    const event = restApiEvent('GET', '/v1/interviews', { apiKey: tenant.apiKey });
+    event.requestContext.requestId = 'f0e1d2c3-api-gateway-request';
+    event.headers['X-Request-Id'] = 'caller-chosen-id';
+    const output = captureOutput();
+    const response = await apiHandler(event, {
+      ...lambdaContext,
+      awsRequestId: '9a8b7c6d-lambda-invocation',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-api',
+    });
+    output.restore();
+
+    expect(response.statusCode).toBe(200);
+    expect(response.multiValueHeaders?.['x-request-id']).toEqual(['f0e1d2c3-api-gateway-request']);
+    expect(output.logs('Request completed')).toEqual([
+      expect.objectContaining({
+        level: 'DEBUG',
+        service: 'afterview-test',
+        requestId: 'f0e1d2c3-api-gateway-request',
+        clientRequestId: 'caller-chosen-id',
+        function_request_id: '9a8b7c6d-lambda-invocation',
+        cold_start: false,
+        tenantId: tenant.tenantId,
+        method: 'GET',
+        path: '/v1/interviews',
+        status: 200,
+      }),
+    ]);
+    // The key authenticated the request, yet it appears in no line.
+    expect(output.lines().join('\n')).not.toContain(tenant.apiKey);
+  });
+
   it('refuses a request without a key with a problem document', async () => {
     const response = await apiHandler(
       restApiEvent('POST', '/v1/interviews', { body: {} }),
@@ -230,8 +270,24 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
       interviewId: interview.id,
       stepId: step.id,
     };
+    const output = captureOutput();
     await dispatchHandler({ ...payload });
+    output.restore();
     await dispatchHandler({ ...payload });
+    // The wake-up's ids are on its log lines, next to the Lambda context.
+    expect(output.logs('Wake-up handled')).toEqual([
+      expect.objectContaining({
+        service: 'afterview-test',
+        wakeup: 'step',
+        tenantId: tenant.tenantId,
+        interviewId: interview.id,
+        stepId: step.id,
+      }),
+    ]);
+    // The invocation ends with its metrics written as one EMF line.
+    expect(output.emf()).toEqual([
+      expect.objectContaining({ service: 'afterview-test', StepsFired: 1 }),
+    ]);
 
     const stored = await store.getInterview(tenant.tenantId, interview.id);
     expect(stored?.state.steps.find((s) => s.id === step.id)?.status).toBe('due');
@@ -269,28 +325,24 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
     ['a string that is not JSON', 'not json'],
     ['null', null],
   ])('drops %s with a log line instead of failing (a retry cannot fix it)', async (_, event) => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
     await expect(dispatchHandler(event)).resolves.toBeUndefined();
-    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
-      expect.stringContaining('dropped malformed wake-up'),
+    output.restore();
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'Dropped a malformed wake-up' }),
     ]);
-    errors.mockRestore();
   });
 });
 
 describe('functions/reconcile on its recurring schedule', () => {
   it('dispatches overdue steps whose wake-ups were lost, and logs its report', async () => {
     const interview = await storeOverdueInterview(120);
-    const logs = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await reconcileHandler();
-    const report = logs.mock.calls
-      .map((call) => String(call[0]))
-      .find((line) => line.includes('reconcile sweep'));
-    logs.mockRestore();
-    expect(JSON.parse(report ?? '{}')).toMatchObject({ level: 'info', failures: 0 });
-    expect(JSON.parse(report ?? '{}').overdueDispatched).toBeGreaterThanOrEqual(
-      interview.state.steps.length,
-    );
+    const output = captureOutput();
+    await reconcileHandler({});
+    output.restore();
+    const [report] = output.logs('Reconcile sweep');
+    expect(report).toMatchObject({ level: 'INFO', failures: 0 });
+    expect(report?.overdueDispatched).toBeGreaterThanOrEqual(interview.state.steps.length);
 
     const stored = await store.getInterview(tenant.tenantId, interview.id);
     expect(stored?.state.steps.every((step) => step.status === 'due')).toBe(true);

@@ -5,10 +5,11 @@
  * interviews are skipped, one broken interview does not stop the sweep, and every page of the
  * due index is walked. Each test gets its own table, since the sweep spans all tenants.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { planFollowUps } from '../../shared/domain';
 import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
@@ -28,6 +29,7 @@ import { OutboxRelay } from '../../shared/service/outbox';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredEvent, StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
+import { captureOutput } from '../support/output-capture';
 import { RecordingScheduler } from '../support/recording-scheduler';
 import { interviewInput } from '../support/runtime';
 
@@ -216,14 +218,14 @@ describe('a sweep', () => {
     const broken = await storeInterview(store, { hours: -2 });
     const healthy = await storeInterview(store, { hours: -1 });
     const { dispatched, reconcile } = setup(store, broken.id);
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const output = captureOutput();
 
     const report = await reconcile();
 
-    expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
-      expect.stringContaining(broken.id),
+    output.restore();
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'ERROR', interviewId: broken.id }),
     ]);
-    logged.mockRestore();
     expect(report.failures).toBe(1);
     expect(
       dispatched.some((payload) => payload.kind === 'step' && payload.interviewId === healthy.id),

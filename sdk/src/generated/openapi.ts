@@ -694,6 +694,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook_endpoint.failing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook_endpoint.failing
+         * @description Another endpoint of the tenant keeps failing: one event failed 4 attempts in a row there (about 35 minutes). Sent once per failure streak, before the endpoint is disabled. Signed per Standard Webhooks; answer 2xx within 15 s.
+         */
+        post: operations["onWebhookEndpointFailing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.delivery_exhausted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.delivery_exhausted
+         * @description An event gave up on another endpoint of the tenant: its last retry failed (about three days after the first attempt). The event can still be redelivered. Signed per Standard Webhooks; answer 2xx within 15 s.
+         */
+        post: operations["onWebhookDeliveryExhausted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1005,6 +1045,65 @@ export interface components {
             reason: string;
             /** Format: date-time */
             disabledAt: string;
+        };
+        WebhookEndpointFailingEvent: {
+            /**
+             * @description The event id, also sent as `webhook-id`; the same on every retry.
+             * @example evt_8m2k4q6r0t1v3w5x7y9z
+             */
+            id: string;
+            /** @enum {string} */
+            type: "webhook_endpoint.failing";
+            /**
+             * Format: date-time
+             * @description When the event happened (runtime clock).
+             */
+            timestamp: string;
+            data: components["schemas"]["EndpointFailingData"];
+        };
+        EndpointFailingData: {
+            endpointId: string;
+            url: string;
+            /** @description The first failure after the last success. */
+            failingSince: string;
+            /** @description Failed attempts in a row of the event that raised this notice. */
+            failedAttempts: number;
+            /** @description The HTTP status of the last failed attempt, when one came back. */
+            lastStatusCode?: number;
+            /** @description Why the last attempt failed when there was no status (timeout, refused). */
+            lastError?: string;
+            /** @description When the endpoint is disabled if no delivery to it succeeds before then. */
+            disableAt: string;
+        };
+        WebhookDeliveryExhaustedEvent: {
+            /**
+             * @description The event id, also sent as `webhook-id`; the same on every retry.
+             * @example evt_8m2k4q6r0t1v3w5x7y9z
+             */
+            id: string;
+            /** @enum {string} */
+            type: "webhook.delivery_exhausted";
+            /**
+             * Format: date-time
+             * @description When the event happened (runtime clock).
+             */
+            timestamp: string;
+            data: components["schemas"]["DeliveryExhaustedData"];
+        };
+        /** @description Redeliver the event with `POST /v1/events/{id}/redeliver` once the receiver is fixed. */
+        DeliveryExhaustedData: {
+            /** @description The event that was not delivered. */
+            eventId: string;
+            eventType: string;
+            endpointId: string;
+            url: string;
+            /** @description Attempts made in this delivery round. */
+            attempts: number;
+            /** @description The HTTP status of the last failed attempt, when one came back. */
+            lastStatusCode?: number;
+            /** @description Why the last attempt failed when there was no status (timeout, refused). */
+            lastError?: string;
+            exhaustedAt: string;
         };
         /** @description An RFC 9457 problem document (`application/problem+json`). */
         Problem: {
@@ -1759,7 +1858,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description Empty: every event type. */
-            eventTypes: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled")[];
+            eventTypes: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[];
             enabled: boolean;
             disabledReason?: string;
             /** Format: date-time */
@@ -1784,7 +1883,7 @@ export interface components {
              */
             url: string;
             /** @description Event types to receive; absent or empty means every type. */
-            eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled")[];
+            eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[];
             description?: string;
             /** @description Your own key/value pairs (at most 20), returned as given. */
             metadata?: {
@@ -1803,7 +1902,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to receive; absent or empty means every type. */
-            eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled")[] | null;
+            eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[] | null;
             description?: string | null;
             /** @description Your own key/value pairs (at most 20), returned as given. */
             metadata?: {
@@ -1885,7 +1984,7 @@ export interface components {
             erasedAt?: string;
         };
         /** @description An event envelope `{ id, type, timestamp, data }`; `type` decides the shape of `data`. */
-        WebhookEvent: components["schemas"]["FollowupThankYouEvent"] | components["schemas"]["FollowupCheckInEvent"] | components["schemas"]["FollowupFeedbackRequestEvent"] | components["schemas"]["FollowupWithdrawalNoticeEvent"] | components["schemas"]["FollowupContactInfoNeededEvent"] | components["schemas"]["FollowupHandwrittenNoteEvent"] | components["schemas"]["FollowupMoveOnEvent"] | components["schemas"]["InterviewCreatedEvent"] | components["schemas"]["InterviewUpdatedEvent"] | components["schemas"]["InterviewClosedEvent"] | components["schemas"]["WebhookTestEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"];
+        WebhookEvent: components["schemas"]["FollowupThankYouEvent"] | components["schemas"]["FollowupCheckInEvent"] | components["schemas"]["FollowupFeedbackRequestEvent"] | components["schemas"]["FollowupWithdrawalNoticeEvent"] | components["schemas"]["FollowupContactInfoNeededEvent"] | components["schemas"]["FollowupHandwrittenNoteEvent"] | components["schemas"]["FollowupMoveOnEvent"] | components["schemas"]["InterviewCreatedEvent"] | components["schemas"]["InterviewUpdatedEvent"] | components["schemas"]["InterviewClosedEvent"] | components["schemas"]["WebhookTestEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"] | components["schemas"]["WebhookEndpointFailingEvent"] | components["schemas"]["WebhookDeliveryExhaustedEvent"];
         RedeliverResult: {
             eventId: string;
             endpointIds: string[];
@@ -4587,7 +4686,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled";
+                type?: "followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted";
                 interviewId?: string;
                 limit?: number;
                 cursor?: string;
@@ -5281,6 +5380,78 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEndpointDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled and receives nothing more. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onWebhookEndpointFailing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Real wall-clock Unix seconds of this attempt. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointFailingEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled and receives nothing more. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onWebhookDeliveryExhausted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; de-duplicate on it. */
+                "webhook-id": string;
+                /** @description Real wall-clock Unix seconds of this attempt. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDeliveryExhaustedEvent"];
             };
         };
         responses: {
