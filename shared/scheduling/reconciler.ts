@@ -181,14 +181,11 @@ async function bringIntoHorizon(
         report.schedulesBroughtIn += wakeups.length;
       } catch (error) {
         report.failures++;
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'reconcile: bringing steps into the horizon failed',
-            interviewId: ref.interviewId,
-            error: error instanceof Error ? error.name : 'unknown',
-          }),
-        );
+        (deps.logger ?? consoleLogger).error('Bringing steps into the scheduling horizon failed', {
+          tenantId: ref.tenantId,
+          interviewId: ref.interviewId,
+          ...describeError(error),
+        });
       }
     });
   } while (cursor);
