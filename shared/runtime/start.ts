@@ -89,6 +89,7 @@ const runtime = await startLocalRuntime({
 process.stdout.write(`Afterview local runtime
   API          ${runtime.url}
   Docs         ${runtime.url}/docs
+  Console      ${runtime.url}/dashboard (one-click sign-in with the development key)
   API key      ${runtime.apiKey}
   DynamoDB     ${runtime.dynamoEndpoint}${runtime.dataDir ? ` (data in ${runtime.dataDir}/)` : ' (in memory)'}
   Scheduler    ${runtime.emulator.url}
