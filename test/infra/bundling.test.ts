@@ -129,6 +129,19 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     },
   );
 
+  it.each(['dispatch', 'reconcile'] as const)(
+    'keeps classic zod and its locales out of the %s bundle (the worker parses with zod/mini)',
+    (name) => {
+      const { sources } = JSON.parse(
+        readFileSync(join(bundleDirs[name], 'index.mjs.map'), 'utf8'),
+      ) as { sources: string[] };
+      expect(sources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
+      expect(
+        sources.filter((source) => /node_modules\/zod\/v4\/(classic|locales)\//.test(source)),
+      ).toEqual([]);
+    },
+  );
+
   it.each(names)(
     'keeps undici out of the %s bundle and ships it where the HTTP transport requires it',
     async (name) => {
