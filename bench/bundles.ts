@@ -15,7 +15,16 @@
  * two are compared on a line of their own (with the console's bytes in the bundle and the
  * size of its browser files, which are served from disk).
  *
- *   npx tsx bench/bundles.ts [--runs 15] [--external-sdk]
+ * Each function's import is also given as a ratio to the "sdk floor" bundle (Hono plus the
+ * DynamoDB and Scheduler clients): the floor is what any such Lambda pays, so that ratio shows
+ * what is ours. The cold-start targets are written against it (api ≤ 1.5x, workers ≤ 1.25x).
+ *
+ * Then a per-module import profile, to find where the time goes: the bytes each package
+ * contributes to each bundle (esbuild's metafile), and every package the code imports by name,
+ * bundled alone the same way (`export * from '<specifier>'`, so the whole entry, before any
+ * tree-shaking the real bundle does) and imported in fresh processes in the same rounds.
+ *
+ *   npx tsx bench/bundles.ts [--runs 15] [--external-sdk] [--no-profile]
  *
  * `--external-sdk` leaves `@aws-sdk/*` (and `@smithy/*`) out of every bundle, as NodejsFunction
  * does by default for runtimes that ship the SDK; the child then loads it from node_modules,
@@ -28,7 +37,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { bundleSettings, functionEntries } from '../infra/bundle-settings';
 import { buildDashboard } from '../scripts/build-dashboard';
 
@@ -100,6 +109,10 @@ export interface BundleResult {
   cpuMedianMs?: number;
   /** The packages (or source folders) that contribute most bytes, largest first. */
   largest?: Array<{ name: string; bytes: number }>;
+  /** Package specifiers the project's own files import (`zod/mini`, `hono/aws-lambda`, …). */
+  imports?: string[];
+  /** Profile entries only: the bundles whose code imports this specifier. */
+  usedBy?: string[];
   /** Bytes of the console's server module (imported on the first /dashboard request). */
   consoleServerBytes?: number;
   /** Bytes of the console's browser code (dashboard/src): served as files, never bundled. */
@@ -185,6 +198,7 @@ function bytesOf(inputs: Record<string, { bytesInOutput: number }>, pattern: Reg
 
 function largestContributors(
   inputs: Record<string, { bytesInOutput: number }>,
+  count = 12,
 ): Array<{ name: string; bytes: number }> {
   const totals = new Map<string, number>();
   for (const [file, info] of Object.entries(inputs)) {
@@ -195,7 +209,22 @@ function largestContributors(
   return [...totals]
     .map(([name, bytes]) => ({ name, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 5);
+    .slice(0, count);
+}
+
+/** The bare specifiers (`zod`, `@aws-sdk/client-dynamodb`, …) the project's own files import. */
+function packageImports(metafile: Metafile): string[] {
+  const specifiers = new Set<string>();
+  for (const [file, info] of Object.entries(metafile.inputs)) {
+    if (file.includes('node_modules/') || file.startsWith('<stdin>')) continue;
+    for (const imported of info.imports) {
+      const written = imported.original ?? '';
+      if (imported.external || !imported.path.includes('node_modules/')) continue;
+      if (written.startsWith('.') || written.startsWith('node:')) continue;
+      specifiers.add(written);
+    }
+  }
+  return [...specifiers].sort();
 }
 
 interface Built {
@@ -227,6 +256,7 @@ async function bundle(
         bytes,
         gzipBytes,
         largest,
+        ...(metafile ? { imports: packageImports(metafile) } : {}),
         consoleServerBytes,
         consoleClientBytes,
       },
@@ -271,8 +301,18 @@ async function timeInRounds(built: readonly Built[], runs: number): Promise<void
   }
 }
 
-/** Bundles and measures the baseline and every function entry. */
-export async function runBundleBench(runs = 15, externalSdk = false): Promise<BundleResult[]> {
+/** Names of the profile's per-package bundles: `pkg:` and the specifier. */
+const profilePrefix = 'pkg:';
+
+/**
+ * Bundles and measures the baseline, the floor and every function entry; with `profile`, also
+ * every package specifier the functions import, each alone (timed in the same rounds).
+ */
+export async function runBundleBench(
+  runs = 15,
+  externalSdk = false,
+  profile = true,
+): Promise<BundleResult[]> {
   rmSync(outRoot, { recursive: true, force: true });
   mkdirSync(outRoot, { recursive: true });
   const fromSource = (name: string, contents: string) =>
@@ -300,6 +340,29 @@ export async function runBundleBench(runs = 15, externalSdk = false): Promise<Bu
         externalSdk,
       ),
     );
+  }
+  if (profile) {
+    const usedBy = new Map<string, string[]>();
+    for (const entry of built) {
+      if (!(entry.name in functionEntries)) continue;
+      for (const specifier of entry.result.imports ?? []) {
+        usedBy.set(specifier, [...(usedBy.get(specifier) ?? []), entry.name]);
+      }
+    }
+    for (const [specifier, users] of [...usedBy].sort(([a], [b]) => a.localeCompare(b))) {
+      const name = `${profilePrefix}${specifier}`;
+      const folder = name.replace(/[^a-z0-9.-]+/gi, '_');
+      const contents = `export * from '${specifier}';`;
+      const packaged = await bundle(
+        folder,
+        { stdin: { contents, resolveDir: projectRoot, sourcefile: `${folder}.ts`, loader: 'ts' } },
+        externalSdk,
+      );
+      packaged.name = name;
+      packaged.result.name = name;
+      packaged.result.usedBy = users;
+      built.push(packaged);
+    }
   }
   await timeInRounds(built, runs);
   return [...built.map((entry) => entry.result), ...missing];
@@ -378,9 +441,16 @@ export function formatResults(
     'import vs hono',
     'cpu median',
     'cpu vs hono',
+    'import vs floor',
+    'cpu vs floor',
   ];
+  const ratio = (value?: number, base?: number) =>
+    value && base ? `${(value / base).toFixed(2)}x` : '';
   const rows = results
-    .filter((result) => result !== floor && result !== reference)
+    .filter(
+      (result) =>
+        result !== floor && result !== reference && !result.name.startsWith(profilePrefix),
+    )
     .map((result) => {
       if (result.status !== 'ok') {
         return [result.name, result.status, '', '', '', result.error ?? ''];
@@ -404,6 +474,8 @@ export function formatResults(
         importRatio,
         `${(result.cpuMedianMs ?? 0).toFixed(1)} ms`,
         cpuRatio,
+        result === baseline ? '' : ratio(result.medianMs, floor?.medianMs),
+        result === baseline ? '' : ratio(result.cpuMedianMs, floor?.cpuMedianMs),
       ];
     });
   const widths = header.map((_, column) =>
@@ -416,12 +488,18 @@ export function formatResults(
       .trimEnd();
   const contributors = results
     .filter(
-      (result) => result.largest && result !== baseline && result !== floor && result !== reference,
+      (result) =>
+        result.largest &&
+        result !== baseline &&
+        result !== floor &&
+        result !== reference &&
+        !result.name.startsWith(profilePrefix),
     )
     .map(
       (result) =>
         `${result.name}: ${(result.largest ?? []).map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
     );
+  const profile = profileLines(results, baseline);
   return [
     `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps, AWS SDK ${externalSdk ? 'external' : 'bundled'})`,
     `node ${process.version}; median of ${runs} fresh processes per bundle, interleaved, timing only the dynamic import (wall and CPU)`,
@@ -430,8 +508,35 @@ export function formatResults(
     ...rows.map(line),
     ...(floor ? ['', floorLine(floor, baseline)] : []),
     ...consoleLines(results, consoleAssets),
-    ...(contributors.length > 0 ? ['', 'largest contributors:', ...contributors] : []),
+    ...(contributors.length > 0
+      ? ['', 'bytes per package (esbuild metafile, largest first):', ...contributors]
+      : []),
+    ...profile,
   ].join('\n');
+}
+
+/**
+ * The per-package import profile, single-spaced so bench/run-all.ts does not read it as
+ * target rows: each specifier the functions import, bundled alone, its size and its import
+ * time above the bare Hono handler's (which is mostly Node's own module loading).
+ */
+function profileLines(results: readonly BundleResult[], baseline?: BundleResult): string[] {
+  const packages = results
+    .filter((result) => result.name.startsWith(profilePrefix))
+    .sort((a, b) => (b.cpuMedianMs ?? -1) - (a.cpuMedianMs ?? -1));
+  if (packages.length === 0) return [];
+  const above = (value?: number, base?: number) =>
+    value === undefined ? '?' : `${(value - (base ?? 0)).toFixed(1)} ms`;
+  return [
+    '',
+    'import profile: each package specifier the functions import, bundled alone (whole entry, no tree-shaking), median import above the bare Hono bundle (wall / cpu):',
+    ...packages.map((result) => {
+      const name = result.name.slice(profilePrefix.length);
+      if (result.status !== 'ok')
+        return `${name}: ${result.status} ${result.error ?? ''}`.trimEnd();
+      return `${name}: ${kib(result.bytes ?? 0)}, ${above(result.medianMs, baseline?.medianMs)} / ${above(result.cpuMedianMs, baseline?.cpuMedianMs)} (in ${(result.usedBy ?? []).join(', ')})`;
+    }),
+  ];
 }
 
 function runsFromArgs(args: readonly string[]): number {
@@ -445,6 +550,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const args = process.argv.slice(2);
   const runs = runsFromArgs(args);
   const externalSdk = args.includes('--external-sdk');
-  const results = await runBundleBench(runs, externalSdk);
+  const results = await runBundleBench(runs, externalSdk, !args.includes('--no-profile'));
   console.log(formatResults(results, runs, externalSdk, await measureConsoleAssets()));
 }

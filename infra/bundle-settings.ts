@@ -21,11 +21,12 @@ export const bundleSettings = {
 /**
  * Packages the code loads on first use through `createRequire` instead of importing them, so a
  * cold start that does not need them never parses them (date-holidays: over a megabyte, needed
- * only by plans whose policy names a holiday country). esbuild cannot see such a `require`, so
+ * only by plans whose policy names a holiday country; undici: over half a megabyte, needed only
+ * when a webhook is sent). esbuild cannot see such a `require`, so
  * each package is bundled on its own into `node_modules/<name>/` beside the handler, where the
  * call resolves it.
  */
-export const onDemandPackages = ['date-holidays'] as const;
+export const onDemandPackages = ['date-holidays', 'undici'] as const;
 
 /**
  * Shell commands that build one on-demand package into `outputDir`. The entry is a one-line

@@ -3,17 +3,22 @@
  * stack writes. Parsed once by the composition root at module scope, so a misconfigured
  * function fails at cold start naming the variable instead of failing later mid-request.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const nonEmpty = z.string().trim().min(1, 'is required');
+// zod/mini, not the classic API: both worker Lambdas parse only this and the wake-up payload, and
+// with mini they never load classic zod (its every locale comes along, over 400 KiB). Mini has no
+// default messages, so every check here carries its own.
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'is required'));
 
 const arnOf = (service: string) =>
-  nonEmpty.regex(new RegExp(`^arn:[a-z-]+:${service}:`), `must be an ARN of service ${service}`);
+  nonEmpty.check(
+    z.regex(new RegExp(`^arn:[a-z-]+:${service}:`), `must be an ARN of service ${service}`),
+  );
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
+const booleanFlag = z.pipe(
+  z._default(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }), 'false'),
+  z.transform((value) => value === 'true' || value === '1'),
+);
 
 /** The environment variables as the stack writes them (all strings). */
 export const awsEnvironmentSchema = z.object({
@@ -23,17 +28,20 @@ export const awsEnvironmentSchema = z.object({
   AFTERVIEW_SCHEDULER_ROLE_ARN: arnOf('iam'),
   AFTERVIEW_SCHEDULE_DLQ_ARN: arnOf('sqs'),
   AFTERVIEW_STAGE: nonEmpty,
-  AFTERVIEW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']),
+  AFTERVIEW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], {
+    message: 'must be one of debug, info, warn, error',
+  }),
   AFTERVIEW_WEBHOOK_ALLOW_HTTP: booleanFlag,
-  AFTERVIEW_DOCS_ASSETS_DIR: nonEmpty.optional(),
+  AFTERVIEW_DOCS_ASSETS_DIR: z.optional(nonEmpty),
   /** The console's built files; read by shared/http/dashboard/console.ts on first use. */
-  AFTERVIEW_DASHBOARD_ASSETS_DIR: nonEmpty.optional(),
+  AFTERVIEW_DASHBOARD_ASSETS_DIR: z.optional(nonEmpty),
   /** Days ahead a step gets its schedule; absent: every step when planned. */
-  AFTERVIEW_SCHEDULING_HORIZON_DAYS: z
-    .string()
-    .regex(/^[1-9]\d{0,2}$/, 'must be a whole number of days from 1 to 999')
-    .transform(Number)
-    .optional(),
+  AFTERVIEW_SCHEDULING_HORIZON_DAYS: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a whole number of days from 1 to 999')),
+      z.transform(Number),
+    ),
+  ),
 });
 
 /**

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+// zod/mini keeps classic zod (and its locales) out of the dispatch Lambda; see aws-config.ts.
+import * as z from 'zod/mini';
 import type { WakeupPayload } from './ports';
 
-const id = z.string().min(1).max(100);
+const id = z.string().check(z.minLength(1), z.maxLength(100));
 
 /** The wake-up Input as it arrives at the dispatcher: checked, never trusted. */
 export const wakeupPayloadSchema = z.discriminatedUnion('kind', [
@@ -11,7 +12,7 @@ export const wakeupPayloadSchema = z.discriminatedUnion('kind', [
     tenantId: id,
     eventId: id,
     endpointId: id,
-    attempt: z.number().int().min(1).max(100),
+    attempt: z.int().check(z.minimum(1), z.maximum(100)),
   }),
 ]);
 

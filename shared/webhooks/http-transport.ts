@@ -1,8 +1,9 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
+import type * as Undici from 'undici';
 import { checkWebhookUrl, isAddressAllowed } from './address-policy';
 import type { WebhookAttemptResult, WebhookRequest, WebhookTransport } from './ports';
 import { ATTEMPT_TIMEOUT_MS } from './retry-policy';
@@ -34,6 +35,15 @@ export interface HttpWebhookTransportOptions {
   nowMs?: () => number;
 }
 
+/**
+ * undici is required, not imported: it is the largest package the functions use (over half a
+ * megabyte minified), and compiling it was a large share of every cold start although most
+ * invocations send nothing. A bundle keeps a `createRequire` call as it is, so the Lambda
+ * construct ships undici bundled on its own beside the handler (infra/bundle-settings.ts), and
+ * this module (itself loaded on the first send) pays for it only then.
+ */
+const { Agent } = createRequire(import.meta.url)('undici') as typeof Undici;
+
 const DEFAULT_CAPTURE_BYTES = 1024;
 const DEFAULT_READ_BYTES = 64 * 1024;
 
@@ -62,7 +72,7 @@ class AttemptTimeoutError extends Error {
  * and failures come back as results, never as exceptions.
  */
 export class HttpWebhookTransport implements WebhookTransport {
-  readonly #agent: Agent;
+  readonly #agent: Undici.Agent;
   readonly #options: HttpWebhookTransportOptions;
   readonly #captureBytes: number;
   readonly #readBytes: number;

@@ -129,6 +129,50 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     },
   );
 
+  it.each(['dispatch', 'reconcile'] as const)(
+    'keeps classic zod and its locales out of the %s bundle (the worker parses with zod/mini)',
+    (name) => {
+      const { sources } = JSON.parse(
+        readFileSync(join(bundleDirs[name], 'index.mjs.map'), 'utf8'),
+      ) as { sources: string[] };
+      expect(sources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
+      expect(
+        sources.filter((source) => /node_modules\/zod\/v4\/(classic|locales)\//.test(source)),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(names)(
+    'keeps undici out of the %s bundle and ships it where the HTTP transport requires it',
+    async (name) => {
+      const bundle = join(bundleDirs[name], 'index.mjs');
+      const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as {
+        sources: string[];
+      };
+      expect(sources.filter((source) => source.includes('node_modules/undici'))).toEqual([]);
+      const entry = createRequire(bundle).resolve('undici');
+      expect(entry.startsWith(bundleDirs[name])).toBe(true);
+      // Loaded as the transport loads it, with no project node_modules in reach: one request
+      // through its Agent to a local server proves the shipped copy works, not only resolves.
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '-e',
+          `const { Agent, request } = require(${JSON.stringify(entry)});
+const server = require('node:http').createServer((_, res) => res.end('pong')).listen(0, '127.0.0.1', async () => {
+  const agent = new Agent();
+  const response = await request('http://127.0.0.1:' + server.address().port + '/', { dispatcher: agent });
+  process.stdout.write(response.statusCode + ' ' + (await response.body.text()));
+  await agent.close();
+  server.close();
+});`,
+        ],
+        { env: { PATH: process.env.PATH } },
+      );
+      expect(stdout).toBe('200 pong');
+    },
+  );
+
   it('answers API Gateway (REST, v1) events for health, the docs and the console from the api bundle', async () => {
     const url = pathToFileURL(join(bundleDirs.api, 'index.mjs')).href;
     const { stdout } = await run(

@@ -68,6 +68,8 @@ describe('loadAwsConfig', () => {
     ['AFTERVIEW_SCHEDULER_ROLE_ARN', 'arn:aws:sqs:us-east-1:1:q', 'must be an ARN of service iam'],
     ['AFTERVIEW_WEBHOOK_ALLOW_HTTP', 'yes', 'must be true or false'],
     ['AFTERVIEW_TABLE_NAME', '  ', 'is required'],
+    ['AFTERVIEW_LOG_LEVEL', 'verbose', 'must be one of debug, info, warn, error'],
+    ['AFTERVIEW_SCHEDULING_HORIZON_DAYS', '0', 'must be a whole number of days from 1 to 999'],
   ])('rejects a malformed %s', (variable, value, message) => {
     expect(problemsOf({ ...complete, [variable]: value })).toEqual([`${variable} ${message}`]);
   });

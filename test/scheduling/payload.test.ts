@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseWakeupPayload } from '../../shared/scheduling/payload';
+
+const step = { kind: 'step', tenantId: 't1', interviewId: 'i1', stepId: 's1' };
+const delivery = { kind: 'delivery', tenantId: 't1', eventId: 'e1', endpointId: 'w1', attempt: 2 };
+
+describe('parseWakeupPayload', () => {
+  it.each([
+    ['a step wake-up', step],
+    ['a delivery wake-up', delivery],
+  ])('accepts %s, as an object or as its JSON text', (_, payload) => {
+    expect(parseWakeupPayload(payload)).toEqual(payload);
+    expect(parseWakeupPayload(JSON.stringify(payload))).toEqual(payload);
+  });
+
+  it.each([
+    ['an unknown kind', { ...step, kind: 'other' }],
+    ['an empty id', { ...step, stepId: '' }],
+    ['an id over 100 characters', { ...step, interviewId: 'x'.repeat(101) }],
+    ['attempt 0', { ...delivery, attempt: 0 }],
+    ['attempt 101', { ...delivery, attempt: 101 }],
+    ['a fractional attempt', { ...delivery, attempt: 1.5 }],
+    ['an attempt given as text', { ...delivery, attempt: '2' }],
+    ['a missing field', { kind: 'delivery', tenantId: 't1', eventId: 'e1', attempt: 1 }],
+    ['text that is not JSON', '{kind:'],
+    ['null', null],
+  ])('rejects %s', (_, input) => {
+    expect(parseWakeupPayload(input)).toBeUndefined();
+  });
+});
