@@ -33,7 +33,7 @@ export function component<T extends z.ZodType>(schema: T, name: string): T {
 }
 
 /** An RFC 3339 instant as the API writes it (UTC, `Z`); see the document's description. */
-export const timestampSchema = z.iso.datetime();
+export const timestampSchema = z.iso.datetime({ precision: 0 });
 
 // Responses declare their timestamps as `date-time` so generated clients can parse them.
 export const stepComponent = component(

@@ -1064,7 +1064,10 @@ export interface components {
         EndpointFailingData: {
             endpointId: string;
             url: string;
-            /** @description The first failure after the last success. */
+            /**
+             * Format: date-time
+             * @description The first failure after the last success.
+             */
             failingSince: string;
             /** @description Failed attempts in a row of the event that raised this notice. */
             failedAttempts: number;
@@ -1072,7 +1075,10 @@ export interface components {
             lastStatusCode?: number;
             /** @description Why the last attempt failed when there was no status (timeout, refused). */
             lastError?: string;
-            /** @description When the endpoint is disabled if no delivery to it succeeds before then. */
+            /**
+             * Format: date-time
+             * @description When the endpoint is disabled if no delivery to it succeeds before then.
+             */
             disableAt: string;
         };
         WebhookDeliveryExhaustedEvent: {
@@ -1103,6 +1109,7 @@ export interface components {
             lastStatusCode?: number;
             /** @description Why the last attempt failed when there was no status (timeout, refused). */
             lastError?: string;
+            /** Format: date-time */
             exhaustedAt: string;
         };
         /** @description An RFC 9457 problem document (`application/problem+json`). */
