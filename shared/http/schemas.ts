@@ -40,7 +40,8 @@ export const stepComponent = component(
   stepSchema.extend({
     status: stepSchema.shape.status.describe(
       '`scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it ' +
-        'is closed (see `cancelReason`).',
+        'is closed (see `cancelReason`). Only steps that never fired are `cancelled`: a `due` ' +
+        'step that is snoozed becomes `skipped` with `supersededBy`.',
     ),
     dueAt: timestampSchema.describe('When the step is due (UTC).'),
     localDueAt: z.iso

@@ -1288,7 +1288,7 @@ export interface components {
             /** @enum {string} */
             kind: "thank_you" | "check_in" | "feedback_request" | "withdrawal_notice" | "contact_info_needed" | "handwritten_note" | "move_on";
             /**
-             * @description `scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it is closed (see `cancelReason`).
+             * @description `scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it is closed (see `cancelReason`). Only steps that never fired are `cancelled`: a `due` step that is snoozed becomes `skipped` with `supersededBy`.
              * @enum {string}
              */
             status: "scheduled" | "due" | "completed" | "skipped" | "cancelled";
@@ -1329,6 +1329,8 @@ export interface components {
             regarding?: string;
             /** @description The id of the step this one was snoozed from. */
             snoozedFrom?: string;
+            /** @description On a step that had fired (`due`) and was then snoozed: the id of the step that took its place. The fired step is kept as `skipped`, never `cancelled`. */
+            supersededBy?: string;
             /** Format: date-time */
             completedAt?: string;
             /** Format: date-time */
