@@ -317,6 +317,13 @@ export const stepSchema = z.strictObject({
     .optional()
     .describe('The interviewer a step is about when it goes to someone else (a contact request).'),
   snoozedFrom: z.string().optional(),
+  supersededBy: z
+    .string()
+    .optional()
+    .describe(
+      'On a step that had fired (`due`) and was then snoozed: the id of the step that took its ' +
+        'place. The fired step is kept as `skipped`, never `cancelled`.',
+    ),
   completedAt: z.string().optional(),
   cancelledAt: z.string().optional(),
   cancelReason: z.string().optional(),

@@ -98,7 +98,9 @@ export function slotsOf(steps: readonly Step[]): Map<Step, string> {
   const seen = new Map<string, number>();
   const slots = new Map<Step, string>();
   for (const step of steps) {
-    if (step.status === 'cancelled') continue;
+    // A fired step that was snoozed gave its slot to the copy that replaced it (as a cancelled
+    // one does), so the plan keeps counting from the replacement's time.
+    if (step.status === 'cancelled' || step.supersededBy !== undefined) continue;
     // A contact request addressed to the recruiter is still about one interviewer.
     const person =
       step.regarding ?? (step.recipient.role === 'interviewer' ? step.recipient.name : undefined);

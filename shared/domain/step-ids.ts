@@ -11,7 +11,8 @@ import type { PlanChange, Step } from './model';
  *
  * A re-derived id that an earlier step of the interview already had (a step moved back to a
  * time it once had) is re-keyed again, so ids stay unique within the interview. A cancel reason
- * that names a new step ("snoozed; replaced by stp_…") is updated to its final id.
+ * that names a new step ("snoozed; replaced by stp_…") and a `supersededBy` are updated to its
+ * final id.
  */
 export function scopeStepIds(
   previous: readonly Step[],
@@ -35,8 +36,23 @@ export function scopeStepIds(
     if (cancelReason !== undefined) {
       for (const [from, to] of renamed) cancelReason = cancelReason.replaceAll(from, to);
     }
-    if (id === step.id && cancelReason === step.cancelReason) return step;
-    return { ...step, id, ...(cancelReason === undefined ? {} : { cancelReason }) };
+    const supersededBy =
+      step.supersededBy === undefined
+        ? undefined
+        : (renamed.get(step.supersededBy) ?? step.supersededBy);
+    if (
+      id === step.id &&
+      cancelReason === step.cancelReason &&
+      supersededBy === step.supersededBy
+    ) {
+      return step;
+    }
+    return {
+      ...step,
+      id,
+      ...(cancelReason === undefined ? {} : { cancelReason }),
+      ...(supersededBy === undefined ? {} : { supersededBy }),
+    };
   };
   return {
     ...change,

@@ -522,8 +522,10 @@ function closingStep(
  * Completes, skips or snoozes one open step (`scheduled` or `due`); a step that is completed,
  * skipped or cancelled is a ConflictError for every action. Snoozing moves the step (by a
  * duration from its due time — or from now when that has passed —, or until an instant) into
- * the next window of its recipient and gives it a new id — the old one is cancelled, so an
- * event already delivered for it is never confused with the new one. Completing or skipping the last open closing note of
+ * the next window of its recipient and gives it a new id, so an event already delivered for
+ * the old one is never confused with the new one. The old step is cancelled when it had not
+ * fired yet; a `due` step (its event went out) becomes `skipped` with `supersededBy` naming the
+ * new one, never `cancelled`. Completing or skipping the last open closing note of
  * a rejection or withdrawal closes the interview with that reason.
  */
 export function applyStepAction(
@@ -577,7 +579,13 @@ export function applyStepAction(
     reason: `snoozed ${how} → next window ${describeLocal(placement.at)}${late && !step.late ? '; past its deadline, flagged late' : ''} (was: ${step.reason})`,
     ...(late ? { late: true } : {}),
   };
-  const old = cancel(step, now, `snoozed; replaced by ${moved.id}`);
+  // A step that has not fired is cancelled (its wake-up is deleted). One that fired keeps the
+  // fact that its event went out: it is closed as `skipped`, pointing at its replacement, so
+  // no step with an event ever ends up `cancelled`.
+  const old: Step =
+    step.status === 'due'
+      ? { ...step, status: 'skipped', supersededBy: moved.id }
+      : cancel(step, now, `snoozed; replaced by ${moved.id}`);
   const steps = state.steps.map((candidate) => (candidate === step ? old : candidate));
   steps.push(moved);
   steps.sort(byDueAt);

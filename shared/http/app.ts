@@ -8,7 +8,7 @@ import type { Services } from '../service/index';
 import type { IdempotencyStore } from '../store/ports';
 import type { ApiApp, ApiEnv } from './env';
 import { idempotency } from './idempotency';
-import { authentication, jsonBodyGuard, requestContext } from './middleware';
+import { authentication, jsonBodyGuard, requestContext, wholeSecondTimestamps } from './middleware';
 import { buildOpenApiDocument, type DocumentHook, registerSharedComponents } from './openapi';
 import {
   createErrorHandler,
@@ -104,6 +104,10 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use('*', requestContext({ logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
   app.use('/v1/*', authentication(deps.services.tenants, isPublicPath));
   app.use('*', jsonBodyGuard());
+  app.use('/v1/*', wholeSecondTimestamps());
+  app.use('/health', wholeSecondTimestamps());
+  app.use('/v1/*', wholeSecondTimestamps());
+  app.use('/health', wholeSecondTimestamps());
   app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock, logger }));
   registerSharedComponents(app);
 

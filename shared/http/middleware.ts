@@ -11,6 +11,7 @@ import { appendLogContext, withLogContext } from '../observability/log-context';
 import type { Metrics } from '../observability/metrics';
 import type { Logger } from '../service/deps';
 import type { TenantService } from '../service/tenant-service';
+import { withWholeSecondTimestamps } from '../timestamps';
 import type { ApiEnv } from './env';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
@@ -174,5 +175,30 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
       }
       await next();
     });
+  };
+}
+
+/**
+ * Writes every instant in a JSON response to the whole second (see shared/timestamps.ts), so
+ * planned and recorded times share one documented precision. Registered outside the
+ * idempotency middleware, so replayed responses get the same treatment.
+ */
+export function wholeSecondTimestamps(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    await next();
+    const type = c.res.headers.get('content-type') ?? '';
+    if (!/^application\/(?:problem\+)?json\b/.test(type)) return;
+    const text = await c.res.clone().text();
+    if (text === '') return;
+    const body: unknown = JSON.parse(text);
+    const rewritten = withWholeSecondTimestamps(body);
+    if (rewritten === body) return;
+    const { status, statusText } = c.res;
+    const headers = new Headers(c.res.headers);
+    headers.delete('content-length');
+    // Hono copies the old response's headers onto a new one; clear it first so a stale
+    // Content-Length does not survive.
+    c.res = undefined;
+    c.res = new Response(JSON.stringify(rewritten), { status, statusText, headers });
   };
 }

@@ -12,9 +12,13 @@ export const apiInfo = {
     'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem ' +
     'documents (`application/problem+json`). Lists are cursor-paginated (`{ data, ' +
     'nextCursor }`). POSTs accept `Idempotency-Key`; PATCH accepts `If-Match`.\n\n' +
-    'Timestamps are RFC 3339 instants in UTC (`Z`). Times of planned steps are whole ' +
-    'seconds; times the service records (`createdAt`, `updatedAt`, event and attempt times) ' +
-    'carry up to millisecond precision. Compare them as instants, not as strings.\n\n' +
+    'Timestamps are RFC 3339 instants in UTC (`Z`), written to the whole second with no ' +
+    'fraction (`2026-03-06T17:40:00Z`); `localDueAt` carries the local UTC offset instead. ' +
+    'Every response and webhook uses this one precision: planned times (`dueAt`, `deadline`) ' +
+    'and recorded ones (`createdAt`, `updatedAt`, event and attempt times, the latter cut to ' +
+    'the second, never rounded up). Times you send may carry a fraction; they are echoed to ' +
+    'the second. Several ' +
+    'records can share a second: order events by `sequence`, not by time.\n\n' +
     'Every response carries `X-Request-Id`; quote it when asking for help. A rate-limited ' +
     'request gets `429` with `Retry-After`; retry `429`, `502`, `503` and `504` with backoff ' +
     '(the official SDK does).',

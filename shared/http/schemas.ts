@@ -33,14 +33,15 @@ export function component<T extends z.ZodType>(schema: T, name: string): T {
 }
 
 /** An RFC 3339 instant as the API writes it (UTC, `Z`); see the document's description. */
-export const timestampSchema = z.iso.datetime();
+export const timestampSchema = z.iso.datetime({ precision: 0 });
 
 // Responses declare their timestamps as `date-time` so generated clients can parse them.
 export const stepComponent = component(
   stepSchema.extend({
     status: stepSchema.shape.status.describe(
       '`scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it ' +
-        'is closed (see `cancelReason`).',
+        'is closed (see `cancelReason`). Only steps that never fired are `cancelled`: a `due` ' +
+        'step that is snoozed becomes `skipped` with `supersededBy`.',
     ),
     dueAt: timestampSchema.describe('When the step is due (UTC).'),
     localDueAt: z.iso

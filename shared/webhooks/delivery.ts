@@ -25,6 +25,7 @@ import type {
   StoredEndpoint,
   StoredEvent,
 } from '../store/ports';
+import { withWholeSecondTimestamps } from '../timestamps';
 import type { WebhookAttemptResult, WebhookTransport } from './ports';
 import {
   ATTEMPT_TIMEOUT_MS,
@@ -130,14 +131,19 @@ export function isSubscribed(endpoint: StoredEndpoint, type: string): boolean {
   return !endpoint.eventTypes?.length || endpoint.eventTypes.includes(type);
 }
 
-/** The exact bytes sent for an event: the Standard Webhooks envelope. */
+/**
+ * The exact bytes sent for an event: the Standard Webhooks envelope, its instants written to
+ * the whole second like every API response.
+ */
 export function envelopeBody(event: StoredEvent): string {
-  return JSON.stringify({
-    id: event.id,
-    type: event.type,
-    timestamp: event.timestamp,
-    data: event.data,
-  });
+  return JSON.stringify(
+    withWholeSecondTimestamps({
+      id: event.id,
+      type: event.type,
+      timestamp: event.timestamp,
+      data: event.data,
+    }),
+  );
 }
 
 /** When the endpoint's current run of failures began, if it is failing. */

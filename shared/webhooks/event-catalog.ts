@@ -43,7 +43,7 @@ const sequenceSchema = z
 
 /** An RFC 3339 instant as the API writes it (UTC, `Z`). */
 const timestamp = (description?: string) =>
-  z.iso.datetime().openapi(description === undefined ? {} : { description });
+  z.iso.datetime({ precision: 0 }).openapi(description === undefined ? {} : { description });
 
 const stepPayloadShape = {
   id: z.string().openapi({ example: 'stp_4f9a2k7m1q8r3t6v5w0x' }),
@@ -148,13 +148,13 @@ export const endpointFailingDataSchema = z
   .object({
     endpointId: z.string(),
     url: z.string(),
-    failingSince: z.string().openapi({ description: 'The first failure after the last success.' }),
+    failingSince: timestamp('The first failure after the last success.'),
     failedAttempts: z
       .number()
       .int()
       .openapi({ description: 'Failed attempts in a row of the event that raised this notice.' }),
     ...lastFailureShape,
-    disableAt: z.string().openapi({
+    disableAt: z.iso.datetime({ precision: 0 }).openapi({
       description: 'When the endpoint is disabled if no delivery to it succeeds before then.',
     }),
   })
@@ -168,7 +168,7 @@ export const deliveryExhaustedDataSchema = z
     url: z.string(),
     attempts: z.number().int().openapi({ description: 'Attempts made in this delivery round.' }),
     ...lastFailureShape,
-    exhaustedAt: z.string(),
+    exhaustedAt: timestamp(),
   })
   .openapi('DeliveryExhaustedData', {
     description:

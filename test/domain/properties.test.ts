@@ -279,13 +279,21 @@ describe('state change properties', () => {
         const { input, policy, now } = base;
         let state = startFollowUp(input, policy, now);
         let later = now.add({ hours: laterHours });
-        const changes: Array<{ before: typeof state; change: ReturnType<typeof replan> }> = [];
+        const changes: Array<{
+          before: typeof state;
+          change: ReturnType<typeof replan>;
+          snoozed?: string;
+        }> = [];
         /** Runs a change; refusals must be the documented ones (409, or a 400 naming the field). */
-        const run = (change: () => ReturnType<typeof replan>, refusable: string[] = []) => {
+        const run = (
+          change: () => ReturnType<typeof replan>,
+          refusable: string[] = [],
+          snoozed?: string,
+        ) => {
           const before = state;
           try {
             const result = change();
-            changes.push({ before, change: result });
+            changes.push({ before, change: result, ...(snoozed ? { snoozed } : {}) });
             state = result.state;
           } catch (error) {
             if ((error as Error).name === 'ConflictError') return;
@@ -312,28 +320,49 @@ describe('state change properties', () => {
         }
         if (state.status === 'active') {
           run(() => replan(state, state.input, policy, later));
-          const open = state.steps.find((step) => step.status === 'scheduled');
-          if (open) {
-            run(() =>
-              applyStepAction(
-                state,
-                open.id,
-                { type: 'snooze', by: `PT${snoozeHours}H` },
-                policy,
-                later,
-              ),
+          for (const fired of [false, true]) {
+            if (state.status !== 'active') break;
+            const open = state.steps.find((step) => step.status === 'scheduled');
+            if (!open) continue;
+            // The second time, the dispatcher has fired the step first: its event went out.
+            if (fired) {
+              state = {
+                ...state,
+                steps: state.steps.map((step) =>
+                  step === open ? { ...step, status: 'due' } : step,
+                ),
+              };
+            }
+            run(
+              () =>
+                applyStepAction(
+                  state,
+                  open.id,
+                  { type: 'snooze', by: `PT${snoozeHours}H` },
+                  policy,
+                  later,
+                ),
+              [],
+              open.id,
             );
           }
         }
-        for (const { before, change } of changes) {
+        for (const { before, change, snoozed } of changes) {
           const wasScheduled = new Set(
             before.steps.filter((step) => step.status === 'scheduled').map((step) => step.id),
           );
           for (const step of change.cancelled) expect(wasScheduled.has(step.id)).toBe(true);
-          // A step the dispatcher already fired (`due`) is never cancelled by a change.
+          // A step the dispatcher already fired (`due`) is never cancelled by a change; only
+          // snoozing it closes it, as `skipped` pointing at its replacement.
           for (const step of before.steps) {
             if (step.status !== 'due') continue;
-            expect(change.state.steps.find((next) => next.id === step.id)?.status).toBe('due');
+            const after = change.state.steps.find((next) => next.id === step.id);
+            if (step.id === snoozed) {
+              expect(after?.status).toBe('skipped');
+              expect(after?.supersededBy).toBe(change.added[0]?.id);
+            } else {
+              expect(after?.status).toBe('due');
+            }
           }
           const byId = new Map(change.state.steps.map((step) => [step.id, step]));
           expect(byId.size).toBe(change.state.steps.length);
@@ -345,7 +374,12 @@ describe('state change properties', () => {
           const perRound = new Map<number, number>();
           for (const step of change.state.steps) {
             expect(step.reason).not.toMatch(isoDuration);
-            if (step.kind === 'check_in' && step.status !== 'cancelled') {
+            // A fired check-in that was snoozed and its replacement are one check-in.
+            if (
+              step.kind === 'check_in' &&
+              step.status !== 'cancelled' &&
+              step.supersededBy === undefined
+            ) {
               perRound.set(step.round, (perRound.get(step.round) ?? 0) + 1);
             }
             if (

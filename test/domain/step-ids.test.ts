@@ -35,6 +35,20 @@ describe('scopeStepIds', () => {
     expect(scopeStepIds([kept], change, 'int_a')).toEqual(a);
   });
 
+  it('follows a renamed replacement in supersededBy (a due step that was snoozed)', () => {
+    const fired = step('stp_fired', 'due');
+    const moved = step('stp_local');
+    const change = {
+      state: state([{ ...fired, status: 'skipped', supersededBy: 'stp_local' }, moved]),
+      cancelled: [],
+      added: [moved],
+    };
+    const scoped = scopeStepIds([fired], change, 'int_a');
+    const newId = scoped.added[0]?.id;
+    expect(newId).not.toBe('stp_local');
+    expect(scoped.state.steps[0]).toMatchObject({ id: 'stp_fired', supersededBy: newId });
+  });
+
   it('re-keys a new id that an earlier step already had, and follows it in cancel reasons', () => {
     const first = scopeStepIds(
       [],

@@ -402,6 +402,77 @@ describe('step actions', () => {
   });
 
   it.each([
+    {
+      name: 'a scheduled step (no event yet) is cancelled and its wake-up deleted',
+      state: () => started,
+      status: 'cancelled',
+      cancelsWakeup: true,
+    },
+    {
+      name: 'a due step (its event went out) is kept as skipped, never cancelled',
+      state: () => sent(started),
+      status: 'skipped',
+      cancelsWakeup: false,
+    },
+  ])('snoozing $name', ({ state, status, cancelsWakeup }) => {
+    const before = state();
+    const original = before.steps.find((step) => step.id === thankYou.id) as Step;
+    const change = applyStepAction(
+      before,
+      original.id,
+      { type: 'snooze', by: 'P1D' },
+      policy,
+      afterThankYous,
+    );
+    expectCoherent(before, change);
+    const moved = change.added[0] as Step;
+    const old = change.state.steps.find((step) => step.id === original.id) as Step;
+    expect(old.status).toBe(status);
+    expect(change.cancelled).toEqual(cancelsWakeup ? [original] : []);
+    if (original.status === 'due') {
+      expect(old.supersededBy).toBe(moved.id);
+      expect(old.cancelledAt).toBeUndefined();
+      // The interview stays open, and the replacement is the one open step for that person.
+      expect(change.state.status).toBe('active');
+      const open = change.state.steps.filter(
+        (step) =>
+          step.kind === 'thank_you' &&
+          step.recipient.name === original.recipient.name &&
+          (step.status === 'scheduled' || step.status === 'due'),
+      );
+      expect(open.map((step) => step.id)).toEqual([moved.id]);
+      // Acting on the superseded step again is a conflict, like any closed step.
+      expect(() =>
+        applyStepAction(change.state, original.id, { type: 'complete' }, policy, afterThankYous),
+      ).toThrow(ConflictError);
+    } else {
+      expect(old.supersededBy).toBeUndefined();
+      expect(old.cancelReason).toBe(`snoozed; replaced by ${moved.id}`);
+    }
+  });
+
+  it('a re-plan after snoozing a due thank-you neither re-plans nor cancels it', () => {
+    const before = sent(started);
+    const snoozed = applyStepAction(
+      before,
+      thankYou.id,
+      { type: 'snooze', by: 'P1D' },
+      policy,
+      afterThankYous,
+    ).state;
+    const change = replan(
+      snoozed,
+      { ...snoozed.input, role: { ...snoozed.input.role, title: 'Staff Engineer' } },
+      policy,
+      afterThankYous,
+    );
+    const thankYous = ofKind(change.state.steps, 'thank_you');
+    expect(thankYous).toHaveLength(ofKind(snoozed.steps, 'thank_you').length);
+    expect(change.added.filter((step) => step.kind === 'thank_you')).toEqual([]);
+    expect(thankYous.filter((step) => step.status === 'cancelled')).toEqual([]);
+  });
+
+  it.each([
     { name: 'neither by nor until', action: { type: 'snooze' as const } },
     {
       name: 'until in the past',

@@ -1064,7 +1064,10 @@ export interface components {
         EndpointFailingData: {
             endpointId: string;
             url: string;
-            /** @description The first failure after the last success. */
+            /**
+             * Format: date-time
+             * @description The first failure after the last success.
+             */
             failingSince: string;
             /** @description Failed attempts in a row of the event that raised this notice. */
             failedAttempts: number;
@@ -1072,7 +1075,10 @@ export interface components {
             lastStatusCode?: number;
             /** @description Why the last attempt failed when there was no status (timeout, refused). */
             lastError?: string;
-            /** @description When the endpoint is disabled if no delivery to it succeeds before then. */
+            /**
+             * Format: date-time
+             * @description When the endpoint is disabled if no delivery to it succeeds before then.
+             */
             disableAt: string;
         };
         WebhookDeliveryExhaustedEvent: {
@@ -1103,6 +1109,7 @@ export interface components {
             lastStatusCode?: number;
             /** @description Why the last attempt failed when there was no status (timeout, refused). */
             lastError?: string;
+            /** Format: date-time */
             exhaustedAt: string;
         };
         /** @description An RFC 9457 problem document (`application/problem+json`). */
@@ -1281,7 +1288,7 @@ export interface components {
             /** @enum {string} */
             kind: "thank_you" | "check_in" | "feedback_request" | "withdrawal_notice" | "contact_info_needed" | "handwritten_note" | "move_on";
             /**
-             * @description `scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it is closed (see `cancelReason`).
+             * @description `scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it is closed (see `cancelReason`). Only steps that never fired are `cancelled`: a `due` step that is snoozed becomes `skipped` with `supersededBy`.
              * @enum {string}
              */
             status: "scheduled" | "due" | "completed" | "skipped" | "cancelled";
@@ -1322,6 +1329,8 @@ export interface components {
             regarding?: string;
             /** @description The id of the step this one was snoozed from. */
             snoozedFrom?: string;
+            /** @description On a step that had fired (`due`) and was then snoozed: the id of the step that took its place. The fired step is kept as `skipped`, never `cancelled`. */
+            supersededBy?: string;
             /** Format: date-time */
             completedAt?: string;
             /** Format: date-time */

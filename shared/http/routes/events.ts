@@ -11,6 +11,7 @@ import {
   idParamsSchema,
   limitSchema,
   listSchema,
+  timestampSchema,
 } from '../schemas';
 
 const tags = ['Events'];
@@ -24,16 +25,13 @@ export const eventSchema = z
     webhookEventSchema,
     z.object({
       interviewId: z.string().optional().openapi({ description: 'The interview, if any.' }),
-      createdAt: z.iso.datetime().openapi({ description: 'When it was recorded.' }),
-      erasedAt: z.iso
-        .datetime()
-        .optional()
-        .openapi({
-          description:
-            'When its interview was erased. Personal data in `data` (names, addresses, reasons, ' +
-            'drafts) was then replaced by placeholders; ids, kinds, times and the sequence stay, ' +
-            'and the event is never sent again (redeliver answers 410).',
-        }),
+      createdAt: timestampSchema.openapi({ description: 'When it was recorded.' }),
+      erasedAt: timestampSchema.optional().openapi({
+        description:
+          'When its interview was erased. Personal data in `data` (names, addresses, reasons, ' +
+          'drafts) was then replaced by placeholders; ids, kinds, times and the sequence stay, ' +
+          'and the event is never sent again (redeliver answers 410).',
+      }),
     }),
   )
   .openapi('Event', { description: 'An event as recorded; kept 30 days.' });
