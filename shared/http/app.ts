@@ -106,8 +106,6 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use('*', jsonBodyGuard());
   app.use('/v1/*', wholeSecondTimestamps());
   app.use('/health', wholeSecondTimestamps());
-  app.use('/v1/*', wholeSecondTimestamps());
-  app.use('/health', wholeSecondTimestamps());
   app.use('/v1/*', idempotency({ store: deps.idempotency, clock: deps.clock, logger }));
   registerSharedComponents(app);
 
