@@ -12,11 +12,6 @@ import { eraseFollowUp, planFollowUps } from '../../shared/domain';
 import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
 import { newId } from '../../shared/ids';
 import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
-import {
   createDispatcher,
   type EventFanOut,
   type FanOutOptions,
@@ -25,26 +20,23 @@ import {
 import type { WakeupPayload } from '../../shared/scheduling/ports';
 import type { EventPublisher } from '../../shared/service/events';
 import { nextDueAt } from '../../shared/service/interview-service';
-import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { ensureTable } from '../../shared/store/table';
+import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
 
-let dynalite: RunningDynalite;
+let db: DynaliteStore;
 let store: DynamoStore;
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  const client = createDynamoClient(dynalite.endpoint);
-  const tableName = `afterview-dispatch-${randomBytes(4).toString('hex')}`;
-  await ensureTable(client, tableName);
-  store = new DynamoStore({ client, tableName, clock: new FixedClock(plannedAt) });
+  db = await startDynaliteStore('dispatch', plannedAt);
+  store = db.store;
 });
 
 afterAll(async () => {
-  await dynalite?.close();
+  await db?.close();
 });
 
 /** Records what the dispatcher hands to the webhook side; `failFanOuts` makes fan-outs throw. */

@@ -10,11 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { interviewInputSchema } from '../../shared/domain/model';
 import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
-import {
   createDispatcher,
   type EventFanOut,
   stepEventId,
@@ -22,28 +17,25 @@ import {
 import { type EventPublisher, StoreEventPublisher } from '../../shared/service/events';
 import { InterviewService } from '../../shared/service/interview-service';
 import { OutboxRelay } from '../../shared/service/outbox';
-import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { ensureTable } from '../../shared/store/table';
+import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
 import { RecordingScheduler } from '../support/recording-scheduler';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
 const quiet = { info: () => undefined, error: () => undefined };
 
-let dynalite: RunningDynalite;
+let db: DynaliteStore;
 let store: DynamoStore;
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  const client = createDynamoClient(dynalite.endpoint);
-  const tableName = `afterview-outbox-${randomBytes(4).toString('hex')}`;
-  await ensureTable(client, tableName);
-  store = new DynamoStore({ client, tableName, clock: new FixedClock(plannedAt) });
+  db = await startDynaliteStore('outbox', plannedAt);
+  store = db.store;
 });
 
 afterAll(async () => {
-  await dynalite?.close();
+  await db?.close();
 });
 
 const deadPublisher: EventPublisher = {
