@@ -138,6 +138,14 @@ export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
 }
 
+/**
+ * Storage-level: every attempt of an optimistic write lost its race (see `optimisticWrite`).
+ * Deliberately not a VersionConflictError, so an enclosing optimistic write does not retry it.
+ */
+export class WriteContentionError extends Error {
+  override readonly name = 'WriteContentionError';
+}
+
 /** Storage-level: an item that must be new already exists. */
 export class AlreadyExistsError extends Error {
   override readonly name = 'AlreadyExistsError';

@@ -8,8 +8,10 @@ import {
   IdempotencyMismatchError,
   InterviewErasedError,
   ValidationError,
+  VersionConflictError,
 } from '../errors';
 import { describeError, type Logger } from '../service/deps';
+import { optimisticWrite } from '../store/optimistic-write';
 import type {
   IdempotencyCompleted,
   IdempotencyInProgress,
@@ -31,8 +33,6 @@ export const idempotencyRetryAfterSeconds = 1;
 export const maxIdempotencyKeyLength = 255;
 /** Tries at storing or releasing a claim once the work is done. */
 const settleAttempts = 4;
-/** Claim rounds: a record can vanish between a failed claim and the read (released, expired). */
-const maxClaimRounds = 3;
 
 /** Response headers worth replaying; the rest are per-request (request id) or derived. */
 const replayedHeaders = ['content-type', 'etag', 'location'];
@@ -129,20 +129,24 @@ export function idempotency(deps: {
       }
     };
 
-    let claimed = false;
-    for (let round = 0; round < maxClaimRounds && !claimed; round++) {
-      claimed = await deps.store.claimIdempotency(claim);
-      if (claimed) break;
-      const existing = await deps.store.getIdempotency(tenantId, key);
-      if (existing) return answerFromRecord(existing, hash, c);
-      // Gone between the failed claim and the read (released or expired): claim again.
-    }
-    if (!claimed) {
-      throw new IdempotencyKeyInUseError(
-        'This Idempotency-Key is changing hands; retry shortly',
-        idempotencyRetryAfterSeconds,
-      );
-    }
+    // Resolves to the record that holds the key, or undefined once this request holds it.
+    const existing = await optimisticWrite(
+      async () => {
+        if (await deps.store.claimIdempotency(claim)) return undefined;
+        const found = await deps.store.getIdempotency(tenantId, key);
+        if (found) return found;
+        // Gone between the failed claim and the read (released or expired): claim again.
+        throw new VersionConflictError('The Idempotency-Key record vanished after a failed claim');
+      },
+      {
+        exhausted: () =>
+          new IdempotencyKeyInUseError(
+            'This Idempotency-Key is changing hands; retry shortly',
+            idempotencyRetryAfterSeconds,
+          ),
+      },
+    );
+    if (existing) return answerFromRecord(existing, hash, c);
 
     const release = () =>
       settle('release', () => deps.store.releaseIdempotency(tenantId, key, owner).then(() => true));

@@ -17,12 +17,11 @@
  * A crash after step 1 leaves the entry in the outbox: a retried wake-up of the same step, or
  * the reconciler, finishes steps 2–4.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import type { FollowUpState, Step } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
-import { VersionConflictError } from '../errors';
+import { WriteContentionError } from '../errors';
 import { stableId } from '../ids';
 import type { Metrics } from '../observability/metrics';
 import {
@@ -33,6 +32,7 @@ import {
   StoreEventPublisher,
 } from '../service/events';
 import { OutboxRelay } from '../service/outbox';
+import { optimisticWrite } from '../store/optimistic-write';
 import type { OutboxEntry, Store, StoredEvent, StoredInterview } from '../store/ports';
 import type { WakeupHandler, WakeupPayload } from './ports';
 
@@ -65,8 +65,6 @@ export interface DispatcherDeps {
    * notice is only recorded.
    */
   events?: EventPublisher;
-  /** Attempts at the step's conditional write before giving up (the wake-up is then retried). */
-  maxWriteAttempts?: number;
   /** Steps fired and their lateness after the due time. */
   metrics?: Metrics;
 }
@@ -157,52 +155,48 @@ export function createWorkerOutbox(
 /** Builds the handler the Scheduler target (the `dispatch` Lambda, or the emulator) calls. */
 export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
   const { store, clock } = deps;
-  const maxWriteAttempts = deps.maxWriteAttempts ?? 8;
   const outbox = createWorkerOutbox(deps);
 
   async function dispatchStep(payload: Extract<WakeupPayload, { kind: 'step' }>): Promise<void> {
-    for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
-      const record = await store.getInterview(payload.tenantId, payload.interviewId);
-      const step = record?.state.steps.find((s) => s.id === payload.stepId);
-      if (!record || !step) return; // erased, or the step was re-planned away
-      const eventId = stepEventId(record.tenantId, record.id, step.id);
-      if (step.status === 'due') {
-        // Claimed by an earlier run that may have died before publishing: finish its work.
-        // Entries of other changes are left to their writers and the reconciler.
-        const closedId = interviewEventId('interview.closed', record);
-        await outbox.relay(record, [eventId, ...(step.kind === 'move_on' ? [closedId] : [])]);
-        return;
-      }
-      if (record.state.status !== 'active' || step.status !== 'scheduled') return;
-      const now = clock.now();
-      // Early wake-ups (clock skew, a stale schedule of a moved step) do nothing; the step's
-      // own schedule, or the reconciler, brings it back at its time.
-      if (Temporal.Instant.compare(Temporal.Instant.from(step.dueAt), now) > 0) return;
+    // Someone else may change the interview meanwhile (another step of it firing at the same
+    // instant, outbox housekeeping, a signal): the claim's write then fails, and the interview
+    // is re-read and the step decided again.
+    const claimed = await optimisticWrite(
+      async (): Promise<{ record: StoredInterview; eventIds: string[] } | undefined> => {
+        const record = await store.getInterview(payload.tenantId, payload.interviewId);
+        const step = record?.state.steps.find((s) => s.id === payload.stepId);
+        if (!record || !step) return undefined; // erased, or the step was re-planned away
+        const eventId = stepEventId(record.tenantId, record.id, step.id);
+        if (step.status === 'due') {
+          // Claimed by an earlier run that may have died before publishing: finish its work.
+          // Entries of other changes are left to their writers and the reconciler.
+          const closedId = interviewEventId('interview.closed', record);
+          return { record, eventIds: [eventId, ...(step.kind === 'move_on' ? [closedId] : [])] };
+        }
+        if (record.state.status !== 'active' || step.status !== 'scheduled') return undefined;
+        const now = clock.now();
+        // Early wake-ups (clock skew, a stale schedule of a moved step) do nothing; the step's
+        // own schedule, or the reconciler, brings it back at its time.
+        if (Temporal.Instant.compare(Temporal.Instant.from(step.dueAt), now) > 0) return undefined;
 
-      const claimed = claim(record, step, now);
-      try {
-        await store.updateInterview(claimed.next, record.version);
+        const { next, entries } = claim(record, step, now);
+        await store.updateInterview(next, record.version);
         deps.metrics?.add('StepsFired');
         deps.metrics?.add(
           'StepLateness',
           now.epochMilliseconds - Temporal.Instant.from(step.dueAt).epochMilliseconds,
         );
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        // Someone else changed the interview meanwhile (another step of it firing at the same
-        // instant, outbox housekeeping, a signal): back off with jitter, re-read and decide again.
-        await sleep(Math.floor(Math.random() * Math.min(200, 5 * 2 ** attempt)));
-        continue;
-      }
-      await outbox.relay(
-        claimed.next,
-        claimed.entries.map((entry) => entry.event.id),
-      );
-      return;
-    }
-    throw new VersionConflictError(
-      `Step ${payload.stepId} could not be marked due after ${maxWriteAttempts} attempts`,
+        return { record: next, eventIds: entries.map((entry) => entry.event.id) };
+      },
+      {
+        // The wake-up fails and is retried.
+        exhausted: (attempts) =>
+          new WriteContentionError(
+            `Step ${payload.stepId} could not be marked due after ${attempts} attempts`,
+          ),
+      },
     );
+    if (claimed) await outbox.relay(claimed.record, claimed.eventIds);
   }
 
   return async (payload) => {

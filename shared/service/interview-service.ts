@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import {
@@ -23,18 +22,13 @@ import {
 } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { scopeStepIds } from '../domain/step-ids';
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-  VersionConflictError,
-} from '../errors';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { type Metrics, noMetrics } from '../observability/metrics';
 import { stepsWithinHorizon } from '../scheduling/horizon';
 import { scheduleName } from '../scheduling/names';
 import type { Wakeup, WakeupScheduler } from '../scheduling/ports';
+import { optimisticWrite } from '../store/optimistic-write';
 import type { InterviewListQuery, OutboxEntry, Page, Store, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
 import { eraseInterviewTraces } from './erasure';
@@ -52,13 +46,6 @@ export interface WriteOptions {
    */
   ifMatch?: number;
 }
-
-/**
- * How often a write without `If-Match` re-reads and retries after losing a conditional write.
- * Every round has one winner, so N concurrent writers need at most N attempts; 16 rounds with
- * exponential, jittered backoff cover the bursts an integration plausibly sends at one interview.
- */
-const maxWriteAttempts = 16;
 
 /** The wake-ups for every step of `steps` that is waiting to become due. */
 export function stepWakeups(
@@ -279,36 +266,41 @@ export class InterviewService {
     change: Mutation,
   ): Promise<StoredInterview> {
     const tenantDefaults = await this.#store.getPolicy(tenantId);
-    for (let attempt = 1; attempt <= maxWriteAttempts; attempt++) {
-      const current = await this.get(tenantId, id);
-      if (options.ifMatch !== undefined && current.version !== options.ifMatch) {
-        throw new PreconditionFailedError(
-          `The interview is at version ${current.version}, not ${options.ifMatch}`,
-        );
-      }
-      const now = this.#clock.now();
-      const policy = resolvePolicy(tenantDefaults, current.state.input.policy);
-      const planChange = change(current.state, { policy, tenantDefaults, now });
-      // A change that changes nothing (e.g. a PATCH repeating current values) writes nothing,
-      // so the version and ETag only move when the interview does.
-      if (sameState(planChange.state, current.state)) return current;
+    // A lost race is re-read and decided again. With If-Match, the check at the top answers 412
+    // only if the version moved: a lost race against outbox housekeeping (which bumps the
+    // internal revision, not the version) is retried, never reported as a conflict.
+    const outcome = await optimisticWrite(
+      async (): Promise<
+        | { written: false; current: StoredInterview }
+        | { written: true; next: StoredInterview; added: OutboxEntry[]; planChange: PlanChange }
+      > => {
+        const current = await this.get(tenantId, id);
+        if (options.ifMatch !== undefined && current.version !== options.ifMatch) {
+          throw new PreconditionFailedError(
+            `The interview is at version ${current.version}, not ${options.ifMatch}`,
+          );
+        }
+        const now = this.#clock.now();
+        const policy = resolvePolicy(tenantDefaults, current.state.input.policy);
+        const planChange = change(current.state, { policy, tenantDefaults, now });
+        // A change that changes nothing (e.g. a PATCH repeating current values) writes nothing,
+        // so the version and ETag only move when the interview does.
+        if (sameState(planChange.state, current.state)) return { written: false, current };
 
-      const { next, added } = this.#nextVersion(current, planChange.state, now);
-      try {
+        const { next, added } = this.#nextVersion(current, planChange.state, now);
         await this.#store.updateInterview(next, current.version);
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        // Re-read and decide again. With If-Match, the check at the top of the loop answers 412
-        // only if the version moved: a lost race against outbox housekeeping (which bumps the
-        // internal revision, not the version) is retried, never reported as a conflict.
-        await sleep(Math.floor(Math.random() * Math.min(320, 5 * 2 ** attempt)));
-        continue;
-      }
-      await this.#syncSchedules(next, planChange.cancelled, planChange.added);
-      await this.#publish(next, added);
-      return next;
-    }
-    throw new ConflictError('The interview is changing too often; retry the request');
+        return { written: true, next, added, planChange };
+      },
+      {
+        exhausted: () =>
+          new ConflictError('The interview is changing too often; retry the request'),
+      },
+    );
+    if (!outcome.written) return outcome.current;
+    const { next, added, planChange } = outcome;
+    await this.#syncSchedules(next, planChange.cancelled, planChange.added);
+    await this.#publish(next, added);
+    return next;
   }
 
   /**

@@ -7,8 +7,9 @@
  * `version` alone. A crash anywhere in between leaves the entry in the item; the reconciler finds
  * it through the due index and relays it again, which records nothing twice.
  */
-import { VersionConflictError } from '../errors';
+import { WriteContentionError } from '../errors';
 import type { EventFanOut } from '../scheduling/dispatcher';
+import { optimisticWrite } from '../store/optimistic-write';
 import type { OutboxEntry, Store, StoredEvent, StoredInterview } from '../store/ports';
 import { consoleLogger, describeError, type Logger } from './deps';
 import { redactEvent } from './erasure';
@@ -21,8 +22,6 @@ export interface OutboxRelayDeps {
   /** Attempts `inline` entries at every endpoint now; without it they are queued instead. */
   fanOut?: EventFanOut;
   logger?: Logger;
-  /** Attempts at removing relayed entries before leaving them to the reconciler (default 6). */
-  maxClearAttempts?: number;
 }
 
 /** The ids of the entries in an interview's outbox. */
@@ -104,24 +103,22 @@ export class OutboxRelay {
    * published), so after a conflict the item is read again and the removal retried.
    */
   async #clear(interview: StoredInterview, ids: ReadonlySet<string>): Promise<void> {
-    const attempts = this.#deps.maxClearAttempts ?? 6;
-    let current: StoredInterview | undefined = interview;
-    for (let attempt = 1; attempt <= attempts && current; attempt++) {
-      if (!outboxIds(current).some((id) => ids.has(id))) return;
-      const next = {
-        ...withoutOutboxEntries(current, ids),
-        revision: (current.revision ?? 0) + 1,
-      };
-      try {
-        await this.#deps.store.rewriteInterviewOutbox(next);
-        return;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-      current = await this.#deps.store.getInterview(interview.tenantId, interview.id);
+    const { store } = this.#deps;
+    try {
+      await optimisticWrite(async (attempt) => {
+        const current =
+          attempt === 1 ? interview : await store.getInterview(interview.tenantId, interview.id);
+        if (!current || !outboxIds(current).some((id) => ids.has(id))) return;
+        await store.rewriteInterviewOutbox({
+          ...withoutOutboxEntries(current, ids),
+          revision: (current.revision ?? 0) + 1,
+        });
+      });
+    } catch (error) {
+      // Still there after every attempt: the entries are published, so a later relay by the
+      // reconciler only finds them recorded and removes them.
+      if (!(error instanceof WriteContentionError)) throw error;
     }
-    // Still there after every attempt: the entries are published, so a later relay by the
-    // reconciler only finds them recorded and removes them.
   }
 }
 
