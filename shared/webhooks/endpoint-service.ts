@@ -24,7 +24,8 @@ import type {
   StoredEvent,
 } from '../store/ports';
 import { checkWebhookUrl, type WebhookUrlOptions } from './address-policy';
-import { type AttemptRecord, DELIVERY_RETENTION_SECONDS, type DeliveryService } from './delivery';
+import type { DeliveryService } from './delivery';
+import { type AttemptRecord, DELIVERY_RETENTION_SECONDS } from './delivery-records';
 import { generateSecret } from './signing';
 
 /** How long a replaced secret keeps signing, so receivers can switch without losing events. */

@@ -7,9 +7,13 @@ import { DeliveryService } from './delivery';
 import { WebhookEndpointService, WebhookEventService } from './endpoint-service';
 import type { WebhookTransport } from './ports';
 
+export { envelopeBody } from './attempt';
 export * from './delivery';
+export { type AttemptRecord, DELIVERY_RETENTION_SECONDS } from './delivery-records';
 export * from './endpoint-service';
 export * from './event-catalog';
+export { FAILING_NOTICE_AFTER_ATTEMPTS, operationalEventTypes } from './operational-events';
+export { attemptInRound, type DeliveryWakeup, nextRoundStart } from './retry-scheduling';
 
 export interface WebhookDeps {
   store: Store;

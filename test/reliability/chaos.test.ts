@@ -20,7 +20,7 @@ import type { Step } from '../../shared/domain/model';
 import type { LocalRuntime } from '../../shared/runtime/local';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
 import type { StoredInterview } from '../../shared/store/ports';
-import { operationalEventTypes } from '../../shared/webhooks/delivery';
+import { operationalEventTypes } from '../../shared/webhooks/operational-events';
 import {
   ApiClient,
   type ApiResponse,

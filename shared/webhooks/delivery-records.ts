@@ -1,0 +1,130 @@
+/**
+ * What webhook delivery stores: the attempt log entry, the delivery state of one (event,
+ * endpoint) pair, and the retention they share. Pure builders: writing them, and in what order,
+ * is the delivery service's job.
+ */
+import type { Temporal } from 'temporal-polyfill';
+import type { DeliveryAttempt, DeliveryState, StoredEndpoint, StoredEvent } from '../store/ports';
+import type { WebhookAttemptResult } from './ports';
+
+/** Events, attempts and delivery states are kept this long, then expire by TTL. */
+export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** The outcome of one attempt, as logged. */
+export type AttemptRecord = DeliveryAttempt;
+
+/** The TTL (epoch seconds) of a delivery record written at `now`. */
+export function retentionExpiry(now: Temporal.Instant): number {
+  return Math.floor(now.epochMilliseconds / 1000) + DELIVERY_RETENTION_SECONDS;
+}
+
+/** One attempt made: what it sent, when, and what came back. */
+export interface AttemptFacts {
+  event: StoredEvent;
+  endpoint: StoredEndpoint;
+  /** Cumulative attempt number (across delivery rounds). */
+  attempt: number;
+  /** The same attempt's 1-based position inside its round, as the log shows it. */
+  attemptInRound: number;
+  result: WebhookAttemptResult;
+  /** Real time the attempt started (what `webhook-timestamp` carried). */
+  wallStart: Temporal.Instant;
+  /** Runtime-clock time the attempt started and finished. */
+  runtimeStart: Temporal.Instant;
+  now: Temporal.Instant;
+  /** When the next attempt is due, if one was scheduled. */
+  nextAttemptAt: string | undefined;
+  /** The state before this attempt, if the delivery had one. */
+  previous: DeliveryState | undefined;
+}
+
+/** The attempt log entry. Its id is time-ordered by the real clock. */
+export function attemptRecord(facts: AttemptFacts, id: string): AttemptRecord {
+  const { event, endpoint, result, nextAttemptAt } = facts;
+  return {
+    tenantId: event.tenantId,
+    id,
+    eventId: event.id,
+    endpointId: endpoint.id,
+    attempt: facts.attemptInRound,
+    attemptedAt: facts.wallStart.toString(),
+    runtimeAttemptedAt: facts.runtimeStart.toString(),
+    outcome: result.ok ? 'succeeded' : 'failed',
+    ...(result.statusCode === undefined ? {} : { statusCode: result.statusCode }),
+    latencyMs: result.latencyMs,
+    ...(result.error === undefined ? {} : { error: result.error }),
+    ...(result.responseBody ? { responseBody: result.responseBody } : {}),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
+    expiresAt: retentionExpiry(facts.now),
+  };
+}
+
+/** The delivery state after the attempt: succeeded, pending its next attempt, or failed. */
+export function stateAfterAttempt(facts: AttemptFacts): DeliveryState {
+  const { event, endpoint, result, nextAttemptAt } = facts;
+  const nowText = facts.now.toString();
+  return {
+    tenantId: event.tenantId,
+    eventId: event.id,
+    endpointId: endpoint.id,
+    status: result.ok ? 'succeeded' : nextAttemptAt === undefined ? 'failed' : 'pending',
+    attempts: facts.attempt,
+    lastAttemptAt: nowText,
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    createdAt: facts.previous?.createdAt ?? nowText,
+    updatedAt: nowText,
+    expiresAt: retentionExpiry(facts.now),
+  };
+}
+
+/**
+ * A round queued to start at `now`: pending, its counter one below the round's first attempt,
+ * which marks every wake-up of earlier rounds as stale.
+ */
+export function pendingRoundState(
+  event: StoredEvent,
+  endpoint: StoredEndpoint,
+  firstAttempt: number,
+  previous: DeliveryState | undefined,
+  now: Temporal.Instant,
+): DeliveryState {
+  const nowText = now.toString();
+  return {
+    tenantId: event.tenantId,
+    eventId: event.id,
+    endpointId: endpoint.id,
+    status: 'pending',
+    attempts: firstAttempt - 1,
+    nextAttemptAt: nowText,
+    ...(previous?.lastAttemptAt ? { lastAttemptAt: previous.lastAttemptAt } : {}),
+    createdAt: previous?.createdAt ?? nowText,
+    updatedAt: nowText,
+    expiresAt: retentionExpiry(now),
+  };
+}
+
+/** An event an endpoint missed while disabled: kept as failed so `recover` finds it. */
+export function skippedState(
+  event: StoredEvent,
+  endpoint: StoredEndpoint,
+  now: Temporal.Instant,
+): DeliveryState {
+  const nowText = now.toString();
+  return {
+    tenantId: event.tenantId,
+    eventId: event.id,
+    endpointId: endpoint.id,
+    status: 'failed',
+    attempts: 0,
+    createdAt: nowText,
+    updatedAt: nowText,
+    expiresAt: retentionExpiry(now),
+  };
+}
+
+/** The state of a delivery whose event was erased while a retry was pending: failed, as is. */
+export function erasedWhilePending(state: DeliveryState, now: Temporal.Instant): DeliveryState {
+  const { nextAttemptAt: _dropped, ...rest } = state;
+  return { ...rest, status: 'failed', updatedAt: now.toString() };
+}
