@@ -17,7 +17,8 @@ import type { WakeupHandler } from '../scheduling/ports';
 import type { ReconcileReport } from '../scheduling/reconciler';
 import { createServices, type Services } from '../service/index';
 import type { DeliveryService } from '../webhooks/delivery';
-import { WebhookEndpointService, WebhookEventService } from '../webhooks/endpoint-service';
+import { WebhookEndpointService } from '../webhooks/endpoint-service';
+import { WebhookEventService } from '../webhooks/event-service';
 import type { WebhookServices } from '../webhooks/index';
 import { composeWorker, createDelivery, type WorkerAdapters } from './compose-worker';
 

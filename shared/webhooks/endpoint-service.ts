@@ -1,22 +1,15 @@
 /**
- * Webhook endpoints and the event log as the API sees them: registration with SSRF checks,
- * secret rotation, the test probe, the attempt log, recovery and redelivery. Every lookup is
- * scoped by tenant, so another tenant's id is simply not found.
+ * Webhook endpoints as the API sees them: registration with SSRF checks, secret rotation, the
+ * test probe, the attempt log and recovery (the event log is `event-service.ts`). Every lookup
+ * is scoped by tenant, so another tenant's id is simply not found.
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
-import {
-  ConflictError,
-  InterviewErasedError,
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-  VersionConflictError,
-} from '../errors';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
 import { newId } from '../ids';
+import { optimisticWrite } from '../store/optimistic-write';
 import type {
   DeliveryAttempt,
-  EventListQuery,
   Page,
   PageRequest,
   Store,
@@ -60,8 +53,6 @@ export interface EndpointWithSecret {
   /** Shown once, in the response of the call that made it. */
   secret: string;
 }
-
-const WRITE_ATTEMPTS = 6;
 
 export class WebhookEndpointService {
   readonly #store: Store;
@@ -258,74 +249,24 @@ export class WebhookEndpointService {
     change: (current: StoredEndpoint) => StoredEndpoint,
     ifMatch?: number,
   ): Promise<StoredEndpoint> {
-    for (let round = 0; round < WRITE_ATTEMPTS; round++) {
-      const current = await this.get(tenantId, id);
-      if (ifMatch !== undefined && current.version !== ifMatch) {
-        throw new PreconditionFailedError(
-          `The endpoint is at version ${current.version}, not ${ifMatch}`,
-        );
-      }
-      const next = {
-        ...change(current),
-        version: current.version + 1,
-        updatedAt: this.#clock.now().toString(),
-      };
-      try {
+    return optimisticWrite(
+      async () => {
+        const current = await this.get(tenantId, id);
+        if (ifMatch !== undefined && current.version !== ifMatch) {
+          throw new PreconditionFailedError(
+            `The endpoint is at version ${current.version}, not ${ifMatch}`,
+          );
+        }
+        const next = {
+          ...change(current),
+          version: current.version + 1,
+          updatedAt: this.#clock.now().toString(),
+        };
         await this.#store.updateEndpoint(next, current.version);
         return next;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
-    throw new ConflictError('The endpoint is changing too often; try again');
-  }
-}
-
-/** The event log: list, get and redeliver. */
-export class WebhookEventService {
-  readonly #store: Store;
-  readonly #delivery: DeliveryService;
-
-  constructor(deps: Pick<WebhookServiceDeps, 'store' | 'delivery'>) {
-    this.#store = deps.store;
-    this.#delivery = deps.delivery;
-  }
-
-  list(tenantId: string, query: EventListQuery): Promise<Page<StoredEvent>> {
-    return this.#store.listEvents(tenantId, query);
-  }
-
-  async get(tenantId: string, id: string): Promise<StoredEvent> {
-    const event = await this.#store.getEvent(tenantId, id);
-    if (!event) throw new NotFoundError(`No event ${id}`);
-    return event;
-  }
-
-  /**
-   * A new delivery of the same event (same id, so receivers can de-duplicate) to one endpoint,
-   * or to every enabled endpoint subscribed to its type. Returns the endpoints it was queued for.
-   * An erased interview's event answers InterviewErasedError and is sent nowhere.
-   */
-  async redeliver(tenantId: string, id: string, endpointId?: string): Promise<string[]> {
-    const event = await this.get(tenantId, id);
-    if (event.erasedAt !== undefined) {
-      throw new InterviewErasedError(
-        `Event ${id} belongs to interview ${event.interviewId ?? ''}, which was erased; it is never sent again`,
-      );
-    }
-    let endpoints: StoredEndpoint[];
-    if (endpointId !== undefined) {
-      const endpoint = await this.#store.getEndpoint(tenantId, endpointId);
-      if (!endpoint) throw new NotFoundError(`No webhook endpoint ${endpointId}`);
-      if (!endpoint.enabled) {
-        throw new ConflictError('The endpoint is disabled; enable it (PATCH enabled: true) first');
-      }
-      endpoints = [endpoint];
-    } else {
-      endpoints = await this.#delivery.subscribedEndpoints(event);
-    }
-    for (const endpoint of endpoints) await this.#delivery.redeliver(event, endpoint);
-    return endpoints.map((endpoint) => endpoint.id);
+      },
+      { exhausted: () => new ConflictError('The endpoint is changing too often; try again') },
+    );
   }
 }
 

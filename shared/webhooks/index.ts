@@ -4,7 +4,8 @@ import type { Logger } from '../service/deps';
 import type { Store } from '../store/ports';
 import type { WebhookUrlOptions } from './address-policy';
 import { DeliveryService } from './delivery';
-import { WebhookEndpointService, WebhookEventService } from './endpoint-service';
+import { WebhookEndpointService } from './endpoint-service';
+import { WebhookEventService } from './event-service';
 import type { WebhookTransport } from './ports';
 
 export { envelopeBody } from './attempt';
@@ -12,6 +13,7 @@ export * from './delivery';
 export { type AttemptRecord, DELIVERY_RETENTION_SECONDS } from './delivery-records';
 export * from './endpoint-service';
 export * from './event-catalog';
+export * from './event-service';
 export { FAILING_NOTICE_AFTER_ATTEMPTS, operationalEventTypes } from './operational-events';
 export { attemptInRound, type DeliveryWakeup, nextRoundStart } from './retry-scheduling';
 

@@ -1,171 +1,29 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { DeliveryAttempt, StoredEndpoint } from '../../store/ports';
-import { eventTypes, isEventType } from '../../webhooks/event-catalog';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import { problemResponses } from '../problem';
 import { bearerSecurity, type RouteModule } from '../route-module';
 import {
-  cursorSchema,
   emptyBodySchema,
   idempotencyHeaderSchema,
   idParamsSchema,
   ifMatchHeaderSchema,
-  limitSchema,
   listSchema,
-  timestampSchema,
 } from '../schemas';
+import {
+  deliveryAttemptSchema,
+  endpointCreateSchema,
+  endpointPatchSchema,
+  endpointSchema,
+  endpointWithSecretSchema,
+  pageQuerySchema,
+  recoverSchema,
+  toAttemptResource,
+  toEndpointResource,
+} from '../webhook-endpoint-schemas';
 import { parseIfMatch } from './interviews';
 
 const tags = ['Webhook endpoints'];
-
-const eventTypeSchema = z.enum(eventTypes);
-const eventTypesSchema = z.array(eventTypeSchema).max(eventTypes.length).openapi({
-  description: 'Event types to receive; absent or empty means every type.',
-});
-const descriptionSchema = z.string().trim().min(1).max(500);
-const metadataSchema = z
-  .record(z.string().min(1).max(64), z.string().max(500))
-  .refine((value) => Object.keys(value).length <= 20, { message: 'At most 20 metadata keys' })
-  .openapi({ description: 'Your own key/value pairs (at most 20), returned as given.' });
-const urlSchema = z
-  .string()
-  .min(1)
-  .max(2048)
-  .openapi({
-    description:
-      '`https` URL of a public host. The local runtime also accepts `http` to loopback hosts. ' +
-      'Private, link-local and metadata addresses are refused, also after DNS resolution.',
-    example: 'https://ats.example.com/hooks/afterview',
-  });
-
-export const endpointCreateSchema = z
-  .strictObject({
-    url: urlSchema,
-    eventTypes: eventTypesSchema.optional(),
-    description: descriptionSchema.optional(),
-    metadata: metadataSchema.optional(),
-  })
-  .openapi('WebhookEndpointCreate');
-
-export const endpointPatchSchema = z
-  .strictObject({
-    url: urlSchema.optional(),
-    eventTypes: eventTypesSchema.nullable().optional(),
-    description: descriptionSchema.nullable().optional(),
-    metadata: metadataSchema.nullable().optional(),
-    enabled: z
-      .boolean()
-      .optional()
-      .openapi({
-        description:
-          'Re-enabling clears `disabledReason` and restarts the 5-day rule; use `recover` for ' +
-          'events missed meanwhile.',
-      }),
-  })
-  .openapi('WebhookEndpointPatch');
-
-export const endpointSchema = z
-  .object({
-    id: z.string().openapi({ example: 'whe_01jq3v4w5x6y7z8a9b0c1d2e3f' }),
-    url: z.string(),
-    description: z.string().optional(),
-    metadata: z.record(z.string(), z.string()).optional(),
-    eventTypes: z.array(eventTypeSchema).openapi({ description: 'Empty: every event type.' }),
-    enabled: z.boolean(),
-    disabledReason: z.string().optional(),
-    disabledAt: timestampSchema.optional(),
-    lastSuccessAt: timestampSchema.optional(),
-    secretRotatingUntil: timestampSchema
-      .optional()
-      .openapi({ description: 'While set, an older secret still signs alongside the new one.' }),
-    version: z.number().int(),
-    createdAt: timestampSchema,
-    updatedAt: timestampSchema,
-  })
-  .openapi('WebhookEndpoint');
-
-const endpointWithSecretSchema = endpointSchema
-  .extend({
-    secret: z.string().openapi({
-      description: 'The signing secret, `whsec_…`. Shown only in this response.',
-      example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    }),
-  })
-  .openapi('WebhookEndpointWithSecret');
-
-export const deliveryAttemptSchema = z
-  .object({
-    id: z.string(),
-    eventId: z.string(),
-    endpointId: z.string(),
-    attempt: z.number().int().openapi({ description: '1-based, within its delivery round.' }),
-    attemptedAt: timestampSchema.openapi({
-      description:
-        'Wall clock: the real time of the attempt, the same instant as its `webhook-timestamp` header.',
-    }),
-    runtimeAttemptedAt: timestampSchema.optional().openapi({
-      description:
-        'Runtime clock: the time of the attempt on the clock that schedules retries. The same as ' +
-        '`attemptedAt` in a deployment; on the local runtime, the sandbox clock. Compare ' +
-        '`nextAttemptAt` with this one.',
-    }),
-    outcome: z.enum(['succeeded', 'failed']),
-    statusCode: z.number().int().optional(),
-    latencyMs: z.number().int(),
-    error: z.string().optional(),
-    responseBody: z.string().optional().openapi({ description: 'First 1 KiB of the response.' }),
-    nextAttemptAt: timestampSchema.optional().openapi({
-      description:
-        'Runtime clock: when the next retry is due (on the local runtime, sandbox time, which ' +
-        'can be months from the wall clock after an advance).',
-    }),
-    interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
-    erasedAt: timestampSchema.optional().openapi({
-      description: 'When the interview was erased; the response excerpt was removed then.',
-    }),
-  })
-  .openapi('DeliveryAttempt');
-
-const recoverSchema = z
-  .strictObject({
-    since: z.iso.datetime({ offset: true }).openapi({
-      description: 'Redeliver every event that failed or is still pending since this instant.',
-      example: '2026-03-01T00:00:00Z',
-    }),
-  })
-  .openapi('WebhookRecoverRequest');
-
-const pageQuerySchema = z.strictObject({ limit: limitSchema, cursor: cursorSchema });
-
-/** The API view of an endpoint: never a secret. */
-export function toEndpointResource(endpoint: StoredEndpoint): z.infer<typeof endpointSchema> {
-  const rotating = endpoint.secrets
-    .map((secret) => secret.expiresAt)
-    .filter((at): at is string => at !== undefined)
-    .sort()
-    .at(-1);
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    ...(endpoint.description === undefined ? {} : { description: endpoint.description }),
-    ...(endpoint.metadata === undefined ? {} : { metadata: endpoint.metadata }),
-    eventTypes: (endpoint.eventTypes ?? []).filter(isEventType),
-    enabled: endpoint.enabled,
-    ...(endpoint.disabledReason === undefined ? {} : { disabledReason: endpoint.disabledReason }),
-    ...(endpoint.disabledAt === undefined ? {} : { disabledAt: endpoint.disabledAt }),
-    ...(endpoint.lastSuccessAt === undefined ? {} : { lastSuccessAt: endpoint.lastSuccessAt }),
-    ...(rotating === undefined ? {} : { secretRotatingUntil: rotating }),
-    version: endpoint.version,
-    createdAt: endpoint.createdAt,
-    updatedAt: endpoint.updatedAt,
-  };
-}
-
-export function toAttemptResource(attempt: DeliveryAttempt): z.infer<typeof deliveryAttemptSchema> {
-  const { tenantId: _tenant, expiresAt: _expires, ...rest } = attempt;
-  return rest;
-}
 
 const endpointResponse = (description: string) => ({
   description,
