@@ -9,9 +9,10 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { VersionConflictError, WriteContentionError } from '../errors';
 
 /**
- * Attempts before giving up. Sixteen lets twenty writers racing for one interview all get in
- * (see test/reliability/concurrency.test.ts) while a writer that can never win stops within
- * about two seconds.
+ * Attempts before giving up. Every round has one winner, so N writers racing for one item need
+ * at most N attempts; sixteen covers the bursts an integration plausibly sends at one interview
+ * (test/reliability/concurrency.test.ts races twenty), while a writer that can never win stops
+ * after at most 3.5 s of backoff in all (about 1.8 s on average).
  */
 export const OPTIMISTIC_WRITE_ATTEMPTS = 16;
 /** The backoff ceiling doubles from this after each lost race ... */
