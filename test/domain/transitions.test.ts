@@ -68,7 +68,10 @@ describe('signals (R9)', () => {
     ]);
     expect(change.added).toEqual([]);
     expect(scheduled(change.state)).toEqual([]);
-    expect(change.state.employerReply).toEqual({ at: afterThankYous.toString(), withDates: false });
+    expect(change.state.memory?.employerReply).toEqual({
+      at: afterThankYous.toString(),
+      withDates: false,
+    });
     expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(
       true,
     );
