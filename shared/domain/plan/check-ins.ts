@@ -14,7 +14,7 @@ import {
 import { type AddStep, buildStep, checkInSlot, roundSlot } from './steps';
 
 /** R8: how long after the employer's ideal start date we consider it "clearly passed". */
-export const idealStartGraceDays = 7;
+const idealStartGraceDays = 7;
 
 /** The latest day no check-in may precede, and how a reason says so. */
 interface CheckInFloor {

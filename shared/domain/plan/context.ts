@@ -28,7 +28,7 @@ export interface PlanHistory {
   pausedUntil?: string;
 }
 
-export const emptyHistory: PlanHistory = { filled: new Map() };
+const emptyHistory: PlanHistory = { filled: new Map() };
 
 /** One round being planned: the interview, its end, what is known already, the draft seed. */
 export interface RoundContext extends PlanContext {
@@ -75,7 +75,7 @@ export function roundContext(
 
 // Policy durations are a handful of strings parsed over and over; parse each once.
 const durations = new Map<string, Temporal.Duration>();
-export function durationOf(text: string): Temporal.Duration {
+function durationOf(text: string): Temporal.Duration {
   let duration = durations.get(text);
   if (!duration) {
     duration = Temporal.Duration.from(text);
@@ -150,7 +150,7 @@ export function windowForKind(kind: StepKind): WindowKind {
 }
 
 /** Where a step should go: aimed at `target`, never before `notBefore`, in `window`. */
-export interface PlacementRequest {
+interface PlacementRequest {
   target: Temporal.Instant;
   /** Usually `now`; the target itself to find where a step would ideally have gone. */
   notBefore: Temporal.Instant;

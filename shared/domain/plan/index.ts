@@ -14,7 +14,6 @@ import { type PlanContext, type PlanHistory, roundContext } from './context';
 import type { AddStep, PlannedStep } from './steps';
 import { planThankYous } from './thank-you';
 
-export { idealStartGraceDays } from './check-ins';
 export {
   type PlanContext,
   type PlanHistory,
@@ -22,7 +21,7 @@ export {
   planContext,
   windowForKind,
 } from './context';
-export { buildStep, type PlannedStep, roundSlot, slotsOf } from './steps';
+export { buildStep, roundSlot, slotsOf } from './steps';
 
 /**
  * Plans the current round of `input`. `history` lets a re-plan skip slots already used and

@@ -67,7 +67,7 @@ export function slotsOf(steps: readonly Step[]): Map<Step, string> {
   return slots;
 }
 
-export interface StepFields {
+interface StepFields {
   kind: StepKind;
   round: number;
   recipient: Recipient;
