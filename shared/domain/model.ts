@@ -376,6 +376,12 @@ export const signalSchema = z
     }
   });
 export type Signal = z.infer<typeof signalSchema>;
+export type SignalType = Signal['type'];
+
+/** Every signal type, in schema order: derived from the union, never listed by hand. */
+export const signalTypes: readonly SignalType[] = signalSchema.options.map(
+  (option) => option.shape.type.value,
+);
 
 export const stepActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('complete') }),
@@ -389,22 +395,36 @@ export const stepActionSchema = z.discriminatedUnion('type', [
 ]);
 export type StepAction = z.infer<typeof stepActionSchema>;
 
+/**
+ * What a re-plan must remember beyond the input and the steps: facts signals told us that the
+ * planner reads on every later re-plan (PATCH, reschedule, another signal). One entry per fact;
+ * each has one planner hook (see `memory.ts`). The transitions carry it on the state, so no
+ * caller can forget to pass one along.
+ */
+export const planMemorySchema = z.strictObject({
+  /**
+   * The employer replied in the current round (R9). Check-ins restart from `at` when the reply
+   * gave new dates, and stop when it did not. A new round clears it.
+   */
+  employerReply: z.strictObject({ at: z.string(), withDates: z.boolean() }).optional(),
+  /**
+   * Set by a `paused` signal: no check-in or move-on of the current round before `until`. A
+   * later reply with dates, or a new round, clears it.
+   */
+  pause: z
+    .strictObject({ until: z.string(), at: z.string(), note: z.string().optional() })
+    .optional(),
+});
+export type PlanMemory = z.infer<typeof planMemorySchema>;
+
 /** The follow-up state of one interview: its input, whether it is open, and its steps. */
 export interface FollowUpState {
   input: InterviewInput;
   status: (typeof interviewStatuses)[number];
   closedReason?: ClosedReason;
   steps: Step[];
-  /**
-   * Set when the employer replied in the current round (R9). Check-ins restart from `at` when
-   * the reply gave new dates, and stop when it did not. A new round clears it.
-   */
-  employerReply?: { at: string; withDates: boolean };
-  /**
-   * Set by a `paused` signal: no check-in or move-on of the current round before `until`. A
-   * later reply with dates, or a new round, clears it.
-   */
-  pause?: { until: string; at: string; note?: string };
+  /** What the plan remembers (absent when nothing is). */
+  memory?: PlanMemory;
 }
 
 /** What a state change did: the new state, and the steps it cancelled and added. */

@@ -370,7 +370,7 @@ describe('state change properties', () => {
             expect(['scheduled', 'skipped']).toContain(byId.get(step.id)?.status);
             expect(step.reason.trim()).not.toBe('');
           }
-          const pausedUntil = change.state.pause?.until;
+          const pausedUntil = change.state.memory?.pause?.until;
           const perRound = new Map<number, number>();
           for (const step of change.state.steps) {
             expect(step.reason).not.toMatch(isoDuration);

@@ -460,7 +460,10 @@ describe('paused signal', () => {
     const times = (steps: Step[]) =>
       ofKind(steps, 'thank_you').map((step) => [step.id, step.dueAt]);
     expect(times(open(paused.state))).toEqual(times(started.steps));
-    expect(paused.state.pause).toMatchObject({ until: '2026-05-04', note: 'hiring freeze' });
+    expect(paused.state.memory?.pause).toMatchObject({
+      until: '2026-05-04',
+      note: 'hiring freeze',
+    });
   });
 
   it('keeps the rule of three when a check-in already went out', () => {
@@ -490,7 +493,7 @@ describe('paused signal', () => {
       policy,
       at('2026-03-10T10:00:00Z'),
     );
-    expect(replied.state.pause).toBeUndefined();
+    expect(replied.state.memory?.pause).toBeUndefined();
     expect(checkIns(replied.state.steps)[0]?.localDueAt).toBe('2026-03-24T09:00:00+01:00');
 
     const rejected = applySignal(

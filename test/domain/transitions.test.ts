@@ -8,8 +8,10 @@ import {
   replan,
   resolvePolicy,
   type Signal,
+  type SignalType,
   type Step,
   signalSchema,
+  signalTypes,
   startFollowUp,
 } from '../../shared/domain';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
@@ -23,6 +25,26 @@ const input = interview('2026-03-03T14:00:00Z', {
 });
 const started = startFollowUp(input, policy, at(input.endsAt));
 const afterThankYous = at('2026-03-05T10:00:00Z');
+
+/** One valid signal of every type the schema knows: a type missing here does not compile. */
+const signalExamples: { [K in SignalType]: Extract<Signal, { type: K }> } = {
+  employer_replied: { type: 'employer_replied' },
+  rejected: { type: 'rejected' },
+  withdrawn: { type: 'withdrawn' },
+  offer: { type: 'offer' },
+  next_round: {
+    type: 'next_round',
+    startsAt: '2026-03-10T09:00:00Z',
+    endsAt: '2026-03-10T10:00:00Z',
+    interviewers: [jonas],
+  },
+  rescheduled: {
+    type: 'rescheduled',
+    startsAt: '2026-03-04T09:00:00Z',
+    endsAt: '2026-03-04T10:00:00Z',
+  },
+  paused: { type: 'paused', until: '2026-05-04' },
+};
 
 function scheduled(state: FollowUpState): Step[] {
   return state.steps.filter((step) => step.status === 'scheduled');
@@ -68,7 +90,10 @@ describe('signals (R9)', () => {
     ]);
     expect(change.added).toEqual([]);
     expect(scheduled(change.state)).toEqual([]);
-    expect(change.state.employerReply).toEqual({ at: afterThankYous.toString(), withDates: false });
+    expect(change.state.memory?.employerReply).toEqual({
+      at: afterThankYous.toString(),
+      withDates: false,
+    });
     expect(ofKind(change.state.steps, 'thank_you').every((step) => step.status === 'due')).toBe(
       true,
     );
@@ -196,16 +221,13 @@ describe('signals (R9)', () => {
     for (const step of thankYous) expect(cancelledIds.has(step.id)).toBe(false);
   });
 
-  it.each<Signal>([
-    { type: 'employer_replied' },
-    { type: 'rejected' },
-    { type: 'withdrawn' },
-    { type: 'offer' },
-    { type: 'rescheduled', startsAt: '2026-03-04T09:00:00Z', endsAt: '2026-03-04T10:00:00Z' },
-  ])('$type on an interview closed by an offer is a ConflictError', (signal) => {
-    const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
-    expect(() => applySignal(closed, signal, policy, afterThankYous)).toThrow(ConflictError);
-  });
+  it.each<Signal>(signalTypes.map((type) => signalExamples[type]))(
+    '$type on an interview closed by an offer is a ConflictError',
+    (signal) => {
+      const closed = applySignal(started, { type: 'offer' }, policy, afterThankYous).state;
+      expect(() => applySignal(closed, signal, policy, afterThankYous)).toThrow(ConflictError);
+    },
+  );
 
   it('an employer reply after the plan ran out reopens the interview', () => {
     const exhausted: FollowUpState = { ...started, status: 'closed', closedReason: 'exhausted' };

@@ -161,7 +161,7 @@ describe('parallel writes on one interview', () => {
     );
     expect(moved).toHaveLength(1);
     const stored = await runtime.store.getInterview(runtime.tenantId, interview.id);
-    expect(stored?.state.employerReply).toBeDefined();
+    expect(stored?.state.memory?.employerReply).toBeDefined();
     expect(final.version).toBe(1 + acceptedCount);
   });
 

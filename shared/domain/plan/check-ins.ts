@@ -1,0 +1,327 @@
+/** R5–R8: check-ins after the thank-yous, spaced out, then the move-on. */
+import { Temporal } from 'temporal-polyfill';
+import { describeDays, describeDuration, describeLocal } from '../calendar';
+import { type Contact, checkInContact } from '../contacts';
+import { checkInDraft, checkInPoints } from '../drafts';
+import {
+  addDuration,
+  holidayNote,
+  placeWithIdeal,
+  type RoundContext,
+  spanDays,
+  type WindowKind,
+} from './context';
+import { type AddStep, buildStep, checkInSlot, roundSlot } from './steps';
+
+/** R8: how long after the employer's ideal start date we consider it "clearly passed". */
+const idealStartGraceDays = 7;
+
+/** The latest day no check-in may precede, and how a reason says so. */
+interface CheckInFloor {
+  date: Temporal.PlainDate;
+  /** `they are away until 2026-03-20`. */
+  why: string;
+  /** `their return on 2026-03-20`: what a move-on counts from. */
+  from: string;
+  /** The floor's first check-in hour in the recipient's zone. */
+  at: Temporal.Instant;
+}
+
+/** What the check-ins of one round are measured against. */
+interface CheckInBasis {
+  contact: Contact;
+  /** The check-in recipient's zone. */
+  zone: string;
+  /** The latest thank-you, sent or planned: the first check-in counts from it. */
+  lastThankYou: Temporal.Instant;
+  /** No first check-in before this (`minFirstCheckInAfter` after the interview). */
+  minimumFirst: Temporal.Instant;
+  /** Days between check-ins (R6). */
+  spacingDays: number;
+  /** How a reason names the spacing. */
+  spacingNote: string;
+  floor: CheckInFloor | undefined;
+}
+
+function checkInFloor(
+  { input, calendar, history }: RoundContext,
+  zone: string,
+): CheckInFloor | undefined {
+  const checkInStart = calendar.checkIn?.start ?? calendar.send.start;
+  const at = (date: Temporal.PlainDate) =>
+    date.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant();
+  const floors: CheckInFloor[] = [];
+  const away = input.nextSteps.unavailableUntil;
+  if (away) {
+    const date = Temporal.PlainDate.from(away);
+    floors.push({
+      date,
+      why: `the decision maker is away until ${away}`,
+      from: `their return on ${away}`,
+      at: at(date),
+    });
+  }
+  if (history.pausedUntil) {
+    const date = Temporal.PlainDate.from(history.pausedUntil);
+    floors.push({
+      date,
+      why: `the employer paused the process until ${history.pausedUntil}`,
+      from: `the end of the pause on ${history.pausedUntil}`,
+      at: at(date),
+    });
+  }
+  return floors.sort((a, b) => Temporal.PlainDate.compare(b.date, a.date))[0];
+}
+
+function checkInBasis(context: RoundContext, lastThankYou: Temporal.Instant): CheckInBasis {
+  const { input, policy, end } = context;
+  const contact = checkInContact(input);
+  const zone = contact.timeZone;
+  const { nextSteps } = input;
+  // R6: a long process is not chased every two weeks; spread the check-ins over it.
+  const cadenceDays = spanDays(policy.checkInCadence, end, zone);
+  const processDays = nextSteps.processLength ? spanDays(nextSteps.processLength, end, zone) : 0;
+  const spreadDays =
+    policy.maxCheckIns > 0 && processDays > 0 ? Math.ceil(processDays / policy.maxCheckIns) : 0;
+  const spacingDays = Math.max(cadenceDays, spreadDays);
+  const spacingNote =
+    spreadDays > cadenceDays && nextSteps.processLength
+      ? `a process of ${describeDuration(nextSteps.processLength)} → check-ins spaced ${spacingDays} days apart`
+      : `every ${spacingDays} days`;
+  return {
+    contact,
+    zone,
+    lastThankYou,
+    minimumFirst: addDuration(end, policy.minFirstCheckInAfter, zone),
+    spacingDays,
+    spacingNote,
+    floor: checkInFloor(context, zone),
+  };
+}
+
+interface FreshCheckIn {
+  number: number;
+  at: Temporal.ZonedDateTime;
+  ideal: Temporal.ZonedDateTime;
+  reason: string;
+}
+
+/** R5–R8: first check-in from the employer's timeline, later ones spaced out, then move on. */
+export function planCheckIns(
+  context: RoundContext,
+  lastThankYou: Temporal.Instant,
+  add: AddStep,
+): void {
+  const { input, policy, calendar, history, round } = context;
+  const basis = checkInBasis(context, lastThankYou);
+  const { zone, floor } = basis;
+  const { nextSteps } = input;
+  const cutoff = nextSteps.idealStartDate
+    ? Temporal.PlainDate.from(nextSteps.idealStartDate).add({ days: idealStartGraceDays })
+    : undefined;
+
+  let previous: Temporal.Instant | undefined;
+  let lastNumber = 0;
+  let dropped: string | undefined;
+  const fresh: FreshCheckIn[] = [];
+
+  for (let number = 1; number <= policy.maxCheckIns; number++) {
+    const filled = history.filled.get(checkInSlot(round, number));
+    if (filled) {
+      previous = Temporal.Instant.from(filled.dueAt);
+      lastNumber = number;
+      continue;
+    }
+    // After an employer reply with dates the sequence restarts from the reply — unless a
+    // check-in has already gone out since then.
+    const replyAt = history.employerReply?.at;
+    const restart =
+      replyAt !== undefined &&
+      fresh.length === 0 &&
+      (previous === undefined || Temporal.Instant.compare(previous, replyAt) < 0);
+    const timing: CheckInTarget =
+      previous === undefined || restart
+        ? firstCheckIn(context, basis, restart ? replyAt : undefined)
+        : {
+            target: previous.toZonedDateTimeISO(zone).add({ days: basis.spacingDays }).toInstant(),
+            why: `${basis.spacingNote} after check-in ${number - 1}`,
+            window: 'check_in',
+          };
+    // No check-in before the decision maker is back or the pause ends; we pick the day again.
+    if (floor && Temporal.Instant.compare(timing.target, floor.at) < 0) {
+      timing.target = floor.at;
+      timing.why = `${timing.why}; ${floor.why}, so not before then`;
+      timing.window = 'check_in';
+      timing.namedDay = undefined;
+    }
+    const { placement, ideal } = placeWithIdeal(context, timing.target, zone, timing.window);
+    // R8: stop once the ideal start date has clearly passed.
+    if (cutoff && Temporal.PlainDate.compare(placement.at.toPlainDate(), cutoff) > 0) {
+      dropped = `check-ins from #${number} dropped: the ideal start date ${nextSteps.idealStartDate} has clearly passed (more than ${idealStartGraceDays} days) by then`;
+      break;
+    }
+    const slotName = placement.preferred
+      ? `preferred ${describeDays(calendar.checkIn?.days ?? [])} morning window`
+      : timing.namedDay && placement.at.toPlainDate().equals(timing.namedDay)
+        ? 'the day they named,'
+        : 'next send window';
+    fresh.push({
+      number,
+      at: placement.at,
+      ideal,
+      reason: `check-in ${number} of at most ${policy.maxCheckIns} ${basis.contact.why}: ${timing.why} → ${slotName} ${describeLocal(placement.at)}${holidayNote(placement)}`,
+    });
+    previous = placement.at.toInstant();
+    lastNumber = number;
+  }
+
+  addCheckIns(context, basis.contact, fresh, add);
+  planMoveOn(context, basis, { previous, lastNumber, dropped }, add);
+}
+
+function addCheckIns(
+  context: RoundContext,
+  contact: Contact,
+  fresh: readonly FreshCheckIn[],
+  add: AddStep,
+): void {
+  const { input, round, seed } = context;
+  const points = checkInPoints({
+    candidate: input.candidate,
+    topic: contact.topic,
+    recipientIndex: input.interviewers.findIndex(
+      (person) =>
+        contact.recipient.role === 'interviewer' && person.name === contact.recipient.name,
+    ),
+    seed,
+  });
+  fresh.forEach((entry, position) => {
+    const last = position === fresh.length - 1 && entry.number >= 2;
+    const slot = checkInSlot(round, entry.number);
+    add(
+      slot,
+      buildStep(slot, {
+        kind: 'check_in',
+        round,
+        recipient: contact.recipient,
+        channel: contact.channel,
+        at: entry.at,
+        reason: last ? `${entry.reason}; the last one, so it suggests a short call` : entry.reason,
+        draft: checkInDraft({
+          candidate: input.candidate,
+          role: input.role,
+          round,
+          recipientName:
+            contact.recipient.role === 'hiring_contact' ? undefined : contact.recipient.name,
+          point: points[((round - 1) * 3 + entry.number - 1) % points.length] as string,
+          checkInNumber: entry.number,
+          last,
+          seed,
+        }),
+        checkInNumber: entry.number,
+      }),
+      entry.ideal,
+    );
+  });
+}
+
+/** R7: after the last check-in goes unanswered, move on (the dispatcher emits the event). */
+function planMoveOn(
+  context: RoundContext,
+  basis: CheckInBasis,
+  checkIns: { previous: Temporal.Instant | undefined; lastNumber: number; dropped?: string },
+  add: AddStep,
+): void {
+  const { input, policy, round, history } = context;
+  const moveOnSlot = roundSlot(round, 'move_on');
+  if (history.filled.has(moveOnSlot)) return;
+  const { floor } = basis;
+  let anchor = checkIns.previous ?? basis.lastThankYou;
+  let after = checkIns.lastNumber > 0 ? `check-in ${checkIns.lastNumber}` : 'the thank-you notes';
+  if (floor && Temporal.Instant.compare(anchor, floor.at) < 0) {
+    anchor = floor.at;
+    after = floor.from;
+  }
+  const candidateZone = input.timeZone;
+  const target = addDuration(anchor, policy.moveOnAfter, candidateZone);
+  const { placement, ideal } = placeWithIdeal(context, target, candidateZone);
+  add(
+    moveOnSlot,
+    buildStep(moveOnSlot, {
+      kind: 'move_on',
+      round,
+      recipient: {
+        name: input.candidate.name,
+        ...(input.candidate.email ? { email: input.candidate.email } : {}),
+        role: 'candidate',
+      },
+      channel: 'task',
+      at: placement.at,
+      reason: `no answer ${describeDuration(policy.moveOnAfter)} after ${after} → time to move on and keep searching (${describeLocal(placement.at)})${checkIns.dropped ? `; ${checkIns.dropped}` : ''}`,
+    }),
+    ideal,
+  );
+}
+
+interface CheckInTarget {
+  target: Temporal.Instant;
+  why: string;
+  window: WindowKind;
+  /** The date the employer named: kept as is when it is a send day. */
+  namedDay?: Temporal.PlainDate | undefined;
+}
+
+/** R5: when the first check-in (or the first after an employer reply) is aimed at. */
+function firstCheckIn(
+  { input, policy, calendar }: RoundContext,
+  { zone, lastThankYou, minimumFirst, spacingDays }: CheckInBasis,
+  replyAt: Temporal.Instant | undefined,
+): CheckInTarget {
+  const { followUpOn, decisionExpectedBy } = input.nextSteps;
+  const anchor = replyAt ?? lastThankYou;
+  const checkInStart = calendar.checkIn?.start ?? calendar.send.start;
+  const source = replyAt ? 'the employer replied and said' : 'the employer said';
+  if (followUpOn) {
+    // An explicit date wins over every default and over the weekday preference (we did not
+    // choose it), but a check-in never precedes the thank-you.
+    const day = Temporal.PlainDate.from(followUpOn);
+    const onDay = day.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant();
+    if (Temporal.Instant.compare(onDay, anchor) > 0) {
+      return {
+        target: onDay,
+        why: `${source} to reach out on ${followUpOn}`,
+        window: 'send',
+        namedDay: day,
+      };
+    }
+    return {
+      target: anchor.toZonedDateTimeISO(zone).add({ days: 1 }).toInstant(),
+      why: `${source} to reach out on ${followUpOn}, which is not after the previous message; the next day instead`,
+      window: 'send',
+    };
+  }
+  let target: Temporal.Instant;
+  let why: string;
+  if (decisionExpectedBy) {
+    const date = calendar.addBusinessDays(
+      Temporal.PlainDate.from(decisionExpectedBy),
+      policy.decisionGraceBusinessDays,
+    );
+    target = date.toZonedDateTime({ timeZone: zone, plainTime: checkInStart }).toInstant();
+    why = `${source} a decision is expected by ${decisionExpectedBy} → ${policy.decisionGraceBusinessDays} business days later`;
+  } else {
+    const gapDays = Math.max(spanDays(policy.firstCheckInAfter, anchor, zone), spacingDays);
+    target = anchor.toZonedDateTimeISO(zone).add({ days: gapDays }).toInstant();
+    why = replyAt
+      ? `${gapDays} days after the employer's reply`
+      : `no timeline given → ${gapDays} days after the thank-you`;
+  }
+  if (Temporal.Instant.compare(target, minimumFirst) < 0) {
+    return {
+      target: minimumFirst,
+      why: `${why}, but never sooner than ${describeDuration(policy.minFirstCheckInAfter)} after the interview`,
+      window: 'check_in',
+    };
+  }
+  return { target, why, window: 'check_in' };
+}
