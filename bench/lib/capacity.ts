@@ -60,7 +60,7 @@ export function itemSize(item: Item): number {
 
 const kb = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
 
-/** The entity an item stores (its `entity` attribute, or the short `e` one). */
+/** The kind of item (its `entity` attribute), to report write units by entity. */
 function entityOf(item: Item): string {
   return item.entity?.S ?? 'other';
 }
