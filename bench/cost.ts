@@ -268,6 +268,15 @@ async function main(): Promise<void> {
         wruTotal: per(wruTotal),
         rru: per(units.rru),
         unchangedWrites: per(units.unchangedWrites),
+        writesByEntity: Object.fromEntries(
+          Object.entries(units.writesByEntity).map(([k, v]) => [k, per(v)]),
+        ),
+        wruByEntity: Object.fromEntries(
+          Object.entries(units.wruByEntity).map(([entity, where]) => [
+            entity,
+            Object.fromEntries(Object.entries(where).map(([k, v]) => [k, per(v)])),
+          ]),
+        ),
       },
       averageItemBytes: Object.fromEntries(
         Object.entries(units.itemBytesWritten).map(([entity, { count, bytes }]) => [

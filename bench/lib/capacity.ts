@@ -28,6 +28,10 @@ export interface CapacityTotals {
   unchangedWrites: number;
   /** Bytes of every item written to the table, to report typical sizes. */
   itemBytesWritten: Record<string, { count: number; bytes: number }>;
+  /** Write units by entity (`interview`, `event`…) and where they were spent. */
+  wruByEntity: Record<string, Record<string, number>>;
+  /** Write requests by entity (puts, conditional puts that failed, deletes). */
+  writesByEntity: Record<string, number>;
 }
 
 function valueSize(value: AttributeValue): number {
@@ -55,6 +59,11 @@ export function itemSize(item: Item): number {
 }
 
 const kb = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
+
+/** The kind of item (its `entity` attribute), to report write units by entity. */
+function entityOf(item: Item): string {
+  return item.entity?.S ?? 'other';
+}
 
 function keyOf(item: Item): string {
   return `${item[tableKeys.partitionKey]?.S}\u0000${item[tableKeys.sortKey]?.S}`;
@@ -107,7 +116,14 @@ export class CapacityMeter {
   }
 
   static empty(): CapacityTotals {
-    return { wru: {}, rru: 0, unchangedWrites: 0, itemBytesWritten: {} };
+    return {
+      wru: {},
+      rru: 0,
+      unchangedWrites: 0,
+      itemBytesWritten: {},
+      wruByEntity: {},
+      writesByEntity: {},
+    };
   }
 
   /** Returns the totals since the last take and starts counting afresh (the shadow stays). */
@@ -117,35 +133,50 @@ export class CapacityMeter {
     return taken;
   }
 
-  #charge(where: string, units: number): void {
+  #charge(where: string, units: number, entity: string): void {
     this.totals.wru[where] = (this.totals.wru[where] ?? 0) + units;
+    const byEntity = this.totals.wruByEntity[entity] ?? {};
+    this.totals.wruByEntity[entity] = byEntity;
+    byEntity[where] = (byEntity[where] ?? 0) + units;
+  }
+
+  #countWrite(entity: string): void {
+    this.totals.writesByEntity[entity] = (this.totals.writesByEntity[entity] ?? 0) + 1;
   }
 
   #put(next: Item, succeeded: boolean): void {
     const key = keyOf(next);
     const previous = this.#shadow.get(key);
     const size = itemSize(next);
-    this.#charge('table', kb(Math.max(size, previous ? itemSize(previous) : 0), 1024));
+    const entity = entityOf(next);
+    this.#countWrite(entity);
+    this.#charge('table', kb(Math.max(size, previous ? itemSize(previous) : 0), 1024), entity);
     if (!succeeded) return;
-    const entity = next.entity?.S ?? 'other';
     const sizes = this.totals.itemBytesWritten[entity] ?? { count: 0, bytes: 0 };
     this.totals.itemBytesWritten[entity] = sizes;
     sizes.count++;
     sizes.bytes += size;
     if (previous && same(previous, next)) this.totals.unchangedWrites++;
-    for (const index of this.#indexes) this.#indexWrite(index, previous, next);
+    for (const index of this.#indexes) this.#indexWrite(index, previous, next, entity);
     this.#shadow.set(key, next);
   }
 
   #delete(key: Item): void {
     const previous = this.#shadow.get(keyOf(key));
-    this.#charge('table', kb(previous ? itemSize(previous) : 0, 1024));
+    const entity = previous ? entityOf(previous) : 'other';
+    this.#countWrite(entity);
+    this.#charge('table', kb(previous ? itemSize(previous) : 0, 1024), entity);
     if (!previous) return;
-    for (const index of this.#indexes) this.#indexWrite(index, previous, undefined);
+    for (const index of this.#indexes) this.#indexWrite(index, previous, undefined, entity);
     this.#shadow.delete(keyOf(key));
   }
 
-  #indexWrite(index: TableIndex, previous: Item | undefined, next: Item | undefined): void {
+  #indexWrite(
+    index: TableIndex,
+    previous: Item | undefined,
+    next: Item | undefined,
+    entity: string,
+  ): void {
     const before = indexEntry(previous, index);
     const after = indexEntry(next, index);
     if (!before && !after) return;
@@ -154,12 +185,16 @@ export class CapacityMeter {
       const keyChanged =
         before[index.partitionKey]?.S !== after[index.partitionKey]?.S ||
         before[index.sortKey]?.S !== after[index.sortKey]?.S;
-      if (keyChanged) this.#charge(index.indexName, size(before) + size(after));
+      if (keyChanged) this.#charge(index.indexName, size(before) + size(after), entity);
       else if (!same(before, after))
-        this.#charge(index.indexName, kb(Math.max(itemSize(before), itemSize(after)), 1024));
+        this.#charge(
+          index.indexName,
+          kb(Math.max(itemSize(before), itemSize(after)), 1024),
+          entity,
+        );
       return;
     }
-    this.#charge(index.indexName, size((before ?? after) as Item));
+    this.#charge(index.indexName, size((before ?? after) as Item), entity);
   }
 
   #read(items: readonly Item[], perItem: boolean, consistent: boolean): void {

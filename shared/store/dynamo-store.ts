@@ -3,7 +3,6 @@
  * transactions, no Scan, and expiry is checked on read because dynalite never deletes by TTL.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -20,6 +19,7 @@ import { Temporal } from 'temporal-polyfill';
 import { type Clock, systemClock } from '../clock';
 import type { PolicyOverrides } from '../domain/model';
 import { AlreadyExistsError, ValidationError, VersionConflictError } from '../errors';
+import { decodeDocument, encodeDocument } from './documents';
 import type {
   DeliveryAttempt,
   DeliveryState,
@@ -47,7 +47,6 @@ import {
   gsi2,
   gsi3,
   keyPrefix,
-  packedDocAttribute,
   type TableIndex,
   tableKeys,
   ttlAttribute,
@@ -187,36 +186,16 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function parseDoc<T>(item: Item | undefined): T | undefined {
-  const packed = item?.[packedDocAttribute];
-  if (packed instanceof Uint8Array) {
-    return JSON.parse(brotliDecompressSync(packed).toString('utf8')) as T;
-  }
-  const doc = item?.[docAttribute];
-  return typeof doc === 'string' ? (JSON.parse(doc) as T) : undefined;
+  const json = decodeDocument(item);
+  return json === undefined ? undefined : (JSON.parse(json) as T);
 }
 
-/** JSON shorter than this is stored as it is: compressing it would not save a write unit. */
-const packThresholdBytes = 600;
-
-/**
- * The item as written: a long `doc` becomes Brotli-compressed `docz`. Quality 5 compresses an
- * interview about 3x in well under a millisecond; higher qualities gain little on JSON this
- * size and cost several times the CPU.
- */
+/** The item as written: a long `doc` is replaced by its compressed form (see ./documents). */
 function packItem(item: Item): Item {
   const doc = item[docAttribute];
-  if (typeof doc !== 'string' || doc.length < packThresholdBytes) return item;
+  if (typeof doc !== 'string') return item;
   const { [docAttribute]: _doc, ...rest } = item;
-  return {
-    ...rest,
-    [packedDocAttribute]: brotliCompressSync(doc, {
-      params: {
-        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-        [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: doc.length,
-      },
-    }),
-  };
+  return { ...rest, ...encodeDocument(doc) };
 }
 
 interface ListQuery {

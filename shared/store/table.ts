@@ -17,8 +17,9 @@
  * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | gsi3 by interview; TTL                    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
- * Every item keeps its whole port object as a JSON string in `doc` (Brotli-compressed in `docz`
- * when long); the other attributes exist only for keys, indexes, conditions and TTL.
+ * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
+ * in `docz` on items written before that; see ./documents); the other attributes exist only for
+ * keys, indexes, conditions and TTL.
  */
 import {
   type AttributeDefinition,
@@ -42,11 +43,16 @@ export const ttlAttribute = 'expiresAt';
 export const docAttribute = 'doc';
 
 /**
- * Attribute holding the same JSON Brotli-compressed (binary), used instead of `doc` when the
- * JSON is long: DynamoDB bills a write per started KB of item, and an interview's JSON shrinks
- * to about a third. Readers accept either.
+ * Attribute holding the same JSON Brotli-compressed (binary), written instead of `doc` for long
+ * JSON before `dz` replaced it; still read (see ./documents).
  */
 export const packedDocAttribute = 'docz';
+
+/**
+ * Attribute holding long JSON DEFLATE-compressed with a preset dictionary, after a byte naming
+ * the dictionary (see ./documents). Short name: attribute names are billed with every write.
+ */
+export const dictionaryDocAttribute = 'dz';
 
 /** Scalar attribute names written next to `doc` for conditions and index projections. */
 export const itemAttributes = {

@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync } from 'node:zlib';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeDocument } from '../../shared/store/documents';
 import { interviewInput, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 /** Every string of the interview input that is personal data. */
@@ -100,7 +100,7 @@ async function post(path: string, body: unknown, key: string) {
 /** Every item of the table, as JSON text (a test-only Scan: no request path scans). */
 /**
  * An item as text a search for personal data can read: binary attributes (long documents are
- * stored Brotli-compressed) are decompressed, so compression cannot hide what is kept.
+ * stored compressed, see shared/store/documents) are decompressed, so compression cannot hide what is kept.
  */
 function readableItem(item: Record<string, AttributeValue>): string {
   const parts: string[] = [];
@@ -108,7 +108,7 @@ function readableItem(item: Record<string, AttributeValue>): string {
     if (value.B !== undefined) {
       let text: string;
       try {
-        text = brotliDecompressSync(value.B).toString('utf8');
+        text = decodeDocument({ [name]: value.B }) ?? Buffer.from(value.B).toString('utf8');
       } catch {
         text = Buffer.from(value.B).toString('utf8');
       }
