@@ -19,6 +19,52 @@ export const bundleSettings = {
 } as const;
 
 /**
+ * Code splitting: every `import()` the code makes (the api's services and routes, composed on
+ * the first request; the webhook transport, loaded on the first send; the SDK's credential
+ * providers) becomes a chunk file under `chunks/`, which the init phase neither reads nor
+ * compiles. esbuild splits only into a directory, and NodejsFunction only builds one file, so
+ * the Lambda construct rebuilds the entry with these options after NodejsFunction's build
+ * (`splitBundleCommands`); bench/bundles.ts builds with the same ones.
+ */
+export const splitting = {
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: '.mjs',
+} as const;
+
+/**
+ * Shell commands that replace NodejsFunction's single-file build in `outputDir` with a split
+ * one of `entry`: `index.mjs` (what Lambda loads) plus `chunks/*.mjs`, each with its source map.
+ */
+export function splitBundleCommands(
+  entry: string,
+  projectRoot: string,
+  outputDir: string,
+): string[] {
+  const options = [
+    '--bundle',
+    '--splitting',
+    `--format=${bundleSettings.format}`,
+    `--platform=${bundleSettings.platform}`,
+    `--target=${bundleSettings.target}`,
+    ...(bundleSettings.minify ? ['--minify'] : []),
+    ...(bundleSettings.sourcemap ? ['--sourcemap'] : []),
+    `--sources-content=${bundleSettings.sourcesContent}`,
+    `--main-fields=${bundleSettings.mainFields.join(',')}`,
+    `--banner:js="${bundleSettings.banner}"`,
+    `--outdir="${outputDir}"`,
+    `--entry-names=${splitting.entryNames}`,
+    `--chunk-names=${splitting.chunkNames}`,
+    `--out-extension:.js=${splitting.outExtension}`,
+    '--log-level=warning',
+  ];
+  return [
+    `rm -f "${outputDir}/index.mjs" "${outputDir}/index.mjs.map"`,
+    `(cd "${projectRoot}" && "${projectRoot}/node_modules/.bin/esbuild" "${entry}" ${options.join(' ')})`,
+  ];
+}
+
+/**
  * Packages the code loads on first use through `createRequire` instead of importing them, so a
  * cold start that does not need them never parses them (date-holidays: over a megabyte, needed
  * only by plans whose policy names a holiday country; undici: over half a megabyte, needed only
