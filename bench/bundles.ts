@@ -86,14 +86,51 @@ const lambdaLikeEnvironment: Record<string, string> = {
 };
 
 // Runs inside the child: the timers bracket only the dynamic import, not Node's own start-up.
+// Given an API Gateway event (argv[2]), the child then hands it to the handler and times that
+// first request too: what a cold start defers to the first request shows up there.
 const childScript = `
 const cpu = process.cpuUsage();
 const started = performance.now();
-await import(process.argv[1]);
+const { handler } = await import(process.argv[1]);
 const wallMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
-process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
+const result = { wallMs, cpuMs: (used.user + used.system) / 1000 };
+if (process.argv[2]) {
+  const cpu2 = process.cpuUsage();
+  const started2 = performance.now();
+  const response = await handler(JSON.parse(process.argv[2]), {});
+  if (response.statusCode !== 200) throw new Error('first request answered ' + response.statusCode);
+  result.firstRequestMs = performance.now() - started2;
+  const used2 = process.cpuUsage(cpu2);
+  result.firstRequestCpuMs = (used2.user + used2.system) / 1000;
+}
+process.stdout.write(JSON.stringify(result));
 `;
+
+/** GET /health as API Gateway (REST, v1) delivers it: the first request the api bundles serve. */
+const healthEvent = JSON.stringify({
+  resource: '/{proxy+}',
+  path: '/health',
+  httpMethod: 'GET',
+  headers: { Accept: '*/*' },
+  multiValueHeaders: {},
+  queryStringParameters: null,
+  multiValueQueryStringParameters: null,
+  pathParameters: { proxy: 'health' },
+  stageVariables: null,
+  body: null,
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'bench',
+    stage: 'bench',
+    requestId: 'bench-1',
+    identity: { sourceIp: '203.0.113.9' },
+    path: '/bench/health',
+    httpMethod: 'GET',
+    resourcePath: '/{proxy+}',
+  },
+});
 
 /** Packages a Lambda runtime for Node 18+ provides, left out when `--external-sdk` is given. */
 const sdkPackages = ['@aws-sdk/*', '@smithy/*'];
@@ -106,6 +143,9 @@ export interface BundleResult {
   gzipBytes?: number;
   /** Chunks loaded only through `import()`, on first use. */
   lazyBytes?: number;
+  /** HTTP handlers: median time of the first request (GET /health) after the import. */
+  firstRequestMedianMs?: number;
+  firstRequestCpuMedianMs?: number;
   importMs?: number[];
   medianMs?: number;
   cpuMs?: number[];
@@ -178,7 +218,14 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function timeImport(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+interface ImportTiming {
+  wallMs: number;
+  cpuMs: number;
+  firstRequestMs?: number;
+  firstRequestCpuMs?: number;
+}
+
+async function timeImport(file: string, event?: string): Promise<ImportTiming> {
   const { stdout } = await run(
     process.execPath,
     [
@@ -188,10 +235,11 @@ async function timeImport(file: string): Promise<{ wallMs: number; cpuMs: number
       '-e',
       childScript,
       pathToFileURL(file).href,
+      ...(event ? [event] : []),
     ],
     { env: { PATH: process.env.PATH ?? '', ...lambdaLikeEnvironment }, timeout: 30_000 },
   );
-  return JSON.parse(stdout) as { wallMs: number; cpuMs: number };
+  return JSON.parse(stdout) as ImportTiming;
 }
 
 function relativeOut(outfile: string): string {
@@ -239,6 +287,8 @@ interface Built {
   name: string;
   outfile: string;
   result: BundleResult;
+  /** An API Gateway event the child sends the handler after the import (HTTP handlers only). */
+  event?: string;
 }
 
 /**
@@ -288,7 +338,10 @@ async function bundle(
     const initCode = Buffer.concat(atInit.map((file) => readFileSync(join(projectRoot, file))));
     const allBytes = code.reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0);
     const allInputs = mergedInputs(metafile, code);
-    const consoleServerBytes = bytesOf(allInputs, /shared\/http\/(dashboard\/|routes\/dashboard\.ts)/);
+    const consoleServerBytes = bytesOf(
+      allInputs,
+      /shared\/http\/(dashboard\/|routes\/dashboard\.ts)/,
+    );
     const consoleClientBytes = bytesOf(allInputs, /^dashboard\//);
     return {
       name,
@@ -318,16 +371,27 @@ function failed(name: string, error: unknown): BundleResult {
 /** `runs` rounds; each imports every bundle once, starting one further along than the last. */
 async function timeInRounds(built: readonly Built[], runs: number): Promise<void> {
   const samples = new Map(
-    built.map((entry) => [entry.name, { wall: [] as number[], cpu: [] as number[] }]),
+    built.map((entry) => [
+      entry.name,
+      {
+        wall: [] as number[],
+        cpu: [] as number[],
+        firstWall: [] as number[],
+        firstCpu: [] as number[],
+      },
+    ]),
   );
   for (let round = 0; round < runs; round += 1) {
     for (let i = 0; i < built.length; i += 1) {
       const entry = built[(round + i) % built.length] as Built;
       if (entry.result.status !== 'ok') continue;
       try {
-        const { wallMs, cpuMs } = await timeImport(entry.outfile);
-        samples.get(entry.name)?.wall.push(wallMs);
-        samples.get(entry.name)?.cpu.push(cpuMs);
+        const timing = await timeImport(entry.outfile, entry.event);
+        const taken = samples.get(entry.name);
+        taken?.wall.push(timing.wallMs);
+        taken?.cpu.push(timing.cpuMs);
+        if (timing.firstRequestMs !== undefined) taken?.firstWall.push(timing.firstRequestMs);
+        if (timing.firstRequestCpuMs !== undefined) taken?.firstCpu.push(timing.firstRequestCpuMs);
       } catch (error) {
         entry.result = failed(entry.name, error);
       }
@@ -341,6 +405,12 @@ async function timeInRounds(built: readonly Built[], runs: number): Promise<void
       medianMs: median(taken.wall),
       cpuMs: taken.cpu,
       cpuMedianMs: median(taken.cpu),
+      ...(taken.firstWall.length > 0
+        ? {
+            firstRequestMedianMs: median(taken.firstWall),
+            firstRequestCpuMedianMs: median(taken.firstCpu),
+          }
+        : {}),
     });
   }
 }
@@ -384,6 +454,12 @@ export async function runBundleBench(
         externalSdk,
       ),
     );
+  }
+  // The HTTP handlers also serve one request after the import, in the same process.
+  for (const entry of built) {
+    if ([baselineName, sdkFloorName, 'api', withoutConsoleName].includes(entry.name)) {
+      entry.event = healthEvent;
+    }
   }
   if (profile) {
     const usedBy = new Map<string, string[]>();
@@ -464,6 +540,35 @@ function floorLine(floor: BundleResult, baseline: BundleResult | undefined): str
     `sdk floor (hono + DynamoDB and Scheduler clients, a reference for what any such Lambda pays): ${kib(floor.bytes ?? 0)},`,
     `import ${times(floor.medianMs, baseline?.medianMs)}, cpu ${times(floor.cpuMedianMs, baseline?.cpuMedianMs)}`,
   ].join(' ');
+}
+
+/**
+ * Import plus the first request, for the HTTP handlers: the api composes its services and routes
+ * on the first request, so this is the cold start a client sees. Single-spaced (not a target row).
+ */
+function firstRequestLines(results: readonly BundleResult[], floor?: BundleResult): string[] {
+  const total = (result: BundleResult, cpu: boolean) =>
+    cpu
+      ? (result.cpuMedianMs ?? 0) + (result.firstRequestCpuMedianMs ?? 0)
+      : (result.medianMs ?? 0) + (result.firstRequestMedianMs ?? 0);
+  const measured = results.filter(
+    (result) =>
+      result.status === 'ok' &&
+      result.firstRequestMedianMs !== undefined &&
+      result.name !== withoutConsoleName,
+  );
+  if (measured.length === 0) return [];
+  return [
+    '',
+    'import + first request (GET /health in the same process; medians of each part, wall / cpu):',
+    ...measured.map((result) => {
+      const vsFloor =
+        floor && result !== floor && floor.firstRequestMedianMs !== undefined
+          ? `, ${(total(result, false) / total(floor, false)).toFixed(2)}x / ${(total(result, true) / total(floor, true)).toFixed(2)}x the floor`
+          : '';
+      return `${result.name}: ${(result.medianMs ?? 0).toFixed(1)} + ${(result.firstRequestMedianMs ?? 0).toFixed(1)} ms / ${(result.cpuMedianMs ?? 0).toFixed(1)} + ${(result.firstRequestCpuMedianMs ?? 0).toFixed(1)} ms${vsFloor}`;
+    }),
+  ];
 }
 
 /** The results section: one row per bundle, ratios against the Hono baseline. */
@@ -554,6 +659,7 @@ export function formatResults(
     line(header),
     ...rows.map(line),
     ...(floor ? ['', floorLine(floor, baseline)] : []),
+    ...firstRequestLines(results, floor),
     ...consoleLines(results, consoleAssets),
     ...(contributors.length > 0
       ? ['', 'bytes per package (esbuild metafile, largest first):', ...contributors]
