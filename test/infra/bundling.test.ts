@@ -185,12 +185,10 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
   );
 
   it.each(['dispatch', 'reconcile'] as const)(
-    'keeps classic zod and its locales out of the %s bundle (the worker parses with zod/mini at most)',
+    'keeps zod out of the %s bundle (its environment and wake-ups are checked by plain code)',
     (name) => {
       const sources = bundledSources(bundleDirs[name]);
-      expect(
-        sources.filter((source) => /node_modules\/zod\/v4\/(classic|locales)\//.test(source)),
-      ).toEqual([]);
+      expect(sources.filter((source) => source.includes('node_modules/zod/'))).toEqual([]);
     },
   );
 
