@@ -247,7 +247,7 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
     ]);
   });
 
-  it('leaves the routes, classic zod, OpenAPI and the draft checker out of what the api init loads', () => {
+  it('leaves the routes, classic zod, OpenAPI, the draft checker and the Scheduler client out of what the api init loads', () => {
     const atInit = initFiles(bundleDirs.api);
     expect(atInit).toContain('index.mjs');
     const initSources = sourcesOf(bundleDirs.api, atInit);
@@ -259,6 +259,9 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
       'shared/http/routes/',
       'shared/http/openapi.ts',
       'shared/runtime/compose.ts',
+      // Loaded by the first call that creates or deletes a schedule, not by read-only requests.
+      'node_modules/@aws-sdk/client-scheduler/',
+      'shared/scheduling/eventbridge-scheduler.ts',
     ];
     for (const part of lazyOnly) {
       expect(
