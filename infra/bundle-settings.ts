@@ -20,11 +20,11 @@ export const bundleSettings = {
 
 /**
  * Code splitting: every `import()` the code makes (the api's services and routes, composed on
- * the first request; the webhook transport, loaded on the first send; the SDK's credential
- * providers) becomes a chunk file under `chunks/`, which the init phase neither reads nor
- * compiles. esbuild splits only into a directory, and NodejsFunction only builds one file, so
- * the Lambda construct rebuilds the entry with these options after NodejsFunction's build
- * (`splitBundleCommands`); bench/bundles.ts builds with the same ones.
+ * the first request; the Scheduler client and the webhook transport, loaded on first use; the
+ * SDK's credential providers) becomes a chunk file under `chunks/`, which the init phase
+ * neither reads nor compiles. esbuild splits only into a directory, and NodejsFunction builds
+ * one file without plugins, so the Lambda construct rebuilds the entry with infra/build-lambda.ts
+ * after NodejsFunction's build (`splitBundleCommands`); bench/bundles.ts builds the same way.
  */
 export const splitting = {
   entryNames: 'index',
@@ -33,34 +33,18 @@ export const splitting = {
 } as const;
 
 /**
- * Shell commands that replace NodejsFunction's single-file build in `outputDir` with a split
- * one of `entry`: `index.mjs` (what Lambda loads) plus `chunks/*.mjs`, each with its source map.
+ * Shell commands that replace NodejsFunction's single-file build in `outputDir` with
+ * infra/build-lambda.ts's split one of `entry`: `index.mjs` (what Lambda loads) plus
+ * `chunks/*.mjs`, each with its source map. Run with tsx, as the CDK app itself is.
  */
 export function splitBundleCommands(
   entry: string,
   projectRoot: string,
   outputDir: string,
 ): string[] {
-  const options = [
-    '--bundle',
-    '--splitting',
-    `--format=${bundleSettings.format}`,
-    `--platform=${bundleSettings.platform}`,
-    `--target=${bundleSettings.target}`,
-    ...(bundleSettings.minify ? ['--minify'] : []),
-    ...(bundleSettings.sourcemap ? ['--sourcemap'] : []),
-    `--sources-content=${bundleSettings.sourcesContent}`,
-    `--main-fields=${bundleSettings.mainFields.join(',')}`,
-    `--banner:js="${bundleSettings.banner}"`,
-    `--outdir="${outputDir}"`,
-    `--entry-names=${splitting.entryNames}`,
-    `--chunk-names=${splitting.chunkNames}`,
-    `--out-extension:.js=${splitting.outExtension}`,
-    '--log-level=warning',
-  ];
   return [
     `rm -f "${outputDir}/index.mjs" "${outputDir}/index.mjs.map"`,
-    `(cd "${projectRoot}" && "${projectRoot}/node_modules/.bin/esbuild" "${entry}" ${options.join(' ')})`,
+    `(cd "${projectRoot}" && "${projectRoot}/node_modules/.bin/tsx" "${projectRoot}/infra/build-lambda.ts" "${entry}" "${outputDir}")`,
   ];
 }
 

@@ -279,6 +279,13 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
     ).toBe(true);
   });
 
+  it('ships zod with its English messages only (infra/build-lambda.ts)', () => {
+    const locales = bundledSources(bundleDirs.api)
+      .map((source) => /node_modules\/zod\/v4\/locales\/([^/]+)\.js$/.exec(source)?.[1])
+      .filter((locale) => locale !== undefined);
+    expect([...new Set(locales)].sort()).toEqual(['en', 'index']);
+  });
+
   describe('the api bundle, each request the first of a fresh execution environment', () => {
     const apiKey = `afv_${'b'.repeat(32)}`;
     let stop: () => Promise<void>;
@@ -388,6 +395,25 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
       });
       expect(response.status).toBe(200);
       expect(JSON.stringify(JSON.parse(response.body).findings)).toContain('teh');
+    });
+
+    it("refuses an invalid body with zod's English messages", async () => {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/drafts/check',
+        authenticated: true,
+        body: { text: 42 },
+      });
+      expect(response.status).toBe(400);
+      const problem = JSON.parse(response.body) as {
+        errors: Array<{ path: string; message: string }>;
+      };
+      expect(problem.errors).toContainEqual(
+        expect.objectContaining({
+          path: 'text',
+          message: expect.stringMatching(/expected string/i),
+        }),
+      );
     });
 
     it('previews a plan', async () => {
