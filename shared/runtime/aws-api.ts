@@ -24,20 +24,25 @@ export interface LazyAwsApi extends LambdaObservability {
   ready(): Promise<AfterviewApi>;
 }
 
+/** How the services and app are built from the adapters: compose.ts, imported on first use. */
+export type ApiComposer = (adapters: AwsAdapters) => Promise<AfterviewApi>;
+
+const composeOnFirstUse: ApiComposer = async (adapters) =>
+  (await import('./compose')).composeApi(adapters);
+
 /** The adapters now, the services and the HTTP app on the first request. */
 export function createAwsApiOnFirstRequest(
   env: Record<string, string | undefined> = process.env,
+  compose: ApiComposer = composeOnFirstUse,
 ): LazyAwsApi {
   const adapters: AwsAdapters = createAwsAdapters(env);
   let loading: Promise<AfterviewApi> | undefined;
   const ready = (): Promise<AfterviewApi> => {
     // A failed load is not kept: the next request tries again.
-    loading ??= import('./compose')
-      .then(({ composeApi }) => composeApi(adapters))
-      .catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
+    loading ??= compose(adapters).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
     return loading;
   };
   const app = new Hono();
