@@ -1,9 +1,13 @@
 /**
  * Lambda bundle benchmark: bundles each functions/*.ts entry with esbuild exactly as the CDK
- * stack does (settings from infra/bundle-settings.ts), plus a one-route Hono handler bundled
- * the same way as the baseline, then reports each bundle's size and the median time a fresh
- * `node` process takes to import it. Module load is the part of a Lambda cold start the code
- * controls, so the ratio to the Hono baseline is the number to watch.
+ * stack does (settings from infra/bundle-settings.ts, split into chunks), plus a one-route Hono
+ * handler bundled the same way as the baseline, then reports each bundle's size (what a cold
+ * start reads: the entry and the chunks it imports statically; the chunks only `import()`
+ * reaches are reported apart) and the median time a fresh `node` process takes to import it.
+ * Module load is the part of a Lambda cold start the code controls, so the ratio to the Hono
+ * baseline is the number to watch. The HTTP handlers (baseline, floor, api) then serve one
+ * GET /health in the same process, timed apart: the api composes its services and routes on
+ * its first request, so import + first request is the cold start a client sees.
  *
  * The imports run in rounds, one of each bundle per round in a rotating order, so a burst of
  * load from other work on the machine hits every bundle alike and the ratios stay comparable.
@@ -38,6 +42,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { lambdaBuildOptions } from '../infra/build-lambda';
 import { bundleSettings, functionEntries } from '../infra/bundle-settings';
 import { buildDashboard } from '../scripts/build-dashboard';
 
@@ -86,14 +91,51 @@ const lambdaLikeEnvironment: Record<string, string> = {
 };
 
 // Runs inside the child: the timers bracket only the dynamic import, not Node's own start-up.
+// Given an API Gateway event (argv[2]), the child then hands it to the handler and times that
+// first request too: what a cold start defers to the first request shows up there.
 const childScript = `
 const cpu = process.cpuUsage();
 const started = performance.now();
-await import(process.argv[1]);
+const { handler } = await import(process.argv[1]);
 const wallMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
-process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
+const result = { wallMs, cpuMs: (used.user + used.system) / 1000 };
+if (process.argv[2]) {
+  const cpu2 = process.cpuUsage();
+  const started2 = performance.now();
+  const response = await handler(JSON.parse(process.argv[2]), {});
+  if (response.statusCode !== 200) throw new Error('first request answered ' + response.statusCode);
+  result.firstRequestMs = performance.now() - started2;
+  const used2 = process.cpuUsage(cpu2);
+  result.firstRequestCpuMs = (used2.user + used2.system) / 1000;
+}
+process.stdout.write(JSON.stringify(result));
 `;
+
+/** GET /health as API Gateway (REST, v1) delivers it: the first request the api bundles serve. */
+const healthEvent = JSON.stringify({
+  resource: '/{proxy+}',
+  path: '/health',
+  httpMethod: 'GET',
+  headers: { Accept: '*/*' },
+  multiValueHeaders: {},
+  queryStringParameters: null,
+  multiValueQueryStringParameters: null,
+  pathParameters: { proxy: 'health' },
+  stageVariables: null,
+  body: null,
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'bench',
+    stage: 'bench',
+    requestId: 'bench-1',
+    identity: { sourceIp: '203.0.113.9' },
+    path: '/bench/health',
+    httpMethod: 'GET',
+    resourcePath: '/{proxy+}',
+  },
+});
 
 /** Packages a Lambda runtime for Node 18+ provides, left out when `--external-sdk` is given. */
 const sdkPackages = ['@aws-sdk/*', '@smithy/*'];
@@ -101,8 +143,14 @@ const sdkPackages = ['@aws-sdk/*', '@smithy/*'];
 export interface BundleResult {
   name: string;
   status: 'ok' | 'missing' | 'error';
+  /** The files a cold start reads: the entry and the chunks it imports statically. */
   bytes?: number;
   gzipBytes?: number;
+  /** Chunks loaded only through `import()`, on first use. */
+  lazyBytes?: number;
+  /** HTTP handlers: median time of the first request (GET /health) after the import. */
+  firstRequestMedianMs?: number;
+  firstRequestCpuMedianMs?: number;
   importMs?: number[];
   medianMs?: number;
   cpuMs?: number[];
@@ -144,18 +192,17 @@ export interface ConsoleAssets {
   files: Array<{ name: string; bytes: number; gzipBytes: number }>;
 }
 
-function esbuildOptions(outfile: string, externalSdk: boolean): BuildOptions {
+/** The construct's build (infra/build-lambda.ts), with a metafile and `--external-sdk`. */
+function esbuildOptions(
+  outdir: string,
+  externalSdk: boolean,
+  extraPlugins: readonly Plugin[] = [],
+): BuildOptions {
+  const { entryPoints: _entry, plugins = [], ...options } = lambdaBuildOptions('', outdir);
   return {
-    bundle: true,
-    outfile,
-    format: bundleSettings.format,
-    platform: bundleSettings.platform,
-    target: bundleSettings.target,
-    minify: bundleSettings.minify,
-    sourcemap: bundleSettings.sourcemap,
-    sourcesContent: bundleSettings.sourcesContent,
-    mainFields: [...bundleSettings.mainFields],
-    banner: { js: bundleSettings.banner },
+    ...options,
+    absWorkingDir: projectRoot,
+    plugins: [...plugins, ...extraPlugins],
     logLevel: 'silent',
     metafile: true,
     ...(externalSdk ? { external: sdkPackages } : {}),
@@ -170,7 +217,14 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function timeImport(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+interface ImportTiming {
+  wallMs: number;
+  cpuMs: number;
+  firstRequestMs?: number;
+  firstRequestCpuMs?: number;
+}
+
+async function timeImport(file: string, event?: string): Promise<ImportTiming> {
   const { stdout } = await run(
     process.execPath,
     [
@@ -180,10 +234,11 @@ async function timeImport(file: string): Promise<{ wallMs: number; cpuMs: number
       '-e',
       childScript,
       pathToFileURL(file).href,
+      ...(event ? [event] : []),
     ],
     { env: { PATH: process.env.PATH ?? '', ...lambdaLikeEnvironment }, timeout: 30_000 },
   );
-  return JSON.parse(stdout) as { wallMs: number; cpuMs: number };
+  return JSON.parse(stdout) as ImportTiming;
 }
 
 function relativeOut(outfile: string): string {
@@ -231,6 +286,38 @@ interface Built {
   name: string;
   outfile: string;
   result: BundleResult;
+  /** An API Gateway event the child sends the handler after the import (HTTP handlers only). */
+  event?: string;
+}
+
+/**
+ * The output files a cold start reads: the entry and, transitively, the chunks it imports
+ * statically. Chunks reached only through `import()` load when the code first asks for them.
+ */
+function initOutputs(metafile: Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !metafile.outputs[file]) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file].imports) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+function mergedInputs(
+  metafile: Metafile,
+  files: readonly string[],
+): Record<string, { bytesInOutput: number }> {
+  const merged: Record<string, { bytesInOutput: number }> = {};
+  for (const file of files) {
+    for (const [input, info] of Object.entries(metafile.outputs[file]?.inputs ?? {})) {
+      merged[input] = { bytesInOutput: (merged[input]?.bytesInOutput ?? 0) + info.bytesInOutput };
+    }
+  }
+  return merged;
 }
 
 async function bundle(
@@ -238,25 +325,35 @@ async function bundle(
   input: Pick<BuildOptions, 'entryPoints' | 'stdin' | 'plugins'>,
   externalSdk: boolean,
 ): Promise<Built> {
-  const outfile = join(outRoot, name, 'index.mjs');
+  const outdir = join(outRoot, name);
+  const outfile = join(outdir, 'index.mjs');
   try {
-    const { metafile } = await build({ ...esbuildOptions(outfile, externalSdk), ...input });
-    const inputs = metafile?.outputs[relativeOut(outfile)]?.inputs ?? {};
+    const { plugins, ...rest } = input;
+    const { metafile } = await build({ ...esbuildOptions(outdir, externalSdk, plugins), ...rest });
+    if (!metafile) throw new Error('esbuild returned no metafile');
+    const code = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs'));
+    const atInit = initOutputs(metafile, relativeOut(outfile));
+    const inputs = mergedInputs(metafile, atInit);
     const largest = largestContributors(inputs);
-    const bytes = statSync(outfile).size;
-    const gzipBytes = gzipSync(readFileSync(outfile)).length;
-    const consoleServerBytes = bytesOf(inputs, /shared\/http\/(dashboard\/|routes\/dashboard\.ts)/);
-    const consoleClientBytes = bytesOf(inputs, /^dashboard\//);
+    const initCode = Buffer.concat(atInit.map((file) => readFileSync(join(projectRoot, file))));
+    const allBytes = code.reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0);
+    const allInputs = mergedInputs(metafile, code);
+    const consoleServerBytes = bytesOf(
+      allInputs,
+      /shared\/http\/(dashboard\/|routes\/dashboard\.ts)/,
+    );
+    const consoleClientBytes = bytesOf(allInputs, /^dashboard\//);
     return {
       name,
       outfile,
       result: {
         name,
         status: 'ok',
-        bytes,
-        gzipBytes,
+        bytes: initCode.length,
+        gzipBytes: gzipSync(initCode).length,
+        lazyBytes: allBytes - initCode.length,
         largest,
-        ...(metafile ? { imports: packageImports(metafile) } : {}),
+        imports: packageImports(metafile),
         consoleServerBytes,
         consoleClientBytes,
       },
@@ -274,16 +371,27 @@ function failed(name: string, error: unknown): BundleResult {
 /** `runs` rounds; each imports every bundle once, starting one further along than the last. */
 async function timeInRounds(built: readonly Built[], runs: number): Promise<void> {
   const samples = new Map(
-    built.map((entry) => [entry.name, { wall: [] as number[], cpu: [] as number[] }]),
+    built.map((entry) => [
+      entry.name,
+      {
+        wall: [] as number[],
+        cpu: [] as number[],
+        firstWall: [] as number[],
+        firstCpu: [] as number[],
+      },
+    ]),
   );
   for (let round = 0; round < runs; round += 1) {
     for (let i = 0; i < built.length; i += 1) {
       const entry = built[(round + i) % built.length] as Built;
       if (entry.result.status !== 'ok') continue;
       try {
-        const { wallMs, cpuMs } = await timeImport(entry.outfile);
-        samples.get(entry.name)?.wall.push(wallMs);
-        samples.get(entry.name)?.cpu.push(cpuMs);
+        const timing = await timeImport(entry.outfile, entry.event);
+        const taken = samples.get(entry.name);
+        taken?.wall.push(timing.wallMs);
+        taken?.cpu.push(timing.cpuMs);
+        if (timing.firstRequestMs !== undefined) taken?.firstWall.push(timing.firstRequestMs);
+        if (timing.firstRequestCpuMs !== undefined) taken?.firstCpu.push(timing.firstRequestCpuMs);
       } catch (error) {
         entry.result = failed(entry.name, error);
       }
@@ -297,6 +405,12 @@ async function timeInRounds(built: readonly Built[], runs: number): Promise<void
       medianMs: median(taken.wall),
       cpuMs: taken.cpu,
       cpuMedianMs: median(taken.cpu),
+      ...(taken.firstWall.length > 0
+        ? {
+            firstRequestMedianMs: median(taken.firstWall),
+            firstRequestCpuMedianMs: median(taken.firstCpu),
+          }
+        : {}),
     });
   }
 }
@@ -340,6 +454,12 @@ export async function runBundleBench(
         externalSdk,
       ),
     );
+  }
+  // The HTTP handlers also serve one request after the import, in the same process.
+  for (const entry of built) {
+    if ([baselineName, sdkFloorName, 'api', withoutConsoleName].includes(entry.name)) {
+      entry.event = healthEvent;
+    }
   }
   if (profile) {
     const usedBy = new Map<string, string[]>();
@@ -422,6 +542,35 @@ function floorLine(floor: BundleResult, baseline: BundleResult | undefined): str
   ].join(' ');
 }
 
+/**
+ * Import plus the first request, for the HTTP handlers: the api composes its services and routes
+ * on the first request, so this is the cold start a client sees. Single-spaced (not a target row).
+ */
+function firstRequestLines(results: readonly BundleResult[], floor?: BundleResult): string[] {
+  const total = (result: BundleResult, cpu: boolean) =>
+    cpu
+      ? (result.cpuMedianMs ?? 0) + (result.firstRequestCpuMedianMs ?? 0)
+      : (result.medianMs ?? 0) + (result.firstRequestMedianMs ?? 0);
+  const measured = results.filter(
+    (result) =>
+      result.status === 'ok' &&
+      result.firstRequestMedianMs !== undefined &&
+      result.name !== withoutConsoleName,
+  );
+  if (measured.length === 0) return [];
+  return [
+    '',
+    'import + first request (GET /health in the same process; medians of each part, wall / cpu):',
+    ...measured.map((result) => {
+      const vsFloor =
+        floor && result !== floor && floor.firstRequestMedianMs !== undefined
+          ? `, ${(total(result, false) / total(floor, false)).toFixed(2)}x / ${(total(result, true) / total(floor, true)).toFixed(2)}x the floor`
+          : '';
+      return `${result.name}: ${(result.medianMs ?? 0).toFixed(1)} + ${(result.firstRequestMedianMs ?? 0).toFixed(1)} ms / ${(result.cpuMedianMs ?? 0).toFixed(1)} + ${(result.firstRequestCpuMedianMs ?? 0).toFixed(1)} ms${vsFloor}`;
+    }),
+  ];
+}
+
 /** The results section: one row per bundle, ratios against the Hono baseline. */
 export function formatResults(
   results: readonly BundleResult[],
@@ -443,6 +592,7 @@ export function formatResults(
     'cpu vs hono',
     'import vs floor',
     'cpu vs floor',
+    'lazy chunks',
   ];
   const ratio = (value?: number, base?: number) =>
     value && base ? `${(value / base).toFixed(2)}x` : '';
@@ -476,6 +626,7 @@ export function formatResults(
         cpuRatio,
         result === baseline ? '' : ratio(result.medianMs, floor?.medianMs),
         result === baseline ? '' : ratio(result.cpuMedianMs, floor?.cpuMedianMs),
+        kib(result.lazyBytes ?? 0),
       ];
     });
   const widths = header.map((_, column) =>
@@ -501,12 +652,14 @@ export function formatResults(
     );
   const profile = profileLines(results, baseline);
   return [
-    `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps, AWS SDK ${externalSdk ? 'external' : 'bundled'})`,
+    `## Lambda bundles (esbuild ${bundleSettings.format}, ${bundleSettings.target}, minified, source maps, split into chunks, AWS SDK ${externalSdk ? 'external' : 'bundled'})`,
+    'size: what a cold start reads (the entry and the chunks it imports statically); lazy chunks: loaded by import() on first use',
     `node ${process.version}; median of ${runs} fresh processes per bundle, interleaved, timing only the dynamic import (wall and CPU)`,
     '',
     line(header),
     ...rows.map(line),
     ...(floor ? ['', floorLine(floor, baseline)] : []),
+    ...firstRequestLines(results, floor),
     ...consoleLines(results, consoleAssets),
     ...(contributors.length > 0
       ? ['', 'bytes per package (esbuild metafile, largest first):', ...contributors]

@@ -1,9 +1,13 @@
-/** Lambda entry point behind API Gateway: the Hono app, adapted by hono/aws-lambda. */
+/**
+ * Lambda entry point behind API Gateway: the Hono app, adapted by hono/aws-lambda. The init
+ * phase builds the AWS clients, logger and metrics; the services and routes load on the first
+ * request (shared/runtime/aws-api.ts).
+ */
 import { handle } from 'hono/aws-lambda';
 import { observed } from '../shared/observability/lambda';
-import { createAwsApi } from '../shared/runtime/aws-api';
+import { createAwsApiOnFirstRequest } from '../shared/runtime/aws-api';
 
-const runtime = createAwsApi();
+const runtime = createAwsApiOnFirstRequest();
 const app = handle(runtime.app);
 
 // The request ids join the log context inside the app (shared/http/middleware.ts), where the

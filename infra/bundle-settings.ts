@@ -19,6 +19,36 @@ export const bundleSettings = {
 } as const;
 
 /**
+ * Code splitting: every `import()` the code makes (the api's services and routes, composed on
+ * the first request; the Scheduler client and the webhook transport, loaded on first use; the
+ * SDK's credential providers) becomes a chunk file under `chunks/`, which the init phase
+ * neither reads nor compiles. esbuild splits only into a directory, and NodejsFunction builds
+ * one file without plugins, so the Lambda construct rebuilds the entry with infra/build-lambda.ts
+ * after NodejsFunction's build (`splitBundleCommands`); bench/bundles.ts builds the same way.
+ */
+export const splitting = {
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: '.mjs',
+} as const;
+
+/**
+ * Shell commands that replace NodejsFunction's single-file build in `outputDir` with
+ * infra/build-lambda.ts's split one of `entry`: `index.mjs` (what Lambda loads) plus
+ * `chunks/*.mjs`, each with its source map. Run with tsx, as the CDK app itself is.
+ */
+export function splitBundleCommands(
+  entry: string,
+  projectRoot: string,
+  outputDir: string,
+): string[] {
+  return [
+    `rm -f "${outputDir}/index.mjs" "${outputDir}/index.mjs.map"`,
+    `(cd "${projectRoot}" && "${projectRoot}/node_modules/.bin/tsx" "${projectRoot}/infra/build-lambda.ts" "${entry}" "${outputDir}")`,
+  ];
+}
+
+/**
  * Packages the code loads on first use through `createRequire` instead of importing them, so a
  * cold start that does not need them never parses them (date-holidays: over a megabyte, needed
  * only by plans whose policy names a holiday country; undici: over half a megabyte, needed only

@@ -12,7 +12,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
-import { bundleSettings, onDemandPackageCommands, onDemandPackages } from '../bundle-settings';
+import {
+  bundleSettings,
+  onDemandPackageCommands,
+  onDemandPackages,
+  splitBundleCommands,
+} from '../bundle-settings';
 
 /**
  * `bundle` builds the entry with esbuild. `placeholder` keeps every setting but ships a stub
@@ -123,6 +128,7 @@ export class AfterviewFunction extends Construct {
       beforeBundling: () => [],
       beforeInstall: () => [],
       afterBundling: (inputDir, outputDir) => [
+        ...splitBundleCommands(props.entry, inputDir, outputDir),
         ...onDemandPackages.flatMap((name) => onDemandPackageCommands(name, inputDir, outputDir)),
         ...copyCommands(assets, inputDir, outputDir),
       ],

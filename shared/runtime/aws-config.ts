@@ -3,54 +3,42 @@
  * stack writes. Parsed once by the composition root at module scope, so a misconfigured
  * function fails at cold start naming the variable instead of failing later mid-request.
  */
-import * as z from 'zod/mini';
-
-// zod/mini, not the classic API: both worker Lambdas parse only this and the wake-up payload, and
-// with mini they never load classic zod (its every locale comes along, over 400 KiB). Mini has no
-// default messages, so every check here carries its own.
-const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'is required'));
-
-const arnOf = (service: string) =>
-  nonEmpty.check(
-    z.regex(new RegExp(`^arn:[a-z-]+:${service}:`), `must be an ARN of service ${service}`),
-  );
-
-const booleanFlag = z.pipe(
-  z._default(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }), 'false'),
-  z.transform((value) => value === 'true' || value === '1'),
-);
-
-/** The environment variables as the stack writes them (all strings). */
-export const awsEnvironmentSchema = z.object({
-  AFTERVIEW_TABLE_NAME: nonEmpty,
-  AFTERVIEW_SCHEDULE_GROUP: nonEmpty,
-  AFTERVIEW_DISPATCH_FUNCTION_ARN: arnOf('lambda'),
-  AFTERVIEW_SCHEDULER_ROLE_ARN: arnOf('iam'),
-  AFTERVIEW_SCHEDULE_DLQ_ARN: arnOf('sqs'),
-  AFTERVIEW_STAGE: nonEmpty,
-  AFTERVIEW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], {
-    message: 'must be one of debug, info, warn, error',
-  }),
-  AFTERVIEW_WEBHOOK_ALLOW_HTTP: booleanFlag,
-  AFTERVIEW_DOCS_ASSETS_DIR: z.optional(nonEmpty),
-  /** The console's built files; read by shared/http/dashboard/console.ts on first use. */
-  AFTERVIEW_DASHBOARD_ASSETS_DIR: z.optional(nonEmpty),
-  /** Days ahead a step gets its schedule; absent: every step when planned. */
-  AFTERVIEW_SCHEDULING_HORIZON_DAYS: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a whole number of days from 1 to 999')),
-      z.transform(Number),
-    ),
-  ),
-});
 
 /**
- * What the stack must put in a function's environment: the schema's input side, every value
- * a string. The CDK stack is typed against this so a renamed variable breaks the build.
+ * The environment variables as the stack writes them (all strings). The CDK stack is typed
+ * against this, so a renamed variable breaks the build. A type, not an interface, so it stays
+ * assignable to `Record<string, string | undefined>`.
  */
-export type AwsEnvironment = z.input<typeof awsEnvironmentSchema>;
+export type AwsEnvironment = {
+  AFTERVIEW_TABLE_NAME: string;
+  AFTERVIEW_SCHEDULE_GROUP: string;
+  AFTERVIEW_DISPATCH_FUNCTION_ARN: string;
+  AFTERVIEW_SCHEDULER_ROLE_ARN: string;
+  AFTERVIEW_SCHEDULE_DLQ_ARN: string;
+  AFTERVIEW_STAGE: string;
+  AFTERVIEW_LOG_LEVEL: string;
+  /** `true`/`1` or `false`/`0`; absent means false. */
+  AFTERVIEW_WEBHOOK_ALLOW_HTTP?: string | undefined;
+  AFTERVIEW_DOCS_ASSETS_DIR?: string | undefined;
+  /** The console's built files; read by shared/http/dashboard/console.ts on first use. */
+  AFTERVIEW_DASHBOARD_ASSETS_DIR?: string | undefined;
+  /** Days ahead a step gets its schedule; absent: every step when planned. */
+  AFTERVIEW_SCHEDULING_HORIZON_DAYS?: string | undefined;
+};
 
-export type AwsLogLevel = z.output<typeof awsEnvironmentSchema>['AFTERVIEW_LOG_LEVEL'];
+/** The variables loadAwsConfig refuses to start without, in the order it checks them. */
+export const requiredAwsVariables = [
+  'AFTERVIEW_TABLE_NAME',
+  'AFTERVIEW_SCHEDULE_GROUP',
+  'AFTERVIEW_DISPATCH_FUNCTION_ARN',
+  'AFTERVIEW_SCHEDULER_ROLE_ARN',
+  'AFTERVIEW_SCHEDULE_DLQ_ARN',
+  'AFTERVIEW_STAGE',
+  'AFTERVIEW_LOG_LEVEL',
+] as const satisfies ReadonlyArray<keyof AwsEnvironment>;
+
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+export type AwsLogLevel = (typeof logLevels)[number];
 
 export interface AwsConfig {
   tableName: string;
@@ -85,33 +73,75 @@ export class AwsConfigError extends Error {
  * variable.
  */
 export function loadAwsConfig(env: Record<string, string | undefined> = process.env): AwsConfig {
-  const parsed = awsEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new AwsConfigError(
-      parsed.error.issues.map((issue) => {
-        const variable = issue.path.join('.');
-        // zod reports an absent key as an invalid type; say "missing", which is what happened.
-        const missing = env[variable] === undefined;
-        return `${variable} ${missing ? 'is missing' : issue.message}`;
-      }),
-    );
+  // Written out rather than with a schema library: the api Lambda builds its adapters from this
+  // at init, and any zod there would put zod's core and every locale in the chunk the init phase
+  // loads (the routes' classic zod shares them), see docs/benchmarks.md "Cold start".
+  const problems: string[] = [];
+  const text = (name: keyof AwsEnvironment, optional = false): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined) {
+      if (!optional) problems.push(`${name} is missing`);
+      return undefined;
+    }
+    const value = raw.trim();
+    if (value.length === 0) problems.push(`${name} is required`);
+    return value;
+  };
+  const arn = (name: keyof AwsEnvironment, service: string): string => {
+    const value = text(name);
+    if (value !== undefined && !new RegExp(`^arn:[a-z-]+:${service}:`).test(value)) {
+      problems.push(`${name} must be an ARN of service ${service}`);
+    }
+    return value ?? '';
+  };
+  const oneOf = <T extends string>(
+    name: keyof AwsEnvironment,
+    allowed: readonly T[],
+    message: string,
+    fallback?: T,
+  ): T => {
+    const raw = env[name];
+    if (raw === undefined && fallback !== undefined) return fallback;
+    if (raw === undefined) problems.push(`${name} is missing`);
+    else if (!(allowed as readonly string[]).includes(raw)) problems.push(`${name} ${message}`);
+    return raw as T;
+  };
+
+  const tableName = text('AFTERVIEW_TABLE_NAME') ?? '';
+  const scheduleGroup = text('AFTERVIEW_SCHEDULE_GROUP') ?? '';
+  const dispatchFunctionArn = arn('AFTERVIEW_DISPATCH_FUNCTION_ARN', 'lambda');
+  const schedulerRoleArn = arn('AFTERVIEW_SCHEDULER_ROLE_ARN', 'iam');
+  const scheduleDlqArn = arn('AFTERVIEW_SCHEDULE_DLQ_ARN', 'sqs');
+  const stage = text('AFTERVIEW_STAGE') ?? '';
+  const logLevel = oneOf(
+    'AFTERVIEW_LOG_LEVEL',
+    logLevels,
+    `must be one of ${logLevels.join(', ')}`,
+  );
+  const allowHttp = oneOf(
+    'AFTERVIEW_WEBHOOK_ALLOW_HTTP',
+    ['true', 'false', '1', '0'],
+    'must be true or false',
+    'false',
+  );
+  const docsAssetsDir = text('AFTERVIEW_DOCS_ASSETS_DIR', true);
+  text('AFTERVIEW_DASHBOARD_ASSETS_DIR', true);
+  const horizonDays = env.AFTERVIEW_SCHEDULING_HORIZON_DAYS;
+  if (horizonDays !== undefined && !/^[1-9]\d{0,2}$/.test(horizonDays)) {
+    problems.push('AFTERVIEW_SCHEDULING_HORIZON_DAYS must be a whole number of days from 1 to 999');
   }
-  const values = parsed.data;
+  if (problems.length > 0) throw new AwsConfigError(problems);
   return {
-    tableName: values.AFTERVIEW_TABLE_NAME,
-    scheduleGroup: values.AFTERVIEW_SCHEDULE_GROUP,
-    dispatchFunctionArn: values.AFTERVIEW_DISPATCH_FUNCTION_ARN,
-    schedulerRoleArn: values.AFTERVIEW_SCHEDULER_ROLE_ARN,
-    scheduleDlqArn: values.AFTERVIEW_SCHEDULE_DLQ_ARN,
-    stage: values.AFTERVIEW_STAGE,
-    logLevel: values.AFTERVIEW_LOG_LEVEL,
-    webhookAllowHttp: values.AFTERVIEW_WEBHOOK_ALLOW_HTTP,
-    ...(values.AFTERVIEW_DOCS_ASSETS_DIR
-      ? { docsAssetsDir: values.AFTERVIEW_DOCS_ASSETS_DIR }
-      : {}),
-    ...(values.AFTERVIEW_SCHEDULING_HORIZON_DAYS === undefined
-      ? {}
-      : { schedulingHorizonMs: values.AFTERVIEW_SCHEDULING_HORIZON_DAYS * 86_400_000 }),
+    tableName,
+    scheduleGroup,
+    dispatchFunctionArn,
+    schedulerRoleArn,
+    scheduleDlqArn,
+    stage,
+    logLevel,
+    webhookAllowHttp: allowHttp === 'true' || allowHttp === '1',
+    ...(docsAssetsDir ? { docsAssetsDir } : {}),
+    ...(horizonDays === undefined ? {} : { schedulingHorizonMs: Number(horizonDays) * 86_400_000 }),
   };
 }
 

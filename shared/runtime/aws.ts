@@ -7,12 +7,12 @@
  * in aws-api.ts, so the worker Lambdas never bundle the HTTP side.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../clock';
 import type { LambdaObservability } from '../observability/lambda';
 import { createLogger } from '../observability/logger';
 import { EmfMetrics } from '../observability/metrics';
-import { EventBridgeWakeupScheduler } from '../scheduling/eventbridge-scheduler';
+import type { EventBridgeWakeupSchedulerOptions } from '../scheduling/eventbridge-scheduler';
+import type { WakeupScheduler } from '../scheduling/ports';
 import { DynamoStore } from '../store/dynamo-store';
 import type { HttpWebhookTransportOptions } from '../webhooks/http-transport';
 import type { WebhookTransport } from '../webhooks/ports';
@@ -45,6 +45,40 @@ function httpTransportOnFirstSend(options: HttpWebhookTransportOptions): Webhook
   };
 }
 
+/**
+ * The EventBridge Scheduler adapter and its SDK client, loaded on the first call. Read-only API
+ * requests (most of them) and reconciler sweeps with nothing to schedule never create or delete
+ * a schedule, so the init phase does not load the Scheduler client; with code splitting it sits
+ * in its own chunk. The first call that needs it pays for the load once.
+ */
+function schedulerOnFirstCall(
+  options: Omit<EventBridgeWakeupSchedulerOptions, 'client'>,
+): WakeupScheduler {
+  let loading: Promise<WakeupScheduler> | undefined;
+  const load = async (): Promise<WakeupScheduler> => {
+    const [{ SchedulerClient }, { EventBridgeWakeupScheduler }] = await Promise.all([
+      import('@aws-sdk/client-scheduler'),
+      import('../scheduling/eventbridge-scheduler'),
+    ]);
+    return new EventBridgeWakeupScheduler({ ...options, client: new SchedulerClient({}) });
+  };
+  // A failed load is not kept, so the next call tries again.
+  const scheduler = (): Promise<WakeupScheduler> =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+  return {
+    // Nothing to send makes no call, loaded or not.
+    async schedule(wakeups) {
+      if (wakeups.length > 0) await (await scheduler()).schedule(wakeups);
+    },
+    async cancel(names) {
+      if (names.length > 0) await (await scheduler()).cancel(names);
+    },
+  };
+}
+
 export type AwsAdapters = WorkerAdapters &
   LambdaObservability & {
     docsAssetsDir?: string;
@@ -57,8 +91,7 @@ export function createAwsAdapters(
   const config = loadAwsConfig(env);
   const serviceName = awsServiceName(config.stage);
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
-  const scheduler = new EventBridgeWakeupScheduler({
-    client: new SchedulerClient({}),
+  const scheduler = schedulerOnFirstCall({
     groupName: config.scheduleGroup,
     targetArn: config.dispatchFunctionArn,
     roleArn: config.schedulerRoleArn,

@@ -1,20 +1,39 @@
-// zod/mini keeps classic zod (and its locales) out of the dispatch Lambda; see aws-config.ts.
-import * as z from 'zod/mini';
 import type { WakeupPayload } from './ports';
 
-const id = z.string().check(z.minLength(1), z.maxLength(100));
+// Checked by hand rather than with a schema library: this is the only parsing the dispatch
+// Lambda does at all, and a dozen lines keep zod (even zod/mini's core, about 20 KiB) out of its
+// cold start. See docs/benchmarks.md "Cold start".
+
+type Fields = Record<string, unknown>;
+
+/** A string id of 1 to 100 characters. */
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 100;
+}
+
+function isAttempt(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 100;
+}
 
 /** The wake-up Input as it arrives at the dispatcher: checked, never trusted. */
-export const wakeupPayloadSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('step'), tenantId: id, interviewId: id, stepId: id }),
-  z.object({
-    kind: z.literal('delivery'),
-    tenantId: id,
-    eventId: id,
-    endpointId: id,
-    attempt: z.int().check(z.minimum(1), z.maximum(100)),
-  }),
-]);
+function checkPayload(value: unknown): WakeupPayload | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const fields = value as Fields;
+  if (fields.kind === 'step') {
+    const { tenantId, interviewId, stepId } = fields;
+    if (!isId(tenantId) || !isId(interviewId) || !isId(stepId)) return undefined;
+    // Only the known keys, as a schema's parse would return them.
+    return { kind: 'step', tenantId, interviewId, stepId };
+  }
+  if (fields.kind === 'delivery') {
+    const { tenantId, eventId, endpointId, attempt } = fields;
+    if (!isId(tenantId) || !isId(eventId) || !isId(endpointId) || !isAttempt(attempt)) {
+      return undefined;
+    }
+    return { kind: 'delivery', tenantId, eventId, endpointId, attempt };
+  }
+  return undefined;
+}
 
 /** The payload, or undefined when `input` is not one (a JSON string is accepted too). */
 export function parseWakeupPayload(input: unknown): WakeupPayload | undefined {
@@ -26,6 +45,5 @@ export function parseWakeupPayload(input: unknown): WakeupPayload | undefined {
       return undefined;
     }
   }
-  const parsed = wakeupPayloadSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  return checkPayload(value);
 }

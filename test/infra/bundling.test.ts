@@ -4,19 +4,29 @@
  * and each bundle is then loaded in a fresh Node process with a deployment-shaped environment.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAfterviewApp } from '../../infra/afterview-app';
 import { dashboardAssetsDirectory, docsAssetsDirectory } from '../../infra/afterview-stack';
+import { SandboxClock, systemClock } from '../../shared/clock';
 import { dashboardAssetFiles } from '../../shared/http/dashboard/console';
 import { docsAssetFiles } from '../../shared/http/routes/docs';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
+import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
+import { startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import { ensureScheduleGroup } from '../../shared/scheduling/eventbridge-scheduler';
+import { TenantService } from '../../shared/service/tenant-service';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import { ensureTable } from '../../shared/store/table';
+import { interviewInput } from '../support/interview-fixtures';
 
 const run = promisify(execFile);
 const names = ['api', 'dispatch', 'reconcile'] as const;
@@ -50,6 +60,55 @@ for (const path of ['/health', '/docs', '/docs/assets/swagger-ui.css', '/docs/as
 }
 process.stdout.write(JSON.stringify(results));
 `;
+
+// One request as the first one a fresh execution environment serves: import, then invoke once.
+const firstRequestScript = `
+const { handler } = await import(process.argv[1]);
+const { method, path, body, headers } = JSON.parse(process.argv[2]);
+const response = await handler({
+  resource: '/{proxy+}', path, httpMethod: method,
+  headers: { Accept: '*/*', ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+  multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null,
+  pathParameters: { proxy: path.slice(1) }, stageVariables: null,
+  body: body ? JSON.stringify(body) : null, isBase64Encoded: false,
+  requestContext: { accountId: '123456789012', apiId: 'abc123', stage: 'dev', requestId: 'req-1',
+    identity: { sourceIp: '203.0.113.9' }, path: '/dev' + path, httpMethod: method, resourcePath: '/{proxy+}' },
+}, {});
+process.stdout.write(JSON.stringify({ status: response.statusCode, body: response.body }));
+`;
+
+/** The output files a cold start reads: index.mjs and the chunks it imports statically. */
+function initFiles(dir: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(dir, file), 'utf8');
+    // Static imports only (`import{a as b}from"./x.mjs"`, `import"./x.mjs"`), not `import(`.
+    for (const match of code.matchAll(/import\s*(?:[\w$*{},\s]+from\s*)?"(\.{1,2}\/[^"]+)"/g)) {
+      visit(join(dirname(file), match[1] as string));
+    }
+  };
+  visit('index.mjs');
+  return [...seen];
+}
+
+function sourcesOf(dir: string, files: readonly string[]): string[] {
+  return files.flatMap(
+    (file) =>
+      (JSON.parse(readFileSync(join(dir, `${file}.map`), 'utf8')) as { sources: string[] }).sources,
+  );
+}
+
+/** Every source file (original path) behind a bundle directory: the entry and its chunks. */
+function bundledSources(dir: string): string[] {
+  const maps = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.mjs.map'),
+  );
+  return maps.flatMap(
+    (file) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sources: string[] }).sources,
+  );
+}
 
 describe('Lambda bundles built by local esbuild (no Docker)', () => {
   let outdir: string;
@@ -88,9 +147,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     for (const file of dashboardAssetFiles) {
       expect(existsSync(join(bundleDirs.api, dashboardAssetsDirectory, file)), file).toBe(true);
     }
-    const { sources } = JSON.parse(readFileSync(join(bundleDirs.api, 'index.mjs.map'), 'utf8')) as {
-      sources: string[];
-    };
+    const sources = bundledSources(bundleDirs.api);
     expect(sources.filter((source) => /(^|\/)dashboard\/src\//.test(source))).toEqual([]);
     expect(sources.some((source) => source.includes('shared/http/dashboard/console.ts'))).toBe(
       true,
@@ -110,9 +167,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     'keeps date-holidays out of the %s bundle and ships it where the calendar requires it',
     async (name) => {
       const bundle = join(bundleDirs[name], 'index.mjs');
-      const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as {
-        sources: string[];
-      };
+      const sources = bundledSources(bundleDirs[name]);
       expect(sources.filter((source) => source.includes('node_modules/date-holidays'))).toEqual([]);
       const entry = createRequire(bundle).resolve('date-holidays');
       expect(entry.startsWith(bundleDirs[name])).toBe(true);
@@ -130,15 +185,10 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
   );
 
   it.each(['dispatch', 'reconcile'] as const)(
-    'keeps classic zod and its locales out of the %s bundle (the worker parses with zod/mini)',
+    'keeps zod out of the %s bundle (its environment and wake-ups are checked by plain code)',
     (name) => {
-      const { sources } = JSON.parse(
-        readFileSync(join(bundleDirs[name], 'index.mjs.map'), 'utf8'),
-      ) as { sources: string[] };
-      expect(sources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
-      expect(
-        sources.filter((source) => /node_modules\/zod\/v4\/(classic|locales)\//.test(source)),
-      ).toEqual([]);
+      const sources = bundledSources(bundleDirs[name]);
+      expect(sources.filter((source) => source.includes('node_modules/zod/'))).toEqual([]);
     },
   );
 
@@ -146,9 +196,7 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     'keeps undici out of the %s bundle and ships it where the HTTP transport requires it',
     async (name) => {
       const bundle = join(bundleDirs[name], 'index.mjs');
-      const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as {
-        sources: string[];
-      };
+      const sources = bundledSources(bundleDirs[name]);
       expect(sources.filter((source) => source.includes('node_modules/undici'))).toEqual([]);
       const entry = createRequire(bundle).resolve('undici');
       expect(entry.startsWith(bundleDirs[name])).toBe(true);
@@ -197,6 +245,204 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
       { path: '/dashboard', status: 200, base64: false },
       { path: '/dashboard/assets/console.js', status: 200, base64: false },
     ]);
+  });
+
+  it('leaves the routes, classic zod, OpenAPI, the draft checker and the Scheduler client out of what the api init loads', () => {
+    const atInit = initFiles(bundleDirs.api);
+    expect(atInit).toContain('index.mjs');
+    const initSources = sourcesOf(bundleDirs.api, atInit);
+    const lazyOnly = [
+      'node_modules/zod/',
+      'node_modules/@hono/zod-openapi/',
+      'node_modules/@asteasolutions/zod-to-openapi/',
+      'node_modules/nspell/',
+      'shared/http/routes/',
+      'shared/http/openapi.ts',
+      'shared/runtime/compose.ts',
+      // Loaded by the first call that creates or deletes a schedule, not by read-only requests.
+      'node_modules/@aws-sdk/client-scheduler/',
+      'shared/scheduling/eventbridge-scheduler.ts',
+    ];
+    for (const part of lazyOnly) {
+      expect(
+        initSources.filter((source) => source.includes(part)),
+        part,
+      ).toEqual([]);
+      // …yet shipped, in a chunk the first request imports.
+      expect(
+        bundledSources(bundleDirs.api).some((source) => source.includes(part)),
+        part,
+      ).toBe(true);
+    }
+    expect(
+      initSources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/')),
+    ).toBe(true);
+  });
+
+  it('ships zod with its English messages only (infra/build-lambda.ts)', () => {
+    const locales = bundledSources(bundleDirs.api)
+      .map((source) => /node_modules\/zod\/v4\/locales\/([^/]+)\.js$/.exec(source)?.[1])
+      .filter((locale) => locale !== undefined);
+    expect([...new Set(locales)].sort()).toEqual(['en', 'index']);
+  });
+
+  describe('the api bundle, each request the first of a fresh execution environment', () => {
+    const apiKey = `afv_${'b'.repeat(32)}`;
+    let stop: () => Promise<void>;
+    let environment: Record<string, string>;
+
+    beforeAll(async () => {
+      const dynalite = await startDynalite();
+      const emulator = await startSchedulerEmulator({
+        clock: new SandboxClock(systemClock),
+        realTimeIntervalMs: 0,
+        invoke: async () => {},
+      });
+      stop = async () => {
+        await emulator.close();
+        await dynalite.close();
+      };
+      const dynamo = createDynamoClient(dynalite.endpoint);
+      await ensureTable(dynamo, deployedEnvironment.AFTERVIEW_TABLE_NAME);
+      const scheduler = new SchedulerClient({
+        endpoint: emulator.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await ensureScheduleGroup(scheduler, deployedEnvironment.AFTERVIEW_SCHEDULE_GROUP);
+      const store = new DynamoStore({
+        client: dynamo,
+        tableName: deployedEnvironment.AFTERVIEW_TABLE_NAME,
+      });
+      await new TenantService({ store, clock: systemClock }).createTenant('Bundle test', {
+        apiKey,
+      });
+      environment = {
+        PATH: process.env.PATH ?? '',
+        ...deployedEnvironment,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        // The SDK's service-specific endpoint variables: the bundled clients, unchanged, talk
+        // to dynalite and the Scheduler emulator.
+        AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+        AWS_ENDPOINT_URL_SCHEDULER: emulator.url,
+        AFTERVIEW_DOCS_ASSETS_DIR: join(bundleDirs.api, docsAssetsDirectory),
+        AFTERVIEW_DASHBOARD_ASSETS_DIR: join(bundleDirs.api, dashboardAssetsDirectory),
+      };
+    }, 60_000);
+
+    afterAll(async () => {
+      await stop?.();
+    });
+
+    async function firstRequest(request: {
+      method: string;
+      path: string;
+      body?: unknown;
+      authenticated?: boolean;
+    }): Promise<{ status: number; body: string }> {
+      const url = pathToFileURL(join(bundleDirs.api, 'index.mjs')).href;
+      const headers = request.authenticated ? { Authorization: `Bearer ${apiKey}` } : {};
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          firstRequestScript,
+          url,
+          JSON.stringify({ ...request, headers }),
+        ],
+        { env: environment },
+      );
+      return JSON.parse(stdout) as { status: number; body: string };
+    }
+
+    const tomorrow = () => Temporal.Now.instant().round('second').add({ hours: 24 });
+    const upcomingInterview = (externalId: string) =>
+      interviewInput({
+        externalId,
+        startsAt: tomorrow().toString(),
+        endsAt: tomorrow().add({ hours: 1 }).toString(),
+        nextSteps: {
+          decisionExpectedBy: tomorrow()
+            .add({ hours: 24 * 10 })
+            .toString()
+            .slice(0, 10),
+        },
+      });
+
+    it('serves /health', async () => {
+      const response = await firstRequest({ method: 'GET', path: '/health' });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
+    });
+
+    it('serves the docs page and the OpenAPI document', async () => {
+      const docs = await firstRequest({ method: 'GET', path: '/docs' });
+      expect(docs.status).toBe(200);
+      expect(docs.body).toContain('swagger-ui');
+      const openapi = await firstRequest({ method: 'GET', path: '/openapi.json' });
+      expect(openapi.status).toBe(200);
+      expect(JSON.parse(openapi.body).paths).toHaveProperty(['/v1/interviews']);
+    });
+
+    it('checks a draft (the spelling dictionary loads from the bundle)', async () => {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/drafts/check',
+        authenticated: true,
+        body: { text: 'Thank you for teh conversation yesterday.' },
+      });
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(JSON.parse(response.body).findings)).toContain('teh');
+    });
+
+    it("refuses an invalid body with zod's English messages", async () => {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/drafts/check',
+        authenticated: true,
+        body: { text: 42 },
+      });
+      expect(response.status).toBe(400);
+      const problem = JSON.parse(response.body) as {
+        errors: Array<{ path: string; message: string }>;
+      };
+      expect(problem.errors).toContainEqual(
+        expect.objectContaining({
+          path: 'text',
+          message: expect.stringMatching(/expected string/i),
+        }),
+      );
+    });
+
+    it('previews a plan', async () => {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/plans/preview',
+        authenticated: true,
+        body: upcomingInterview('bundle-preview'),
+      });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body).steps.length).toBeGreaterThan(0);
+    });
+
+    it('creates an interview (DynamoDB writes and Scheduler calls)', async () => {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/interviews',
+        authenticated: true,
+        body: upcomingInterview('bundle-create'),
+      });
+      expect(response.status).toBe(201);
+      expect(JSON.parse(response.body).steps.length).toBeGreaterThan(0);
+    });
+
+    it('refuses a request without a key with the usual problem document', async () => {
+      const response = await firstRequest({ method: 'GET', path: '/v1/interviews' });
+      expect(response.status).toBe(401);
+      expect(JSON.parse(response.body)).toMatchObject({ status: 401, code: expect.any(String) });
+    });
   });
 
   it.each(names)(

@@ -13,6 +13,10 @@ describe('parseWakeupPayload', () => {
     expect(parseWakeupPayload(JSON.stringify(payload))).toEqual(payload);
   });
 
+  it('keeps only the fields a wake-up has', () => {
+    expect(parseWakeupPayload({ ...step, extra: 'x', attempt: 3 })).toStrictEqual(step);
+  });
+
   it.each([
     ['an unknown kind', { ...step, kind: 'other' }],
     ['an empty id', { ...step, stepId: '' }],
@@ -24,6 +28,7 @@ describe('parseWakeupPayload', () => {
     ['a missing field', { kind: 'delivery', tenantId: 't1', eventId: 'e1', attempt: 1 }],
     ['text that is not JSON', '{kind:'],
     ['null', null],
+    ['an array', [step]],
   ])('rejects %s', (_, input) => {
     expect(parseWakeupPayload(input)).toBeUndefined();
   });
