@@ -526,9 +526,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       expiresAt: this.#expiresAt(),
     };
 
-    // One line per attempt for whoever watches (the local runtime's terminal, CloudWatch).
-    // The URL without query or credentials: those can carry tokens.
-    this.#logger.info('webhook attempt', {
+    // A failed attempt is an info line, a delivered one debug (DeliverySucceeded counts those;
+    // the local terminal still prints every attempt). The URL without query or
+    // credentials: those can carry tokens.
+    this.#logger[result.ok ? 'debug' : 'info']?.('webhook attempt', {
       eventType: event.type,
       eventId: event.id,
       endpointId: endpoint.id,
