@@ -149,8 +149,8 @@ function hasBody(headers: Headers): boolean {
 
 /**
  * For requests that carry a body: refuses anything over 256 KiB (413), anything that is not
- * JSON (415) and JSON that does not parse (400), before any route sees it. The parsed body is
- * cached by Hono, so the route's validator reads it without parsing again.
+ * JSON (415) and JSON that does not parse (400), before any route sees it. The decoded text is
+ * cached on the request, so the route's validator parses it without decoding it again.
  */
 export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
   const limit = bodyLimit({
@@ -172,14 +172,19 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
     return limit(c, async () => {
       // JSON is UTF-8 (RFC 8259). A lenient decode would turn invalid bytes into U+FFFD and
       // store them as if the client had sent them, so the bytes are checked strictly first.
+      let text: string;
       try {
-        strictUtf8.decode(await c.req.arrayBuffer());
+        text = strictUtf8.decode(await c.req.arrayBuffer());
       } catch {
         throw new MalformedRequestError('The body is not valid UTF-8');
       }
+      // Cached as text: Hono's c.req.json() (the validator's) and c.req.text() (idempotency's
+      // hash) read it from here. Without it each of them built a Response from the cached bytes
+      // to decode them again. (Hono keeps promises there; its type says otherwise.)
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
       let body: unknown;
       try {
-        body = await c.req.json();
+        body = JSON.parse(text);
       } catch {
         throw new MalformedRequestError('The body is not valid JSON');
       }
