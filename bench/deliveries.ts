@@ -31,6 +31,17 @@ import type { StoredInterview } from '../shared/store/ports';
 import { ensureTable } from '../shared/store/table';
 import { HttpWebhookTransport } from '../shared/webhooks/http-transport';
 import { createWebhookServices } from '../shared/webhooks/index';
+import { saveResult } from './lib/quick';
+
+/**
+ * Errors only: a benchmark's output is its figures. (Attempt lines are debug-level anyway; this
+ * keeps any info line the code might add later out of the output bench/run-all.ts reads.)
+ */
+const quietLogger = {
+  info: () => {},
+  error: (message: string, fields?: Record<string, unknown>) =>
+    console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
 
 const [events = 1000, receiverCount = 3, concurrency = 64] = process.argv
   .slice(2)
@@ -77,6 +88,7 @@ async function main(): Promise<void> {
     transport,
     clock,
     urlPolicy: { allowHttp: true, allowLoopback: true },
+    logger: quietLogger,
   });
   dispatch = createDispatcher({ store, clock, webhooks: webhooks.delivery });
 
@@ -162,30 +174,26 @@ async function main(): Promise<void> {
 
   latencies.sort((a, b) => a - b);
   const expected = events * receiverCount;
-  console.log(
-    JSON.stringify(
-      {
-        events,
-        receivers: receiverCount,
-        fireConcurrency: concurrency,
-        deliveries: latencies.length,
-        expected,
-        setupSeconds: Number((setupMs / 1000).toFixed(2)),
-        elapsedSeconds: Number((elapsedMs / 1000).toFixed(2)),
-        deliveriesPerSecond: Math.round(latencies.length / (elapsedMs / 1000)),
-        cpuSeconds: Number((cpuMs / 1000).toFixed(2)),
-        cpuMsPerDelivery: Number((cpuMs / Math.max(1, latencies.length)).toFixed(2)),
-        latencyMsAfterDue: {
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          max: latencies.at(-1),
-        },
-        schedulerFailures: emulator.stats.failedAttempts,
-      },
-      null,
-      2,
-    ),
-  );
+  const figures = {
+    events,
+    receivers: receiverCount,
+    fireConcurrency: concurrency,
+    deliveries: latencies.length,
+    expected,
+    setupSeconds: Number((setupMs / 1000).toFixed(2)),
+    elapsedSeconds: Number((elapsedMs / 1000).toFixed(2)),
+    deliveriesPerSecond: Math.round(latencies.length / (elapsedMs / 1000)),
+    cpuSeconds: Number((cpuMs / 1000).toFixed(2)),
+    cpuMsPerDelivery: Number((cpuMs / Math.max(1, latencies.length)).toFixed(2)),
+    latencyMsAfterDue: {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1),
+    },
+    schedulerFailures: emulator.stats.failedAttempts,
+  };
+  console.log(JSON.stringify(figures, null, 2));
+  await saveResult(figures);
 
   await emulator.close();
   schedulerClient.destroy();

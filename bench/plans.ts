@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Temporal } from 'temporal-polyfill';
 import { type InterviewInput, planFollowUps, resolvePolicy } from '../shared/domain';
+import { saveResult } from './lib/quick';
 
 const seconds = Number(process.argv[2] ?? 3);
 const policy = resolvePolicy({ holidayCountry: 'DE' });
@@ -64,3 +65,4 @@ const perCpuSecond = Math.round((plans / cpuMs) * 1000);
 console.log(
   `${perSecond} plans/s wall clock, ${perCpuSecond} plans per CPU second (${plans} plans, ${(steps / plans).toFixed(1)} steps each, ${(elapsed / 1000).toFixed(1)} s, Node ${process.version})`,
 );
+await saveResult({ wall: perSecond, perCpu: perCpuSecond, plans, stepsPerPlan: steps / plans });

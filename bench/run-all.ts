@@ -32,6 +32,9 @@ export const targets = {
   bundleImportVsFloor: { api: 1.5, dispatch: 1.25, reconcile: 1.25 } as Record<string, number>,
   schedulesFiredPerSecond: 1000,
   deliveriesPerSecond: 500,
+  /** Issue 15: creates with this many in flight answer within createP99Ms at the 99th percentile. */
+  createP99Concurrency: 16,
+  createP99Ms: 250,
 } as const;
 
 interface BenchSpec {
@@ -138,16 +141,35 @@ export interface DeliveryFigures {
   latencyMsAfterDue: { p50: number; p99: number; max: number };
 }
 
-/** bench/deliveries.ts prints one JSON object. */
+function isDeliveryFigures(value: unknown): value is DeliveryFigures {
+  const figures = value as Partial<DeliveryFigures> | null;
+  return (
+    typeof figures === 'object' &&
+    figures !== null &&
+    typeof figures.deliveriesPerSecond === 'number' &&
+    typeof figures.deliveries === 'number' &&
+    typeof figures.latencyMsAfterDue === 'object'
+  );
+}
+
+/**
+ * bench/deliveries.ts prints one indented JSON object: a line `{` through a line `}`. Log lines
+ * (one-line JSON) may sit around or inside it on a shared stdout, so each such block is tried,
+ * and only one with the delivery figures counts.
+ */
 export function parseDeliveries(stdout: string): DeliveryFigures | undefined {
-  const start = stdout.indexOf('{');
-  const end = stdout.lastIndexOf('}');
-  if (start < 0 || end < start) return undefined;
-  try {
-    return JSON.parse(stdout.slice(start, end + 1)) as DeliveryFigures;
-  } catch {
-    return undefined;
+  for (const block of stdout.matchAll(/^\{\n[\s\S]*?\n\}$/gm)) {
+    const lines = block[0].split('\n');
+    // Drop interleaved one-line log entries inside the block.
+    const kept = lines.filter((line, i) => i === 0 || i === lines.length - 1 || /^\s/.test(line));
+    try {
+      const parsed: unknown = JSON.parse(kept.join('\n'));
+      if (isDeliveryFigures(parsed)) return parsed;
+    } catch {
+      // not this block
+    }
   }
+  return undefined;
 }
 
 export interface BundleFigures {
@@ -202,6 +224,13 @@ export function atMost(value: number, goal: number): string {
   return `MISSED by ${formatNumber((value / goal - 1) * 100)}% over the limit`;
 }
 
+/** "met" or by how much a figure that should stay under `goal` is over. */
+export function below(value: number, goal: number): string {
+  if (!Number.isFinite(value)) return 'not measured';
+  if (value < goal) return 'met';
+  return `MISSED by ${formatNumber((value / goal - 1) * 100)}% over the limit`;
+}
+
 function notMeasured(figure: string, goal: string, output: BenchOutput | undefined): SummaryRow {
   return {
     figure,
@@ -209,6 +238,25 @@ function notMeasured(figure: string, goal: string, output: BenchOutput | undefin
     goal,
     verdict: output ? `not measured (exit ${output.exitCode})` : 'not run',
   };
+}
+
+/** Figures a benchmark saved as JSON (BENCH_RESULT_FILE), else what its text output says. */
+function plansOf(output: BenchOutput): { wall: number; perCpu: number } | undefined {
+  const saved = output.result as { wall?: unknown; perCpu?: unknown } | undefined;
+  if (typeof saved?.wall === 'number' && typeof saved.perCpu === 'number') {
+    return { wall: saved.wall, perCpu: saved.perCpu };
+  }
+  return parsePlans(output.stdout);
+}
+
+function schedulesOf(output: BenchOutput): ScheduleRun[] {
+  const saved = (output.result as { runs?: ScheduleRun[] } | undefined)?.runs;
+  if (Array.isArray(saved) && saved.length > 0) return saved;
+  return parseSchedules(output.stdout);
+}
+
+function deliveriesOf(output: BenchOutput): DeliveryFigures | undefined {
+  return isDeliveryFigures(output.result) ? output.result : parseDeliveries(output.stdout);
 }
 
 export function summarize(outputs: readonly BenchOutput[]): SummaryRow[] {
@@ -235,7 +283,7 @@ export function summarize(outputs: readonly BenchOutput[]): SummaryRow[] {
 
   const planGoal = `≥ ${formatNumber(targets.planPreviewsPerSecond)}/s`;
   const plans = byName.get('plans');
-  const planFigures = plans ? parsePlans(plans.stdout) : undefined;
+  const planFigures = plans ? plansOf(plans) : undefined;
   if (planFigures) {
     rows.push({
       figure: 'Plans computed per second (domain, one core)',
@@ -257,6 +305,18 @@ export function summarize(outputs: readonly BenchOutput[]): SummaryRow[] {
     });
   }
 
+  for (const placement of placements ?? []) {
+    for (const { concurrency, p50Ms, p99Ms } of placement.creates ?? []) {
+      const judged = concurrency === targets.createP99Concurrency;
+      rows.push({
+        figure: `Create p50 / p99, ${concurrency} in flight (${placement.placement})`,
+        measured: `${formatNumber(p50Ms, 1)} / ${formatNumber(p99Ms, 1)} ms`,
+        goal: judged ? `p99 < ${targets.createP99Ms} ms` : '(reported)',
+        verdict: judged ? below(p99Ms, targets.createP99Ms) : '',
+      });
+    }
+  }
+
   const bundles = byName.get('bundles');
   const bundleFigures = bundles ? parseBundles(bundles.stdout) : [];
   const measuredAgainstFloor = bundleFigures.filter((bundle) => bundle.vsFloor !== undefined);
@@ -276,7 +336,7 @@ export function summarize(outputs: readonly BenchOutput[]): SummaryRow[] {
 
   const firedGoal = `≥ ${formatNumber(targets.schedulesFiredPerSecond)}/s`;
   const schedules = byName.get('schedules');
-  const scheduleRuns = schedules ? parseSchedules(schedules.stdout) : [];
+  const scheduleRuns = schedules ? schedulesOf(schedules) : [];
   if (scheduleRuns.length === 0) rows.push(notMeasured('Schedules fired', firedGoal, schedules));
   for (const run of scheduleRuns) {
     // The spread run's time includes the minute the wake-ups are spread over: its rate is
@@ -298,7 +358,7 @@ export function summarize(outputs: readonly BenchOutput[]): SummaryRow[] {
 
   const deliveryGoal = `≥ ${targets.deliveriesPerSecond}/s`;
   const deliveries = byName.get('deliveries');
-  const deliveryFigures = deliveries ? parseDeliveries(deliveries.stdout) : undefined;
+  const deliveryFigures = deliveries ? deliveriesOf(deliveries) : undefined;
   if (deliveryFigures) {
     rows.push({
       figure: `Webhook deliveries (${deliveryFigures.deliveries}/${deliveryFigures.expected} arrived)`,

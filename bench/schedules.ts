@@ -22,6 +22,7 @@ import {
   ensureScheduleGroup,
 } from '../shared/scheduling/eventbridge-scheduler';
 import type { Wakeup } from '../shared/scheduling/ports';
+import { saveResult } from './lib/quick';
 
 const count = Number(process.argv[2] ?? 10_000);
 const groupName = 'afterview-bench';
@@ -98,7 +99,21 @@ async function run(
   }
 }
 
+/** What bench/run-all.ts reads (through BENCH_RESULT_FILE), one entry per run. */
+const reported: Array<{
+  title: string;
+  createdPerSecond: number;
+  firedPerSecond: number;
+  worstLatenessMs: number;
+}> = [];
+
 function report(title: string, result: RunResult): void {
+  reported.push({
+    title,
+    createdPerSecond: Math.round((count / result.createMs) * 1000),
+    firedPerSecond: Math.round((result.fired / result.fireMs) * 1000),
+    worstLatenessMs: result.worstLatenessMs,
+  });
   const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en-US');
   console.log(`\n${title}`);
   console.log(
@@ -161,6 +176,7 @@ async function main(): Promise<void> {
     });
     report('real time, spread over 60 s (fire time includes the minute itself)', result);
   }
+  await saveResult({ runs: reported });
 }
 
 await main();

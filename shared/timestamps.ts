@@ -36,25 +36,33 @@ function rewrite(value: unknown, key: string | undefined): unknown {
   if (typeof value === 'string') {
     return key !== undefined && timestampKey.test(key) ? toWholeSeconds(value) : value;
   }
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    let changed = false;
-    const next = value.map((item) => {
-      // Array items inherit their field's name (a list of instants).
+    // Array items inherit their field's name (a list of instants). The copy is made only from
+    // the first item that changes: most arrays (steps, interviewers) need none.
+    let next: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
       const out = rewrite(item, key);
-      if (out !== item) changed = true;
-      return out;
-    });
-    return changed ? next : value;
+      if (out !== item) {
+        next ??= value.slice();
+        next[i] = out;
+      }
+    }
+    return next ?? value;
   }
-  if (value !== null && typeof value === 'object') {
-    let changed = false;
-    const next: Record<string, unknown> = {};
-    for (const [name, item] of Object.entries(value)) {
-      const out = rewrite(item, name);
-      if (out !== item) changed = true;
+  // for…in over own keys instead of Object.entries: no [key, value] pair per field, on a path
+  // every JSON response takes.
+  const record = value as Record<string, unknown>;
+  let next: Record<string, unknown> | undefined;
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue;
+    const item = record[name];
+    const out = rewrite(item, name);
+    if (out !== item) {
+      next ??= { ...record };
       next[name] = out;
     }
-    return changed ? next : value;
   }
-  return value;
+  return next ?? value;
 }

@@ -18,8 +18,12 @@ export interface BenchTarget {
   url: string;
   apiKey: string;
   dynamoEndpoint: string;
-  /** DynamoDB and Scheduler commands since the previous call; resets the counters. */
-  takeCounts(): Promise<{ dynamo: CommandCounts; scheduler: CommandCounts }>;
+  /**
+   * DynamoDB and Scheduler commands since the previous call, and the CPU time the runtime's
+   * process used meanwhile (every thread: API, dynalite's worker, the emulator; in-process, the
+   * load generator too); resets the counters.
+   */
+  takeCounts(): Promise<{ dynamo: CommandCounts; scheduler: CommandCounts; cpuMs: number }>;
   /** The last GetItem the store sent for an interview: the raw baseline repeats it exactly. */
   lastInterviewGetItem(): Promise<GetItemCommandInput | undefined>;
   close(): Promise<void>;
@@ -77,6 +81,7 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
   });
   let dynamo: CommandCounts = {};
   let scheduler: CommandCounts = {};
+  let cpuSince = process.cpuUsage();
   let interviewGet: GetItemCommandInput | undefined;
   countCommands(
     runtime.dynamoClient as unknown as Countable,
@@ -95,9 +100,11 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
     apiKey: runtime.apiKey,
     dynamoEndpoint: runtime.dynamoEndpoint,
     async takeCounts() {
-      const taken = { dynamo, scheduler };
+      const cpu = process.cpuUsage(cpuSince);
+      const taken = { dynamo, scheduler, cpuMs: (cpu.user + cpu.system) / 1000 };
       dynamo = {};
       scheduler = {};
+      cpuSince = process.cpuUsage();
       return taken;
     },
     async lastInterviewGetItem() {
@@ -109,14 +116,20 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
 
 type ChildReply =
   | { type: 'ready'; url: string; apiKey: string; dynamoEndpoint: string }
-  | { type: 'counts'; dynamo: CommandCounts; scheduler: CommandCounts }
+  | { type: 'counts'; dynamo: CommandCounts; scheduler: CommandCounts; cpuMs: number }
   | { type: 'interviewGet'; input: GetItemCommandInput | undefined };
 
-/** The same runtime in a child process (bench/lib/api-child.ts), asked for counts over IPC. */
+/**
+ * The same runtime in a child process (bench/lib/api-child.ts), asked for counts over IPC.
+ * `BENCH_CHILD_NODE_ARGS` adds Node options to the child only, e.g.
+ * `BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"` profiles the server and not the
+ * load generator (Node refuses `--cpu-prof` in NODE_OPTIONS).
+ */
 export async function startChildProcessTarget(): Promise<BenchTarget> {
   const script = fileURLToPath(new URL('./api-child.ts', import.meta.url));
+  const extraArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child: ChildProcess = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...extraArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const replies: ChildReply[] = [];
@@ -152,8 +165,8 @@ export async function startChildProcessTarget(): Promise<BenchTarget> {
     apiKey: ready.apiKey,
     dynamoEndpoint: ready.dynamoEndpoint,
     async takeCounts() {
-      const { dynamo, scheduler } = await ask('counts');
-      return { dynamo, scheduler };
+      const { dynamo, scheduler, cpuMs } = await ask('counts');
+      return { dynamo, scheduler, cpuMs };
     },
     async lastInterviewGetItem() {
       return (await ask('interviewGet')).input;

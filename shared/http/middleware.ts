@@ -86,17 +86,32 @@ export function requestContext(
     if (c.res.headers.get('Idempotent-Replayed') === 'true') {
       options.metrics?.add('IdempotentReplays');
     }
-    c.header('X-Request-Id', requestId);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-    if (!c.res.headers.has('Content-Security-Policy')) {
-      c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    const headers = c.res.headers;
+    const add: Array<[string, string]> = [['X-Request-Id', requestId], ...securityHeaders];
+    if (!headers.has('Content-Security-Policy')) add.push(cspHeader);
+    if (!headers.has('Cache-Control')) add.push(noStore);
+    // Set on the response's own headers: `c.header` after the handler has answered builds a new
+    // Response (and turns its body into a stream) for every header it sets. Responses whose
+    // headers are immutable (Response.redirect, a fetched response) take the slow way.
+    try {
+      for (const [name, value] of add) headers.set(name, value);
+    } catch {
+      for (const [name, value] of add) c.header(name, value);
     }
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
 }
+
+const securityHeaders: ReadonlyArray<[string, string]> = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=63072000; includeSubDomains'],
+];
+const cspHeader: [string, string] = [
+  'Content-Security-Policy',
+  "default-src 'none'; frame-ancestors 'none'",
+];
+const noStore: [string, string] = ['Cache-Control', 'no-store'];
 
 /**
  * Bearer-token authentication for everything except the paths `isPublic` names. The tenant a
@@ -134,8 +149,8 @@ function hasBody(headers: Headers): boolean {
 
 /**
  * For requests that carry a body: refuses anything over 256 KiB (413), anything that is not
- * JSON (415) and JSON that does not parse (400), before any route sees it. The parsed body is
- * cached by Hono, so the route's validator reads it without parsing again.
+ * JSON (415) and JSON that does not parse (400), before any route sees it. The decoded text is
+ * cached on the request, so the route's validator parses it without decoding it again.
  */
 export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
   const limit = bodyLimit({
@@ -157,14 +172,19 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
     return limit(c, async () => {
       // JSON is UTF-8 (RFC 8259). A lenient decode would turn invalid bytes into U+FFFD and
       // store them as if the client had sent them, so the bytes are checked strictly first.
+      let text: string;
       try {
-        strictUtf8.decode(await c.req.arrayBuffer());
+        text = strictUtf8.decode(await c.req.arrayBuffer());
       } catch {
         throw new MalformedRequestError('The body is not valid UTF-8');
       }
+      // Cached as text: Hono's c.req.json() (the validator's) and c.req.text() (idempotency's
+      // hash) read it from here. Without it each of them built a Response from the cached bytes
+      // to decode them again. (Hono keeps promises there; its type says otherwise.)
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
       let body: unknown;
       try {
-        body = await c.req.json();
+        body = JSON.parse(text);
       } catch {
         throw new MalformedRequestError('The body is not valid JSON');
       }
@@ -178,14 +198,32 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
   };
 }
 
+/** Responses whose JSON was written by `c.json` with its instants already cut to the second. */
+const writtenWholeSecond = new WeakSet<Response>();
+
 /**
  * Writes every instant in a JSON response to the whole second (see shared/timestamps.ts), so
- * planned and recorded times share one documented precision. Registered outside the
- * idempotency middleware, so replayed responses get the same treatment.
+ * planned and recorded times share one documented precision.
+ *
+ * The cut happens where the JSON is written: for this request `c.json` cuts the value before it
+ * serialises it, which costs a walk over the object the route built anyway. Only JSON that did
+ * not come from `c.json` (problem details, idempotent replays of records stored before this
+ * change, anything a route wrote by hand) is parsed, cut and written again here. Registered
+ * outside the idempotency middleware, so replayed responses get the same treatment.
  */
 export function wholeSecondTimestamps(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    const json = c.json;
+    c.json = ((object: unknown, ...rest: unknown[]) => {
+      const response = (json as (...args: unknown[]) => Response)(
+        withWholeSecondTimestamps(object),
+        ...rest,
+      );
+      writtenWholeSecond.add(response);
+      return response;
+    }) as typeof c.json;
     await next();
+    if (writtenWholeSecond.has(c.res)) return;
     const type = c.res.headers.get('content-type') ?? '';
     if (!/^application\/(?:problem\+)?json\b/.test(type)) return;
     const text = await c.res.clone().text();

@@ -24,6 +24,11 @@ export interface LoggerOptions {
   level?: LogLevelName;
   /** `json` in Lambda; `pretty` for a person reading a terminal. */
   format?: LogFormat;
+  /**
+   * Debug entries with these messages are written at info (the local terminal shows every
+   * `webhook attempt`, delivered ones included, which services log at debug).
+   */
+  debugShownAsInfo?: readonly string[];
 }
 
 /** The Lambda context fields Powertools adds to every line (request id, cold start, ...). */
@@ -85,8 +90,10 @@ class TerminalLogger extends PowertoolsLogger {
  */
 export class AppLogger implements Logger {
   readonly #powertools: PowertoolsLogger;
+  readonly #debugShownAsInfo: ReadonlySet<string>;
 
   constructor(options: LoggerOptions) {
+    this.#debugShownAsInfo = new Set(options.debugShownAsInfo ?? []);
     const settings = {
       serviceName: options.serviceName,
       logLevel: levelNames[options.level ?? 'info'],
@@ -97,7 +104,9 @@ export class AppLogger implements Logger {
   }
 
   debug(message: string, fields?: Record<string, unknown>): void {
-    this.#powertools.debug(message, this.#fields(fields));
+    if (this.#debugShownAsInfo.has(message)) {
+      this.#powertools.info(message, this.#fields(fields));
+    } else this.#powertools.debug(message, this.#fields(fields));
   }
 
   info(message: string, fields?: Record<string, unknown>): void {

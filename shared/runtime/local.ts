@@ -16,7 +16,11 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Temporal } from 'temporal-polyfill';
 import { SandboxClock } from '../clock';
 import type { Metrics } from '../observability/metrics';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../scheduling/emulator';
+import {
+  inProcessHandler,
+  type SchedulerEmulator,
+  startSchedulerEmulator,
+} from '../scheduling/emulator';
 import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,
@@ -223,10 +227,14 @@ async function startParts(
     },
   }).catch(portError('scheduler', options.schedulerPort ?? 8001));
   started.push(() => emulator.close());
+  // The runtime's own client reaches the emulator in-process (same SDK serialisation, signing
+  // and parsing, no loopback HTTP on the event loop they share); the emulator still listens on
+  // its port for other clients.
   const schedulerClient = new SchedulerClient({
     endpoint: emulator.url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: inProcessHandler(emulator),
   });
   await ensureScheduleGroup(schedulerClient, scheduleGroup);
   const scheduler = new EventBridgeWakeupScheduler({

@@ -67,6 +67,8 @@ const logger = createLogger({
   serviceName: 'afterview-local',
   level: quiet ? 'error' : env.AFTERVIEW_LOG_LEVEL,
   format: env.AFTERVIEW_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+  // Delivered attempts are debug lines in Lambda; here every attempt gets its line.
+  debugShownAsInfo: ['webhook attempt'],
 });
 
 const runtime = await startLocalRuntime({

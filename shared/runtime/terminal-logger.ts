@@ -63,6 +63,11 @@ export function terminalLogger(options: TerminalLoggerOptions = {}): Logger {
       else if (message === 'webhook attempt' && fields) write(formatAttemptLine(fields), 'stdout');
       else write(`${message}${dim(formatFields(fields))}`, 'stdout');
     },
+    // Services log delivered webhook attempts at debug; the terminal shows every attempt.
+    debug(message, fields) {
+      if (options.quiet) return;
+      if (message === 'webhook attempt' && fields) write(formatAttemptLine(fields), 'stdout');
+    },
     error(message, fields) {
       write(red(`error: ${message}${formatFields(fields)}`), 'stderr');
     },

@@ -204,7 +204,8 @@ export class AttemptSender {
   }
 
   /**
-   * One line per attempt for whoever watches (the local runtime's terminal, CloudWatch).
+   * One line per attempt for whoever watches: a failed attempt at info, a delivered one at
+   * debug (DeliverySucceeded counts those; the local terminal still prints every attempt).
    * The URL without query or credentials: those can carry tokens.
    */
   #log(
@@ -214,7 +215,7 @@ export class AttemptSender {
     result: WebhookAttemptResult,
     nextAttemptAt: string | undefined,
   ): void {
-    this.#deps.logger.info('webhook attempt', {
+    this.#deps.logger[result.ok ? 'debug' : 'info']?.('webhook attempt', {
       eventType: event.type,
       eventId: event.id,
       endpointId: endpoint.id,

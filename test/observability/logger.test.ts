@@ -34,6 +34,20 @@ describe('the JSON logger (Lambda)', () => {
     ]);
   });
 
+  it('writes the debug messages it is told to show at info, and no other debug line', async () => {
+    const logger = createLogger({
+      serviceName: 'afterview-test',
+      debugShownAsInfo: ['webhook attempt'],
+    });
+    const output = await logged(() => {
+      logger.debug('webhook attempt', { outcome: 'succeeded' });
+      logger.debug('Request completed', { status: 200 });
+    });
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'webhook attempt', outcome: 'succeeded' }),
+    ]);
+  });
+
   it('adds the Lambda request id, function name and cold start once given the context', async () => {
     const logger = createLogger({ serviceName: 'afterview-test' });
     const output = await logged(() => {

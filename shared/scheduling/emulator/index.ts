@@ -1,6 +1,9 @@
+export { inProcessHandler } from './in-process-handler';
 export type {
   AdvanceableClock,
   DeadLetter,
+  EmulatorRequest,
+  EmulatorResponse,
   InvokeTarget,
   SchedulerEmulator,
   SchedulerEmulatorOptions,

@@ -92,8 +92,27 @@ export interface SchedulerEmulator {
   advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
   /** Fires whatever is due by the clock's current time; resolves with the number of invocations. */
   fireDue(): Promise<number>;
+  /**
+   * Answers one request of the wire protocol without a socket: what the HTTP server does for a
+   * request, for a SchedulerClient in this same process (see `inProcessHandler`).
+   */
+  respond(request: EmulatorRequest): Promise<EmulatorResponse>;
   /** Stops the ticker and the server, waits for running invocations, writes pending changes. */
   close(): Promise<void>;
+}
+
+/** One wire-protocol request: method, path, decoded query and the JSON body as text. */
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | readonly string[] | null>;
+  body?: string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 type State = 'ENABLED' | 'DISABLED';
@@ -542,25 +561,42 @@ class LocalScheduler implements SchedulerEmulator {
   // ---- HTTP ---------------------------------------------------------------------------------
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const answer = await this.#answer(req.method ?? 'GET', url, () => readBody(req));
+    res
+      .writeHead(answer.status, {
+        ...answer.headers,
+        'content-length': Buffer.byteLength(answer.body),
+      })
+      .end(answer.body);
+  }
+
+  respond(request: EmulatorRequest): Promise<EmulatorResponse> {
+    const url = new URL(request.path, 'http://localhost');
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value === null) url.searchParams.append(name, '');
+      else if (typeof value === 'string') url.searchParams.append(name, value);
+      else for (const item of value) url.searchParams.append(name, item);
+    }
+    return this.#answer(request.method, url, async () => request.body ?? '');
+  }
+
+  /** The one request path of both the HTTP server and `respond`. */
+  async #answer(method: string, url: URL, body: () => Promise<string>): Promise<EmulatorResponse> {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const body = await readJson(req);
-      const method = req.method ?? 'GET';
-      const { status, payload } = this.#route(method, url, body);
+      const { status, payload } = this.#route(method, url, parseJson(await body()));
       // A create or update is answered only once its journal line is on disk.
       if (method === 'POST' || method === 'PUT') await this.#lastAppend;
-      send(res, status, payload);
+      return answer(status, payload);
     } catch (error) {
       if (error instanceof SchedulerApiError) {
-        send(res, error.status, { Message: error.message }, error.type);
-      } else {
-        send(
-          res,
-          500,
-          { Message: 'Internal error in the scheduler emulator.' },
-          'InternalServerException',
-        );
+        return answer(error.status, { Message: error.message }, error.type);
       }
+      return answer(
+        500,
+        { Message: 'Internal error in the scheduler emulator.' },
+        'InternalServerException',
+      );
     }
   }
 
@@ -779,18 +815,16 @@ function ok(payload: unknown): { status: number; payload: unknown } {
   return { status: 200, payload };
 }
 
-function send(res: ServerResponse, status: number, payload: unknown, errorType?: string): void {
-  const body = JSON.stringify(payload);
-  const headers: Record<string, string | number> = {
+function answer(status: number, payload: unknown, errorType?: string): EmulatorResponse {
+  const headers: Record<string, string> = {
     'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
     'x-amzn-requestid': randomUUID(),
   };
   if (errorType) headers['x-amzn-errortype'] = errorType;
-  res.writeHead(status, headers).end(body);
+  return { status, headers, body: JSON.stringify(payload) };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -800,7 +834,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     }
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (Buffer.byteLength(text) > maxBodyBytes) {
+    throw new SchedulerApiError('ValidationException', 'The request body is too large.');
+  }
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
