@@ -19,6 +19,14 @@ const runtimeFiles: Record<string, string> = {
   'dev-api-key.json': 'the development API key (the next npm start prints a new one)',
 };
 
+/** The emulator's write-ahead journal generations: `scheduler.journal.<n>`. */
+const journalFile = /^scheduler\.journal\.\d+$/;
+
+function describeEntry(entry: string): string {
+  if (journalFile.test(entry)) return 'wake-up changes not yet in scheduler.json';
+  return runtimeFiles[entry] ?? 'temporary file';
+}
+
 async function sizeOf(path: string): Promise<number> {
   const info = await stat(path);
   if (!info.isDirectory()) return info.size;
@@ -57,7 +65,9 @@ async function main(): Promise<number> {
     return 1;
   }
   try {
-    const doomed = entries.filter((entry) => entry in runtimeFiles || entry.endsWith('.tmp'));
+    const doomed = entries.filter(
+      (entry) => entry in runtimeFiles || journalFile.test(entry) || entry.endsWith('.tmp'),
+    );
     const others = entries.filter((entry) => !doomed.includes(entry) && entry !== lockFileName);
     if (doomed.length === 0) {
       console.log(`Nothing to reset: ${dataDir}/ holds no Afterview data.`);
@@ -66,9 +76,7 @@ async function main(): Promise<number> {
     console.log(`npm run reset deletes the local runtime's data in ${resolve(dataDir)}/:`);
     for (const entry of doomed) {
       const size = humanSize(await sizeOf(join(dataDir, entry)));
-      console.log(
-        `  ${entry.padEnd(18)} ${size.padStart(10)}  ${runtimeFiles[entry] ?? 'temporary file'}`,
-      );
+      console.log(`  ${entry.padEnd(18)} ${size.padStart(10)}  ${describeEntry(entry)}`);
     }
     if (others.length > 0) console.log(`Kept (not written by Afterview): ${others.join(', ')}`);
 

@@ -40,10 +40,14 @@ describe('npm run reset', () => {
 
   it('lists what it deletes, deletes nothing without a yes, then wipes only its own files', async () => {
     await writeFile(join(dataDir, 'notes.txt'), 'mine');
+    // A journal generation a crashed runtime left behind: replayed on the next start, so it
+    // must go with the snapshot.
+    await writeFile(join(dataDir, 'scheduler.journal.7'), '');
     const asked = reset();
     expect(await asked.exited).toBe(1);
     expect(asked.stdout()).toMatch(/dynamodb\s+[\d.]+ (B|KiB|MiB)\s+the database/);
     expect(asked.stdout()).toContain('dev-api-key.json');
+    expect(asked.stdout()).toMatch(/scheduler\.journal\.7\s+0 B\s+wake-up changes/);
     expect(asked.stdout()).toContain('Kept (not written by Afterview): notes.txt');
     expect(asked.stdout()).toContain('Nothing deleted');
     expect(await readdir(dataDir)).toContain('dynamodb');
