@@ -16,7 +16,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { GetItemCommand, type GetItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../shared/runtime/dynalite';
+import { createDynamoClient } from '../local/dynalite';
 import {
   type BenchTarget,
   type CommandCounts,

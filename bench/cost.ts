@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Temporal } from 'temporal-polyfill';
-import { startLocalRuntime } from '../shared/runtime/local';
+import { startLocalRuntime } from '../local/runtime';
 import { CapacityMeter } from './lib/capacity';
 import { saveResult } from './lib/quick';
 

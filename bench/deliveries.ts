@@ -14,12 +14,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SandboxClock } from '../shared/clock';
+import { createDynamoClient, startDynalite } from '../local/dynalite';
+import { SandboxClock } from '../local/sandbox-clock';
+import { startSchedulerEmulator } from '../local/scheduler-emulator';
 import type { Step } from '../shared/domain/model';
 import { newId } from '../shared/ids';
-import { createDynamoClient, startDynalite } from '../shared/runtime/dynalite';
 import { createDispatcher } from '../shared/scheduling/dispatcher';
-import { startSchedulerEmulator } from '../shared/scheduling/emulator';
 import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,

@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
-import { FixedClock, SandboxClock } from '../shared/clock';
-import { startSchedulerEmulator } from '../shared/scheduling/emulator';
+import { SandboxClock } from '../local/sandbox-clock';
+import { startSchedulerEmulator } from '../local/scheduler-emulator';
+import { FixedClock } from '../shared/clock';
 import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,

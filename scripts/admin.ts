@@ -8,8 +8,8 @@
  * Credentials and region come from the usual AWS environment (profile, AWS_REGION, …).
  */
 import { parseArgs } from 'node:util';
+import { createDynamoClient } from '../local/dynalite';
 import { systemClock } from '../shared/clock';
-import { createDynamoClient } from '../shared/runtime/dynalite';
 import { TenantService } from '../shared/service/tenant-service';
 import { DynamoStore } from '../shared/store/dynamo-store';
 

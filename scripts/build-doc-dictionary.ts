@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { startLocalRuntime } from '../shared/runtime/local';
+import { startLocalRuntime } from '../local/runtime';
 import { decodeDocument } from '../shared/store/documents';
 
 const version = Number(process.argv[2]);

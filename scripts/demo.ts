@@ -16,8 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
 import type { Step } from '../shared/domain/model';
-import { type LocalRuntime, startLocalRuntime } from '../shared/runtime/local';
 import { verify } from '../shared/webhooks/signing';
 
 const interviewZone = 'Europe/London';

@@ -9,7 +9,7 @@ import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { DataDirInUseError, lockDataDir, lockFileName } from '../shared/runtime/data-dir-lock';
+import { DataDirInUseError, lockDataDir, lockFileName } from '../local/data-dir-lock';
 
 /** What the local runtime keeps, and what losing it means. */
 const runtimeFiles: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { FixedClock, SandboxClock } from '../shared/clock';
+import { SandboxClock } from '../local/sandbox-clock';
+import { FixedClock } from '../shared/clock';
 
 describe('SandboxClock', () => {
   const start = Temporal.Instant.from('2026-03-02T09:00:00.123456789Z');

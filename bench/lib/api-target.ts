@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { startLocalRuntime } from '../../shared/runtime/local';
+import { startLocalRuntime } from '../../local/runtime';
 import { keyPrefix, tableKeys } from '../../shared/store/table';
 
 /** Commands sent since the last take, by SDK command name without the `Command` suffix. */

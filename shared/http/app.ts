@@ -18,9 +18,9 @@ import {
 } from './problem';
 import {
   isPublicPath,
+  type LocalSandbox,
   type RouteContext,
   type RouteModule,
-  type SandboxControls,
 } from './route-module';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
@@ -29,15 +29,18 @@ import { healthRoutes } from './routes/health';
 import { interviewRoutes } from './routes/interviews';
 import { planRoutes } from './routes/plans';
 import { policyRoutes } from './routes/policy';
-import { sandboxRoutes } from './routes/sandbox';
+import { absentSandboxRoutes } from './routes/sandbox';
 
 export interface AppDeps {
   services: Services;
   /** Where Idempotency-Key records live (the Store). */
   idempotency: IdempotencyStore;
   clock: Clock;
-  /** Only the local runtime passes this; without it `/v1/sandbox/*` answers 404. */
-  sandbox?: SandboxControls;
+  /**
+   * Only the local runtime passes this (local/sandbox-routes.ts); without it the sandbox paths
+   * are documented but `/v1/sandbox/*` answers 404.
+   */
+  sandbox?: LocalSandbox;
   /** More route modules (webhook endpoints, events), mounted like the built-in ones. */
   extraRoutes?: readonly RouteModule[];
   /** Edits applied to the generated OpenAPI document (served at /openapi.json). */
@@ -51,14 +54,13 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
-/** The modules every app has, in registration order. */
-export const builtInRouteModules: readonly RouteModule[] = [
+/** The modules every app has, in registration order (the sandbox's slot comes next). */
+const builtInRouteModules: readonly RouteModule[] = [
   healthRoutes,
   interviewRoutes,
   planRoutes,
   policyRoutes,
   draftRoutes,
-  sandboxRoutes,
 ];
 
 function routePattern(path: string): RegExp {
@@ -113,9 +115,9 @@ export function createApp(deps: AppDeps): ApiApp {
     services: deps.services,
     clock: deps.clock,
     logger,
-    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
   };
-  for (const register of [...builtInRouteModules, ...(deps.extraRoutes ?? [])]) {
+  const sandboxRoutes = deps.sandbox?.routes ?? absentSandboxRoutes;
+  for (const register of [...builtInRouteModules, sandboxRoutes, ...(deps.extraRoutes ?? [])]) {
     register(app, context);
   }
   // The root is where a browser lands first: send it to the interactive docs. Relative to the

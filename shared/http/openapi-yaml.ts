@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { SandboxClock } from '../clock';
+import { systemClock } from '../clock';
 import type { Services } from '../service/index';
 import type { IdempotencyStore } from '../store/ports';
 import type { WebhookServices } from '../webhooks/index';
@@ -41,7 +41,7 @@ export function generateOpenApiDocument(): OpenApiDocument {
       tenants: unusable('tenants'),
     } as Services,
     idempotency: unusable<IdempotencyStore>('idempotency'),
-    clock: new SandboxClock(),
+    clock: systemClock,
     extraRoutes: documented.routes,
   });
   return buildOpenApiDocument(app, documented.hooks);

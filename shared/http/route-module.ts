@@ -1,23 +1,15 @@
-import type { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
 import type { Logger } from '../service/deps';
 import type { Services } from '../service/index';
 import type { ApiApp } from './env';
 
 /**
- * Local-runtime controls behind `/v1/sandbox/*`. The routes exist only when the app is given
- * an implementation, so a production deployment answers 404 there.
+ * What the local runtime adds to the app (built by local/sandbox-routes.ts, which no Lambda
+ * bundles). Without it `/v1/sandbox/*` and the console's one-click sign-in answer 404.
  */
-export interface SandboxControls {
-  /** Creates a tenant with a fresh API key (shown once). */
-  createTenant(name: string): Promise<{ tenantId: string; apiKey: string }>;
-  /** The runtime clock's current instant. */
-  now(): Temporal.Instant;
-  /**
-   * Moves the runtime clock forward to `instant` and resolves once everything that became due
-   * has been handled (wake-ups fired); returns the clock's new now.
-   */
-  advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+export interface LocalSandbox {
+  /** The `/v1/sandbox/*` handlers for the contract in routes/sandbox.ts. */
+  routes: RouteModule;
   /** The development tenant's API key, for the console's one-click sign-in. */
   developmentApiKey?(): string | undefined;
 }
@@ -27,7 +19,6 @@ export interface RouteContext {
   services: Services;
   clock: Clock;
   logger: Logger;
-  sandbox?: SandboxControls;
 }
 
 /**

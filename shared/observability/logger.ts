@@ -10,10 +10,10 @@ import {
   LogLevelThreshold,
   Logger as PowertoolsLogger,
 } from '@aws-lambda-powertools/logger';
-import { formatAttemptLine, formatRequestLine } from '../runtime/terminal-logger';
 import type { Logger } from '../service/deps';
 import { currentLogContext } from './log-context';
 import { redactingReplacer } from './redaction';
+import { formatAttemptLine, formatRequestLine } from './terminal-lines';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'json' | 'pretty';

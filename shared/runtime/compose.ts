@@ -10,7 +10,7 @@
  */
 import { createApp } from '../http/app';
 import type { ApiApp } from '../http/env';
-import type { SandboxControls } from '../http/route-module';
+import type { LocalSandbox } from '../http/route-module';
 import { eventRoutes } from '../http/routes/events';
 import { webhookEndpointRoutes } from '../http/routes/webhook-endpoints';
 import type { WakeupHandler } from '../scheduling/ports';
@@ -23,8 +23,8 @@ import type { WebhookServices } from '../webhooks/index';
 import { composeWorker, createDelivery, type WorkerAdapters } from './compose-worker';
 
 export interface AfterviewAdapters extends WorkerAdapters {
-  /** Local runtime only: the sandbox controls, built once the services exist. */
-  sandbox?: (services: Services) => SandboxControls;
+  /** Local runtime only: the sandbox routes (local/sandbox-routes.ts), built over the services. */
+  sandbox?: (services: Services) => LocalSandbox;
   docsAssetsDir?: string;
 }
 

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../shared/runtime/local';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { launchChromium } from '../support/browser';
 
 const screenshotDir = 'test-results';

@@ -7,7 +7,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../shared/runtime/local';
+import type { LocalRuntime } from '../../local/runtime';
 import { ApiClient, type ApiResponse, interviewInput, type Json, startRuntime } from './support';
 
 let runtime: LocalRuntime;

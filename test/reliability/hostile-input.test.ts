@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../shared/runtime/local';
+import type { LocalRuntime } from '../../local/runtime';
 import {
   ApiClient,
   type ApiResponse,

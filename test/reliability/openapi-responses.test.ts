@@ -4,7 +4,7 @@
  * that status and content type. A status the spec does not list for the operation fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../shared/runtime/local';
+import type { LocalRuntime } from '../../local/runtime';
 import {
   ApiClient,
   type ApiResponse,

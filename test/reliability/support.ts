@@ -15,7 +15,7 @@ import {
   type LocalRuntime,
   type LocalRuntimeOptions,
   startLocalRuntime,
-} from '../../shared/runtime/local';
+} from '../../local/runtime';
 import type { Logger } from '../../shared/service/deps';
 
 /** Response JSON as the suites read it: loosely, field by field, asserting as they go. */

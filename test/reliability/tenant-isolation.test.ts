@@ -5,7 +5,7 @@
  * problem document a made-up id gets, and A's data is exactly as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../shared/runtime/local';
+import type { LocalRuntime } from '../../local/runtime';
 import {
   ApiClient,
   type ApiResponse,

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirInUseError, lockDataDir, lockFileName } from '../../shared/runtime/data-dir-lock';
+import { DataDirInUseError, lockDataDir, lockFileName } from '../../local/data-dir-lock';
 
 let dir: string;
 const children: Array<ReturnType<typeof spawn>> = [];

@@ -8,18 +8,14 @@
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SandboxClock } from '../../shared/clock';
+import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
+import { SandboxClock } from '../../local/sandbox-clock';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
 import { planFollowUps } from '../../shared/domain';
 import { defaultPolicy, interviewInputSchema } from '../../shared/domain/model';
 import { newId } from '../../shared/ids';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
-import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
 import { ensureScheduleGroup } from '../../shared/scheduling/eventbridge-scheduler';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupPayload } from '../../shared/scheduling/ports';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningScript, runScript, stopScript } from '../support/processes';
 
-const startScript = 'shared/runtime/start.ts';
+const startScript = 'local/start.ts';
 let dataDir: string;
 let otherDataDir: string;
 let first: RunningScript | undefined;

@@ -3,7 +3,7 @@
  * (with the next retry, marked as runtime-clock time), and nothing but errors when quiet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terminalLogger } from '../../shared/runtime/terminal-logger';
+import { terminalLogger } from '../../local/terminal-logger';
 import {
   startTestRuntime,
   startWebhookReceiver,

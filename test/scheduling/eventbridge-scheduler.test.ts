@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SchedulerEmulator } from '../../shared/scheduling/emulator';
-import { startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import type { SchedulerEmulator } from '../../local/scheduler-emulator';
+import { startSchedulerEmulator } from '../../local/scheduler-emulator';
 import {
   atExpression,
   EventBridgeWakeupScheduler,

@@ -10,15 +10,11 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { FixedClock } from '../../shared/clock';
 import { planFollowUps } from '../../shared/domain';
 import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
 import { newId } from '../../shared/ids';
-import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
 import type { EventFanOut } from '../../shared/scheduling/dispatcher';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupPayload } from '../../shared/scheduling/ports';

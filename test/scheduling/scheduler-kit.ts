@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
-import { FixedClock, SandboxClock } from '../../shared/clock';
+import { SandboxClock } from '../../local/sandbox-clock';
+import { FixedClock } from '../../shared/clock';
 
 /** A runtime clock that only moves when the emulator (or the test) advances it. */
 export function frozenSandboxClock(at = '2030-01-07T09:00:00Z'): SandboxClock {

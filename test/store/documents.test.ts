@@ -13,11 +13,7 @@ import {
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemSize } from '../../bench/lib/capacity';
-import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
+import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { docDictionaryV1 } from '../../shared/store/doc-dictionary-v1';
 import { decodeDocument, encodeDocument, packThresholdBytes } from '../../shared/store/documents';
 import { DynamoStore } from '../../shared/store/dynamo-store';

@@ -14,15 +14,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { FixedClock } from '../../shared/clock';
 import type { InterviewInput } from '../../shared/domain/model';
 import { AlreadyExistsError, ValidationError, VersionConflictError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
-import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import type {
   DeliveryAttempt,

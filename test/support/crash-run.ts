@@ -1,6 +1,6 @@
 /**
  * The crash suite's engine: the local runtime as `npm start` runs it (a child process, tsx on
- * shared/runtime/start.ts, data on disk), killed with SIGKILL at seeded random moments while
+ * local/start.ts, data on disk), killed with SIGKILL at seeded random moments while
  * interviews are created, signals arrive and the sandbox clock plays plans out, then restarted
  * on the same data, round after round. A final round lets every plan run out, and the result is
  * checked through the public API and a real HTTP receiver:
@@ -153,7 +153,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
   let runtime: Runtime | undefined;
 
   async function start(): Promise<Runtime> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'shared/runtime/start.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
       cwd: projectRoot,
       env: {
         ...process.env,

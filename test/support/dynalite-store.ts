@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
+import { createDynamoClient, startDynalite } from '../../local/dynalite';
 import { FixedClock } from '../../shared/clock';
-import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import { ensureTable } from '../../shared/store/table';
 

@@ -18,7 +18,7 @@ import {
   type LocalRuntime,
   type LocalRuntimeOptions,
   startLocalRuntime,
-} from '../../shared/runtime/local';
+} from '../../local/runtime';
 import { parseWakeupPayload } from '../../shared/scheduling/payload';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
 import type { Logger } from '../../shared/service/deps';

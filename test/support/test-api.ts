@@ -10,12 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { serve } from '@hono/node-server';
 import { Temporal } from 'temporal-polyfill';
+import { createDynamoClient, startDynalite } from '../../local/dynalite';
+import { localSandbox } from '../../local/sandbox-routes';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
 import { FixedClock } from '../../shared/clock';
 import { createApp } from '../../shared/http/app';
 import type { ApiApp } from '../../shared/http/env';
-import type { RouteModule, SandboxControls } from '../../shared/http/route-module';
-import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
+import type { RouteModule } from '../../shared/http/route-module';
 import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,
@@ -136,11 +137,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     events: new StoreEventPublisher(store),
     logger,
   });
-  const sandbox: SandboxControls = {
+  const sandbox = localSandbox({
     createTenant: (name) => services.tenants.createTenant(name),
     now: () => clock.now(),
     advanceTo: (instant) => emulator.advanceTo(instant),
-  };
+  });
   const app = createApp({
     services,
     idempotency: store,

@@ -9,12 +9,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
-import { FixedClock, SandboxClock } from '../../shared/clock';
+import { createDynamoClient, startDynalite } from '../../local/dynalite';
+import { SandboxClock } from '../../local/sandbox-clock';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
+import { FixedClock } from '../../shared/clock';
 import type { Step } from '../../shared/domain/model';
 import { newId } from '../../shared/ids';
-import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
 import { createDispatcher } from '../../shared/scheduling/dispatcher';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
 import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,

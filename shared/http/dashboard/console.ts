@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { NotFoundError } from '../../errors';
 import type { ApiEnv } from '../env';
-import type { SandboxControls } from '../route-module';
+import type { LocalSandbox } from '../route-module';
 
 /** The files dashboard/dist holds after `npm run build:dashboard`; nothing else is served. */
 export const dashboardAssetFiles = ['console.js', 'console.css'] as const;
@@ -75,7 +75,7 @@ export function resolveDashboardAssetsDir(option?: string): string {
 export interface ConsoleOptions {
   assetsDir?: string;
   /** Present only in the local runtime: enables the one-click development sign-in. */
-  sandbox?: SandboxControls;
+  sandbox?: LocalSandbox;
 }
 
 const loopbackHost = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i;

@@ -1,12 +1,12 @@
 import { etag } from 'hono/etag';
 import type { DashboardConsole } from '../dashboard/console';
 import type { ApiApp } from '../env';
-import type { SandboxControls } from '../route-module';
+import type { LocalSandbox } from '../route-module';
 
 export interface DashboardMountOptions {
   /** Directory holding the built console (console.js, console.css). */
   assetsDir?: string;
-  sandbox?: SandboxControls;
+  sandbox?: LocalSandbox;
 }
 
 /**

@@ -1,10 +1,14 @@
+/**
+ * The contract of `/v1/sandbox/*`: paths, schemas and the answer outside the local runtime. The
+ * paths are part of the published API (openapi.yaml, and /openapi.json wherever it is served),
+ * so the definitions ship; the handlers run only on a laptop and live with the local runtime
+ * (local/sandbox-routes.ts), which passes them to createApp as `sandbox`.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
-import { Temporal } from 'temporal-polyfill';
 import { durationSchema, instantSchema } from '../../domain/model';
-import { ConflictError, NotFoundError } from '../../errors';
-import type { ApiApp } from '../env';
+import { NotFoundError } from '../../errors';
 import { problemResponses } from '../problem';
-import type { RouteContext, SandboxControls } from '../route-module';
+import type { RouteModule } from '../route-module';
 import { timestampSchema } from '../schemas';
 
 const tags = ['Sandbox (local runtime only)'];
@@ -34,7 +38,7 @@ const advanceClockSchema = z
   })
   .openapi('SandboxClockAdvance');
 
-const createTenant = createRoute({
+export const createSandboxTenantRoute = createRoute({
   method: 'post',
   path: '/v1/sandbox/tenants',
   operationId: 'createSandboxTenant',
@@ -57,7 +61,7 @@ const createTenant = createRoute({
   },
 });
 
-const getClock = createRoute({
+export const getSandboxClockRoute = createRoute({
   method: 'get',
   path: '/v1/sandbox/clock',
   operationId: 'getSandboxClock',
@@ -74,7 +78,7 @@ const getClock = createRoute({
   },
 });
 
-const advanceClock = createRoute({
+export const advanceSandboxClockRoute = createRoute({
   method: 'post',
   path: '/v1/sandbox/clock',
   operationId: 'advanceSandboxClock',
@@ -96,51 +100,21 @@ const advanceClock = createRoute({
   },
 });
 
-function controls(sandbox: SandboxControls | undefined): SandboxControls {
-  if (!sandbox) throw new NotFoundError('The sandbox exists only in the local runtime');
-  return sandbox;
-}
-
-/** Where `{ advanceBy }` or `{ to }` puts the clock; calendar units count in UTC. */
-export function sandboxTarget(
-  now: Temporal.Instant,
-  body: { advanceBy?: string; to?: string },
-): Temporal.Instant {
-  const target =
-    body.to !== undefined
-      ? Temporal.Instant.from(body.to)
-      : now
-          .toZonedDateTimeISO('UTC')
-          .add(Temporal.Duration.from(body.advanceBy ?? 'PT0S'))
-          .toInstant();
-  if (Temporal.Instant.compare(target, now) < 0) {
-    throw new ConflictError('The sandbox clock only moves forward');
-  }
-  return target;
-}
+/** The sandbox routes, in the order the OpenAPI document lists them. */
+export const sandboxRouteDefinitions = [
+  createSandboxTenantRoute,
+  getSandboxClockRoute,
+  advanceSandboxClockRoute,
+] as const;
 
 /**
- * `/v1/sandbox/*`. Always registered (so the OpenAPI document is the same everywhere), but
- * every handler answers 404 unless the app was given SandboxControls.
+ * What every app without a sandbox registers in its place: the paths go into the OpenAPI
+ * document (so it is the same everywhere), and every request under `/v1/sandbox/` is a plain
+ * 404, answered before any body validation.
  */
-export function sandboxRoutes(app: ApiApp, { sandbox }: RouteContext): void {
-  // Checked before body validation, so outside the local runtime every request is a plain 404.
-  app.use('/v1/sandbox/*', async (_c, next) => {
-    controls(sandbox);
-    await next();
+export const absentSandboxRoutes: RouteModule = (app) => {
+  app.use('/v1/sandbox/*', async () => {
+    throw new NotFoundError('The sandbox exists only in the local runtime');
   });
-
-  app.openapi(createTenant, async (c) => {
-    const created = await controls(sandbox).createTenant(c.req.valid('json').name);
-    return c.json(created, 201);
-  });
-
-  app.openapi(getClock, (c) => c.json({ now: controls(sandbox).now().toString() }, 200));
-
-  app.openapi(advanceClock, async (c) => {
-    const clock = controls(sandbox);
-    const target = sandboxTarget(clock.now(), c.req.valid('json'));
-    const now = await clock.advanceTo(target);
-    return c.json({ now: now.toString() }, 200);
-  });
-}
+  for (const route of sandboxRouteDefinitions) app.openAPIRegistry.registerPath(route);
+};

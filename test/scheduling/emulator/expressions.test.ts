@@ -4,7 +4,7 @@ import {
   isValidTimeZone,
   oneTimeFireInstant,
   parseScheduleExpression,
-} from '../../../shared/scheduling/emulator/expressions';
+} from '../../../local/scheduler-emulator/expressions';
 
 describe('oneTimeFireInstant', () => {
   it.each([

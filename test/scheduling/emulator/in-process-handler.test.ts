@@ -13,7 +13,7 @@ import {
   inProcessHandler,
   type SchedulerEmulator,
   startSchedulerEmulator,
-} from '../../../shared/scheduling/emulator';
+} from '../../../local/scheduler-emulator';
 import { clientFor, frozenSandboxClock, roleArn, sdkError, targetArn } from '../scheduler-kit';
 
 const running: SchedulerEmulator[] = [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../../shared/scheduling/emulator/min-heap';
+import { MinHeap } from '../../../local/scheduler-emulator/min-heap';
 
 describe('MinHeap', () => {
   it('pops any mix of pushes and pops in ascending order', () => {

@@ -13,13 +13,13 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SandboxClock } from '../../../shared/clock';
+import type { SandboxClock } from '../../../local/sandbox-clock';
 import {
   type InvokeTarget,
   type SchedulerEmulator,
   type SchedulerEmulatorOptions,
   startSchedulerEmulator,
-} from '../../../shared/scheduling/emulator';
+} from '../../../local/scheduler-emulator';
 import {
   clientFor,
   frozenSandboxClock,

@@ -12,10 +12,7 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type SchedulerEmulator,
-  startSchedulerEmulator,
-} from '../../../shared/scheduling/emulator';
+import { type SchedulerEmulator, startSchedulerEmulator } from '../../../local/scheduler-emulator';
 import {
   clientFor,
   frozenSandboxClock,

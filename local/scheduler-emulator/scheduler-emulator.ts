@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Temporal } from 'temporal-polyfill';
-import type { Clock } from '../../clock';
+import type { Clock } from '../../shared/clock';
 import { oneTimeFireInstant, parseScheduleExpression } from './expressions';
 import { Journal } from './journal';
 import { MinHeap } from './min-heap';

@@ -4,7 +4,8 @@
  * Implements the same Logger port every service logs through, so nothing here is special to
  * the code that logs.
  */
-import type { Logger } from '../service/deps';
+import { formatAttemptLine, formatRequestLine } from '../shared/observability/terminal-lines';
+import type { Logger } from '../shared/service/deps';
 
 export interface TerminalLoggerOptions {
   /** Drops request and webhook-attempt lines (and other info); errors still show. */
@@ -23,28 +24,6 @@ function formatFields(fields: Fields | undefined): string {
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join('');
-}
-
-/** `GET /v1/interviews 200 4 ms`. */
-export function formatRequestLine(fields: Fields): string {
-  return `${fields.method} ${fields.path} ${fields.status} ${fields.ms} ms`;
-}
-
-/**
- * `webhook followup.thank_you → whe_… http://127.0.0.1:4000/hooks 503, next retry
- * 2026-03-02T10:00:05Z (runtime clock)`. Retry times are on the runtime clock, which the sandbox
- * moves; the line says so because they can lie months away from the wall clock.
- */
-export function formatAttemptLine(fields: Fields): string {
-  const result =
-    fields.statusCode !== undefined ? String(fields.statusCode) : `failed (${fields.error})`;
-  const next =
-    fields.nextAttemptAt !== undefined
-      ? `, next retry ${fields.nextAttemptAt} (runtime clock)`
-      : fields.outcome === 'failed'
-        ? ', no retry'
-        : '';
-  return `webhook ${fields.eventType} → ${fields.endpointId} ${fields.url} ${result}${next}`;
 }
 
 export function terminalLogger(options: TerminalLoggerOptions = {}): Logger {

@@ -5,9 +5,9 @@
  * holds) is one line saying what and how to fix it, and exit code 1: no stack traces.
  */
 import { z } from 'zod';
-import { createLogger } from '../observability/logger';
-import { apiKeyFormatProblem } from '../service/index';
-import { DataDirInUseError, type LocalService, PortInUseError, startLocalRuntime } from './local';
+import { createLogger } from '../shared/observability/logger';
+import { apiKeyFormatProblem } from '../shared/service/index';
+import { DataDirInUseError, type LocalService, PortInUseError, startLocalRuntime } from './runtime';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['true', 'false', '1', '0']).optional();

@@ -14,26 +14,27 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Temporal } from 'temporal-polyfill';
-import { SandboxClock } from '../clock';
-import type { Metrics } from '../observability/metrics';
+import type { Metrics } from '../shared/observability/metrics';
+import { type Afterview, composeAfterview } from '../shared/runtime/compose';
+import {
+  EventBridgeWakeupScheduler,
+  ensureScheduleGroup,
+} from '../shared/scheduling/eventbridge-scheduler';
+import { parseWakeupPayload } from '../shared/scheduling/payload';
+import { consoleLogger, hashApiKey, type Logger } from '../shared/service/index';
+import { DynamoStore } from '../shared/store/dynamo-store';
+import { ensureTable } from '../shared/store/table';
+import { HttpWebhookTransport } from '../shared/webhooks/http-transport';
+import type { WebhookTransport } from '../shared/webhooks/ports';
+import { type DataDirLock, lockDataDir } from './data-dir-lock';
+import { createDynamoClient, startDynalite } from './dynalite';
+import { SandboxClock } from './sandbox-clock';
+import { localSandbox } from './sandbox-routes';
 import {
   inProcessHandler,
   type SchedulerEmulator,
   startSchedulerEmulator,
-} from '../scheduling/emulator';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../scheduling/eventbridge-scheduler';
-import { parseWakeupPayload } from '../scheduling/payload';
-import { consoleLogger, hashApiKey, type Logger } from '../service/index';
-import { DynamoStore } from '../store/dynamo-store';
-import { ensureTable } from '../store/table';
-import { HttpWebhookTransport } from '../webhooks/http-transport';
-import type { WebhookTransport } from '../webhooks/ports';
-import { type Afterview, composeAfterview } from './compose';
-import { type DataDirLock, lockDataDir } from './data-dir-lock';
-import { createDynamoClient, startDynalite } from './dynalite';
+} from './scheduler-emulator';
 
 export { DataDirInUseError } from './data-dir-lock';
 
@@ -288,12 +289,13 @@ async function startParts(
     ...(options.reconcileLookaheadMs === undefined
       ? {}
       : { reconcileLookaheadMs: options.reconcileLookaheadMs }),
-    sandbox: (services) => ({
-      createTenant: (name) => services.tenants.createTenant(name),
-      now: () => clock.now(),
-      advanceTo,
-      developmentApiKey: () => developmentApiKey,
-    }),
+    sandbox: (services) =>
+      localSandbox({
+        createTenant: (name) => services.tenants.createTenant(name),
+        now: () => clock.now(),
+        advanceTo,
+        developmentApiKey: () => developmentApiKey,
+      }),
   });
   const composed = afterview;
 

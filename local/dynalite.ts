@@ -10,7 +10,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { consoleLogger, describeError } from '../service/deps';
+import { consoleLogger, describeError } from '../shared/service/deps';
 
 export interface DynaliteOptionsInput {
   /** 0 (the default) picks a free port. */

@@ -1,0 +1,67 @@
+/**
+ * The handlers behind `/v1/sandbox/*`: sandbox tenants and the sandbox clock. The contract (paths,
+ * schemas) is shared/http/routes/sandbox.ts, which every app documents; only the local runtime
+ * passes these handlers to createApp (as `sandbox`), so no Lambda bundle contains them.
+ */
+import { Temporal } from 'temporal-polyfill';
+import { ConflictError } from '../shared/errors';
+import type { LocalSandbox } from '../shared/http/route-module';
+import {
+  advanceSandboxClockRoute,
+  createSandboxTenantRoute,
+  getSandboxClockRoute,
+} from '../shared/http/routes/sandbox';
+
+/** What the sandbox routes drive: the local runtime's tenants and clock. */
+export interface SandboxControls {
+  /** Creates a tenant with a fresh API key (shown once). */
+  createTenant(name: string): Promise<{ tenantId: string; apiKey: string }>;
+  /** The runtime clock's current instant. */
+  now(): Temporal.Instant;
+  /**
+   * Moves the runtime clock forward to `instant` and resolves once everything that became due
+   * has been handled (wake-ups fired); returns the clock's new now.
+   */
+  advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+  /** The development tenant's API key, for the console's one-click sign-in. */
+  developmentApiKey?(): string | undefined;
+}
+
+/** Where `{ advanceBy }` or `{ to }` puts the clock; calendar units count in UTC. */
+export function sandboxTarget(
+  now: Temporal.Instant,
+  body: { advanceBy?: string; to?: string },
+): Temporal.Instant {
+  const target =
+    body.to !== undefined
+      ? Temporal.Instant.from(body.to)
+      : now
+          .toZonedDateTimeISO('UTC')
+          .add(Temporal.Duration.from(body.advanceBy ?? 'PT0S'))
+          .toInstant();
+  if (Temporal.Instant.compare(target, now) < 0) {
+    throw new ConflictError('The sandbox clock only moves forward');
+  }
+  return target;
+}
+
+/** The sandbox for createApp: the `/v1/sandbox/*` handlers over `controls`. */
+export function localSandbox(controls: SandboxControls): LocalSandbox {
+  return {
+    routes(app) {
+      app.openapi(createSandboxTenantRoute, async (c) => {
+        const created = await controls.createTenant(c.req.valid('json').name);
+        return c.json(created, 201);
+      });
+
+      app.openapi(getSandboxClockRoute, (c) => c.json({ now: controls.now().toString() }, 200));
+
+      app.openapi(advanceSandboxClockRoute, async (c) => {
+        const target = sandboxTarget(controls.now(), c.req.valid('json'));
+        const now = await controls.advanceTo(target);
+        return c.json({ now: now.toString() }, 200);
+      });
+    },
+    ...(controls.developmentApiKey ? { developmentApiKey: controls.developmentApiKey } : {}),
+  };
+}
