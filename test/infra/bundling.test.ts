@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -31,6 +31,7 @@ import { interviewInput } from '../support/interview-fixtures';
 
 const run = promisify(execFile);
 const names = ['api', 'dispatch', 'reconcile'] as const;
+const projectRoot = resolve(import.meta.dirname, '../..');
 
 const deployedEnvironment: AwsEnvironment & Record<string, string> = {
   AWS_REGION: 'us-east-1',
@@ -111,6 +112,24 @@ function bundledSources(dir: string): string[] {
   );
 }
 
+/**
+ * Every source file behind a bundle directory as a path relative to the project root (sources
+ * in a map are relative to the map file), so `local/…` means the top-level folder only.
+ */
+function bundledProjectFiles(dir: string): string[] {
+  const maps = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.mjs.map'),
+  );
+  return maps.flatMap((file) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sources: string[] }).sources.map(
+      (source) =>
+        relative(projectRoot, resolve(dirname(join(dir, file)), source))
+          .split(sep)
+          .join('/'),
+    ),
+  );
+}
+
 describe('Lambda bundles built by local esbuild (no Docker)', () => {
   let outdir: string;
   const bundleDirs = {} as Record<(typeof names)[number], string>;
@@ -137,6 +156,30 @@ describe('Lambda bundles built by local esbuild (no Docker)', () => {
     expect(existsSync(join(bundleDirs[name], 'index.mjs'))).toBe(true);
     expect(existsSync(join(bundleDirs[name], 'index.mjs.map'))).toBe(true);
   });
+
+  it('builds a bundle for every entry in functions/', () => {
+    const entries = readdirSync(join(projectRoot, 'functions'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+    expect([...entries].sort()).toEqual([...names].sort());
+  });
+
+  it.each(names)(
+    'ships nothing that only runs on a laptop in the %s bundle (local/, dynalite, the emulator)',
+    (name) => {
+      const files = bundledProjectFiles(bundleDirs[name]);
+      // The paths resolve to the project: the handler and the shared code it runs are there.
+      expect(files).toContain(`functions/${name}.ts`);
+      expect(files.some((file) => file.startsWith('shared/'))).toBe(true);
+      const laptopOnly = files.filter(
+        (file) =>
+          file.startsWith('local/') ||
+          /(^|\/)node_modules\/(dynalite|memory-level|level)\//.test(file) ||
+          /emulator/i.test(file),
+      );
+      expect(laptopOnly).toEqual([]);
+    },
+  );
 
   it('ships the Swagger UI files inside the api bundle', () => {
     for (const file of docsAssetFiles) {
