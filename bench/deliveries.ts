@@ -13,24 +13,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { createDynamoClient, startDynalite } from '../local/dynalite';
+import { startLocalScheduler, startLocalStore } from '../local/adapters';
 import { SandboxClock } from '../local/sandbox-clock';
-import { startSchedulerEmulator } from '../local/scheduler-emulator';
 import type { Step } from '../shared/domain/model';
 import { newId } from '../shared/ids';
-import { createDispatcher } from '../shared/scheduling/dispatcher';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../shared/scheduling/eventbridge-scheduler';
+import { composeWebhooks } from '../shared/runtime/compose';
+import { composeWorker, type WorkerAdapters } from '../shared/runtime/compose-worker';
 import { scheduleName } from '../shared/scheduling/names';
 import type { Wakeup, WakeupHandler, WakeupPayload } from '../shared/scheduling/ports';
-import { DynamoStore } from '../shared/store/dynamo-store';
 import type { StoredInterview } from '../shared/store/ports';
-import { ensureTable } from '../shared/store/table';
 import { HttpWebhookTransport } from '../shared/webhooks/http-transport';
-import { createWebhookServices } from '../shared/webhooks/index';
 import { saveResult } from './lib/quick';
 
 /**
@@ -54,43 +46,36 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dynalite = await startDynalite();
-  const dynamo = createDynamoClient(dynalite.endpoint);
-  const tableName = `afterview-bench-${randomBytes(4).toString('hex')}`;
-  await ensureTable(dynamo, tableName);
   const clock = new SandboxClock();
-  const store = new DynamoStore({ client: dynamo, tableName, clock });
+  const local = await startLocalStore({
+    tableName: `afterview-bench-${randomBytes(4).toString('hex')}`,
+    clock,
+  });
+  const { store } = local;
 
   let dispatch: WakeupHandler = async () => {};
-  const emulator = await startSchedulerEmulator({
+  const localScheduler = await startLocalScheduler({
     clock,
     realTimeIntervalMs: 0,
     fireConcurrency: concurrency,
     invoke: ({ input }) => dispatch(JSON.parse(input) as WakeupPayload),
-  });
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureScheduleGroup(schedulerClient, 'bench');
-  const scheduler = new EventBridgeWakeupScheduler({
-    client: schedulerClient,
     groupName: 'bench',
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch',
-    roleArn: 'arn:aws:iam::000000000000:role/afterview-scheduler',
     concurrency: 32,
   });
+  const { emulator, scheduler } = localScheduler;
   const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
-  const webhooks = createWebhookServices({
+  // What the dispatch Lambda runs (composeWorker), over the local adapters.
+  const adapters: WorkerAdapters = {
     store,
     scheduler,
     transport,
     clock,
     urlPolicy: { allowHttp: true, allowLoopback: true },
     logger: quietLogger,
-  });
-  dispatch = createDispatcher({ store, clock, webhooks: webhooks.delivery });
+  };
+  const worker = composeWorker(adapters);
+  const webhooks = composeWebhooks(adapters, worker.delivery);
+  dispatch = worker.dispatch;
 
   // Whole seconds: Scheduler's at() has no fractions, so a fractional T would fire a bit later.
   const due = clock.now().add({ hours: 1 }).round({ smallestUnit: 'second', roundingMode: 'ceil' });
@@ -195,15 +180,13 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(figures, null, 2));
   await saveResult(figures);
 
-  await emulator.close();
-  schedulerClient.destroy();
+  await localScheduler.close();
   await transport.close();
   for (const server of servers) {
     server.closeAllConnections();
     server.close();
   }
-  dynamo.destroy();
-  await dynalite.close();
+  await local.close();
   if (latencies.length !== expected) process.exitCode = 1;
 }
 

@@ -11,30 +11,22 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Temporal } from 'temporal-polyfill';
 import type { Metrics } from '../shared/observability/metrics';
 import { type Afterview, composeAfterview } from '../shared/runtime/compose';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../shared/scheduling/eventbridge-scheduler';
+import type { EventBridgeWakeupScheduler } from '../shared/scheduling/eventbridge-scheduler';
 import { parseWakeupPayload } from '../shared/scheduling/payload';
 import { consoleLogger, hashApiKey, type Logger } from '../shared/service/index';
-import { DynamoStore } from '../shared/store/dynamo-store';
-import { ensureTable } from '../shared/store/table';
+import type { DynamoStore } from '../shared/store/dynamo-store';
 import { HttpWebhookTransport } from '../shared/webhooks/http-transport';
 import type { WebhookTransport } from '../shared/webhooks/ports';
+import { startLocalScheduler, startLocalStore } from './adapters';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
-import { createDynamoClient, startDynalite } from './dynalite';
 import { SandboxClock } from './sandbox-clock';
 import { localSandbox } from './sandbox-routes';
-import {
-  inProcessHandler,
-  type SchedulerEmulator,
-  startSchedulerEmulator,
-} from './scheduler-emulator';
+import type { SchedulerEmulator } from './scheduler-emulator';
 
 export { DataDirInUseError } from './data-dir-lock';
 
@@ -61,13 +53,6 @@ function portError(service: LocalService, port: number) {
     throw error;
   };
 }
-
-/** Stand-in ARNs: the emulator validates their shape like the real service does. */
-const localAccount = '000000000000';
-const localDispatchArn = `arn:aws:lambda:us-east-1:${localAccount}:function:afterview-dispatch`;
-const localSchedulerRoleArn = `arn:aws:iam::${localAccount}:role/afterview-scheduler`;
-const localDeadLetterArn = `arn:aws:sqs:us-east-1:${localAccount}:afterview-schedule-dlq`;
-const scheduleGroup = 'afterview';
 
 export interface LocalRuntimeOptions {
   /** HTTP port of the API (default 3000; 0 picks a free one). */
@@ -201,22 +186,22 @@ async function startParts(
     if (clockFile) await writeJsonAtomically(clockFile, { offsetMs: clock.offsetMs });
   };
 
-  const dynalite = options.dynamoEndpoint
-    ? undefined
-    : await startDynalite({
-        port: options.dynamoPort ?? 8000,
-        ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
-      }).catch(portError('dynamodb', options.dynamoPort ?? 8000));
-  if (dynalite) started.push(() => dynalite.close());
-  const dynamoEndpoint = options.dynamoEndpoint ?? (dynalite?.endpoint as string);
-  const dynamoClient = createDynamoClient(dynamoEndpoint);
-  const tableName = options.tableName ?? 'afterview';
-  await ensureTable(dynamoClient, tableName);
-  const store = new DynamoStore({ client: dynamoClient, tableName, clock });
+  const local = await startLocalStore({
+    tableName: options.tableName ?? 'afterview',
+    clock,
+    ...(options.dynamoEndpoint
+      ? { endpoint: options.dynamoEndpoint }
+      : { port: options.dynamoPort ?? 8000 }),
+    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+  }).catch(portError('dynamodb', options.dynamoPort ?? 8000));
+  started.push(() => local.close());
+  const { store, client: dynamoClient, endpoint: dynamoEndpoint } = local;
 
   // The emulator calls back into the dispatcher, which exists only once everything is built.
   let afterview: Afterview | undefined;
-  const emulator = await startSchedulerEmulator({
+  // The runtime's own client reaches the emulator in-process; the emulator still listens on its
+  // port for other clients.
+  const localScheduler = await startLocalScheduler({
     port: options.schedulerPort ?? 8001,
     clock,
     ...(dataDir ? { dataDir } : {}),
@@ -226,25 +211,11 @@ async function startParts(
       const payload = parseWakeupPayload(input);
       if (payload) await afterview.dispatch(payload);
     },
+    inProcess: true,
+    deadLetter: true,
   }).catch(portError('scheduler', options.schedulerPort ?? 8001));
-  started.push(() => emulator.close());
-  // The runtime's own client reaches the emulator in-process (same SDK serialisation, signing
-  // and parsing, no loopback HTTP on the event loop they share); the emulator still listens on
-  // its port for other clients.
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: inProcessHandler(emulator),
-  });
-  await ensureScheduleGroup(schedulerClient, scheduleGroup);
-  const scheduler = new EventBridgeWakeupScheduler({
-    client: schedulerClient,
-    groupName: scheduleGroup,
-    targetArn: localDispatchArn,
-    roleArn: localSchedulerRoleArn,
-    deadLetterArn: localDeadLetterArn,
-  });
+  started.push(() => localScheduler.close());
+  const { emulator, client: schedulerClient, scheduler } = localScheduler;
 
   // Sandbox advances run one at a time, each finishing everything due before it returns.
   let advancing: Promise<unknown> = Promise.resolve();
@@ -279,16 +250,11 @@ async function startParts(
     clock,
     urlPolicy: { allowHttp: true, allowLoopback: true },
     logger,
-    ...(options.metrics ? { metrics: options.metrics } : {}),
-    ...(options.attemptTimeoutMs === undefined
-      ? {}
-      : { attemptTimeoutMs: options.attemptTimeoutMs }),
-    ...(options.schedulingHorizonMs === undefined
-      ? {}
-      : { schedulingHorizonMs: options.schedulingHorizonMs }),
-    ...(options.reconcileLookaheadMs === undefined
-      ? {}
-      : { reconcileLookaheadMs: options.reconcileLookaheadMs }),
+    // Unset options stay unset: composition applies the defaults.
+    metrics: options.metrics,
+    attemptTimeoutMs: options.attemptTimeoutMs,
+    schedulingHorizonMs: options.schedulingHorizonMs,
+    reconcileLookaheadMs: options.reconcileLookaheadMs,
     sandbox: (services) =>
       localSandbox({
         createTenant: (name) => services.tenants.createTenant(name),
@@ -366,12 +332,10 @@ async function startParts(
       if (reconcileTimer) clearInterval(reconcileTimer);
       await advancing;
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await emulator.close();
+      await localScheduler.close();
       await transport.close();
-      schedulerClient.destroy();
-      dynamoClient.destroy();
       await saveClock();
-      await dynalite?.close();
+      await local.close();
       await lock?.release();
     },
   };

@@ -4,31 +4,22 @@
  * bundle neither Hono, the OpenAPI registry, the route schemas nor the planner's inputs: a cold
  * start loads only what a wake-up or a sweep can run.
  */
-import type { Clock } from '../clock';
 import { withLogContext } from '../observability/log-context';
-import { type Metrics, noMetrics } from '../observability/metrics';
+import { noMetrics } from '../observability/metrics';
 import { createDispatcher, createWorkerOutbox } from '../scheduling/dispatcher';
-import type { WakeupHandler, WakeupPayload, WakeupScheduler } from '../scheduling/ports';
+import type { WakeupHandler, WakeupPayload } from '../scheduling/ports';
 import { createReconciler, type ReconcileReport } from '../scheduling/reconciler';
-import { consoleLogger, describeError, type Logger } from '../service/deps';
-import type { Store } from '../store/ports';
+import { consoleLogger, describeError } from '../service/deps';
 import type { WebhookUrlOptions } from '../webhooks/address-policy';
-import { DeliveryService } from '../webhooks/delivery';
-import type { WebhookTransport } from '../webhooks/ports';
+import { DeliveryService, type DeliveryServiceDeps } from '../webhooks/delivery';
 
-/** The adapters every runtime passes in; the local runtime and the Lambdas differ only here. */
-export interface WorkerAdapters {
-  store: Store;
-  scheduler: WakeupScheduler;
-  transport: WebhookTransport;
-  /** The runtime clock ("now" for plans, due checks and events). */
-  clock: Clock;
-  /** Real time, for `webhook-timestamp`; the system clock when absent. */
-  wallClock?: Clock;
+/**
+ * The adapters every runtime passes in; the Lambdas, the local runtime, the test harnesses and
+ * the benchmarks differ only here (local/adapters.ts builds the local ones).
+ */
+export interface WorkerAdapters extends DeliveryServiceDeps {
+  /** Which webhook URLs endpoints may have: production allows neither http nor loopback. */
   urlPolicy: WebhookUrlOptions;
-  logger?: Logger;
-  metrics?: Metrics;
-  attemptTimeoutMs?: number;
   /** Scheduling horizon (scheduling/horizon.ts); unset schedules every step when planned. */
   schedulingHorizonMs?: number;
   /** How far ahead each reconciler sweep looks (default 15 min); sweeps must come closer. */
@@ -45,19 +36,7 @@ export interface AfterviewWorker {
 
 /** The delivery service over the given adapters; one per process, shared by API and worker. */
 export function createDelivery(adapters: WorkerAdapters): DeliveryService {
-  const { store, scheduler, clock, logger, metrics } = adapters;
-  return new DeliveryService({
-    store,
-    scheduler,
-    transport: adapters.transport,
-    clock,
-    ...(adapters.wallClock ? { wallClock: adapters.wallClock } : {}),
-    ...(adapters.attemptTimeoutMs === undefined
-      ? {}
-      : { attemptTimeoutMs: adapters.attemptTimeoutMs }),
-    ...(logger ? { logger } : {}),
-    ...(metrics ? { metrics } : {}),
-  });
+  return new DeliveryService(adapters);
 }
 
 /**
@@ -94,12 +73,8 @@ export function composeWorker(
     dispatch,
     outbox,
     logger,
-    ...(adapters.schedulingHorizonMs === undefined
-      ? {}
-      : { horizonMs: adapters.schedulingHorizonMs }),
-    ...(adapters.reconcileLookaheadMs === undefined
-      ? {}
-      : { lookaheadMs: adapters.reconcileLookaheadMs }),
+    horizonMs: adapters.schedulingHorizonMs,
+    lookaheadMs: adapters.reconcileLookaheadMs,
   });
   const reconcile = async (): Promise<ReconcileReport> => {
     try {

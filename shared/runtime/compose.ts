@@ -10,7 +10,7 @@
  */
 import { createApp } from '../http/app';
 import type { ApiApp } from '../http/env';
-import type { LocalSandbox } from '../http/route-module';
+import type { LocalSandbox, RouteModule } from '../http/route-module';
 import { eventRoutes } from '../http/routes/events';
 import { webhookEndpointRoutes } from '../http/routes/webhook-endpoints';
 import type { WakeupHandler } from '../scheduling/ports';
@@ -25,6 +25,8 @@ import { composeWorker, createDelivery, type WorkerAdapters } from './compose-wo
 export interface AfterviewAdapters extends WorkerAdapters {
   /** Local runtime only: the sandbox routes (local/sandbox-routes.ts), built over the services. */
   sandbox?: (services: Services) => LocalSandbox;
+  /** Route modules mounted after the API's own (a test's probe). */
+  extraRoutes?: readonly RouteModule[];
   docsAssetsDir?: string;
 }
 
@@ -41,6 +43,19 @@ export interface Afterview extends AfterviewApi {
   reconcile: () => Promise<ReconcileReport>;
 }
 
+/** The webhook side of the API over `delivery` (a new one when absent): endpoints and events. */
+export function composeWebhooks(
+  adapters: WorkerAdapters,
+  delivery: DeliveryService = createDelivery(adapters),
+): WebhookServices {
+  const { store, clock, urlPolicy } = adapters;
+  return {
+    delivery,
+    endpoints: new WebhookEndpointService({ store, clock, delivery, urlPolicy }),
+    events: new WebhookEventService({ store, delivery }),
+  };
+}
+
 /**
  * The services and the HTTP app over `delivery` (a new one when absent). The API only queues
  * deliveries (and sends the `test` probe); wake-ups do the rest.
@@ -49,38 +64,31 @@ export function composeApi(
   adapters: AfterviewAdapters,
   delivery: DeliveryService = createDelivery(adapters),
 ): AfterviewApi {
-  const { store, clock, logger, metrics } = adapters;
-  const webhooks: WebhookServices = {
-    delivery,
-    endpoints: new WebhookEndpointService({
-      store,
-      clock,
-      delivery,
-      urlPolicy: adapters.urlPolicy,
-    }),
-    events: new WebhookEventService({ store, delivery }),
-  };
+  // Unset options stay unset: each service applies its own default.
+  const { store, scheduler, clock, logger, metrics, schedulingHorizonMs } = adapters;
+  const webhooks = composeWebhooks(adapters, delivery);
   const services = createServices({
     store,
-    scheduler: adapters.scheduler,
+    scheduler,
     clock,
     events: delivery,
-    ...(logger ? { logger } : {}),
-    ...(adapters.schedulingHorizonMs === undefined
-      ? {}
-      : { schedulingHorizonMs: adapters.schedulingHorizonMs }),
-    ...(metrics ? { metrics } : {}),
+    logger,
+    metrics,
+    schedulingHorizonMs,
   });
-  const sandbox = adapters.sandbox?.(services);
   const app = createApp({
     services,
     idempotency: store,
     clock,
-    extraRoutes: [webhookEndpointRoutes(webhooks), eventRoutes(webhooks)],
-    ...(sandbox ? { sandbox } : {}),
-    ...(adapters.docsAssetsDir ? { docsAssetsDir: adapters.docsAssetsDir } : {}),
-    ...(logger ? { logger } : {}),
-    ...(metrics ? { metrics } : {}),
+    sandbox: adapters.sandbox?.(services),
+    extraRoutes: [
+      webhookEndpointRoutes(webhooks),
+      eventRoutes(webhooks),
+      ...(adapters.extraRoutes ?? []),
+    ],
+    docsAssetsDir: adapters.docsAssetsDir,
+    logger,
+    metrics,
   });
   return { services, webhooks, app };
 }

@@ -1,49 +1,25 @@
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors';
-import { eventRoutes } from '../../shared/http/routes/events';
-import { webhookEndpointRoutes } from '../../shared/http/routes/webhook-endpoints';
+import { composeWebhooks } from '../../shared/runtime/compose';
 import type { StoredEvent } from '../../shared/store/ports';
-import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
-import {
-  createWebhookServices,
-  eventTypes,
-  type WebhookServices,
-} from '../../shared/webhooks/index';
+import { eventTypes } from '../../shared/webhooks/index';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { alwaysOk, type Receiver, startReceiver } from '../webhooks/delivery-harness';
 
 let api: TestApi;
 let receiver: Receiver;
-let transport: HttpWebhookTransport;
 let other: { tenantId: string; apiKey: string };
-// Filled once the harness has built the store the services need; routes read it per request.
-const webhooks = {} as WebhookServices;
 
 beforeAll(async () => {
-  api = await startTestApi({
-    extraRoutes: [webhookEndpointRoutes(webhooks), eventRoutes(webhooks)],
-  });
-  transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
-  Object.assign(
-    webhooks,
-    createWebhookServices({
-      store: api.store,
-      scheduler: api.scheduler,
-      transport,
-      clock: api.clock,
-      urlPolicy: { allowHttp: true, allowLoopback: true },
-      attemptTimeoutMs: 2000,
-      logger: api.logger,
-    }),
-  );
+  // The webhook routes and services come with the composed API (real transport, 2 s attempts).
+  api = await startTestApi();
   receiver = await startReceiver();
   other = await api.createTenant();
 });
 
 afterAll(async () => {
   await receiver?.close();
-  await transport?.close();
   await api?.close();
 });
 
@@ -158,10 +134,10 @@ describe('/v1/webhook-endpoints', () => {
   });
 
   it('refuses http and loopback outside the local runtime', async () => {
-    const production = createWebhookServices({
+    const production = composeWebhooks({
       store: api.store,
       scheduler: api.scheduler,
-      transport,
+      transport: api.transport,
       clock: api.clock,
       urlPolicy: { allowHttp: false, allowLoopback: false },
     });
@@ -407,7 +383,7 @@ describe('tenant isolation and authentication', () => {
   });
 
   it("cannot redeliver its own event to another tenant's endpoint", async () => {
-    const foreign = await webhooks.endpoints.create(other.tenantId, { url: receiver.url });
+    const foreign = await api.webhooks.endpoints.create(other.tenantId, { url: receiver.url });
     const response = await api.request('POST', `/v1/events/${eventId}/redeliver`, {
       body: { endpointId: foreign.endpoint.id },
     });

@@ -4,10 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
-import { createDynamoClient, startDynalite } from '../../local/dynalite';
+import { startLocalStore } from '../../local/adapters';
 import { FixedClock } from '../../shared/clock';
-import { DynamoStore } from '../../shared/store/dynamo-store';
-import { ensureTable } from '../../shared/store/table';
+import type { DynamoStore } from '../../shared/store/dynamo-store';
 
 export interface DynaliteStore {
   store: DynamoStore;
@@ -19,10 +18,9 @@ export async function startDynaliteStore(
   name: string,
   now: Temporal.Instant,
 ): Promise<DynaliteStore> {
-  const dynalite = await startDynalite();
-  const client = createDynamoClient(dynalite.endpoint);
-  const tableName = `afterview-${name}-${randomBytes(4).toString('hex')}`;
-  await ensureTable(client, tableName);
-  const store = new DynamoStore({ client, tableName, clock: new FixedClock(now) });
-  return { store, close: () => dynalite.close() };
+  const local = await startLocalStore({
+    tableName: `afterview-${name}-${randomBytes(4).toString('hex')}`,
+    clock: new FixedClock(now),
+  });
+  return { store: local.store, close: () => local.close() };
 }

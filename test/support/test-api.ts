@@ -2,30 +2,26 @@
  * Starts the API the way the local runtime does, in-process: dynalite (or
  * AFTERVIEW_DYNAMODB_ENDPOINT) with a fresh table, the DynamoDB store, the Scheduler emulator
  * reached through the production EventBridge adapter (its invocations do nothing here: the
- * dispatcher is not under test), the services and the Hono app on a random port. One per test
- * file; `close()` stops everything.
+ * dispatcher is not under test), and the services, webhook side and Hono app composed by
+ * `composeApi`, the api Lambda's composition, on a random port. One per test file; `close()`
+ * stops everything.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { serve } from '@hono/node-server';
 import { Temporal } from 'temporal-polyfill';
-import { createDynamoClient, startDynalite } from '../../local/dynalite';
+import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { localSandbox } from '../../local/sandbox-routes';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
+import type { SchedulerEmulator } from '../../local/scheduler-emulator';
 import { FixedClock } from '../../shared/clock';
-import { createApp } from '../../shared/http/app';
 import type { ApiApp } from '../../shared/http/env';
 import type { RouteModule } from '../../shared/http/route-module';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../../shared/scheduling/eventbridge-scheduler';
+import { composeApi } from '../../shared/runtime/compose';
 import type { Logger } from '../../shared/service/deps';
-import { StoreEventPublisher } from '../../shared/service/events';
-import { createServices, type Services } from '../../shared/service/index';
-import { DynamoStore } from '../../shared/store/dynamo-store';
-import { ensureTable } from '../../shared/store/table';
+import type { Services } from '../../shared/service/index';
+import type { DynamoStore } from '../../shared/store/dynamo-store';
+import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
+import type { WebhookServices } from '../../shared/webhooks/index';
 import { RecordingScheduler } from './recording-scheduler';
 
 /** The instant tests start at: a Monday morning, so plans are easy to reason about. */
@@ -79,6 +75,9 @@ export interface TestApi {
   clock: TestClock;
   logger: RecordingLogger;
   services: Services;
+  /** The webhook side, over a real HTTP transport that may reach loopback receivers. */
+  webhooks: WebhookServices;
+  transport: HttpWebhookTransport;
   app: ApiApp;
   /** Calls the API over HTTP; JSON bodies are parsed. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
@@ -100,54 +99,44 @@ export interface TestApiOptions {
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const externalEndpoint = process.env.AFTERVIEW_DYNAMODB_ENDPOINT;
-  const dynalite = externalEndpoint
-    ? undefined
-    : await startDynalite(options.dataDir ? { path: options.dataDir } : {});
-  const client = createDynamoClient(externalEndpoint ?? dynalite?.endpoint);
-  const tableName = options.tableName ?? `afterview-test-${randomBytes(4).toString('hex')}`;
-  await ensureTable(client, tableName);
-
   const clock = new TestClock(testStart);
+  const tableName = options.tableName ?? `afterview-test-${randomBytes(4).toString('hex')}`;
+  const local = await startLocalStore({
+    tableName,
+    clock,
+    ...(externalEndpoint ? { endpoint: externalEndpoint } : {}),
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  const { store } = local;
+
   const logger = new RecordingLogger();
-  const emulator = await startSchedulerEmulator({
+  const localScheduler = await startLocalScheduler({
     clock,
     invoke: async () => {},
     realTimeIntervalMs: 0,
+    groupName: 'afterview-test',
   });
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const groupName = 'afterview-test';
-  await ensureScheduleGroup(schedulerClient, groupName);
-  const scheduler = new RecordingScheduler(
-    new EventBridgeWakeupScheduler({
-      client: schedulerClient,
-      groupName,
-      targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatch',
-      roleArn: 'arn:aws:iam::000000000000:role/scheduler',
-    }),
-  );
-  const store = new DynamoStore({ client, tableName, clock });
-  const services = createServices({
+  const { emulator } = localScheduler;
+  const scheduler = new RecordingScheduler(localScheduler.scheduler);
+  const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
+  const { services, webhooks, app } = composeApi({
     store,
     scheduler,
+    transport,
     clock,
-    events: new StoreEventPublisher(store),
+    urlPolicy: { allowHttp: true, allowLoopback: true },
+    attemptTimeoutMs: 2000,
     logger,
-  });
-  const sandbox = localSandbox({
-    createTenant: (name) => services.tenants.createTenant(name),
-    now: () => clock.now(),
-    advanceTo: (instant) => emulator.advanceTo(instant),
-  });
-  const app = createApp({
-    services,
-    idempotency: store,
-    clock,
-    logger,
-    ...(options.sandbox === false ? {} : { sandbox }),
+    ...(options.sandbox === false
+      ? {}
+      : {
+          sandbox: (composed) =>
+            localSandbox({
+              createTenant: (name) => composed.tenants.createTenant(name),
+              now: () => clock.now(),
+              advanceTo: (instant) => emulator.advanceTo(instant),
+            }),
+        }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
   });
 
@@ -196,6 +185,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     clock,
     logger,
     services,
+    webhooks,
+    transport,
     app,
     request,
     createTenant: (name = 'Other tenant') => services.tenants.createTenant(name),
@@ -204,10 +195,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      client.destroy();
-      schedulerClient.destroy();
-      await emulator.close();
-      await dynalite?.close();
+      await transport.close();
+      await localScheduler.close();
+      await local.close();
     },
   };
 }

@@ -7,27 +7,23 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
-import { createDynamoClient, startDynalite } from '../../local/dynalite';
+import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { SandboxClock } from '../../local/sandbox-clock';
-import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
+import type { SchedulerEmulator } from '../../local/scheduler-emulator';
 import { FixedClock } from '../../shared/clock';
 import type { Step } from '../../shared/domain/model';
 import { newId } from '../../shared/ids';
-import { createDispatcher } from '../../shared/scheduling/dispatcher';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../../shared/scheduling/eventbridge-scheduler';
+import { composeWebhooks } from '../../shared/runtime/compose';
+import { composeWorker, type WorkerAdapters } from '../../shared/runtime/compose-worker';
+import type { EventBridgeWakeupScheduler } from '../../shared/scheduling/eventbridge-scheduler';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
 import type { Logger } from '../../shared/service/deps';
-import { DynamoStore } from '../../shared/store/dynamo-store';
+import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
-import { ensureTable } from '../../shared/store/table';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
-import { createWebhookServices, type WebhookServices } from '../../shared/webhooks/index';
+import type { WebhookServices } from '../../shared/webhooks/index';
 
 export interface ReceivedRequest {
   headers: Record<string, string>;
@@ -137,13 +133,12 @@ export interface HarnessOptions {
 }
 
 export async function startDeliveryHarness(options: HarnessOptions = {}): Promise<DeliveryHarness> {
-  const dynalite = await startDynalite();
-  const client = createDynamoClient(dynalite.endpoint);
-  const tableName = `afterview-dlv-${randomBytes(4).toString('hex')}`;
-  await ensureTable(client, tableName);
-
   const clock = new SandboxClock(new FixedClock(harnessStart));
-  const store = new DynamoStore({ client, tableName, clock });
+  const local = await startLocalStore({
+    tableName: `afterview-dlv-${randomBytes(4).toString('hex')}`,
+    clock,
+  });
+  const { store } = local;
   const errors: DeliveryHarness['errors'] = [];
   const logger: Logger = {
     info: () => {},
@@ -151,27 +146,17 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
   };
 
   let dispatch: WakeupHandler = async () => {};
-  const emulator = await startSchedulerEmulator({
+  const localScheduler = await startLocalScheduler({
     clock,
     realTimeIntervalMs: 0,
     invoke: ({ input }) => dispatch(JSON.parse(input) as WakeupPayload),
+    groupName: 'afterview-test',
   });
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const groupName = 'afterview-test';
-  await ensureScheduleGroup(schedulerClient, groupName);
-  const scheduler = new EventBridgeWakeupScheduler({
-    client: schedulerClient,
-    groupName,
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch',
-    roleArn: 'arn:aws:iam::000000000000:role/afterview-scheduler',
-  });
+  const { emulator, scheduler } = localScheduler;
 
   const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
-  const webhooks = createWebhookServices({
+  // The dispatch and reconcile Lambdas' composition, over the local adapters.
+  const adapters: WorkerAdapters = {
     store,
     scheduler,
     transport,
@@ -180,11 +165,11 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     // Mid-window jitter: retries land exactly on the documented schedule.
     random: () => 0.5,
     logger,
-    ...(options.attemptTimeoutMs === undefined
-      ? {}
-      : { attemptTimeoutMs: options.attemptTimeoutMs }),
-  });
-  dispatch = createDispatcher({ store, clock, webhooks: webhooks.delivery });
+    attemptTimeoutMs: options.attemptTimeoutMs,
+  };
+  const worker = composeWorker(adapters);
+  const webhooks = composeWebhooks(adapters, worker.delivery);
+  dispatch = worker.dispatch;
 
   async function scheduleStep(
     tenantId: string,
@@ -255,11 +240,9 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
       await emulator.advanceTo(clock.now().add({ milliseconds: ms }));
     },
     async close() {
-      await emulator.close();
-      schedulerClient.destroy();
+      await localScheduler.close();
       await transport.close();
-      client.destroy();
-      await dynalite.close();
+      await local.close();
     },
   };
 }
