@@ -77,7 +77,7 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
 
 /** Stand-in ARNs: the emulator validates their shape like the real service does. */
 const localAccount = '000000000000';
-export const localArns = {
+const localArns = {
   dispatch: `arn:aws:lambda:us-east-1:${localAccount}:function:afterview-dispatch`,
   schedulerRole: `arn:aws:iam::${localAccount}:role/afterview-scheduler`,
   deadLetter: `arn:aws:sqs:us-east-1:${localAccount}:afterview-schedule-dlq`,

@@ -101,7 +101,7 @@ export const advanceSandboxClockRoute = createRoute({
 });
 
 /** The sandbox routes, in the order the OpenAPI document lists them. */
-export const sandboxRouteDefinitions = [
+const sandboxRouteDefinitions = [
   createSandboxTenantRoute,
   getSandboxClockRoute,
   advanceSandboxClockRoute,

@@ -27,7 +27,7 @@ import {
   roleArn,
   sdkError,
   targetArn,
-} from '../scheduler-kit';
+} from '../../scheduling/scheduler-kit';
 
 const start = '2030-01-07T09:00:00Z';
 const running: SchedulerEmulator[] = [];

@@ -14,7 +14,13 @@ import {
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from '../../../local/scheduler-emulator';
-import { clientFor, frozenSandboxClock, roleArn, sdkError, targetArn } from '../scheduler-kit';
+import {
+  clientFor,
+  frozenSandboxClock,
+  roleArn,
+  sdkError,
+  targetArn,
+} from '../../scheduling/scheduler-kit';
 
 const running: SchedulerEmulator[] = [];
 afterEach(async () => {

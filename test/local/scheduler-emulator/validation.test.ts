@@ -21,7 +21,7 @@ import {
   sdkError,
   targetArn,
   uniqueGroupName,
-} from '../scheduler-kit';
+} from '../../scheduling/scheduler-kit';
 
 let emulator: SchedulerEmulator;
 let client: SchedulerClient;
