@@ -17,8 +17,6 @@ import { DynamoTable } from './dynamo/table-client';
 import { tenantEntity } from './dynamo/tenants';
 import type { Store } from './ports';
 
-export { dueShardOf } from './dynamo/keys';
-
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
   tableName: string;

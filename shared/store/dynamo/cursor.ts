@@ -8,7 +8,7 @@ import { ValidationError } from '../../errors';
 /** Largest page the store will fetch in one call, whatever the caller asks. */
 const maxPageSize = 1000;
 
-export function invalidCursor(): ValidationError {
+function invalidCursor(): ValidationError {
   return new ValidationError('The cursor is not valid', [
     {
       path: 'cursor',

@@ -88,7 +88,7 @@ const batchWriteLimit = 25;
 const maxBatchRounds = 6;
 
 /** Whether a DynamoDB call failed only because its condition did not hold. */
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
