@@ -18,8 +18,9 @@
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
  * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
- * in `docz` on items written before that; see ./documents); the other attributes exist only for
- * keys, indexes, conditions and TTL.
+ * in `docz` on items written before that; see ./documents) and the version of its shape in `v`
+ * (see ./document-schema); the other attributes exist only for keys, indexes, conditions and
+ * TTL. The API key item is the exception: it stores no document, only the tenant id.
  */
 import {
   type AttributeDefinition,
@@ -54,17 +55,28 @@ export const packedDocAttribute = 'docz';
  */
 export const dictionaryDocAttribute = 'dz';
 
+/**
+ * Attribute holding the schema version of the document in `doc`/`dz`/`docz` (a number; absent
+ * on items written before versions existed, which read as version 0). See ./document-schema.
+ */
+export const versionAttribute = 'v';
+
+/** `{ name: name }` for each name: attribute names that are also their own keys. */
+function namesOf<const Name extends string>(...names: Name[]): { readonly [N in Name]: N } {
+  return Object.fromEntries(names.map((name) => [name, name])) as { [N in Name]: N };
+}
+
 /** Scalar attribute names written next to `doc` for conditions and index projections. */
-export const itemAttributes = {
-  entity: 'entity',
-  tenantId: 'tenantId',
-  id: 'id',
-  version: 'version',
-  revision: 'revision',
-  status: 'status',
-  nextDueAt: 'nextDueAt',
-  eventType: 'eventType',
-} as const;
+export const itemAttributes = namesOf(
+  'entity',
+  'tenantId',
+  'id',
+  'version',
+  'revision',
+  'status',
+  'nextDueAt',
+  'eventType',
+);
 
 export type ProjectionKind = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
 
@@ -86,35 +98,33 @@ export interface TableIndex {
  * key changes.
  */
 
+/** An overloaded index `gsi<n>`: key attributes `gsi<n>pk` and `gsi<n>sk`. */
+function overloadedIndex<const Name extends string>(
+  indexName: Name,
+  nonKeyAttributes?: readonly string[],
+) {
+  return {
+    indexName,
+    partitionKey: `${indexName}pk`,
+    sortKey: `${indexName}sk`,
+    ...(nonKeyAttributes
+      ? { projection: 'INCLUDE' as const, nonKeyAttributes }
+      : { projection: 'KEYS_ONLY' as const }),
+  } satisfies TableIndex;
+}
+
 /** Overloaded index 1: interviews by status; events of a tenant; undelivered deliveries. */
-export const gsi1 = {
-  indexName: 'gsi1',
-  partitionKey: 'gsi1pk',
-  sortKey: 'gsi1sk',
-  projection: 'KEYS_ONLY',
-} as const satisfies TableIndex;
+export const gsi1 = overloadedIndex('gsi1');
 
 /** Overloaded index 2: interviews by external id (filtered by `status`); events by type. */
-export const gsi2 = {
-  indexName: 'gsi2',
-  partitionKey: 'gsi2pk',
-  sortKey: 'gsi2sk',
-  projection: 'INCLUDE',
-  nonKeyAttributes: [itemAttributes.status],
-} as const satisfies TableIndex;
+export const gsi2 = overloadedIndex('gsi2', [itemAttributes.status]);
 
 /**
  * Overloaded index 3, everything kept about one interview outside its item: its events (also
  * listed by the API, filtered by `eventType`), and for erasure its delivery attempts and
  * idempotency records.
  */
-export const gsi3 = {
-  indexName: 'gsi3',
-  partitionKey: 'gsi3pk',
-  sortKey: 'gsi3sk',
-  projection: 'INCLUDE',
-  nonKeyAttributes: [itemAttributes.eventType],
-} as const satisfies TableIndex;
+export const gsi3 = overloadedIndex('gsi3', [itemAttributes.eventType]);
 
 /**
  * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the

@@ -1,0 +1,335 @@
+/**
+ * Stored documents carry a schema version (`v`) and are checked when read: an item written
+ * before versions existed (no `v`) goes through the upgrade to the current version and reads
+ * back, and re-plans, exactly like a current one; a corrupt document and one from a newer
+ * version are refused with a StoredDocumentError naming the item.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../shared/clock';
+import { interviewInputSchema } from '../../shared/domain/model';
+import {
+  createDynamoClient,
+  type RunningDynalite,
+  startDynalite,
+} from '../../shared/runtime/dynalite';
+import { StoreEventPublisher } from '../../shared/service/events';
+import { InterviewService } from '../../shared/service/interview-service';
+import {
+  defineDocument,
+  isInteger,
+  isObject,
+  isString,
+  readDocument,
+  StoredDocumentError,
+} from '../../shared/store/document-schema';
+import { encodeDocument } from '../../shared/store/documents';
+import { DynamoStore } from '../../shared/store/dynamo-store';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  IdempotencyCompleted,
+  StoredEndpoint,
+  StoredEvent,
+} from '../../shared/store/ports';
+import { interviewDocument } from '../../shared/store/schemas';
+import { ensureTable, keyPrefix, versionAttribute } from '../../shared/store/table';
+import { RecordingScheduler } from '../support/recording-scheduler';
+import { interviewInput } from '../support/runtime';
+
+describe('readDocument', () => {
+  // A made-up document at version 2: version 0 had `name`, version 1 split it in two, version 2
+  // renamed `first` to `given`.
+  const person = defineDocument<{ given: string; last: string; age: number }>({
+    entity: 'person',
+    version: 2,
+    upgrades: [
+      (doc) => {
+        const [first = '', last = ''] = String(doc.name).split(' ');
+        const { name: _name, ...rest } = doc;
+        return { ...rest, first, last };
+      },
+      ({ first, ...rest }) => ({ ...rest, given: first }),
+    ],
+    check: isObject({ given: isString, last: isString, age: isInteger }),
+  });
+  const item = (document: unknown, version?: unknown) => ({
+    ...(version === undefined ? {} : { [versionAttribute]: version }),
+    ...encodeDocument(JSON.stringify(document)),
+  });
+
+  it('upgrades a version-0 document through every version to the current one', () => {
+    expect(readDocument(person, item({ name: 'Ada Lovelace', age: 36 }), 'P#1')).toEqual({
+      given: 'Ada',
+      last: 'Lovelace',
+      age: 36,
+    });
+    expect(readDocument(person, item({ first: 'Ada', last: 'L', age: 36 }, 1), 'P#1')).toEqual({
+      given: 'Ada',
+      last: 'L',
+      age: 36,
+    });
+  });
+
+  it('reads a current document as it is, and an item without a document as absent', () => {
+    const current = { given: 'Ada', last: 'L', age: 36 };
+    expect(readDocument(person, item(current, 2), 'P#1')).toEqual(current);
+    expect(readDocument(person, undefined, 'P#1')).toBeUndefined();
+    expect(readDocument(person, { [versionAttribute]: 2 }, 'P#1')).toBeUndefined();
+  });
+
+  it('refuses a document from a newer version instead of misreading it', () => {
+    expect(() =>
+      readDocument(person, item({ given: 'Ada', last: 'L', age: 36 }, 3), 'P#1'),
+    ).toThrow(StoredDocumentError);
+    expect(() => readDocument(person, item({}, 3), 'P#1')).toThrow(
+      /person item P#1: written with schema version 3, but this code reads at most version 2/,
+    );
+  });
+
+  it('refuses a version that is not a whole number', () => {
+    expect(() => readDocument(person, item({}, 'two'), 'P#1')).toThrow(
+      /schema version two is not a version/,
+    );
+    expect(() => readDocument(person, item({}, 1.5), 'P#1')).toThrow(StoredDocumentError);
+  });
+
+  it('refuses a corrupt document, naming the item and the first problem', () => {
+    expect(() => readDocument(person, item({ given: 'Ada', last: 'L' }, 2), 'P#1')).toThrow(
+      'person item P#1 is corrupt: person.age is not an integer',
+    );
+    expect(() => readDocument(person, item([1, 2], 2), 'P#1')).toThrow(
+      'person item P#1 is corrupt: person is not an object',
+    );
+    expect(() => readDocument(person, { doc: '{"given":' }, 'P#1')).toThrow(
+      'person item P#1 is corrupt: its document is not JSON',
+    );
+  });
+
+  it('refuses a schema whose upgrades do not reach its version', () => {
+    expect(() =>
+      defineDocument({ entity: 'broken', version: 2, upgrades: [(doc) => doc], check: isString }),
+    ).toThrow(/needs 2 upgrades, has 1/);
+  });
+});
+
+describe('items on dynalite', () => {
+  const now = Temporal.Instant.from('2030-01-07T15:00:00Z');
+  let dynalite: RunningDynalite;
+  let client: DynamoDBClient;
+  let tableName: string;
+  let store: DynamoStore;
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    client = createDynamoClient(dynalite.endpoint);
+    tableName = `afterview-versions-${randomBytes(4).toString('hex')}`;
+    await ensureTable(client, tableName);
+    store = new DynamoStore({ client, tableName, clock: new FixedClock(now) });
+  });
+
+  afterAll(async () => {
+    await dynalite?.close();
+  });
+
+  const rawItem = async (pk: string, sk: string) => {
+    const out = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
+    );
+    return out.Item as Record<string, AttributeValue>;
+  };
+  const putRaw = (item: Record<string, AttributeValue>) =>
+    client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+
+  /** Rewrites every item of the tenant's as a deploy before versions wrote it: without `v`. */
+  async function unversion(tenantId: string): Promise<number> {
+    const out = await client.send(new ScanCommand({ TableName: tableName }));
+    let rewritten = 0;
+    for (const item of out.Items ?? []) {
+      if (item.tenantId?.S !== tenantId || item[versionAttribute] === undefined) continue;
+      const { [versionAttribute]: _v, ...old } = item;
+      await putRaw(old);
+      rewritten++;
+    }
+    return rewritten;
+  }
+
+  it('writes the current version on every item that stores a document', async () => {
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    await store.createTenant({ id: tenantId, name: 'Acme', createdAt: now.toString() });
+    await store.putPolicy(tenantId, { maxCheckIns: 2 });
+    const out = await client.send(new ScanCommand({ TableName: tableName }));
+    const mine = (out.Items ?? []).filter((item) => item.tenantId?.S === tenantId);
+    expect(mine.map((item) => item.entity?.S).sort()).toEqual(['policy', 'tenant']);
+    for (const item of mine) expect(item[versionAttribute]).toEqual({ N: '1' });
+  });
+
+  it('reads every entity written before versions exactly as the current version', async () => {
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const createdAt = now.toString();
+    const expiresAt = Math.floor(now.epochMilliseconds / 1000) + 86_400;
+    const endpoint: StoredEndpoint = {
+      tenantId,
+      id: 'whe_1',
+      url: 'https://example.com/hook',
+      enabled: true,
+      secrets: [{ secret: 'whsec_AAAA', createdAt }],
+      version: 1,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    const event: StoredEvent = {
+      tenantId,
+      id: 'evt_1',
+      type: 'followup.thank_you',
+      timestamp: createdAt,
+      interviewId: 'int_1',
+      data: { stepId: 'stp_1' },
+      createdAt,
+      expiresAt,
+    };
+    const attempt: DeliveryAttempt = {
+      tenantId,
+      id: 'att_1',
+      eventId: 'evt_1',
+      endpointId: 'whe_1',
+      attempt: 1,
+      attemptedAt: createdAt,
+      outcome: 'failed',
+      statusCode: 503,
+      latencyMs: 12,
+      interviewId: 'int_1',
+      expiresAt,
+    };
+    const state: DeliveryState = {
+      tenantId,
+      eventId: 'evt_1',
+      endpointId: 'whe_1',
+      status: 'failed',
+      attempts: 1,
+      createdAt,
+      updatedAt: createdAt,
+      expiresAt,
+    };
+    const idempotency: IdempotencyCompleted = {
+      tenantId,
+      key: 'key-1',
+      interviewId: 'int_1',
+      phase: 'completed',
+      requestHash: 'abc',
+      status: 201,
+      body: '{}',
+      headers: { etag: '"1"' },
+      createdAt,
+      expiresAt,
+    };
+    await store.createTenant({ id: tenantId, name: 'Acme', createdAt });
+    await store.putPolicy(tenantId, { maxCheckIns: 2 });
+    await store.createEndpoint(endpoint);
+    await store.putEvent(event);
+    await store.putDeliveryRecords({ attempts: [attempt], states: [state] });
+    const { status: _s, body: _b, headers: _h, ...claim } = idempotency;
+    const lease = now.add({ minutes: 1 }).toString();
+    await store.claimIdempotency({
+      ...claim,
+      phase: 'in_progress',
+      owner: 'o',
+      leaseExpiresAt: lease,
+    });
+    expect(await store.completeIdempotency(idempotency, 'o')).toBe(true);
+
+    expect(await unversion(tenantId)).toBe(7);
+
+    expect(await store.getTenant(tenantId)).toEqual({ id: tenantId, name: 'Acme', createdAt });
+    expect(await store.getPolicy(tenantId)).toEqual({ maxCheckIns: 2 });
+    expect(await store.getEndpoint(tenantId, 'whe_1')).toEqual(endpoint);
+    expect(await store.getEvent(tenantId, 'evt_1')).toEqual(event);
+    expect((await store.listAttempts(tenantId, 'whe_1', { limit: 10 })).items).toEqual([attempt]);
+    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
+    expect(await store.getIdempotency(tenantId, 'key-1')).toEqual(idempotency);
+    // And a version-less item is updated like a current one (the condition is on `version`).
+    await store.updateEndpoint({ ...endpoint, version: 2, enabled: false }, 1);
+    expect(
+      (await rawItem(`T#${tenantId}`, `${keyPrefix.endpoint}whe_1`))[versionAttribute],
+    ).toEqual({ N: '1' });
+  });
+
+  it('reads and re-plans a version-less interview exactly like a current one', async () => {
+    let at = now;
+    const service = new InterviewService({
+      store,
+      scheduler: new RecordingScheduler(),
+      clock: { now: () => at },
+      events: new StoreEventPublisher(store),
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const input = interviewInputSchema.parse(interviewInput(now));
+    const current = await service.create(tenantId, input);
+    const old = await service.create(tenantId, input);
+    const oldKey = [`T#${tenantId}`, `${keyPrefix.interview}${old.id}`] as const;
+    const before = await store.getInterview(tenantId, old.id);
+    const { [versionAttribute]: version, ...unversioned } = await rawItem(...oldKey);
+    expect(version).toEqual({ N: '1' });
+    await putRaw(unversioned);
+    expect((await rawItem(...oldKey))[versionAttribute]).toBeUndefined();
+
+    expect(await store.getInterview(tenantId, old.id)).toEqual(before);
+
+    at = now.add({ hours: 96 });
+    const patch = { role: { title: 'Staff Backend Engineer' } };
+    const fromCurrent = await service.patch(tenantId, current.id, patch);
+    const fromOld = await service.patch(tenantId, old.id, patch);
+    const plan = (steps: typeof fromOld.state.steps) =>
+      steps.map(({ kind, status, dueAt, localDueAt }) => ({ kind, status, dueAt, localDueAt }));
+    expect(plan(fromOld.state.steps)).toEqual(plan(fromCurrent.state.steps));
+    expect(fromOld.state.steps.length).toBeGreaterThan(0);
+    expect(fromOld.version).toBe(fromCurrent.version);
+    // The re-plan wrote it back in the current version.
+    expect((await rawItem(...oldKey))[versionAttribute]).toEqual({ N: '1' });
+  });
+
+  it('refuses a corrupt interview document with an error naming the item', async () => {
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const sk = `${keyPrefix.interview}int_corrupt`;
+    await putRaw({
+      pk: { S: `T#${tenantId}` },
+      sk: { S: sk },
+      entity: { S: 'interview' },
+      tenantId: { S: tenantId },
+      doc: { S: JSON.stringify({ tenantId, id: 'int_corrupt', version: 1 }) },
+    });
+    await expect(store.getInterview(tenantId, 'int_corrupt')).rejects.toThrow(
+      `interview item T#${tenantId} ${sk} is corrupt: interview.createdAt is not a string`,
+    );
+    await expect(store.getInterview(tenantId, 'int_corrupt')).rejects.toBeInstanceOf(
+      StoredDocumentError,
+    );
+  });
+
+  it('refuses an interview written by a newer schema version', async () => {
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const service = new InterviewService({
+      store,
+      scheduler: new RecordingScheduler(),
+      clock: { now: () => now },
+      events: new StoreEventPublisher(store),
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    const created = await service.create(tenantId, interviewInputSchema.parse(interviewInput(now)));
+    const key = [`T#${tenantId}`, `${keyPrefix.interview}${created.id}`] as const;
+    const next = interviewDocument.version + 1;
+    await putRaw({ ...(await rawItem(...key)), [versionAttribute]: { N: String(next) } });
+    await expect(store.getInterview(tenantId, created.id)).rejects.toThrow(
+      `written with schema version ${next}, but this code reads at most version ${interviewDocument.version}`,
+    );
+  });
+});
