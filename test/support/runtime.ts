@@ -4,8 +4,6 @@
  * test moves time only through the sandbox clock. Plus a real webhook receiver on 127.0.0.1
  * that records every delivery. One runtime per test file.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetScheduleCommand,
@@ -21,7 +19,8 @@ import {
 } from '../../shared/runtime/local';
 import { parseWakeupPayload } from '../../shared/scheduling/payload';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
-import type { Logger } from '../../shared/service/deps';
+import { startHttpReceiver } from './http-receiver';
+import { ErrorRecordingLogger, quietLogger } from './loggers';
 
 /** The schedule group the local runtime keeps every wake-up in. */
 export const localScheduleGroup = 'afterview';
@@ -103,51 +102,30 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
 /** A real HTTP receiver on a free loopback port, answering per `reply`. */
 export async function startWebhookReceiver(
   reply: ReceiverReply = () => 200,
 ): Promise<WebhookReceiver> {
   const deliveries: ReceivedDelivery[] = [];
+  const server = await startHttpReceiver(({ headers, body }, res) => {
+    let type = '';
+    try {
+      type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
+    } catch {
+      // Left empty: the assertion on the body will say what went wrong.
+    }
+    const received = { id: headers['webhook-id'] ?? '', type, headers, body };
+    const status = receiver.reply(deliveries.length + 1, received);
+    deliveries.push({ ...received, status });
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+  });
   const receiver: WebhookReceiver = {
-    url: '',
+    url: server.url,
     deliveries,
     reply,
     acceptedIds: () => deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.id),
-    close: async () => {},
+    close: server.close,
   };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers = flatHeaders(req.headers);
-      const body = Buffer.concat(chunks).toString('utf8');
-      let type = '';
-      try {
-        type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
-      } catch {
-        // Left empty: the assertion on the body will say what went wrong.
-      }
-      const received = { id: headers['webhook-id'] ?? '', type, headers, body };
-      const status = receiver.reply(deliveries.length + 1, received);
-      deliveries.push({ ...received, status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
   return receiver;
 }
 
@@ -251,11 +229,21 @@ export function interviewInput(
   };
 }
 
-/** Collects errors instead of printing them, so expected failures do not flood the output. */
-function recordingLogger(sink: TestRuntime['loggedErrors']): Logger {
+/**
+ * The options of a local runtime for tests: free ports, in memory, the reconciler timer and the
+ * real-time ticker off (time moves only when a test advances the sandbox clock), nothing
+ * printed. `overrides` win.
+ */
+export function quietRuntimeOptions(overrides: LocalRuntimeOptions = {}): LocalRuntimeOptions {
   return {
-    info: () => {},
-    error: (message, fields) => sink.push({ message, ...(fields ? { fields } : {}) }),
+    port: 0,
+    dynamoPort: 0,
+    schedulerPort: 0,
+    dataDir: null,
+    reconcileIntervalMs: 0,
+    tickerIntervalMs: 0,
+    logger: quietLogger,
+    ...overrides,
   };
 }
 
@@ -266,18 +254,11 @@ function recordingLogger(sink: TestRuntime['loggedErrors']): Logger {
 export async function startTestRuntime(
   options: Partial<LocalRuntimeOptions> = {},
 ): Promise<TestRuntime> {
-  const loggedErrors: TestRuntime['loggedErrors'] = [];
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    attemptTimeoutMs: 2000,
-    logger: recordingLogger(loggedErrors),
-    ...options,
-  });
+  const logger = new ErrorRecordingLogger();
+  const loggedErrors = logger.errors;
+  const runtime = await startLocalRuntime(
+    quietRuntimeOptions({ attemptTimeoutMs: 2000, logger, ...options }),
+  );
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
     const response = await fetch(`${runtime.url}${path}`, {

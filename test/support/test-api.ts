@@ -20,11 +20,11 @@ import {
   EventBridgeWakeupScheduler,
   ensureScheduleGroup,
 } from '../../shared/scheduling/eventbridge-scheduler';
-import type { Logger } from '../../shared/service/deps';
 import { StoreEventPublisher } from '../../shared/service/events';
 import { createServices, type Services } from '../../shared/service/index';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import { ensureTable } from '../../shared/store/table';
+import { RecordingLogger } from './loggers';
 import { RecordingScheduler } from './recording-scheduler';
 
 /** The instant tests start at: a Monday morning, so plans are easy to reason about. */
@@ -35,17 +35,6 @@ export class TestClock extends FixedClock {
   advanceTo(instant: Temporal.Instant): Temporal.Instant {
     if (Temporal.Instant.compare(instant, this.now()) > 0) this.set(instant);
     return this.now();
-  }
-}
-
-/** Collects log entries instead of printing them. */
-export class RecordingLogger implements Logger {
-  readonly entries: Array<{ level: 'info' | 'error'; message: string; fields?: unknown }> = [];
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'info', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'error', message, fields });
   }
 }
 

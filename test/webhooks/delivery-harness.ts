@@ -5,8 +5,6 @@
  * when the emulator advances it, so retry times are exact.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { FixedClock, SandboxClock } from '../../shared/clock';
@@ -21,12 +19,13 @@ import {
 } from '../../shared/scheduling/eventbridge-scheduler';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
-import type { Logger } from '../../shared/service/deps';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import { createWebhookServices, type WebhookServices } from '../../shared/webhooks/index';
+import { startHttpReceiver } from '../support/http-receiver';
+import { ErrorRecordingLogger } from '../support/loggers';
 
 export interface ReceivedRequest {
   headers: Record<string, string>;
@@ -55,53 +54,34 @@ export interface Receiver {
 
 export const alwaysOk: Behaviour = () => ({ status: 200, body: 'ok' });
 
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 /** A real HTTP receiver on a free loopback port. */
 export async function startReceiver(behaviour: Behaviour = alwaysOk): Promise<Receiver> {
+  const server = await startHttpReceiver(({ headers, body }, res) => {
+    const request = { headers, body };
+    receiver.requests.push(request);
+    const reply = receiver.behaviour(receiver.requests.length, request);
+    const answer = () => {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, reply.headers ?? {});
+      res.end(reply.body ?? '');
+    };
+    if (reply.delayMs) {
+      const timer = setTimeout(answer, reply.delayMs);
+      res.on('close', () => {
+        if (!res.writableFinished) {
+          receiver.abandoned++;
+          clearTimeout(timer);
+        }
+      });
+    } else answer();
+  });
   const receiver: Receiver = {
-    url: '',
+    url: server.url,
     requests: [],
     behaviour,
     abandoned: 0,
-    close: async () => {},
+    close: server.close,
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = { headers: flatHeaders(req.headers), body: Buffer.concat(chunks).toString() };
-      receiver.requests.push(request);
-      const reply = receiver.behaviour(receiver.requests.length, request);
-      const answer = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status, reply.headers ?? {});
-        res.end(reply.body ?? '');
-      };
-      if (reply.delayMs) {
-        const timer = setTimeout(answer, reply.delayMs);
-        res.on('close', () => {
-          if (!res.writableFinished) {
-            receiver.abandoned++;
-            clearTimeout(timer);
-          }
-        });
-      } else answer();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
   return receiver;
 }
 
@@ -143,11 +123,8 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
 
   const clock = new SandboxClock(new FixedClock(harnessStart));
   const store = new DynamoStore({ client, tableName, clock });
-  const errors: DeliveryHarness['errors'] = [];
-  const logger: Logger = {
-    info: () => {},
-    error: (message, fields) => errors.push({ message, ...(fields ? { fields } : {}) }),
-  };
+  const logger = new ErrorRecordingLogger();
+  const errors = logger.errors;
 
   let dispatch: WakeupHandler = async () => {};
   const emulator = await startSchedulerEmulator({
