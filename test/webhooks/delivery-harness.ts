@@ -20,11 +20,11 @@ import {
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
 import { DynamoStore } from '../../shared/store/dynamo-store';
-import type { StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import { createWebhookServices, type WebhookServices } from '../../shared/webhooks/index';
 import { startHttpReceiver } from '../support/http-receiver';
+import { storedInput, storedInterview } from '../support/interview-fixtures';
 import { ErrorRecordingLogger } from '../support/loggers';
 
 export interface ReceivedRequest {
@@ -167,8 +167,6 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     dueAt: Temporal.Instant,
     overrides: Partial<Step> = {},
   ): Promise<StepRef> {
-    const now = clock.now().toString();
-    const interviewId = newId('int', clock.now().epochMilliseconds);
     const step: Step = {
       id: newId('stp', clock.now().epochMilliseconds),
       kind: 'thank_you',
@@ -186,30 +184,22 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
       },
       ...overrides,
     };
-    const interview: StoredInterview = {
+    const interview = storedInterview(
       tenantId,
-      id: interviewId,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      eventSequence: 1,
-      nextDueAt: step.dueAt,
-      state: {
+      clock.now(),
+      {
         status: 'active',
         steps: [step],
         input: {
-          candidate: { name: 'Ada Example', email: 'ada@example.com' },
-          role: { title: 'Platform Engineer', company: 'Acme' },
-          round: 1,
-          format: 'video',
+          ...storedInput,
           startsAt: '2030-01-07T07:00:00Z',
           endsAt: '2030-01-07T08:00:00Z',
-          timeZone: 'Europe/Berlin',
           interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com' }],
-          nextSteps: {},
         },
       },
-    };
+      { nextDueAt: step.dueAt },
+    );
+    const interviewId = interview.id;
     await store.createInterview(interview);
     const payload: WakeupPayload = { kind: 'step', tenantId, interviewId, stepId: step.id };
     await scheduler.schedule([{ name: scheduleName(payload), at: step.dueAt, payload }]);
