@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { serve } from '@hono/node-server';
 import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { createApp } from '../../shared/http/app';
 import type { ApiApp } from '../../shared/http/env';
@@ -198,4 +199,16 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await dynalite?.close();
     },
   };
+}
+
+/** Gives the file one TestApi: started before its tests (`use` receives it), closed after them. */
+export function useTestApi(use: (api: TestApi) => void, options: TestApiOptions = {}): void {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startTestApi(options);
+    use(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
 }
