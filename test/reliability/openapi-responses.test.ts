@@ -73,7 +73,7 @@ async function call(
 
 /** The status of `call`'s validated answer. */
 async function statusOf(...args: Parameters<typeof call>): Promise<number> {
-  return await statusOf(...args);
+  return (await call(...args)).status;
 }
 
 const securedOperations = operations.filter((op) => op.secured);
