@@ -187,6 +187,11 @@ export interface TestRuntime {
   firingProblems(interviewId: string, graceMs?: number): Promise<string[]>;
   /** Registers a webhook endpoint for `url`; returns its id. */
   addEndpoint(url: string, eventTypes?: string[]): Promise<string>;
+  /**
+   * Starts a webhook receiver answering per `reply` (200 when absent), registered as an endpoint
+   * for `eventTypes` (every type when absent) and closed with the runtime.
+   */
+  addReceiver(reply?: ReceiverReply, eventTypes?: string[]): Promise<WebhookReceiver>;
   /** `POST /v1/sandbox/clock {to}`; resolves once everything due by then has run. */
   advanceTo(instant: Temporal.Instant | string): Promise<void>;
   /** Every wake-up in the group whose name starts with `prefix`, through the real SDK client. */
@@ -273,12 +278,25 @@ export async function startTestRuntime(
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  const receivers: WebhookReceiver[] = [];
+
   async function expectOk<T>(result: Promise<ApiResult<T>>, status: number): Promise<T> {
     const { status: actual, body } = await result;
     if (actual !== status) {
       throw new Error(`expected HTTP ${status}, got ${actual}: ${JSON.stringify(body)}`);
     }
     return body;
+  }
+
+  async function addEndpoint(url: string, eventTypes?: string[]): Promise<string> {
+    const created = await expectOk(
+      api<{ id: string }>('POST', '/v1/webhook-endpoints', {
+        url,
+        ...(eventTypes ? { eventTypes } : {}),
+      }),
+      201,
+    );
+    return created.id;
   }
 
   async function stepEvents(interviewId: string): Promise<ApiEvent[]> {
@@ -371,15 +389,12 @@ export async function startTestRuntime(
       }
       return problems;
     },
-    async addEndpoint(url, eventTypes) {
-      const created = await expectOk(
-        api<{ id: string }>('POST', '/v1/webhook-endpoints', {
-          url,
-          ...(eventTypes ? { eventTypes } : {}),
-        }),
-        201,
-      );
-      return created.id;
+    addEndpoint,
+    async addReceiver(reply, eventTypes) {
+      const receiver = await startWebhookReceiver(reply);
+      receivers.push(receiver);
+      await addEndpoint(receiver.url, eventTypes);
+      return receiver;
     },
     async advanceTo(instant) {
       await expectOk(api('POST', '/v1/sandbox/clock', { to: instant.toString() }), 200);
@@ -392,6 +407,9 @@ export async function startTestRuntime(
         (view) => view.payload?.kind === 'step' && view.payload.interviewId === interviewId,
       );
     },
-    close: () => runtime.close(),
+    async close() {
+      await runtime.close();
+      await Promise.all(receivers.map((receiver) => receiver.close()));
+    },
   };
 }
