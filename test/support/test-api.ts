@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { serve } from '@hono/node-server';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll } from 'vitest';
@@ -17,14 +16,11 @@ import type { ApiApp } from '../../shared/http/env';
 import type { RouteModule, SandboxControls } from '../../shared/http/route-module';
 import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
 import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../../shared/scheduling/eventbridge-scheduler';
 import { StoreEventPublisher } from '../../shared/service/events';
 import { createServices, type Services } from '../../shared/service/index';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import { ensureTable } from '../../shared/store/table';
+import { emulatedWakeupScheduler } from './emulated-scheduler';
 import { RecordingLogger } from './loggers';
 import { RecordingScheduler } from './recording-scheduler';
 
@@ -103,21 +99,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     invoke: async () => {},
     realTimeIntervalMs: 0,
   });
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const groupName = 'afterview-test';
-  await ensureScheduleGroup(schedulerClient, groupName);
-  const scheduler = new RecordingScheduler(
-    new EventBridgeWakeupScheduler({
-      client: schedulerClient,
-      groupName,
-      targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:dispatch',
-      roleArn: 'arn:aws:iam::000000000000:role/scheduler',
-    }),
-  );
+  const emulated = await emulatedWakeupScheduler(emulator.url);
+  const schedulerClient = emulated.client;
+  const scheduler = new RecordingScheduler(emulated.scheduler);
   const store = new DynamoStore({ client, tableName, clock });
   const services = createServices({
     store,

@@ -5,7 +5,6 @@
  * when the emulator advances it, so retry times are exact.
  */
 import { randomBytes } from 'node:crypto';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { FixedClock, SandboxClock } from '../../shared/clock';
 import type { Step } from '../../shared/domain/model';
@@ -13,16 +12,14 @@ import { newId } from '../../shared/ids';
 import { createDynamoClient, startDynalite } from '../../shared/runtime/dynalite';
 import { createDispatcher } from '../../shared/scheduling/dispatcher';
 import { type SchedulerEmulator, startSchedulerEmulator } from '../../shared/scheduling/emulator';
-import {
-  EventBridgeWakeupScheduler,
-  ensureScheduleGroup,
-} from '../../shared/scheduling/eventbridge-scheduler';
+import type { EventBridgeWakeupScheduler } from '../../shared/scheduling/eventbridge-scheduler';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import { ensureTable } from '../../shared/store/table';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import { createWebhookServices, type WebhookServices } from '../../shared/webhooks/index';
+import { emulatedWakeupScheduler } from '../support/emulated-scheduler';
 import { startHttpReceiver } from '../support/http-receiver';
 import { storedInput, storedInterview } from '../support/interview-fixtures';
 import { ErrorRecordingLogger } from '../support/loggers';
@@ -132,19 +129,7 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     realTimeIntervalMs: 0,
     invoke: ({ input }) => dispatch(JSON.parse(input) as WakeupPayload),
   });
-  const schedulerClient = new SchedulerClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const groupName = 'afterview-test';
-  await ensureScheduleGroup(schedulerClient, groupName);
-  const scheduler = new EventBridgeWakeupScheduler({
-    client: schedulerClient,
-    groupName,
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch',
-    roleArn: 'arn:aws:iam::000000000000:role/afterview-scheduler',
-  });
+  const { client: schedulerClient, scheduler } = await emulatedWakeupScheduler(emulator.url);
 
   const transport = new HttpWebhookTransport({ allowHttp: true, allowLoopback: true });
   const webhooks = createWebhookServices({
