@@ -81,6 +81,19 @@ async function storeInterview(
   return interview;
 }
 
+/** Stores an interview whose steps before the move-on all fired; returns it and its move-on. */
+async function storeAtMoveOn() {
+  const interview = await storeInterview((state) => ({
+    ...state,
+    steps: state.steps.map((step) =>
+      step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
+    ),
+  }));
+  const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
+  if (!moveOn) throw new Error('no move-on planned');
+  return { interview, moveOn };
+}
+
 function payloadFor(
   interview: StoredInterview,
   stepId: string,
@@ -270,15 +283,7 @@ describe('a due step', () => {
   });
 
   it('the move-on step closes the interview as exhausted and publishes interview.closed', async () => {
-    const interview = await storeInterview((state) => ({
-      ...state,
-      // Everything before the move-on already fired.
-      steps: state.steps.map((step) =>
-        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
-      ),
-    }));
-    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
-    if (!moveOn) throw new Error('no move-on planned');
+    const { interview, moveOn } = await storeAtMoveOn();
     const { dispatch, events } = setup(moveOn.dueAt);
 
     await dispatch(payloadFor(interview, moveOn.id));
@@ -296,14 +301,7 @@ describe('a due step', () => {
   });
 
   it('interview.closed is not lost when publishing it fails after the write', async () => {
-    const interview = await storeInterview((state) => ({
-      ...state,
-      steps: state.steps.map((step) =>
-        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
-      ),
-    }));
-    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
-    if (!moveOn) throw new Error('no move-on planned');
+    const { interview, moveOn } = await storeAtMoveOn();
     const { dispatch, events } = setup(moveOn.dueAt);
     events.failPublishes = 1;
 

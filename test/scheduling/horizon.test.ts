@@ -8,6 +8,7 @@ import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Step } from '../../shared/domain/model';
 import { stepsWithinHorizon } from '../../shared/scheduling/horizon';
+import { checkInStep } from '../support/interview-fixtures';
 import { startTestRuntime, type TestRuntime, type WebhookReceiver } from '../support/runtime';
 
 const day = 86_400_000;
@@ -15,18 +16,10 @@ const hour = 3_600_000;
 const now = Temporal.Instant.from('2026-03-02T09:00:00Z');
 
 function step(id: string, dueInHours: number, status: Step['status'] = 'scheduled'): Step {
-  return {
-    id,
-    kind: 'check_in',
+  return checkInStep(id, {
     status,
-    round: 1,
-    recipient: { name: 'Priya Raman', role: 'interviewer' },
-    channel: 'email',
     dueAt: now.add({ milliseconds: dueInHours * hour }).toString(),
-    timeZone: 'UTC',
-    localDueAt: '2026-03-02T09:00:00+00:00[UTC]',
-    reason: 'test',
-  } as Step;
+  });
 }
 
 describe('stepsWithinHorizon', () => {

@@ -1,5 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
-import type { FollowUpState, InterviewInput } from '../../shared/domain/model';
+import type { FollowUpState, InterviewInput, Step } from '../../shared/domain/model';
 import { nextDueAt } from '../../shared/domain/next-due';
 import { newId } from '../../shared/ids';
 import type { StoredInterview } from '../../shared/store/ports';
@@ -65,6 +65,23 @@ export function storedInterview(
     state,
     eventSequence: 1,
     ...(due === undefined ? {} : { nextDueAt: due }),
+    ...fields,
+  };
+}
+
+/** A scheduled check-in to a hiring contact by email (due 2026-03-17 14:00 UTC); `fields` win. */
+export function checkInStep(id: string, fields: Partial<Step> = {}): Step {
+  return {
+    id,
+    kind: 'check_in',
+    status: 'scheduled',
+    round: 1,
+    recipient: { name: 'R', role: 'hiring_contact' },
+    channel: 'email',
+    dueAt: '2026-03-17T14:00:00Z',
+    timeZone: 'UTC',
+    localDueAt: '2026-03-17T14:00:00+00:00',
+    reason: 'r',
     ...fields,
   };
 }
