@@ -66,18 +66,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function post(path: string, body: unknown, key: string) {
-  const response = await fetch(`${t.runtime.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${t.runtime.apiKey}`,
-      'content-type': 'application/json',
-      'idempotency-key': key,
-    },
+function post(path: string, body: unknown, key: string) {
+  return t.request('POST', path, {
     body: JSON.stringify(body),
+    headers: { 'idempotency-key': key },
   });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
-  return { status: response.status, body: (await response.json()) as any };
 }
 
 /** Every item of the table, as JSON text (a test-only Scan: no request path scans). */

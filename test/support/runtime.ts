@@ -137,6 +137,15 @@ export interface ApiResult<T> {
   body: T;
 }
 
+/** A whole answer: status, headers, the body parsed (undefined when empty) and its text. */
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
+  body: any;
+  text: string;
+}
+
 /** A step as the API returns it (only what the tests read). */
 export interface ApiStep {
   id: string;
@@ -174,6 +183,12 @@ export interface TestRuntime {
   /** Calls the HTTP API with the development key; JSON in, JSON out. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
   api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>>;
+  /** Calls the HTTP API with the development key, `body` as JSON text and extra `headers`. */
+  request(
+    method: string,
+    path: string,
+    options?: { body?: string; headers?: Record<string, string> },
+  ): Promise<ApiAnswer>;
   /** POST /v1/interviews with `interviewInput(now)` plus overrides; fails unless 201. */
   createInterview(overrides?: Record<string, unknown>): Promise<ApiInterview>;
   getInterview(id: string): Promise<ApiInterview>;
@@ -265,17 +280,33 @@ export async function startTestRuntime(
     quietRuntimeOptions({ attemptTimeoutMs: 2000, logger, ...options }),
   );
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  async function request(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiAnswer> {
+    const { body, headers } = options;
     const response = await fetch(`${runtime.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${runtime.apiKey}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const parsed = text ? JSON.parse(text) : undefined;
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    const answer = await request(
+      method,
+      path,
+      body === undefined ? {} : { body: JSON.stringify(body) },
+    );
+    return { status: answer.status, body: answer.body as T };
   }
 
   const receivers: WebhookReceiver[] = [];
@@ -347,6 +378,7 @@ export async function startTestRuntime(
     runtime,
     loggedErrors,
     api,
+    request,
     createInterview: (overrides = {}) =>
       expectOk(
         api<ApiInterview>('POST', '/v1/interviews', interviewInput(runtime.clock.now(), overrides)),
