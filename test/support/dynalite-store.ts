@@ -16,13 +16,13 @@ import { ensureTable } from '../../shared/store/table';
 import { quietLogger } from './loggers';
 import { RecordingScheduler } from './recording-scheduler';
 
-export interface DynaliteStore {
+interface DynaliteStore {
   store: DynamoStore;
   close(): Promise<void>;
 }
 
 /** Starts dynalite, creates a table named `afterview-<name>-<random>` and a store at `now`. */
-export async function startDynaliteStore(
+async function startDynaliteStore(
   name: string,
   now: Temporal.Instant,
 ): Promise<DynaliteStore> {
