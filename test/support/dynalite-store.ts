@@ -22,10 +22,7 @@ interface DynaliteStore {
 }
 
 /** Starts dynalite, creates a table named `afterview-<name>-<random>` and a store at `now`. */
-async function startDynaliteStore(
-  name: string,
-  now: Temporal.Instant,
-): Promise<DynaliteStore> {
+async function startDynaliteStore(name: string, now: Temporal.Instant): Promise<DynaliteStore> {
   const dynalite = await startDynalite();
   const client = createDynamoClient(dynalite.endpoint);
   const tableName = `afterview-${name}-${randomBytes(4).toString('hex')}`;
