@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Clock } from '../clock';
-import { NotFoundError } from '../errors';
+import { MethodNotAllowedError, NotFoundError } from '../errors';
 import type { Metrics } from '../observability/metrics';
 import { consoleLogger, type Logger } from '../service/deps';
 import type { Services } from '../service/index';
@@ -10,12 +10,7 @@ import type { ApiApp, ApiEnv } from './env';
 import { idempotency } from './idempotency';
 import { authentication, jsonBodyGuard, requestContext, wholeSecondTimestamps } from './middleware';
 import { buildOpenApiDocument, type DocumentHook, registerSharedComponents } from './openapi';
-import {
-  createErrorHandler,
-  MethodNotAllowedError,
-  problemResponse,
-  validationHook,
-} from './problem';
+import { createErrorHandler, problemResponse, validationHook } from './problem';
 import {
   isPublicPath,
   type LocalSandbox,

@@ -7,7 +7,9 @@ import {
   AfterviewError,
   type FieldError,
   IdempotencyKeyInUseError,
+  InternalServerError,
   MalformedRequestError,
+  MethodNotAllowedError,
   PayloadTooLargeError,
   type ProblemCode,
   problemCodes,
@@ -61,26 +63,6 @@ interface ProblemParts {
   detail?: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
-}
-
-export class MethodNotAllowedError extends AfterviewError {
-  override readonly name = 'MethodNotAllowedError';
-  readonly status = 405;
-  readonly type = 'method_not_allowed';
-  readonly title = 'The method is not allowed on this resource';
-  constructor(
-    message: string,
-    readonly allow: string[],
-  ) {
-    super(message);
-  }
-}
-
-export class InternalServerError extends AfterviewError {
-  override readonly name = 'InternalServerError';
-  readonly status = 500;
-  readonly type = 'internal_error';
-  readonly title = 'Something went wrong on our side';
 }
 
 /** Maps what a handler threw to problem parts. Only AfterviewError messages are shown. */

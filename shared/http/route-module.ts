@@ -22,15 +22,16 @@ export interface RouteContext {
 }
 
 /**
- * A route module registers its routes on the shared app with `app.openapi(createRoute(...))`.
+ * A route module registers its routes on the shared app with `app.openapi(route)`, building
+ * each authenticated route with `bearerRoutes(tags)` and the pieces of `openapi-route.ts`.
  * Registering on the same app is what gives it the shared pieces for free:
  * - every path under `/v1/` requires `Authorization: Bearer` (the tenant is `c.get('tenantId')`),
  *   except `/v1/sandbox/*`;
  * - bodies are checked (256 KiB, JSON only, well-formed) before the route runs, and POSTs
  *   honour `Idempotency-Key`;
  * - validation failures and thrown AfterviewErrors become problem documents in one place;
- * - the route appears in `/openapi.json` and `openapi.yaml` (mark it with `security:
- *   bearerSecurity` and document errors with `problemResponses(...)`).
+ * - the route appears in `/openapi.json` and `openapi.yaml` (`bearerRoutes` marks it
+ *   with `bearerSecurity`; document errors with `problemResponses(...)`).
  *
  * Modules that need more than `RouteContext` (e.g. a webhook service) close over it:
  * `extraRoutes: [webhookRoutes(webhookService)]`.

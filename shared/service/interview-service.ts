@@ -168,25 +168,20 @@ export class InterviewService {
     patch: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(
-      tenantId,
-      id,
-      options,
-      scoped(id, (state, { tenantDefaults, now }) => {
-        const merged = applyMergePatch(state.input, patch);
-        const parsed = interviewInputSchema.safeParse(merged);
-        if (!parsed.success) {
-          throw new ValidationError(
-            'The patched interview is not valid',
-            zodIssuesToFieldErrors(parsed.error.issues),
-          );
-        }
-        assertCoherentInput(parsed.data);
-        // Overrides may have changed with the patch, so the policy is resolved from the result.
-        const policy = resolvePolicy(tenantDefaults, parsed.data.policy);
-        return replan(state, parsed.data, policy, now);
-      }),
-    );
+    return this.#replan(tenantId, id, options, (state, { tenantDefaults, now }) => {
+      const merged = applyMergePatch(state.input, patch);
+      const parsed = interviewInputSchema.safeParse(merged);
+      if (!parsed.success) {
+        throw new ValidationError(
+          'The patched interview is not valid',
+          zodIssuesToFieldErrors(parsed.error.issues),
+        );
+      }
+      assertCoherentInput(parsed.data);
+      // Overrides may have changed with the patch, so the policy is resolved from the result.
+      const policy = resolvePolicy(tenantDefaults, parsed.data.policy);
+      return replan(state, parsed.data, policy, now);
+    });
   }
 
   /** Applies a signal from the employer or candidate (R9) and re-plans. */
@@ -196,11 +191,8 @@ export class InterviewService {
     signal: Signal,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(
-      tenantId,
-      id,
-      options,
-      scoped(id, (state, { policy, now }) => applySignal(state, signal, policy, now)),
+    return this.#replan(tenantId, id, options, (state, { policy, now }) =>
+      applySignal(state, signal, policy, now),
     );
   }
 
@@ -212,17 +204,12 @@ export class InterviewService {
     action: StepAction,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#mutate(
-      tenantId,
-      id,
-      options,
-      scoped(id, (state, { policy, now }) => {
-        if (!state.steps.some((step) => step.id === stepId)) {
-          throw new NotFoundError(`No step ${stepId} in interview ${id}`);
-        }
-        return applyStepAction(state, stepId, action, policy, now);
-      }),
-    );
+    return this.#replan(tenantId, id, options, (state, { policy, now }) => {
+      if (!state.steps.some((step) => step.id === stepId)) {
+        throw new NotFoundError(`No step ${stepId} in interview ${id}`);
+      }
+      return applyStepAction(state, stepId, action, policy, now);
+    });
   }
 
   /**
@@ -253,6 +240,18 @@ export class InterviewService {
   async #policyFor(tenantId: string, input: InterviewInput): Promise<Policy> {
     const tenantDefaults = await this.#store.getPolicy(tenantId);
     return resolvePolicy(tenantDefaults, input.policy);
+  }
+
+  /** A plan change through #mutate, with step ids unique to the interview (see scopeStepIds). */
+  #replan(
+    tenantId: string,
+    id: string,
+    options: WriteOptions,
+    change: Mutation,
+  ): Promise<StoredInterview> {
+    return this.#mutate(tenantId, id, options, (state, context) =>
+      scopeStepIds(state.steps, change(state, context), id),
+    );
   }
 
   /**
@@ -398,11 +397,6 @@ export class InterviewService {
       });
     }
   }
-}
-
-/** Step ids unique to the interview (see scopeStepIds) for every step `change` creates. */
-function scoped(interviewId: string, change: Mutation): Mutation {
-  return (state, context) => scopeStepIds(state.steps, change(state, context), interviewId);
 }
 
 function withScopedStepIds(

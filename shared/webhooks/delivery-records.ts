@@ -60,22 +60,39 @@ export function attemptRecord(facts: AttemptFacts, id: string): AttemptRecord {
   };
 }
 
-/** The delivery state after the attempt: succeeded, pending its next attempt, or failed. */
-export function stateAfterAttempt(facts: AttemptFacts): DeliveryState {
-  const { event, endpoint, result, nextAttemptAt } = facts;
-  const nowText = facts.now.toString();
+/** What sets one delivery state apart; the keys, timestamps and retention are filled in. */
+type DeliveryStateFields = Pick<DeliveryState, 'status' | 'attempts'> &
+  Partial<Pick<DeliveryState, 'lastAttemptAt' | 'nextAttemptAt'>>;
+
+/** A delivery state of (event, endpoint) written at `now`, created with `previous` if any. */
+function deliveryState(
+  event: StoredEvent,
+  endpoint: StoredEndpoint,
+  previous: DeliveryState | undefined,
+  now: Temporal.Instant,
+  fields: DeliveryStateFields,
+): DeliveryState {
+  const nowText = now.toString();
   return {
     tenantId: event.tenantId,
     eventId: event.id,
     endpointId: endpoint.id,
+    ...fields,
+    createdAt: previous?.createdAt ?? nowText,
+    updatedAt: nowText,
+    expiresAt: retentionExpiry(now),
+  };
+}
+
+/** The delivery state after the attempt: succeeded, pending its next attempt, or failed. */
+export function stateAfterAttempt(facts: AttemptFacts): DeliveryState {
+  const { result, nextAttemptAt } = facts;
+  return deliveryState(facts.event, facts.endpoint, facts.previous, facts.now, {
     status: result.ok ? 'succeeded' : nextAttemptAt === undefined ? 'failed' : 'pending',
     attempts: facts.attempt,
-    lastAttemptAt: nowText,
+    lastAttemptAt: facts.now.toString(),
     ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
-    createdAt: facts.previous?.createdAt ?? nowText,
-    updatedAt: nowText,
-    expiresAt: retentionExpiry(facts.now),
-  };
+  });
 }
 
 /**
@@ -89,19 +106,12 @@ export function pendingRoundState(
   previous: DeliveryState | undefined,
   now: Temporal.Instant,
 ): DeliveryState {
-  const nowText = now.toString();
-  return {
-    tenantId: event.tenantId,
-    eventId: event.id,
-    endpointId: endpoint.id,
+  return deliveryState(event, endpoint, previous, now, {
     status: 'pending',
     attempts: firstAttempt - 1,
-    nextAttemptAt: nowText,
+    nextAttemptAt: now.toString(),
     ...(previous?.lastAttemptAt ? { lastAttemptAt: previous.lastAttemptAt } : {}),
-    createdAt: previous?.createdAt ?? nowText,
-    updatedAt: nowText,
-    expiresAt: retentionExpiry(now),
-  };
+  });
 }
 
 /** An event an endpoint missed while disabled: kept as failed so `recover` finds it. */
@@ -110,17 +120,7 @@ export function skippedState(
   endpoint: StoredEndpoint,
   now: Temporal.Instant,
 ): DeliveryState {
-  const nowText = now.toString();
-  return {
-    tenantId: event.tenantId,
-    eventId: event.id,
-    endpointId: endpoint.id,
-    status: 'failed',
-    attempts: 0,
-    createdAt: nowText,
-    updatedAt: nowText,
-    expiresAt: retentionExpiry(now),
-  };
+  return deliveryState(event, endpoint, undefined, now, { status: 'failed', attempts: 0 });
 }
 
 /** The state of a delivery whose event was erased while a retry was pending: failed, as is. */

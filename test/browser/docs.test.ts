@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { launchChromium } from '../support/browser';
+import { quietRuntimeOptions } from '../support/runtime';
 
 const screenshotDir = 'test-results';
 
@@ -22,15 +23,7 @@ const failedLocal: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger: { info: () => {}, error: () => {} },
-  });
+  runtime = await startLocalRuntime(quietRuntimeOptions());
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
   const origin = new URL(runtime.url).origin;

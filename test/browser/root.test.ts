@@ -6,20 +6,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { launchChromium } from '../support/browser';
+import { quietRuntimeOptions } from '../support/runtime';
 
 let runtime: LocalRuntime;
 let browser: Browser;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger: { info: () => {}, error: () => {} },
-  });
+  runtime = await startLocalRuntime(quietRuntimeOptions());
   browser = await launchChromium();
 }, 90_000);
 

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FollowUpState, Step } from '../../shared/domain/model';
 import { scopeStepIds } from '../../shared/domain/step-ids';
+import { checkInStep } from '../support/interview-fixtures';
 
 function step(id: string, status: Step['status'] = 'scheduled', extra: Partial<Step> = {}): Step {
-  return {
-    id,
-    kind: 'check_in',
-    status,
-    round: 1,
-    recipient: { name: 'R', role: 'hiring_contact' },
-    channel: 'email',
-    dueAt: '2026-03-17T14:00:00Z',
-    timeZone: 'UTC',
-    localDueAt: '2026-03-17T14:00:00+00:00',
-    reason: 'r',
-    ...extra,
-  };
+  return checkInStep(id, { status, ...extra });
 }
 
 const state = (steps: Step[]) => ({ steps }) as unknown as FollowUpState;

@@ -12,6 +12,7 @@ import { dashboardPolicy } from '../../shared/http/dashboard/console';
 import type { ApiEnv } from '../../shared/http/env';
 import { createErrorHandler } from '../../shared/http/problem';
 import { dashboardRoutes } from '../../shared/http/routes/dashboard';
+import { quietLogger } from '../support/loggers';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
 import { startTestApi, type TestApi } from '../support/test-api';
 
@@ -64,7 +65,7 @@ describe('GET /dashboard', () => {
 
   it('answers 503 with the command to run when the console is not built', async () => {
     const app = new OpenAPIHono<ApiEnv>();
-    app.onError(createErrorHandler({ info: () => {}, error: () => {} }));
+    app.onError(createErrorHandler(quietLogger));
     dashboardRoutes(app, { assetsDir: await mkdtemp(join(tmpdir(), 'afterview-no-console-')) });
     const response = await app.request('/dashboard');
     expect(response.status).toBe(503);

@@ -3,16 +3,12 @@
  * `<base>`), Swagger UI is told not to call the public validator, and the served document
  * points at a relative server so it works on any port and under any prefix.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { describe, expect, it } from 'vitest';
+import { type TestApi, useTestApi } from '../support/test-api';
 
 let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+useTestApi((started) => {
+  api = started;
 });
 
 /** The URLs a page loads, resolved the way a browser does (honouring `<base href>`). */

@@ -1,15 +1,11 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { interviewInput } from '../support/interview-fixtures';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { type TestApi, useTestApi } from '../support/test-api';
 
 let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+useTestApi((started) => {
+  api = started;
 });
 
 /** Every problem document has this shape, whatever went wrong. */

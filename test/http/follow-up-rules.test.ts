@@ -2,17 +2,13 @@
  * Issue 11 through the API: the new fields and the `paused` signal, 400s naming the field,
  * 409 on closed steps, the draft check's `ok`, and when a policy change reaches interviews.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { interviewInput } from '../support/interview-fixtures';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { type TestApi, useTestApi } from '../support/test-api';
 
 let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+useTestApi((started) => {
+  api = started;
 });
 
 interface StepView {

@@ -12,7 +12,13 @@ import {
   idempotencyTtlSeconds,
   requestHash,
 } from '../../shared/http/idempotency';
-import { awsError, interviewInput, startTestRuntime, type TestRuntime } from '../support/runtime';
+import {
+  type ApiAnswer,
+  awsError,
+  interviewInput,
+  startTestRuntime,
+  type TestRuntime,
+} from '../support/runtime';
 
 let t: TestRuntime;
 let receiverUrl: string;
@@ -31,26 +37,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
-  body: any;
-  text: string;
-}
-
-async function post(path: string, body: string, key: string): Promise<Answer> {
-  const response = await fetch(`${t.runtime.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${t.runtime.apiKey}`,
-      'content-type': 'application/json',
-      'idempotency-key': key,
-    },
-    body,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
+function post(path: string, body: string, key: string): Promise<ApiAnswer> {
+  return t.request('POST', path, { body, headers: { 'idempotency-key': key } });
 }
 
 /**

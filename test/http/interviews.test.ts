@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scheduleName } from '../../shared/scheduling/names';
 import { interviewInput } from '../support/interview-fixtures';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { type TestApi, useTestApi } from '../support/test-api';
 
 let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+useTestApi((started) => {
+  api = started;
 });
 
 async function create(overrides: Record<string, unknown> = {}) {

@@ -2,17 +2,13 @@
  * Step ids are ids: unique across interviews and tenants (integrators store them as keys), yet
  * stable for a step within its interview across re-plans, as before.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { interviewInput } from '../support/interview-fixtures';
-import { startTestApi, type TestApi } from '../support/test-api';
+import { type TestApi, useTestApi } from '../support/test-api';
 
 let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+useTestApi((started) => {
+  api = started;
 });
 
 interface StepView {

@@ -27,6 +27,7 @@ import { ensureScheduleGroup } from '../../shared/scheduling/eventbridge-schedul
 import { TenantService } from '../../shared/service/tenant-service';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import { ensureTable } from '../../shared/store/table';
+import { stackEnvironment } from '../support/aws-environment';
 import { interviewInput } from '../support/interview-fixtures';
 
 const run = promisify(execFile);
@@ -35,12 +36,7 @@ const projectRoot = resolve(import.meta.dirname, '../..');
 
 const deployedEnvironment: AwsEnvironment & Record<string, string> = {
   AWS_REGION: 'us-east-1',
-  AFTERVIEW_TABLE_NAME: 'afterview-test',
-  AFTERVIEW_SCHEDULE_GROUP: 'afterview-test',
-  AFTERVIEW_DISPATCH_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:dispatch',
-  AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-  AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
-  AFTERVIEW_STAGE: 'test',
+  ...stackEnvironment,
   AFTERVIEW_LOG_LEVEL: 'error',
   AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
   NODE_OPTIONS: '--enable-source-maps',

@@ -21,6 +21,7 @@ import type { Step } from '../../shared/domain/model';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
 import type { StoredInterview } from '../../shared/store/ports';
 import { operationalEventTypes } from '../../shared/webhooks/operational-events';
+import { seededRandom } from '../support/runtime';
 import {
   ApiClient,
   type ApiResponse,
@@ -45,19 +46,7 @@ const actionsPerRound = 30;
  */
 const faultRates = { dynamo: 0.015, scheduler: 0.05, receiverError: 0.12, slow: 0.03, reset: 0.08 };
 
-/** A small seeded generator (mulberry32): the same run every time. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = seeded(7_2026);
+const random = seededRandom(7_2026);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 let runtime: LocalRuntime;

@@ -7,11 +7,10 @@
  * not by redelivery, recovery or a retry that was already scheduled.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDocument } from '../../shared/store/documents';
+import { startHttpReceiver } from '../support/http-receiver';
 import { interviewInput, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 /** Every string of the interview input that is personal data. */
@@ -41,31 +40,15 @@ interface EchoReceiver {
  * in error pages: the attempt log's response excerpt then holds personal data too.
  */
 async function startEchoReceiver(): Promise<EchoReceiver> {
-  const receiver: EchoReceiver = {
-    url: '',
-    bodies: [],
-    failTypes: new Set(),
-    close: async () => {},
-  };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      receiver.bodies.push(body);
-      const type = String((JSON.parse(body) as { type?: unknown }).type);
-      const status = receiver.failTypes.has(type) ? 500 : 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(`got: ${body.slice(0, 600)}`);
-    });
+  const bodies: string[] = [];
+  const failTypes = new Set<string>();
+  const server = await startHttpReceiver(({ body }, res) => {
+    bodies.push(body);
+    const type = String((JSON.parse(body) as { type?: unknown }).type);
+    const status = failTypes.has(type) ? 500 : 200;
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(`got: ${body.slice(0, 600)}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return receiver;
+  return { url: server.url, bodies, failTypes, close: server.close };
 }
 
 let t: TestRuntime;
@@ -83,18 +66,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function post(path: string, body: unknown, key: string) {
-  const response = await fetch(`${t.runtime.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${t.runtime.apiKey}`,
-      'content-type': 'application/json',
-      'idempotency-key': key,
-    },
+function post(path: string, body: unknown, key: string) {
+  return t.request('POST', path, {
     body: JSON.stringify(body),
+    headers: { 'idempotency-key': key },
   });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
-  return { status: response.status, body: (await response.json()) as any };
 }
 
 /** Every item of the table, as JSON text (a test-only Scan: no request path scans). */

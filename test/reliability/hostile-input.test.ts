@@ -9,13 +9,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
+import type { ErrorRecordingLogger } from '../support/loggers';
 import {
   ApiClient,
   type ApiResponse,
   buildTenantWorld,
   interviewInput,
   type Json,
-  type QuietLogger,
   type SpecOperation,
   specOperations,
   startRuntime,
@@ -23,7 +23,7 @@ import {
 } from './support';
 
 let runtime: LocalRuntime;
-let logger: QuietLogger;
+let logger: ErrorRecordingLogger;
 let api: ApiClient;
 let world: TenantWorld;
 let before: Json;

@@ -10,6 +10,7 @@ import {
   type ApiResponse,
   buildTenantWorld,
   interviewInput,
+  type Json,
   type RawRequest,
   ResponseValidator,
   type SpecOperation,
@@ -70,6 +71,11 @@ async function call(
   return response;
 }
 
+/** The status of `call`'s validated answer. */
+async function statusOf(...args: Parameters<typeof call>): Promise<number> {
+  return (await call(...args)).status;
+}
+
 const securedOperations = operations.filter((op) => op.secured);
 const bodyOperations = operations.filter((op) => op.hasBody);
 /** 300 KiB: over the 256 KiB limit. */
@@ -84,38 +90,29 @@ describe('typical failures of every operation match the spec', () => {
     },
   );
 
-  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
-    '%s %s with a text/plain body → 415',
-    async (method, path) => {
-      const response = await call(method, path, {
-        raw: '{}',
-        headers: { 'content-type': 'text/plain' },
-      });
-      expect(response.status).toBe(415);
+  // Bodies every operation that takes one refuses before reading it as its own.
+  const refusedBodies = [
+    { what: 'a text/plain body', raw: '{}', contentType: 'text/plain', status: 415 },
+    {
+      what: 'malformed JSON',
+      raw: '{"unterminated": ',
+      contentType: 'application/json',
+      status: 400,
     },
-  );
-
-  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
-    '%s %s with malformed JSON → 400',
-    async (method, path) => {
-      const response = await call(method, path, {
-        raw: '{"unterminated": ',
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(response.status).toBe(400);
-    },
-  );
-
-  it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
-    '%s %s with a body over 256 KiB → 413',
-    async (method, path) => {
-      const response = await call(method, path, {
-        raw: oversized,
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(response.status).toBe(413);
-    },
-  );
+    { what: 'a body over 256 KiB', raw: oversized, contentType: 'application/json', status: 413 },
+  ];
+  for (const { what, raw, contentType, status } of refusedBodies) {
+    it.each(bodyOperations.map((op) => [op.method, op.path] as const))(
+      `%s %s with ${what} → ${status}`,
+      async (method, path) => {
+        const response = await call(method, path, {
+          raw,
+          headers: { 'content-type': contentType },
+        });
+        expect(response.status).toBe(status);
+      },
+    );
+  }
 
   it.each(
     securedOperations
@@ -155,31 +152,27 @@ describe('typical failures of every operation match the spec', () => {
 
 describe('successes and domain failures match the spec', () => {
   it('operations, health and the sandbox', async () => {
-    expect((await call('GET', '/health', { apiKey: null })).status).toBe(200);
-    expect((await call('GET', '/v1/sandbox/clock', { apiKey: null })).status).toBe(200);
+    expect(await statusOf('GET', '/health', { apiKey: null })).toBe(200);
+    expect(await statusOf('GET', '/v1/sandbox/clock', { apiKey: null })).toBe(200);
     const tenant = await call('POST', '/v1/sandbox/tenants', {
       apiKey: null,
       json: { name: 'Spec walk' },
     });
     expect(tenant.status).toBe(201);
     expect(
-      (await call('POST', '/v1/sandbox/tenants', { apiKey: null, json: { name: '' } })).status,
+      await statusOf('POST', '/v1/sandbox/tenants', { apiKey: null, json: { name: '' } }),
     ).toBe(400);
     expect(
-      (await call('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'PT1M' } }))
-        .status,
+      await statusOf('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'PT1M' } }),
     ).toBe(200);
     expect(
-      (await call('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'soon' } }))
-        .status,
+      await statusOf('POST', '/v1/sandbox/clock', { apiKey: null, json: { advanceBy: 'soon' } }),
     ).toBe(400);
     expect(
-      (
-        await call('POST', '/v1/sandbox/clock', {
-          apiKey: null,
-          json: { to: '2000-01-01T00:00:00Z' },
-        })
-      ).status,
+      await statusOf('POST', '/v1/sandbox/clock', {
+        apiKey: null,
+        json: { to: '2000-01-01T00:00:00Z' },
+      }),
     ).toBe(409);
   });
 
@@ -202,20 +195,15 @@ describe('successes and domain failures match the spec', () => {
     });
     expect(mismatch.status).toBe(422);
     expect(
-      (await call('POST', '/v1/interviews', { json: { ...input, timeZone: 'Mars/Olympus' } }))
-        .status,
+      await statusOf('POST', '/v1/interviews', { json: { ...input, timeZone: 'Mars/Olympus' } }),
     ).toBe(400);
 
     const id = created.body.id as string;
     const path = `/v1/interviews/${id}`;
-    expect((await call('GET', '/v1/interviews')).status).toBe(200);
-    expect((await call('GET', '/v1/interviews', { path: '/v1/interviews?limit=1' })).status).toBe(
-      200,
-    );
-    expect((await call('GET', '/v1/interviews', { path: '/v1/interviews?limit=0' })).status).toBe(
-      400,
-    );
-    expect((await call('GET', '/v1/interviews/{id}', { path })).status).toBe(200);
+    expect(await statusOf('GET', '/v1/interviews')).toBe(200);
+    expect(await statusOf('GET', '/v1/interviews', { path: '/v1/interviews?limit=1' })).toBe(200);
+    expect(await statusOf('GET', '/v1/interviews', { path: '/v1/interviews?limit=0' })).toBe(400);
+    expect(await statusOf('GET', '/v1/interviews/{id}', { path })).toBe(200);
 
     const patched = await call('PATCH', '/v1/interviews/{id}', {
       path,
@@ -229,127 +217,59 @@ describe('successes and domain failures match the spec', () => {
     });
     expect(merge.status).toBe(200);
     expect(
-      (
-        await call('PATCH', '/v1/interviews/{id}', {
-          path,
-          json: { format: 'hologram' },
-        })
-      ).status,
+      await statusOf('PATCH', '/v1/interviews/{id}', {
+        path,
+        json: { format: 'hologram' },
+      }),
     ).toBe(400);
     expect(
-      (
-        await call('PATCH', '/v1/interviews/{id}', {
-          path,
-          json: { role: { title: 'Stale' } },
-          headers: { 'if-match': '"1"' },
-        })
-      ).status,
+      await statusOf('PATCH', '/v1/interviews/{id}', {
+        path,
+        json: { role: { title: 'Stale' } },
+        headers: { 'if-match': '"1"' },
+      }),
     ).toBe(412);
 
     const steps = merge.body.steps.filter(
       (step: { status: string }) => step.status === 'scheduled',
     );
     const [first, second, third] = steps;
-    const stepPath = (stepId: string, action: string) => `${path}/steps/${stepId}/${action}`;
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/complete', {
-          path: stepPath(first.id, 'complete'),
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/skip', {
-          path: stepPath(second.id, 'skip'),
-          json: {},
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
-          path: stepPath(third.id, 'snooze'),
-          json: { by: 'P1D' },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
-          path: stepPath(first.id, 'snooze'),
-          json: { by: 'P1D' },
-        })
-      ).status,
-    ).toBe(409);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/snooze', {
-          path: stepPath(third.id, 'snooze'),
-          json: { by: 'P1D', until: now },
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/steps/{stepId}/complete', {
-          path: stepPath('stp_nope', 'complete'),
-        })
-      ).status,
-    ).toBe(404);
+    const stepAction = (stepId: string, action: string, json?: Json) =>
+      statusOf('POST', `/v1/interviews/{id}/steps/{stepId}/${action}`, {
+        path: `${path}/steps/${stepId}/${action}`,
+        ...(json === undefined ? {} : { json }),
+      });
+    const signal = (json: Json) =>
+      statusOf('POST', '/v1/interviews/{id}/signals', { path: `${path}/signals`, json });
+    expect(await stepAction(first.id, 'complete')).toBe(200);
+    expect(await stepAction(second.id, 'skip', {})).toBe(200);
+    expect(await stepAction(third.id, 'snooze', { by: 'P1D' })).toBe(200);
+    expect(await stepAction(first.id, 'snooze', { by: 'P1D' })).toBe(409);
+    expect(await stepAction(third.id, 'snooze', { by: 'P1D', until: now })).toBe(400);
+    expect(await stepAction('stp_nope', 'complete')).toBe(404);
 
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/signals', {
-          path: `${path}/signals`,
-          json: { type: 'employer_replied', note: 'Decision next week.' },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/signals', {
-          path: `${path}/signals`,
-          json: { type: 'ghosted' },
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/signals', {
-          path: `${path}/signals`,
-          json: { type: 'offer' },
-        })
-      ).status,
-    ).toBe(200);
+    expect(await signal({ type: 'employer_replied', note: 'Decision next week.' })).toBe(200);
+    expect(await signal({ type: 'ghosted' })).toBe(400);
+    expect(await signal({ type: 'offer' })).toBe(200);
     // A closed interview takes no more signals.
-    expect(
-      (
-        await call('POST', '/v1/interviews/{id}/signals', {
-          path: `${path}/signals`,
-          json: { type: 'rejected' },
-        })
-      ).status,
-    ).toBe(409);
-    expect((await call('DELETE', '/v1/interviews/{id}', { path })).status).toBe(204);
-    expect((await call('DELETE', '/v1/interviews/{id}', { path })).status).toBe(204);
+    expect(await signal({ type: 'rejected' })).toBe(409);
+    expect(await statusOf('DELETE', '/v1/interviews/{id}', { path })).toBe(204);
+    expect(await statusOf('DELETE', '/v1/interviews/{id}', { path })).toBe(204);
 
-    expect((await call('POST', '/v1/plans/preview', { json: input })).status).toBe(200);
+    expect(await statusOf('POST', '/v1/plans/preview', { json: input })).toBe(200);
     expect(
-      (await call('POST', '/v1/plans/preview', { json: { ...input, interviewers: [] } })).status,
+      await statusOf('POST', '/v1/plans/preview', { json: { ...input, interviewers: [] } }),
     ).toBe(400);
-    expect((await call('GET', '/v1/policy')).status).toBe(200);
-    expect((await call('PUT', '/v1/policy', { json: { maxCheckIns: 2 } })).status).toBe(200);
-    expect((await call('PUT', '/v1/policy', { json: { maxCheckIns: 9 } })).status).toBe(400);
-    expect((await call('PUT', '/v1/policy', { json: {} })).status).toBe(200);
+    expect(await statusOf('GET', '/v1/policy')).toBe(200);
+    expect(await statusOf('PUT', '/v1/policy', { json: { maxCheckIns: 2 } })).toBe(200);
+    expect(await statusOf('PUT', '/v1/policy', { json: { maxCheckIns: 9 } })).toBe(400);
+    expect(await statusOf('PUT', '/v1/policy', { json: {} })).toBe(200);
     expect(
-      (
-        await call('POST', '/v1/drafts/check', {
-          json: { text: 'Just checking in.', context: { kind: 'check_in' } },
-        })
-      ).status,
+      await statusOf('POST', '/v1/drafts/check', {
+        json: { text: 'Just checking in.', context: { kind: 'check_in' } },
+      }),
     ).toBe(200);
-    expect((await call('POST', '/v1/drafts/check', { json: { text: 42 } })).status).toBe(400);
+    expect(await statusOf('POST', '/v1/drafts/check', { json: { text: 42 } })).toBe(400);
   });
 
   it('webhook endpoints and events', async () => {
@@ -361,34 +281,34 @@ describe('successes and domain failures match the spec', () => {
       expect(created.status).toBe(201);
       extra.secret = created.body.secret;
       expect(
-        (await call('POST', '/v1/webhook-endpoints', { json: { url: 'ftp://example.com' } }))
-          .status,
+        await statusOf('POST', '/v1/webhook-endpoints', { json: { url: 'ftp://example.com' } }),
       ).toBe(400);
       const path = `/v1/webhook-endpoints/${created.body.id}`;
-      expect((await call('GET', '/v1/webhook-endpoints')).status).toBe(200);
+      const recover = (json: Json, headers?: Record<string, string>) =>
+        statusOf('POST', '/v1/webhook-endpoints/{id}/recover', {
+          path: `${path}/recover`,
+          json,
+          ...(headers ? { headers } : {}),
+        });
+      expect(await statusOf('GET', '/v1/webhook-endpoints')).toBe(200);
       const got = await call('GET', '/v1/webhook-endpoints/{id}', { path });
       expect(got.status).toBe(200);
       expect(
-        (
-          await call('PATCH', '/v1/webhook-endpoints/{id}', {
-            path,
-            json: { description: 'Spec walk' },
-            headers: { 'if-match': got.headers.etag ?? '' },
-          })
-        ).status,
+        await statusOf('PATCH', '/v1/webhook-endpoints/{id}', {
+          path,
+          json: { description: 'Spec walk' },
+          headers: { 'if-match': got.headers.etag ?? '' },
+        }),
       ).toBe(200);
       expect(
-        (
-          await call('PATCH', '/v1/webhook-endpoints/{id}', {
-            path,
-            json: { description: 'Stale' },
-            headers: { 'if-match': got.headers.etag ?? '' },
-          })
-        ).status,
+        await statusOf('PATCH', '/v1/webhook-endpoints/{id}', {
+          path,
+          json: { description: 'Stale' },
+          headers: { 'if-match': got.headers.etag ?? '' },
+        }),
       ).toBe(412);
       expect(
-        (await call('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: 'yes' } }))
-          .status,
+        await statusOf('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: 'yes' } }),
       ).toBe(400);
       const rotated = await call('POST', '/v1/webhook-endpoints/{id}/rotate-secret', {
         path: `${path}/rotate-secret`,
@@ -396,87 +316,51 @@ describe('successes and domain failures match the spec', () => {
       expect(rotated.status).toBe(200);
       extra.secret = rotated.body.secret;
       expect(
-        (await call('POST', '/v1/webhook-endpoints/{id}/test', { path: `${path}/test`, json: {} }))
-          .status,
+        await statusOf('POST', '/v1/webhook-endpoints/{id}/test', {
+          path: `${path}/test`,
+          json: {},
+        }),
       ).toBe(200);
       expect(
-        (await call('GET', '/v1/webhook-endpoints/{id}/deliveries', { path: `${path}/deliveries` }))
-          .status,
+        await statusOf('GET', '/v1/webhook-endpoints/{id}/deliveries', {
+          path: `${path}/deliveries`,
+        }),
       ).toBe(200);
+      expect(await recover({ since: '2020-01-01T00:00:00Z' })).toBe(202);
       expect(
-        (
-          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
-            path: `${path}/recover`,
-            json: { since: '2020-01-01T00:00:00Z' },
-          })
-        ).status,
+        await recover({ since: '2021-01-01T00:00:00Z' }, { 'idempotency-key': 'spec-recover' }),
       ).toBe(202);
       expect(
-        (
-          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
-            path: `${path}/recover`,
-            json: { since: '2021-01-01T00:00:00Z' },
-            headers: { 'idempotency-key': 'spec-recover' },
-          })
-        ).status,
-      ).toBe(202);
-      expect(
-        (
-          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
-            path: `${path}/recover`,
-            json: { since: '2022-01-01T00:00:00Z' },
-            headers: { 'idempotency-key': 'spec-recover' },
-          })
-        ).status,
+        await recover({ since: '2022-01-01T00:00:00Z' }, { 'idempotency-key': 'spec-recover' }),
       ).toBe(422);
+      expect(await recover({ since: 'yesterday' })).toBe(400);
       expect(
-        (
-          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
-            path: `${path}/recover`,
-            json: { since: 'yesterday' },
-          })
-        ).status,
-      ).toBe(400);
-      expect(
-        (await call('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: false } }))
-          .status,
+        await statusOf('PATCH', '/v1/webhook-endpoints/{id}', { path, json: { enabled: false } }),
       ).toBe(200);
+      expect(await recover({ since: '2020-01-01T00:00:00Z' })).toBe(409);
       expect(
-        (
-          await call('POST', '/v1/webhook-endpoints/{id}/recover', {
-            path: `${path}/recover`,
-            json: { since: '2020-01-01T00:00:00Z' },
-          })
-        ).status,
+        await statusOf('POST', '/v1/events/{id}/redeliver', {
+          path: `/v1/events/${world.eventId}/redeliver`,
+          json: { endpointId: created.body.id },
+        }),
       ).toBe(409);
-      expect(
-        (
-          await call('POST', '/v1/events/{id}/redeliver', {
-            path: `/v1/events/${world.eventId}/redeliver`,
-            json: { endpointId: created.body.id },
-          })
-        ).status,
-      ).toBe(409);
-      expect((await call('DELETE', '/v1/webhook-endpoints/{id}', { path })).status).toBe(204);
+      expect(await statusOf('DELETE', '/v1/webhook-endpoints/{id}', { path })).toBe(204);
 
-      expect((await call('GET', '/v1/events')).status).toBe(200);
+      expect(await statusOf('GET', '/v1/events')).toBe(200);
       expect(
-        (await call('GET', '/v1/events', { path: '/v1/events?type=followup.thank_you&limit=5' }))
-          .status,
+        await statusOf('GET', '/v1/events', { path: '/v1/events?type=followup.thank_you&limit=5' }),
       ).toBe(200);
-      expect((await call('GET', '/v1/events', { path: '/v1/events?type=nope' })).status).toBe(400);
-      expect((await call('GET', '/v1/events/{id}')).status).toBe(200);
-      expect((await call('POST', '/v1/events/{id}/redeliver')).status).toBe(202);
+      expect(await statusOf('GET', '/v1/events', { path: '/v1/events?type=nope' })).toBe(400);
+      expect(await statusOf('GET', '/v1/events/{id}')).toBe(200);
+      expect(await statusOf('POST', '/v1/events/{id}/redeliver')).toBe(202);
       expect(
-        (
-          await call('POST', '/v1/events/{id}/redeliver', {
-            json: { endpointId: world.endpointId },
-          })
-        ).status,
+        await statusOf('POST', '/v1/events/{id}/redeliver', {
+          json: { endpointId: world.endpointId },
+        }),
       ).toBe(202);
-      expect(
-        (await call('POST', '/v1/events/{id}/redeliver', { json: { other: true } })).status,
-      ).toBe(400);
+      expect(await statusOf('POST', '/v1/events/{id}/redeliver', { json: { other: true } })).toBe(
+        400,
+      );
     } finally {
       await extra.close();
     }

@@ -4,8 +4,7 @@
  * webhook receivers with switchable faults, and a validator for `openapi.yaml`.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
@@ -16,20 +15,17 @@ import {
   type LocalRuntimeOptions,
   startLocalRuntime,
 } from '../../local/runtime';
-import type { Logger } from '../../shared/service/deps';
+import {
+  type HttpReceiver,
+  type ReceivedHttpRequest,
+  startHttpReceiver,
+} from '../support/http-receiver';
+import { ErrorRecordingLogger } from '../support/loggers';
+import { quietRuntimeOptions } from '../support/runtime';
 
 /** Response JSON as the suites read it: loosely, field by field, asserting as they go. */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by assertions, not types
 export type Json = any;
-
-/** Keeps the suites' output readable: injected faults make the runtime log a lot. */
-export class QuietLogger implements Logger {
-  readonly errors: Array<{ message: string; fields?: Record<string, unknown> }> = [];
-  info(): void {}
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.errors.push({ message, ...(fields ? { fields } : {}) });
-  }
-}
 
 export interface ReliabilityRuntimeOptions {
   attemptTimeoutMs?: number;
@@ -39,21 +35,18 @@ export interface ReliabilityRuntimeOptions {
 /** The whole system in this process, on free ports, in memory, with no timers of its own. */
 export async function startRuntime(
   options: ReliabilityRuntimeOptions = {},
-): Promise<{ runtime: LocalRuntime; logger: QuietLogger }> {
-  const logger = new QuietLogger();
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger,
-    ...(options.attemptTimeoutMs === undefined
-      ? {}
-      : { attemptTimeoutMs: options.attemptTimeoutMs }),
-    ...(options.wrapTransport ? { wrapTransport: options.wrapTransport } : {}),
-  });
+): Promise<{ runtime: LocalRuntime; logger: ErrorRecordingLogger }> {
+  // Injected faults make the runtime log a lot: the errors are kept, not printed.
+  const logger = new ErrorRecordingLogger();
+  const runtime = await startLocalRuntime(
+    quietRuntimeOptions({
+      logger,
+      ...(options.attemptTimeoutMs === undefined
+        ? {}
+        : { attemptTimeoutMs: options.attemptTimeoutMs }),
+      ...(options.wrapTransport ? { wrapTransport: options.wrapTransport } : {}),
+    }),
+  );
   return { runtime, logger };
 }
 
@@ -206,87 +199,80 @@ export class WebhookReceiver {
   secret: string | undefined;
   /** Decides each request's fate; `ok` unless replaced. */
   fault: () => ReceiverFault = () => 'ok';
-  readonly #server: Server;
   readonly #slowMs: number;
-  #url = '';
+  #server: HttpReceiver | undefined;
 
   private constructor(slowMs: number) {
     this.#slowMs = slowMs;
-    this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
   static async start(slowMs = 400): Promise<WebhookReceiver> {
     const receiver = new WebhookReceiver(slowMs);
-    await new Promise<void>((resolve) => receiver.#server.listen(0, '127.0.0.1', resolve));
-    receiver.#url = `http://127.0.0.1:${(receiver.#server.address() as AddressInfo).port}/hook`;
+    receiver.#server = await startHttpReceiver(
+      (request, res, req) => receiver.#handle(request, res, req),
+      '/hook',
+    );
     return receiver;
   }
 
   get url(): string {
-    return this.#url;
+    return this.#server?.url ?? '';
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = {
-        'webhook-id': String(req.headers['webhook-id'] ?? ''),
-        'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
-        'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
-      };
-      let verified = false;
-      let verifyError: string | undefined;
-      let parsed: { type?: string; timestamp?: string } = {};
+  #handle(request: ReceivedHttpRequest, res: ServerResponse, req: IncomingMessage): void {
+    const { body } = request;
+    const headers = {
+      'webhook-id': request.headers['webhook-id'] ?? '',
+      'webhook-timestamp': request.headers['webhook-timestamp'] ?? '',
+      'webhook-signature': request.headers['webhook-signature'] ?? '',
+    };
+    let verified = false;
+    let verifyError: string | undefined;
+    let parsed: { type?: string; timestamp?: string } = {};
+    try {
+      if (!this.secret) throw new Error('no secret yet');
+      parsed = new Webhook(this.secret).verify(body, headers) as typeof parsed;
+      verified = true;
+    } catch (error) {
+      verifyError = error instanceof Error ? error.message : String(error);
       try {
-        if (!this.secret) throw new Error('no secret yet');
-        parsed = new Webhook(this.secret).verify(body, headers) as typeof parsed;
-        verified = true;
-      } catch (error) {
-        verifyError = error instanceof Error ? error.message : String(error);
-        try {
-          parsed = JSON.parse(body);
-        } catch {}
-      }
-      const fault = this.fault();
-      this.received.push({
-        webhookId: headers['webhook-id'],
-        type: String(parsed.type ?? ''),
-        eventTimestamp: String(parsed.timestamp ?? ''),
-        verified,
-        ...(verifyError ? { verifyError } : {}),
-        body,
-      });
-      if (fault === 'reset') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault === 'error') {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('injected failure');
-        return;
-      }
-      const answer = () => {
-        if (res.destroyed) return;
-        res.writeHead(204).end();
-        // Counted only when the answer went out in time to be seen as a success.
-        if (fault === 'ok') {
-          this.delivered.set(
-            headers['webhook-id'],
-            (this.delivered.get(headers['webhook-id']) ?? 0) + 1,
-          );
-        }
-      };
-      if (fault === 'slow') setTimeout(answer, this.#slowMs);
-      else answer();
+        parsed = JSON.parse(body);
+      } catch {}
+    }
+    const fault = this.fault();
+    this.received.push({
+      webhookId: headers['webhook-id'],
+      type: String(parsed.type ?? ''),
+      eventTimestamp: String(parsed.timestamp ?? ''),
+      verified,
+      ...(verifyError ? { verifyError } : {}),
+      body,
     });
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'error') {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('injected failure');
+      return;
+    }
+    const answer = () => {
+      if (res.destroyed) return;
+      res.writeHead(204).end();
+      // Counted only when the answer went out in time to be seen as a success.
+      if (fault === 'ok') {
+        this.delivered.set(
+          headers['webhook-id'],
+          (this.delivered.get(headers['webhook-id']) ?? 0) + 1,
+        );
+      }
+    };
+    if (fault === 'slow') setTimeout(answer, this.#slowMs);
+    else answer();
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    });
+    await this.#server?.close();
   }
 }
 

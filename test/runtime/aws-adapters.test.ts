@@ -9,16 +9,12 @@ import { createAwsAdapters } from '../../shared/runtime/aws';
 import { createAwsApiOnFirstRequest } from '../../shared/runtime/aws-api';
 import type { AwsEnvironment } from '../../shared/runtime/aws-config';
 import type { AfterviewApi } from '../../shared/runtime/compose';
+import { stackEnvironment } from '../support/aws-environment';
 import { captureOutput } from '../support/output-capture';
 
 const environment: AwsEnvironment & Record<string, string> = {
   AWS_REGION: 'us-east-1',
-  AFTERVIEW_TABLE_NAME: 'afterview-test',
-  AFTERVIEW_SCHEDULE_GROUP: 'afterview-test',
-  AFTERVIEW_DISPATCH_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:dispatch',
-  AFTERVIEW_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-  AFTERVIEW_SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
-  AFTERVIEW_STAGE: 'test',
+  ...stackEnvironment,
   AFTERVIEW_LOG_LEVEL: 'error',
 };
 

@@ -1,13 +1,5 @@
-/**
- * A signal racing a step's dispatch, on dynalite with the real InterviewService: whichever
- * lands first, the step's state and its event agree. A signal that lands after the claim finds
- * the step fired (`due`) and leaves it alone; one that lands before cancels the step, and the
- * dispatcher then sends nothing. The race is forced, not hoped for: a store wrapper (fault
- * injection) posts the signal at the exact moment under test.
- */
-import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { interviewInputSchema } from '../../shared/domain/model';
 import {
@@ -16,27 +8,15 @@ import {
   stepEventId,
 } from '../../shared/scheduling/dispatcher';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
-import { StoreEventPublisher } from '../../shared/service/events';
-import { InterviewService } from '../../shared/service/interview-service';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
-import { RecordingScheduler } from '../support/recording-scheduler';
+import { interviewServiceOn, newTenantId, useDynaliteStore } from '../support/dynalite-store';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
-const quiet = { info: () => undefined, error: () => undefined };
-
-let db: DynaliteStore;
 let store: DynamoStore;
-
-beforeAll(async () => {
-  db = await startDynaliteStore('race', plannedAt);
-  store = db.store;
-});
-
-afterAll(async () => {
-  await db?.close();
+useDynaliteStore('race', plannedAt, (started) => {
+  store = started;
 });
 
 /** The event ids the dispatcher handed to the webhook side, with a hook run on each. */
@@ -70,14 +50,8 @@ function storeRunningBeforeNextUpdate(before: () => Promise<void>): Store {
 }
 
 async function setup() {
-  const services = new InterviewService({
-    store,
-    scheduler: new RecordingScheduler(),
-    clock: new FixedClock(plannedAt),
-    events: new StoreEventPublisher(store),
-    logger: quiet,
-  });
-  const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+  const services = interviewServiceOn(store, plannedAt);
+  const tenantId = newTenantId();
   const interview = await services.create(
     tenantId,
     interviewInputSchema.parse(interviewInput(plannedAt)),

@@ -1,16 +1,8 @@
-/**
- * The dispatcher's decisions, one branch at a time, on dynalite with a clock the test sets:
- * which wake-ups change nothing (early, erased, closed, unknown step or interview, already
- * fired, cancelled), what a due step writes, and how a failure part-way is redone without a
- * second event.
- */
-import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { eraseFollowUp, planFollowUps } from '../../shared/domain';
 import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
-import { newId } from '../../shared/ids';
 import {
   createDispatcher,
   type EventFanOut,
@@ -22,21 +14,15 @@ import type { EventPublisher } from '../../shared/service/events';
 import { nextDueAt } from '../../shared/service/interview-service';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
+import { newTenantId, useDynaliteStore } from '../support/dynalite-store';
+import { storedInterview } from '../support/interview-fixtures';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
 
-let db: DynaliteStore;
 let store: DynamoStore;
-
-beforeAll(async () => {
-  db = await startDynaliteStore('dispatch', plannedAt);
-  store = db.store;
-});
-
-afterAll(async () => {
-  await db?.close();
+useDynaliteStore('dispatch', plannedAt, (started) => {
+  store = started;
 });
 
 /** Records what the dispatcher hands to the webhook side; `failFanOuts` makes fan-outs throw. */
@@ -83,26 +69,29 @@ function setup(at: Temporal.Instant | string = plannedAt) {
 async function storeInterview(
   change: (state: FollowUpState) => FollowUpState = (state) => state,
 ): Promise<StoredInterview> {
-  const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+  const tenantId = newTenantId();
   const input = interviewInputSchema.parse(interviewInput(plannedAt));
   const state = change({
     input,
     status: 'active',
     steps: planFollowUps(input, defaultPolicy, plannedAt),
   });
-  const due = nextDueAt(state.steps);
-  const interview: StoredInterview = {
-    tenantId,
-    id: newId('int', plannedAt.epochMilliseconds),
-    version: 1,
-    createdAt: plannedAt.toString(),
-    updatedAt: plannedAt.toString(),
-    state,
-    eventSequence: 1,
-    ...(due === undefined ? {} : { nextDueAt: due }),
-  };
+  const interview = storedInterview(tenantId, plannedAt, state);
   await store.createInterview(interview);
   return interview;
+}
+
+/** Stores an interview whose steps before the move-on all fired; returns it and its move-on. */
+async function storeAtMoveOn() {
+  const interview = await storeInterview((state) => ({
+    ...state,
+    steps: state.steps.map((step) =>
+      step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
+    ),
+  }));
+  const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
+  if (!moveOn) throw new Error('no move-on planned');
+  return { interview, moveOn };
 }
 
 function payloadFor(
@@ -294,15 +283,7 @@ describe('a due step', () => {
   });
 
   it('the move-on step closes the interview as exhausted and publishes interview.closed', async () => {
-    const interview = await storeInterview((state) => ({
-      ...state,
-      // Everything before the move-on already fired.
-      steps: state.steps.map((step) =>
-        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
-      ),
-    }));
-    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
-    if (!moveOn) throw new Error('no move-on planned');
+    const { interview, moveOn } = await storeAtMoveOn();
     const { dispatch, events } = setup(moveOn.dueAt);
 
     await dispatch(payloadFor(interview, moveOn.id));
@@ -320,14 +301,7 @@ describe('a due step', () => {
   });
 
   it('interview.closed is not lost when publishing it fails after the write', async () => {
-    const interview = await storeInterview((state) => ({
-      ...state,
-      steps: state.steps.map((step) =>
-        step.kind === 'move_on' ? step : { ...step, status: 'due' as const },
-      ),
-    }));
-    const moveOn = interview.state.steps.find((step) => step.kind === 'move_on');
-    if (!moveOn) throw new Error('no move-on planned');
+    const { interview, moveOn } = await storeAtMoveOn();
     const { dispatch, events } = setup(moveOn.dueAt);
     events.failPublishes = 1;
 

@@ -11,7 +11,6 @@ import { scheduleName } from '../../shared/scheduling/names';
 import {
   type ApiInterview,
   startTestRuntime,
-  startWebhookReceiver,
   type TestRuntime,
   type WebhookReceiver,
 } from '../support/runtime';
@@ -20,14 +19,12 @@ let local: TestRuntime;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
   local = await startTestRuntime();
-  await local.addEndpoint(receiver.url);
+  receiver = await local.addReceiver();
 });
 
 afterAll(async () => {
   await local?.close();
-  await receiver?.close();
 });
 
 function nameOf(interviewId: string, stepId: string): string {

@@ -15,7 +15,6 @@ import {
   injectFaults,
   seededRandom,
   startTestRuntime,
-  startWebhookReceiver,
   type TestRuntime,
   type WebhookReceiver,
 } from '../support/runtime';
@@ -25,9 +24,8 @@ let receiver: WebhookReceiver;
 let removeFaults: Array<() => void> = [];
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
   local = await startTestRuntime();
-  await local.addEndpoint(receiver.url, ['followup.thank_you', 'followup.check_in']);
+  receiver = await local.addReceiver(undefined, ['followup.thank_you', 'followup.check_in']);
 });
 
 afterEach(() => {
@@ -37,7 +35,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await local?.close();
-  await receiver?.close();
 });
 
 const day = 24;

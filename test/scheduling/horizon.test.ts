@@ -8,30 +8,18 @@ import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Step } from '../../shared/domain/model';
 import { stepsWithinHorizon } from '../../shared/scheduling/horizon';
-import {
-  startTestRuntime,
-  startWebhookReceiver,
-  type TestRuntime,
-  type WebhookReceiver,
-} from '../support/runtime';
+import { checkInStep } from '../support/interview-fixtures';
+import { startTestRuntime, type TestRuntime, type WebhookReceiver } from '../support/runtime';
 
 const day = 86_400_000;
 const hour = 3_600_000;
 const now = Temporal.Instant.from('2026-03-02T09:00:00Z');
 
 function step(id: string, dueInHours: number, status: Step['status'] = 'scheduled'): Step {
-  return {
-    id,
-    kind: 'check_in',
+  return checkInStep(id, {
     status,
-    round: 1,
-    recipient: { name: 'Priya Raman', role: 'interviewer' },
-    channel: 'email',
     dueAt: now.add({ milliseconds: dueInHours * hour }).toString(),
-    timeZone: 'UTC',
-    localDueAt: '2026-03-02T09:00:00+00:00[UTC]',
-    reason: 'test',
-  } as Step;
+  });
 }
 
 describe('stepsWithinHorizon', () => {
@@ -78,19 +66,17 @@ describe('a two-day horizon on the local runtime', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    receiver = await startWebhookReceiver();
     local = await startTestRuntime({
       schedulingHorizonMs: horizonMs,
       // Sweeps five hours apart stand for the deployed five minutes against a 15-minute
       // look-ahead: closer together than the look-ahead, so no interview slips between two.
       reconcileLookaheadMs: 6 * hour,
     });
-    await local.addEndpoint(receiver.url);
+    receiver = await local.addReceiver();
   });
 
   afterAll(async () => {
     await local?.close();
-    await receiver?.close();
   });
 
   it('schedules only near steps, then fires every step once, on time', async () => {

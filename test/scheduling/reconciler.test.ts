@@ -20,11 +20,12 @@ import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
 import { createReconciler } from '../../shared/scheduling/reconciler';
 import type { EventPublisher } from '../../shared/service/events';
-import { InterviewService, nextDueAt } from '../../shared/service/interview-service';
 import { OutboxRelay } from '../../shared/service/outbox';
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredEvent, StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
+import { deadPublisher, interviewServiceOn, newTenantId } from '../support/dynalite-store';
+import { storedInterview } from '../support/interview-fixtures';
 import { captureOutput } from '../support/output-capture';
 import { RecordingScheduler } from '../support/recording-scheduler';
 import { interviewInput } from '../support/runtime';
@@ -67,17 +68,7 @@ async function storeInterview(
     dueAt: Temporal.Instant.from(step.dueAt).add(shift).toString(),
   }));
   const state = change({ input, status: 'active', steps });
-  const due = nextDueAt(state.steps);
-  const interview: StoredInterview = {
-    tenantId: `ten_${randomBytes(6).toString('hex')}`,
-    id: newId('int', now.epochMilliseconds),
-    version: 1,
-    createdAt: now.toString(),
-    updatedAt: now.toString(),
-    state,
-    eventSequence: 1,
-    ...(due === undefined ? {} : { nextDueAt: due }),
-  };
+  const interview = storedInterview(newTenantId(), now, state);
   await store.createInterview(interview);
   return interview;
 }
@@ -250,20 +241,9 @@ describe('a sweep', () => {
 describe('outbox entries left behind', () => {
   /** Creates an interview through the service with a publisher that dies before publishing. */
   async function createdWithoutPublishing(store: DynamoStore): Promise<StoredInterview> {
-    const dead: EventPublisher = {
-      publish: async () => {
-        throw new Error('process died before publishing (simulated)');
-      },
-    };
-    const services = new InterviewService({
-      store,
-      scheduler: new RecordingScheduler(),
-      clock: new FixedClock(now),
-      events: dead,
-      logger: { info: () => undefined, error: () => undefined },
-    });
+    const services = interviewServiceOn(store, now, deadPublisher);
     const input = interviewInputSchema.parse(interviewInput(now.add({ hours: 24 * 30 })));
-    return services.create(`ten_${randomBytes(6).toString('hex')}`, input);
+    return services.create(newTenantId(), input);
   }
 
   it('are found through the due index and published once, after the grace period', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { SandboxClock } from '../../local/sandbox-clock';
 import { FixedClock } from '../../shared/clock';
@@ -9,22 +8,13 @@ export function frozenSandboxClock(at = '2030-01-07T09:00:00Z'): SandboxClock {
   return new SandboxClock(new FixedClock(Temporal.Instant.from(at)));
 }
 
-/** The real SDK client, unmodified, pointed at an emulator. */
-export function clientFor(url: string): SchedulerClient {
-  return new SchedulerClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
+export { clientFor, roleArn, targetArn } from '../support/emulated-scheduler';
 
 /** A fresh group name so tests sharing one emulator never see each other's schedules. */
 export function uniqueGroupName(): string {
   return `g-${randomUUID().slice(0, 8)}`;
 }
 
-export const targetArn = 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch';
-export const roleArn = 'arn:aws:iam::000000000000:role/afterview-scheduler';
 export const queueArn = 'arn:aws:sqs:us-east-1:000000000000:afterview-dead-letters';
 
 /** The error an SDK call rejects with, for asserting on its name and status. */

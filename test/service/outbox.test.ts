@@ -1,12 +1,5 @@
-/**
- * The interview outbox on dynalite with the real InterviewService and dispatcher: a notice
- * whose publish died stays in the item, outbox housekeeping never turns an If-Match into a 412
- * nor brings a cleared entry back, and an erasure leaves no personal data in pending entries.
- * Failures are injected through small wrappers (fault injection), everything else is real.
- */
-import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../shared/clock';
 import { interviewInputSchema } from '../../shared/domain/model';
 import {
@@ -15,46 +8,32 @@ import {
   stepEventId,
 } from '../../shared/scheduling/dispatcher';
 import { type EventPublisher, StoreEventPublisher } from '../../shared/service/events';
-import { InterviewService } from '../../shared/service/interview-service';
 import { OutboxRelay } from '../../shared/service/outbox';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { Store, StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
-import { RecordingScheduler } from '../support/recording-scheduler';
+import {
+  deadPublisher,
+  interviewServiceOn,
+  newTenantId,
+  useDynaliteStore,
+} from '../support/dynalite-store';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
-const quiet = { info: () => undefined, error: () => undefined };
-
-let db: DynaliteStore;
 let store: DynamoStore;
-
-beforeAll(async () => {
-  db = await startDynaliteStore('outbox', plannedAt);
-  store = db.store;
+useDynaliteStore('outbox', plannedAt, (started) => {
+  store = started;
 });
-
-afterAll(async () => {
-  await db?.close();
-});
-
-const deadPublisher: EventPublisher = {
-  publish: async () => {
-    throw new Error('process died before publishing (simulated)');
-  },
-};
 
 function service(options: { store?: Store; events?: EventPublisher } = {}) {
-  return new InterviewService({
-    store: options.store ?? store,
-    scheduler: new RecordingScheduler(),
-    clock: new FixedClock(plannedAt),
-    events: options.events ?? new StoreEventPublisher(store),
-    logger: quiet,
-  });
+  return interviewServiceOn(
+    options.store ?? store,
+    plannedAt,
+    options.events ?? new StoreEventPublisher(store),
+  );
 }
 
-const newTenant = () => `ten_${randomBytes(6).toString('hex')}`;
+const newTenant = newTenantId;
 const input = () => interviewInputSchema.parse(interviewInput(plannedAt));
 
 describe('the interview outbox', () => {

@@ -1,35 +1,16 @@
-/**
- * An interview item written before the plan's memory had its own object (`state.memory`):
- * its employer reply and pause sat at the top level of the state. Such an item, stored on
- * dynalite, still loads, and its next re-plan keeps what it remembered, exactly as an item
- * written in the current shape.
- */
-import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/clock';
 import { type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
-import { StoreEventPublisher } from '../../shared/service/events';
-import { InterviewService } from '../../shared/service/interview-service';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
-import { type DynaliteStore, startDynaliteStore } from '../support/dynalite-store';
-import { RecordingScheduler } from '../support/recording-scheduler';
+import { interviewServiceOn, newTenantId, useDynaliteStore } from '../support/dynalite-store';
 import { interviewInput } from '../support/runtime';
 
 const plannedAt = Temporal.Instant.from('2030-01-07T15:00:00Z');
-const quiet = { info: () => undefined, error: () => undefined };
-
-let db: DynaliteStore;
 let store: DynamoStore;
-
-beforeAll(async () => {
-  db = await startDynaliteStore('memory', plannedAt);
-  store = db.store;
-});
-
-afterAll(async () => {
-  await db?.close();
+useDynaliteStore('memory', plannedAt, (started) => {
+  store = started;
 });
 
 /** The state as it was stored before `memory` existed. */
@@ -47,14 +28,8 @@ describe('an interview item in the shape from before the plan memory', () => {
   it('loads, and its next re-plan keeps the pause as a current item does', async () => {
     let now = plannedAt;
     const clock: Clock = { now: () => now };
-    const service = new InterviewService({
-      store,
-      scheduler: new RecordingScheduler(),
-      clock,
-      events: new StoreEventPublisher(store),
-      logger: quiet,
-    });
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const service = interviewServiceOn(store, clock);
+    const tenantId = newTenantId();
     const input = interviewInputSchema.parse(interviewInput(plannedAt));
     const current = await service.create(tenantId, input);
     const old = await service.create(tenantId, input);

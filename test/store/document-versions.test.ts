@@ -14,13 +14,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { FixedClock } from '../../shared/clock';
 import { interviewInputSchema } from '../../shared/domain/model';
-import {
-  createDynamoClient,
-  type RunningDynalite,
-  startDynalite,
-} from '../../shared/runtime/dynalite';
 import { StoreEventPublisher } from '../../shared/service/events';
 import { InterviewService } from '../../shared/service/interview-service';
 import {

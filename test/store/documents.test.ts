@@ -19,6 +19,7 @@ import { decodeDocument, encodeDocument, packThresholdBytes } from '../../shared
 import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredEvent, StoredInterview } from '../../shared/store/ports';
 import { ensureTable } from '../../shared/store/table';
+import { storedInput } from '../support/interview-fixtures';
 
 /** The digest of dictionary 1 as committed: a changed byte makes its items unreadable. */
 const DICTIONARY_V1_SHA256 = '5294eeac05b1aed6f6e8a1e4064c437643c1b20e20bbfc56d9cbf07ade5734ba';
@@ -38,17 +39,7 @@ function interview(tenantId: string, id: string): StoredInterview {
     createdAt: at,
     updatedAt: at,
     state: {
-      input: {
-        candidate: { name: 'Ada Example', email: 'ada@example.com' },
-        role: { title: 'Platform Engineer', company: 'Acme' },
-        round: 1,
-        format: 'video',
-        startsAt: '2026-03-06T16:00:00Z',
-        endsAt: '2026-03-06T17:00:00Z',
-        timeZone: 'Europe/Berlin',
-        interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com', topics: ['compilers'] }],
-        nextSteps: {},
-      },
+      input: storedInput,
       status: 'active',
       steps: [1, 2, 3].map((n) => ({
         id: `stp_${n}`,

@@ -16,7 +16,6 @@ import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { FixedClock } from '../../shared/clock';
-import type { InterviewInput } from '../../shared/domain/model';
 import { AlreadyExistsError, ValidationError, VersionConflictError } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import { DynamoStore } from '../../shared/store/dynamo-store';
@@ -34,6 +33,7 @@ import type {
   StoredInterview,
 } from '../../shared/store/ports';
 import { ensureTable, tableIndexes } from '../../shared/store/table';
+import { storedInput } from '../support/interview-fixtures';
 
 interface Target {
   name: string;
@@ -63,17 +63,7 @@ if (externalEndpoint) {
 
 const baseMs = Temporal.Instant.from('2026-03-02T09:00:00Z').epochMilliseconds;
 
-const input: InterviewInput = {
-  candidate: { name: 'Ada Example', email: 'ada@example.com' },
-  role: { title: 'Platform Engineer', company: 'Acme' },
-  round: 1,
-  format: 'video',
-  startsAt: '2026-03-06T16:00:00Z',
-  endsAt: '2026-03-06T17:00:00Z',
-  timeZone: 'Europe/Berlin',
-  interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com', topics: ['compilers'] }],
-  nextSteps: {},
-};
+const input = storedInput;
 
 function newTenant(): string {
   return newId('ten', Date.now());

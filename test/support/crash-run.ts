@@ -18,14 +18,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Temporal } from 'temporal-polyfill';
-import { interviewInput } from './runtime';
+import { type HttpReceiver, startHttpReceiver } from './http-receiver';
+import { interviewInput, seededRandom } from './runtime';
 
 export interface CrashRunOptions {
   rounds: number;
@@ -58,18 +58,6 @@ export interface CrashReport {
   violations: string[];
 }
 
-/** mulberry32: a tiny seeded PRNG, enough to make kill times and workloads repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function freePort(): Promise<number> {
   const server = createTcpServer();
   server.listen(0, '127.0.0.1');
@@ -86,26 +74,18 @@ interface Delivery {
 }
 
 /** A webhook receiver that accepts everything and remembers each delivery. */
-async function startReceiver(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
+async function startReceiver(): Promise<HttpReceiver & { deliveries: Delivery[] }> {
   const deliveries: Delivery[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const id = String(request.headers['webhook-id'] ?? '');
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string };
-        deliveries.push({ id, type: String(body.type) });
-      } catch {
-        deliveries.push({ id, type: 'unparseable' });
-      }
-      response.writeHead(204).end();
-    });
+  const server = await startHttpReceiver(({ headers, body }, response) => {
+    const id = headers['webhook-id'] ?? '';
+    try {
+      deliveries.push({ id, type: String((JSON.parse(body) as { type?: string }).type) });
+    } catch {
+      deliveries.push({ id, type: 'unparseable' });
+    }
+    response.writeHead(204).end();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/hooks`, deliveries };
+  return Object.assign(server, { deliveries });
 }
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -345,7 +325,7 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
     await kill(runtime);
   } finally {
     if (runtime) await kill(runtime);
-    receiver.server.close();
+    await receiver.close();
     await rm(dataDir, { recursive: true, force: true });
   }
   report.seconds = Math.round((performance.now() - started) / 100) / 10;

@@ -4,8 +4,6 @@
  * test moves time only through the sandbox clock. Plus a real webhook receiver on 127.0.0.1
  * that records every delivery. One runtime per test file.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetScheduleCommand,
@@ -21,7 +19,8 @@ import {
 } from '../../local/runtime';
 import { parseWakeupPayload } from '../../shared/scheduling/payload';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
-import type { Logger } from '../../shared/service/deps';
+import { startHttpReceiver } from './http-receiver';
+import { ErrorRecordingLogger, quietLogger } from './loggers';
 
 /** The schedule group the local runtime keeps every wake-up in. */
 export const localScheduleGroup = 'afterview';
@@ -103,51 +102,30 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
 /** A real HTTP receiver on a free loopback port, answering per `reply`. */
 export async function startWebhookReceiver(
   reply: ReceiverReply = () => 200,
 ): Promise<WebhookReceiver> {
   const deliveries: ReceivedDelivery[] = [];
+  const server = await startHttpReceiver(({ headers, body }, res) => {
+    let type = '';
+    try {
+      type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
+    } catch {
+      // Left empty: the assertion on the body will say what went wrong.
+    }
+    const received = { id: headers['webhook-id'] ?? '', type, headers, body };
+    const status = receiver.reply(deliveries.length + 1, received);
+    deliveries.push({ ...received, status });
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+  });
   const receiver: WebhookReceiver = {
-    url: '',
+    url: server.url,
     deliveries,
     reply,
     acceptedIds: () => deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.id),
-    close: async () => {},
+    close: server.close,
   };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers = flatHeaders(req.headers);
-      const body = Buffer.concat(chunks).toString('utf8');
-      let type = '';
-      try {
-        type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
-      } catch {
-        // Left empty: the assertion on the body will say what went wrong.
-      }
-      const received = { id: headers['webhook-id'] ?? '', type, headers, body };
-      const status = receiver.reply(deliveries.length + 1, received);
-      deliveries.push({ ...received, status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
   return receiver;
 }
 
@@ -157,6 +135,15 @@ export async function startWebhookReceiver(
 export interface ApiResult<T> {
   status: number;
   body: T;
+}
+
+/** A whole answer: status, headers, the body parsed (undefined when empty) and its text. */
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
+  body: any;
+  text: string;
 }
 
 /** A step as the API returns it (only what the tests read). */
@@ -196,6 +183,12 @@ export interface TestRuntime {
   /** Calls the HTTP API with the development key; JSON in, JSON out. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely by design
   api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>>;
+  /** Calls the HTTP API with the development key, `body` as JSON text and extra `headers`. */
+  request(
+    method: string,
+    path: string,
+    options?: { body?: string; headers?: Record<string, string> },
+  ): Promise<ApiAnswer>;
   /** POST /v1/interviews with `interviewInput(now)` plus overrides; fails unless 201. */
   createInterview(overrides?: Record<string, unknown>): Promise<ApiInterview>;
   getInterview(id: string): Promise<ApiInterview>;
@@ -209,6 +202,11 @@ export interface TestRuntime {
   firingProblems(interviewId: string, graceMs?: number): Promise<string[]>;
   /** Registers a webhook endpoint for `url`; returns its id. */
   addEndpoint(url: string, eventTypes?: string[]): Promise<string>;
+  /**
+   * Starts a webhook receiver answering per `reply` (200 when absent), registered as an endpoint
+   * for `eventTypes` (every type when absent) and closed with the runtime.
+   */
+  addReceiver(reply?: ReceiverReply, eventTypes?: string[]): Promise<WebhookReceiver>;
   /** `POST /v1/sandbox/clock {to}`; resolves once everything due by then has run. */
   advanceTo(instant: Temporal.Instant | string): Promise<void>;
   /** Every wake-up in the group whose name starts with `prefix`, through the real SDK client. */
@@ -251,11 +249,21 @@ export function interviewInput(
   };
 }
 
-/** Collects errors instead of printing them, so expected failures do not flood the output. */
-function recordingLogger(sink: TestRuntime['loggedErrors']): Logger {
+/**
+ * The options of a local runtime for tests: free ports, in memory, the reconciler timer and the
+ * real-time ticker off (time moves only when a test advances the sandbox clock), nothing
+ * printed. `overrides` win.
+ */
+export function quietRuntimeOptions(overrides: LocalRuntimeOptions = {}): LocalRuntimeOptions {
   return {
-    info: () => {},
-    error: (message, fields) => sink.push({ message, ...(fields ? { fields } : {}) }),
+    port: 0,
+    dynamoPort: 0,
+    schedulerPort: 0,
+    dataDir: null,
+    reconcileIntervalMs: 0,
+    tickerIntervalMs: 0,
+    logger: quietLogger,
+    ...overrides,
   };
 }
 
@@ -266,31 +274,42 @@ function recordingLogger(sink: TestRuntime['loggedErrors']): Logger {
 export async function startTestRuntime(
   options: Partial<LocalRuntimeOptions> = {},
 ): Promise<TestRuntime> {
-  const loggedErrors: TestRuntime['loggedErrors'] = [];
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    attemptTimeoutMs: 2000,
-    logger: recordingLogger(loggedErrors),
-    ...options,
-  });
+  const logger = new ErrorRecordingLogger();
+  const loggedErrors = logger.errors;
+  const runtime = await startLocalRuntime(
+    quietRuntimeOptions({ attemptTimeoutMs: 2000, logger, ...options }),
+  );
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  async function request(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiAnswer> {
+    const { body, headers } = options;
     const response = await fetch(`${runtime.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${runtime.apiKey}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const parsed = text ? JSON.parse(text) : undefined;
+    return { status: response.status, headers: response.headers, body: parsed, text };
   }
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    const answer = await request(
+      method,
+      path,
+      body === undefined ? {} : { body: JSON.stringify(body) },
+    );
+    return { status: answer.status, body: answer.body as T };
+  }
+
+  const receivers: WebhookReceiver[] = [];
 
   async function expectOk<T>(result: Promise<ApiResult<T>>, status: number): Promise<T> {
     const { status: actual, body } = await result;
@@ -298,6 +317,17 @@ export async function startTestRuntime(
       throw new Error(`expected HTTP ${status}, got ${actual}: ${JSON.stringify(body)}`);
     }
     return body;
+  }
+
+  async function addEndpoint(url: string, eventTypes?: string[]): Promise<string> {
+    const created = await expectOk(
+      api<{ id: string }>('POST', '/v1/webhook-endpoints', {
+        url,
+        ...(eventTypes ? { eventTypes } : {}),
+      }),
+      201,
+    );
+    return created.id;
   }
 
   async function stepEvents(interviewId: string): Promise<ApiEvent[]> {
@@ -348,6 +378,7 @@ export async function startTestRuntime(
     runtime,
     loggedErrors,
     api,
+    request,
     createInterview: (overrides = {}) =>
       expectOk(
         api<ApiInterview>('POST', '/v1/interviews', interviewInput(runtime.clock.now(), overrides)),
@@ -390,15 +421,12 @@ export async function startTestRuntime(
       }
       return problems;
     },
-    async addEndpoint(url, eventTypes) {
-      const created = await expectOk(
-        api<{ id: string }>('POST', '/v1/webhook-endpoints', {
-          url,
-          ...(eventTypes ? { eventTypes } : {}),
-        }),
-        201,
-      );
-      return created.id;
+    addEndpoint,
+    async addReceiver(reply, eventTypes) {
+      const receiver = await startWebhookReceiver(reply);
+      receivers.push(receiver);
+      await addEndpoint(receiver.url, eventTypes);
+      return receiver;
     },
     async advanceTo(instant) {
       await expectOk(api('POST', '/v1/sandbox/clock', { to: instant.toString() }), 200);
@@ -411,6 +439,9 @@ export async function startTestRuntime(
         (view) => view.payload?.kind === 'step' && view.payload.interviewId === interviewId,
       );
     },
-    close: () => runtime.close(),
+    async close() {
+      await runtime.close();
+      await Promise.all(receivers.map((receiver) => receiver.close()));
+    },
   };
 }

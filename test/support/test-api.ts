@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { localSandbox } from '../../local/sandbox-routes';
 import type { SchedulerEmulator } from '../../local/scheduler-emulator';
@@ -22,6 +23,7 @@ import type { Services } from '../../shared/service/index';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import type { WebhookServices } from '../../shared/webhooks/index';
+import { RecordingLogger } from './loggers';
 import { RecordingScheduler } from './recording-scheduler';
 
 /** The instant tests start at: a Monday morning, so plans are easy to reason about. */
@@ -32,17 +34,6 @@ export class TestClock extends FixedClock {
   advanceTo(instant: Temporal.Instant): Temporal.Instant {
     if (Temporal.Instant.compare(instant, this.now()) > 0) this.set(instant);
     return this.now();
-  }
-}
-
-/** Collects log entries instead of printing them. */
-export class RecordingLogger implements Logger {
-  readonly entries: Array<{ level: 'info' | 'error'; message: string; fields?: unknown }> = [];
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'info', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.entries.push({ level: 'error', message, fields });
   }
 }
 
@@ -200,4 +191,16 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await local.close();
     },
   };
+}
+
+/** Gives the file one TestApi: started before its tests (`use` receives it), closed after them. */
+export function useTestApi(use: (api: TestApi) => void, options: TestApiOptions = {}): void {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startTestApi(options);
+    use(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
 }

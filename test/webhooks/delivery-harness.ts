@@ -5,8 +5,6 @@
  * when the emulator advances it, so retry times are exact.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Temporal } from 'temporal-polyfill';
 import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { SandboxClock } from '../../local/sandbox-clock';
@@ -24,6 +22,9 @@ import type { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredInterview } from '../../shared/store/ports';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import type { WebhookServices } from '../../shared/webhooks/index';
+import { startHttpReceiver } from '../support/http-receiver';
+import { storedInput, storedInterview } from '../support/interview-fixtures';
+import { ErrorRecordingLogger } from '../support/loggers';
 
 export interface ReceivedRequest {
   headers: Record<string, string>;
@@ -52,53 +53,34 @@ export interface Receiver {
 
 export const alwaysOk: Behaviour = () => ({ status: 200, body: 'ok' });
 
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 /** A real HTTP receiver on a free loopback port. */
 export async function startReceiver(behaviour: Behaviour = alwaysOk): Promise<Receiver> {
+  const server = await startHttpReceiver(({ headers, body }, res) => {
+    const request = { headers, body };
+    receiver.requests.push(request);
+    const reply = receiver.behaviour(receiver.requests.length, request);
+    const answer = () => {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, reply.headers ?? {});
+      res.end(reply.body ?? '');
+    };
+    if (reply.delayMs) {
+      const timer = setTimeout(answer, reply.delayMs);
+      res.on('close', () => {
+        if (!res.writableFinished) {
+          receiver.abandoned++;
+          clearTimeout(timer);
+        }
+      });
+    } else answer();
+  });
   const receiver: Receiver = {
-    url: '',
+    url: server.url,
     requests: [],
     behaviour,
     abandoned: 0,
-    close: async () => {},
+    close: server.close,
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = { headers: flatHeaders(req.headers), body: Buffer.concat(chunks).toString() };
-      receiver.requests.push(request);
-      const reply = receiver.behaviour(receiver.requests.length, request);
-      const answer = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status, reply.headers ?? {});
-        res.end(reply.body ?? '');
-      };
-      if (reply.delayMs) {
-        const timer = setTimeout(answer, reply.delayMs);
-        res.on('close', () => {
-          if (!res.writableFinished) {
-            receiver.abandoned++;
-            clearTimeout(timer);
-          }
-        });
-      } else answer();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
   return receiver;
 }
 
@@ -139,11 +121,8 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     clock,
   });
   const { store } = local;
-  const errors: DeliveryHarness['errors'] = [];
-  const logger: Logger = {
-    info: () => {},
-    error: (message, fields) => errors.push({ message, ...(fields ? { fields } : {}) }),
-  };
+  const logger = new ErrorRecordingLogger();
+  const errors = logger.errors;
 
   let dispatch: WakeupHandler = async () => {};
   const localScheduler = await startLocalScheduler({
@@ -176,8 +155,6 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     dueAt: Temporal.Instant,
     overrides: Partial<Step> = {},
   ): Promise<StepRef> {
-    const now = clock.now().toString();
-    const interviewId = newId('int', clock.now().epochMilliseconds);
     const step: Step = {
       id: newId('stp', clock.now().epochMilliseconds),
       kind: 'thank_you',
@@ -195,30 +172,22 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
       },
       ...overrides,
     };
-    const interview: StoredInterview = {
+    const interview = storedInterview(
       tenantId,
-      id: interviewId,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      eventSequence: 1,
-      nextDueAt: step.dueAt,
-      state: {
+      clock.now(),
+      {
         status: 'active',
         steps: [step],
         input: {
-          candidate: { name: 'Ada Example', email: 'ada@example.com' },
-          role: { title: 'Platform Engineer', company: 'Acme' },
-          round: 1,
-          format: 'video',
+          ...storedInput,
           startsAt: '2030-01-07T07:00:00Z',
           endsAt: '2030-01-07T08:00:00Z',
-          timeZone: 'Europe/Berlin',
           interviewers: [{ name: 'Grace Hopper', email: 'grace@example.com' }],
-          nextSteps: {},
         },
       },
-    };
+      { nextDueAt: step.dueAt },
+    );
+    const interviewId = interview.id;
     await store.createInterview(interview);
     const payload: WakeupPayload = { kind: 'step', tenantId, interviewId, stepId: step.id };
     await scheduler.schedule([{ name: scheduleName(payload), at: step.dueAt, payload }]);

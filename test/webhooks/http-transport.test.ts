@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../shared/webhooks/http-transport';
 import type { WebhookRequest } from '../../shared/webhooks/ports';
 import { generateSecret, webhookHeaders } from '../../shared/webhooks/signing';
+import { type HttpReceiver, startHttpReceiver } from '../support/http-receiver';
 
 interface ReceivedRequest {
   path: string;
@@ -18,13 +18,8 @@ interface ReceivedRequest {
   remotePort: number | undefined;
 }
 
-interface Receiver {
-  origin: string;
-  port: number;
+interface Receiver extends HttpReceiver {
   requests: ReceivedRequest[];
-  /** TCP connections accepted, whether or not they carried an HTTP request. */
-  connections: number;
-  close(): Promise<void>;
 }
 
 async function startReceiver(
@@ -32,37 +27,11 @@ async function startReceiver(
     res.writeHead(204).end(),
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({
-        path: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        remotePort: req.socket.remotePort,
-      });
-      respond(req, res);
-    });
+  const server = await startHttpReceiver(({ path, body }, res, req) => {
+    requests.push({ path, headers: req.headers, body, remotePort: req.socket.remotePort });
+    respond(req, res);
   });
-  const receiver = {
-    origin: '',
-    port: 0,
-    requests,
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  server.on('connection', () => {
-    receiver.connections++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.port = (server.address() as AddressInfo).port;
-  receiver.origin = `http://127.0.0.1:${receiver.port}`;
-  return receiver;
+  return Object.assign(server, { requests });
 }
 
 const RETRY_DATE = 'Wed, 21 Oct 2015 07:28:00 GMT';

@@ -8,7 +8,6 @@ import {
   awsError,
   injectFaults,
   startTestRuntime,
-  startWebhookReceiver,
   type TestRuntime,
   type WebhookReceiver,
 } from '../support/runtime';
@@ -19,16 +18,12 @@ let listener: WebhookReceiver;
 
 beforeAll(async () => {
   test = await startTestRuntime();
-  broken = await startWebhookReceiver(() => 500);
-  listener = await startWebhookReceiver(() => 204);
-  await test.addEndpoint(broken.url, ['interview.created']);
-  await test.addEndpoint(listener.url, ['webhook_endpoint.failing']);
+  broken = await test.addReceiver(() => 500, ['interview.created']);
+  listener = await test.addReceiver(() => 204, ['webhook_endpoint.failing']);
 });
 
 afterAll(async () => {
   await test?.close();
-  await broken?.close();
-  await listener?.close();
 });
 
 it('publishes webhook_endpoint.failing on the retried wake-up when the first try failed', async () => {

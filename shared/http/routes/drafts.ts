@@ -1,33 +1,27 @@
-import { createRoute } from '@hono/zod-openapi';
 import { checkDraft } from '../../domain';
 import type { ApiApp } from '../env';
+import { bearerRoutes, jsonBody, jsonResponse } from '../openapi-route';
 import { problemResponses } from '../problem';
-import { bearerSecurity } from '../route-module';
 import {
   draftCheckRequestSchema,
   draftCheckResponseSchema,
   idempotencyHeaderSchema,
 } from '../schemas';
 
-const checkDraftRoute = createRoute({
+const checkDraftRoute = bearerRoutes(['Drafts'])({
   method: 'post',
   path: '/v1/drafts/check',
   operationId: 'checkDraft',
-  tags: ['Drafts'],
   summary: 'Check a follow-up note against the drafting rules',
   description:
     'Finds what makes a note weaker: too long, generic phrases, no name or role, no contact ' +
     'details, misspellings. Nothing is stored.',
-  security: bearerSecurity,
   request: {
     headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: draftCheckRequestSchema } } },
+    body: jsonBody(draftCheckRequestSchema),
   },
   responses: {
-    200: {
-      description: 'The findings (empty when the note is fine)',
-      content: { 'application/json': { schema: draftCheckResponseSchema } },
-    },
+    200: jsonResponse('The findings (empty when the note is fine)', draftCheckResponseSchema),
     ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });

@@ -1,20 +1,20 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { StoredEvent } from '../../store/ports';
 import { eventTypes, registerEventCatalog, webhookEventSchema } from '../../webhooks/event-catalog';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
-import { problemResponses } from '../problem';
-import { bearerSecurity, type RouteModule } from '../route-module';
 import {
-  cursorSchema,
-  idempotencyHeaderSchema,
-  idParamsSchema,
-  limitSchema,
-  listSchema,
-  timestampSchema,
-} from '../schemas';
+  actionRequest,
+  bearerRoutes,
+  jsonResponse,
+  optionalJsonBody,
+  pageBody,
+} from '../openapi-route';
+import { problemResponses } from '../problem';
+import type { RouteModule } from '../route-module';
+import { cursorSchema, idParamsSchema, limitSchema, listSchema, timestampSchema } from '../schemas';
 
-const tags = ['Events'];
+const route = bearerRoutes(['Events']);
 
 /**
  * An event as recorded: exactly the webhook envelope (the same `WebhookEvent` union, so `data`
@@ -74,65 +74,48 @@ export function toEventResource(event: StoredEvent): EventResource {
   } as EventResource;
 }
 
-const listEvents = createRoute({
+const listEvents = route({
   method: 'get',
   path: '/v1/events',
   operationId: 'listEvents',
-  tags,
   summary: 'List events, newest first',
   description: 'Every event recorded in the last 30 days, filtered by `type` or `interviewId`.',
-  security: bearerSecurity,
   request: { query: eventListQuerySchema },
   responses: {
-    200: {
-      description: 'One page of events',
-      content: { 'application/json': { schema: listSchema(eventSchema, 'EventList') } },
-    },
+    200: jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
     ...problemResponses(400, 401),
   },
 });
 
-const getEvent = createRoute({
+const getEvent = route({
   method: 'get',
   path: '/v1/events/{id}',
   operationId: 'getEvent',
-  tags,
   summary: 'Get an event',
   description: 'The event exactly as its webhook carries it, plus when it was recorded.',
-  security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: {
-    200: { description: 'The event', content: { 'application/json': { schema: eventSchema } } },
+    200: jsonResponse('The event', eventSchema),
     ...problemResponses(401, 404),
   },
 });
 
-const redeliverEvent = createRoute({
+const redeliverEvent = route({
   method: 'post',
   path: '/v1/events/{id}/redeliver',
   operationId: 'redeliverEvent',
-  tags,
   summary: 'Deliver an event again',
   description:
     'Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh ' +
     'retry schedule. An event of an erased interview is never sent again: 410 `interview_erased`.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: idempotencyHeaderSchema,
-    body: { required: false, content: { 'application/json': { schema: redeliverSchema } } },
-  },
+  request: actionRequest(optionalJsonBody(redeliverSchema)),
   responses: {
-    202: {
-      description: 'The endpoints a delivery was queued for',
-      content: {
-        'application/json': {
-          schema: z
-            .object({ eventId: z.string(), endpointIds: z.array(z.string()) })
-            .openapi('RedeliverResult'),
-        },
-      },
-    },
+    202: jsonResponse(
+      'The endpoints a delivery was queued for',
+      z
+        .object({ eventId: z.string(), endpointIds: z.array(z.string()) })
+        .openapi('RedeliverResult'),
+    ),
     ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
   },
 });
@@ -147,13 +130,7 @@ export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteMod
     app.openapi(listEvents, async (c) => {
       const query = c.req.valid('query');
       const page = await webhooks.events.list(c.get('tenantId'), query);
-      return c.json(
-        {
-          data: page.items.map(toEventResource),
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        },
-        200,
-      );
+      return c.json(pageBody(page, toEventResource), 200);
     });
 
     app.openapi(getEvent, async (c) => {

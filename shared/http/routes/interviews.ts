@@ -1,14 +1,23 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ValidationError } from '../../errors';
 import type { ApiApp } from '../env';
+import {
+  actionRequest,
+  bearerRoutes,
+  jsonBody,
+  jsonResponse,
+  mergePatchRequest,
+  optionalJsonBody,
+  pageBody,
+  versionedResponse,
+} from '../openapi-route';
 import { problemResponses } from '../problem';
-import { bearerSecurity, type RouteContext } from '../route-module';
+import type { RouteContext } from '../route-module';
 import {
   emptyBodySchema,
   etagOf,
   idempotencyHeaderSchema,
   idParamsSchema,
-  ifMatchHeaderSchema,
   interviewInputComponent,
   interviewListQuerySchema,
   interviewListSchema,
@@ -20,13 +29,9 @@ import {
   toInterviewResource,
 } from '../schemas';
 
-const tags = ['Interviews'];
+const route = bearerRoutes(['Interviews']);
 
-const interviewResponse = (description: string) => ({
-  description,
-  headers: z.object({ ETag: z.string().openapi({ example: '"1"' }) }),
-  content: { 'application/json': { schema: interviewSchema } },
-});
+const interviewResponse = (description: string) => versionedResponse(description, interviewSchema);
 
 /** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -40,20 +45,15 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-const createInterview = createRoute({
+const createInterview = route({
   method: 'post',
   path: '/v1/interviews',
   operationId: 'createInterview',
-  tags,
   summary: 'Create an interview and its follow-up plan',
   description:
     'Stores the interview, plans its follow-ups under the tenant policy (plus `policy` ' +
     'overrides) and schedules every step. Records an `interview.created` event.',
-  security: bearerSecurity,
-  request: {
-    headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: interviewInputComponent } } },
-  },
+  request: { headers: idempotencyHeaderSchema, body: jsonBody(interviewInputComponent) },
   responses: {
     201: {
       ...interviewResponse('The stored interview with its plan'),
@@ -63,98 +63,74 @@ const createInterview = createRoute({
   },
 });
 
-const listInterviews = createRoute({
+const listInterviews = route({
   method: 'get',
   path: '/v1/interviews',
   operationId: 'listInterviews',
-  tags,
   summary: 'List interviews, newest first',
   description:
     'Filter by `status` or by your own `externalId`. Pages hold up to `limit` items; pass ' +
     '`nextCursor` back as `cursor` for the next one.',
-  security: bearerSecurity,
   request: { query: interviewListQuerySchema },
   responses: {
-    200: {
-      description: 'One page of interviews',
-      content: { 'application/json': { schema: interviewListSchema } },
-    },
+    200: jsonResponse('One page of interviews', interviewListSchema),
     ...problemResponses(400, 401),
   },
 });
 
-const getInterview = createRoute({
+const getInterview = route({
   method: 'get',
   path: '/v1/interviews/{id}',
   operationId: 'getInterview',
-  tags,
   summary: 'Get an interview with its plan',
   description: 'The interview as stored, its plan, and its version (also the `ETag`).',
-  security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 200: interviewResponse('The interview'), ...problemResponses(401, 404) },
 });
 
-const patchInterview = createRoute({
+const patchInterview = route({
   method: 'patch',
   path: '/v1/interviews/{id}',
   operationId: 'updateInterview',
-  tags,
   summary: 'Change interview fields and re-plan',
   description:
     'A JSON merge patch of the input fields. Pending steps are re-planned; completed and ' +
     'skipped steps stay. Send `If-Match` with the ETag you read to refuse the change (412) ' +
     'if someone else changed the interview in the meantime; without it the change is applied ' +
     'on top of the latest version.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: ifMatchHeaderSchema,
-    body: {
-      required: true,
-      content: {
-        'application/merge-patch+json': { schema: interviewPatchSchema },
-        'application/json': { schema: interviewPatchSchema },
-      },
-    },
-  },
+  request: mergePatchRequest(interviewPatchSchema, [
+    'application/merge-patch+json',
+    'application/json',
+  ]),
   responses: {
     200: interviewResponse('The re-planned interview'),
     ...problemResponses(400, 401, 404, 409, 412, 413, 415),
   },
 });
 
-const deleteInterview = createRoute({
+const deleteInterview = route({
   method: 'delete',
   path: '/v1/interviews/{id}',
   operationId: 'deleteInterview',
-  tags,
   summary: 'Erase an interview’s personal data and cancel its steps',
   description:
     'Cancels every open step and removes the personal data (candidate, interviewers, notes). ' +
     'The interview stays readable as `status: closed`, `closedReason: erased`, so its id does ' +
     'not start answering 404. Erasing again is a no-op.',
-  security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 204: { description: 'Erased' }, ...problemResponses(401, 404) },
 });
 
-const postSignal = createRoute({
+const postSignal = route({
   method: 'post',
   path: '/v1/interviews/{id}/signals',
   operationId: 'sendSignal',
-  tags,
   summary: 'Tell Afterview what happened (reply, rejection, offer, next round, …)',
   description:
     'Changes the plan: a reply cancels pending check-ins (and re-plans from new dates), a ' +
     'rejection plans a feedback request, a withdrawal a withdrawal notice, an offer closes, ' +
     'a next round plans new thank-yous, a reschedule moves the interview.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: signalComponent } } },
-  },
+  request: actionRequest(jsonBody(signalComponent)),
   responses: {
     200: interviewResponse('The interview with its changed plan'),
     ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
@@ -166,18 +142,13 @@ function stepActionRoute(
   summary: string,
   description: string,
 ) {
-  const body =
-    action === 'snooze'
-      ? { required: true, content: { 'application/json': { schema: snoozeBodySchema } } }
-      : { required: false, content: { 'application/json': { schema: emptyBodySchema } } };
-  return createRoute({
+  const body = action === 'snooze' ? jsonBody(snoozeBodySchema) : optionalJsonBody(emptyBodySchema);
+  return route({
     method: 'post',
     path: `/v1/interviews/{id}/steps/{stepId}/${action}`,
     operationId: `${action}Step`,
-    tags,
     summary,
     description,
-    security: bearerSecurity,
     request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
     responses: {
       200: interviewResponse('The interview with the changed step'),
@@ -216,13 +187,7 @@ export function interviewRoutes(app: ApiApp, { services }: RouteContext): void {
   app.openapi(listInterviews, async (c) => {
     const query = c.req.valid('query');
     const page = await interviews.list(c.get('tenantId'), query);
-    return c.json(
-      {
-        data: page.items.map(toInterviewResource),
-        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-      },
-      200,
-    );
+    return c.json(pageBody(page, toInterviewResource), 200);
   });
 
   app.openapi(getInterview, async (c) => {

@@ -1,32 +1,27 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../env';
+import { bearerRoutes, jsonBody, jsonResponse } from '../openapi-route';
 import { problemResponses } from '../problem';
-import { bearerSecurity, type RouteContext } from '../route-module';
+import type { RouteContext } from '../route-module';
 import {
   idempotencyHeaderSchema,
   interviewInputComponent,
   previewResponseSchema,
 } from '../schemas';
 
-const previewPlan = createRoute({
+const previewPlan = bearerRoutes(['Plans'])({
   method: 'post',
   path: '/v1/plans/preview',
   operationId: 'previewPlan',
-  tags: ['Plans'],
   summary: 'Compute the plan an interview would get, without storing anything',
   description:
     'Takes the same body as creating an interview and answers the steps it would get now, ' +
     'under the tenant policy. Nothing is stored or scheduled.',
-  security: bearerSecurity,
   request: {
     headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: interviewInputComponent } } },
+    body: jsonBody(interviewInputComponent),
   },
   responses: {
-    200: {
-      description: 'The steps, as they would be planned now',
-      content: { 'application/json': { schema: previewResponseSchema } },
-    },
+    200: jsonResponse('The steps, as they would be planned now', previewResponseSchema),
     ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });

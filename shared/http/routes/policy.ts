@@ -1,51 +1,36 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../env';
+import { bearerRoutes, jsonBody, jsonResponse } from '../openapi-route';
 import { problemResponses } from '../problem';
-import { bearerSecurity, type RouteContext } from '../route-module';
+import type { RouteContext } from '../route-module';
 import { policyOverridesComponent, tenantPolicySchema } from '../schemas';
 
-const tags = ['Policy'];
+const route = bearerRoutes(['Policy']);
 
-const getPolicy = createRoute({
+const getPolicy = route({
   method: 'get',
   path: '/v1/policy',
   operationId: 'getPolicy',
-  tags,
   summary: 'The tenant’s follow-up policy',
   description: 'The policy that applies (defaults plus your overrides) and the overrides alone.',
-  security: bearerSecurity,
   responses: {
-    200: {
-      description: 'The effective policy and the overrides the tenant set',
-      content: { 'application/json': { schema: tenantPolicySchema } },
-    },
+    200: jsonResponse('The effective policy and the overrides the tenant set', tenantPolicySchema),
     ...problemResponses(401),
   },
 });
 
-const putPolicy = createRoute({
+const putPolicy = route({
   method: 'put',
   path: '/v1/policy',
   operationId: 'updatePolicy',
-  tags,
   summary: 'Replace the tenant’s policy overrides',
   description:
     'Fields left out fall back to the built-in defaults. New interviews and previews use the ' +
     'change at once; an existing interview picks it up at its next re-plan (a PATCH or a ' +
     'signal), which may then move its scheduled steps. Until then nothing moves, and steps ' +
     'already due, completed or skipped never change (`appliesTo` in the response).',
-  security: bearerSecurity,
-  request: {
-    body: {
-      required: true,
-      content: { 'application/json': { schema: policyOverridesComponent } },
-    },
-  },
+  request: { body: jsonBody(policyOverridesComponent) },
   responses: {
-    200: {
-      description: 'The stored overrides and the resulting policy',
-      content: { 'application/json': { schema: tenantPolicySchema } },
-    },
+    200: jsonResponse('The stored overrides and the resulting policy', tenantPolicySchema),
     ...problemResponses(400, 401, 413, 415),
   },
 });

@@ -1,15 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
-import { problemResponses } from '../problem';
-import { bearerSecurity, type RouteModule } from '../route-module';
 import {
-  emptyBodySchema,
-  idempotencyHeaderSchema,
-  idParamsSchema,
-  ifMatchHeaderSchema,
-  listSchema,
-} from '../schemas';
+  actionRequest,
+  bearerRoutes,
+  jsonBody,
+  jsonResponse,
+  mergePatchRequest,
+  optionalJsonBody,
+  pageBody,
+  versionedResponse,
+} from '../openapi-route';
+import { problemResponses } from '../problem';
+import type { RouteModule } from '../route-module';
+import { emptyBodySchema, idempotencyHeaderSchema, idParamsSchema, listSchema } from '../schemas';
 import {
   deliveryAttemptSchema,
   endpointCreateSchema,
@@ -23,197 +27,131 @@ import {
 } from '../webhook-endpoint-schemas';
 import { parseIfMatch } from './interviews';
 
-const tags = ['Webhook endpoints'];
+const route = bearerRoutes(['Webhook endpoints']);
 
-const endpointResponse = (description: string) => ({
-  description,
-  headers: z.object({ ETag: z.string().openapi({ example: '"1"' }) }),
-  content: { 'application/json': { schema: endpointSchema } },
-});
+const endpointResponse = (description: string) => versionedResponse(description, endpointSchema);
+const withSecretResponse = (description: string) =>
+  jsonResponse(description, endpointWithSecretSchema);
+/** The problems of a POST action on one endpoint. */
+const actionProblems = () => problemResponses(400, 401, 404, 409, 413, 415, 422);
 
-const createEndpoint = createRoute({
+const createEndpoint = route({
   method: 'post',
   path: '/v1/webhook-endpoints',
   operationId: 'createWebhookEndpoint',
-  tags,
   summary: 'Register a webhook endpoint',
   description: 'Returns the signing `secret` once; store it, it is never shown again.',
-  security: bearerSecurity,
-  request: {
-    headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: endpointCreateSchema } } },
-  },
+  request: { headers: idempotencyHeaderSchema, body: jsonBody(endpointCreateSchema) },
   responses: {
-    201: {
-      description: 'The endpoint with its secret',
-      content: { 'application/json': { schema: endpointWithSecretSchema } },
-    },
+    201: withSecretResponse('The endpoint with its secret'),
     ...problemResponses(400, 401, 409, 413, 415, 422),
   },
 });
 
-const listEndpoints = createRoute({
+const listEndpoints = route({
   method: 'get',
   path: '/v1/webhook-endpoints',
   operationId: 'listWebhookEndpoints',
-  tags,
   summary: 'List webhook endpoints, newest first',
   description: 'Secrets are never listed.',
-  security: bearerSecurity,
   request: { query: pageQuerySchema },
   responses: {
-    200: {
-      description: 'One page of endpoints',
-      content: {
-        'application/json': { schema: listSchema(endpointSchema, 'WebhookEndpointList') },
-      },
-    },
+    200: jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
     ...problemResponses(400, 401),
   },
 });
 
-const getEndpoint = createRoute({
+const getEndpoint = route({
   method: 'get',
   path: '/v1/webhook-endpoints/{id}',
   operationId: 'getWebhookEndpoint',
-  tags,
   summary: 'Get a webhook endpoint',
   description: 'The endpoint without its secret; its version is also the `ETag`.',
-  security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 200: endpointResponse('The endpoint'), ...problemResponses(401, 404) },
 });
 
-const patchEndpoint = createRoute({
+const patchEndpoint = route({
   method: 'patch',
   path: '/v1/webhook-endpoints/{id}',
   operationId: 'updateWebhookEndpoint',
-  tags,
   summary: 'Change a webhook endpoint',
   description: '`null` removes `description`, `metadata` or `eventTypes` (back to every type).',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: ifMatchHeaderSchema,
-    body: {
-      required: true,
-      content: {
-        'application/json': { schema: endpointPatchSchema },
-        'application/merge-patch+json': { schema: endpointPatchSchema },
-      },
-    },
-  },
+  request: mergePatchRequest(endpointPatchSchema, [
+    'application/json',
+    'application/merge-patch+json',
+  ]),
   responses: {
     200: endpointResponse('The changed endpoint'),
     ...problemResponses(400, 401, 404, 409, 412, 413, 415),
   },
 });
 
-const deleteEndpoint = createRoute({
+const deleteEndpoint = route({
   method: 'delete',
   path: '/v1/webhook-endpoints/{id}',
   operationId: 'deleteWebhookEndpoint',
-  tags,
   summary: 'Delete a webhook endpoint',
   description: 'Nothing more is sent to it, including retries already scheduled.',
-  security: bearerSecurity,
   request: { params: idParamsSchema },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404) },
 });
 
-const rotateSecret = createRoute({
+const rotateSecret = route({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/rotate-secret',
   operationId: 'rotateWebhookSecret',
-  tags,
   summary: 'Replace the signing secret',
   description:
     'Returns the new secret once. The old secret keeps signing alongside it for 24 hours ' +
     '(two `v1,` signatures per delivery), so receivers can switch without rejecting anything.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: idempotencyHeaderSchema,
-    body: { required: false, content: { 'application/json': { schema: emptyBodySchema } } },
-  },
-  responses: {
-    200: {
-      description: 'The endpoint with its new secret',
-      content: { 'application/json': { schema: endpointWithSecretSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
-  },
+  request: actionRequest(optionalJsonBody(emptyBodySchema)),
+  responses: { 200: withSecretResponse('The endpoint with its new secret'), ...actionProblems() },
 });
 
-const testEndpoint = createRoute({
+const testEndpoint = route({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/test',
   operationId: 'testWebhookEndpoint',
-  tags,
   summary: 'Send a `webhook.test` event now',
   description:
     'Delivers synchronously (one attempt, no retries) and returns the logged attempt, whatever ' +
     'the outcome. Works on a disabled endpoint too, to check it before re-enabling.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: idempotencyHeaderSchema,
-    body: { required: false, content: { 'application/json': { schema: emptyBodySchema } } },
-  },
-  responses: {
-    200: {
-      description: 'The attempt',
-      content: { 'application/json': { schema: deliveryAttemptSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
-  },
+  request: actionRequest(optionalJsonBody(emptyBodySchema)),
+  responses: { 200: jsonResponse('The attempt', deliveryAttemptSchema), ...actionProblems() },
 });
 
-const listDeliveries = createRoute({
+const listDeliveries = route({
   method: 'get',
   path: '/v1/webhook-endpoints/{id}/deliveries',
   operationId: 'listWebhookDeliveries',
-  tags,
   summary: 'The delivery attempt log, newest first',
   description: 'Attempts are kept 30 days.',
-  security: bearerSecurity,
   request: { params: idParamsSchema, query: pageQuerySchema },
   responses: {
-    200: {
-      description: 'One page of attempts',
-      content: {
-        'application/json': { schema: listSchema(deliveryAttemptSchema, 'DeliveryAttemptList') },
-      },
-    },
+    200: jsonResponse(
+      'One page of attempts',
+      listSchema(deliveryAttemptSchema, 'DeliveryAttemptList'),
+    ),
     ...problemResponses(400, 401, 404),
   },
 });
 
-const recoverEndpoint = createRoute({
+const recoverEndpoint = route({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/recover',
   operationId: 'recoverWebhookEndpoint',
-  tags,
   summary: 'Redeliver what failed since a time',
   description:
     'Queues a new delivery (same event ids) of every event that failed, is still pending, or ' +
     'was missed while the endpoint was disabled, since `since`. The endpoint must be enabled.',
-  security: bearerSecurity,
-  request: {
-    params: idParamsSchema,
-    headers: idempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: recoverSchema } } },
-  },
+  request: actionRequest(jsonBody(recoverSchema)),
   responses: {
-    202: {
-      description: 'How many deliveries were queued',
-      content: {
-        'application/json': {
-          schema: z.object({ recovered: z.number().int() }).openapi('WebhookRecoverResult'),
-        },
-      },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+    202: jsonResponse(
+      'How many deliveries were queued',
+      z.object({ recovered: z.number().int() }).openapi('WebhookRecoverResult'),
+    ),
+    ...actionProblems(),
   },
 });
 
@@ -237,13 +175,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     app.openapi(listEndpoints, async (c) => {
       const query = c.req.valid('query');
       const page = await webhooks.endpoints.list(c.get('tenantId'), query);
-      return c.json(
-        {
-          data: page.items.map(toEndpointResource),
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        },
-        200,
-      );
+      return c.json(pageBody(page, toEndpointResource), 200);
     });
 
     app.openapi(getEndpoint, async (c) => {
@@ -289,13 +221,7 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
         c.req.valid('param').id,
         c.req.valid('query'),
       );
-      return c.json(
-        {
-          data: page.items.map(toAttemptResource),
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        },
-        200,
-      );
+      return c.json(pageBody(page, toAttemptResource), 200);
     });
 
     app.openapi(recoverEndpoint, async (c) => {
