@@ -43,12 +43,29 @@ type ApiOperation = Exclude<Operation, 'raw GetItem'>;
  * Requests in flight per operation. Creates run at 1 and 16 (issue 15: p99 under 250 ms at 16);
  * the others at 1, 8 and 32, GET paired with raw GetItem at each.
  */
-const levels: Record<ApiOperation, readonly number[]> = {
+const allLevels: Record<ApiOperation, readonly number[]> = {
   create: [1, 16],
   get: [1, 8, 32],
   list: [1, 8, 32],
   preview: [1, 8, 32],
 };
+/**
+ * `BENCH_API_OPERATIONS=preview,create` measures only those operations (all by default), e.g.
+ * to profile one request path with `BENCH_CHILD_NODE_ARGS`.
+ */
+const selected = (process.env.BENCH_API_OPERATIONS ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+for (const name of selected) {
+  if (!(name in allLevels)) throw new Error(`BENCH_API_OPERATIONS: unknown operation ${name}`);
+}
+const levels = Object.fromEntries(
+  Object.entries(allLevels).map(([operation, at]) => [
+    operation,
+    selected.length === 0 || selected.includes(operation) ? at : [],
+  ]),
+) as Record<ApiOperation, readonly number[]>;
 const concurrencyLevels = [...new Set(Object.values(levels).flat())].sort((a, b) => a - b);
 const durationMs = quickMode ? 1500 : 5000;
 const warmupMs = quickMode ? 400 : 1000;

@@ -1,11 +1,13 @@
 import type { ServiceDeps } from './deps';
 import { InterviewService } from './interview-service';
+import { TenantPolicies } from './policy-cache';
 import { PolicyService } from './policy-service';
 import { TenantService } from './tenant-service';
 
 export * from './deps';
 export * from './events';
 export { InterviewService, nextDueAt, stepWakeups, type WriteOptions } from './interview-service';
+export { policyCacheTtlMs, TenantPolicies } from './policy-cache';
 export { PolicyService, type TenantPolicyView } from './policy-service';
 export {
   apiKeyFormatProblem,
@@ -22,11 +24,12 @@ export interface Services {
   tenants: TenantService;
 }
 
-/** Builds every service from one set of adapters. */
+/** Builds every service from one set of adapters, sharing one tenant policy cache. */
 export function createServices(deps: ServiceDeps): Services {
+  const withPolicies = { ...deps, policies: deps.policies ?? new TenantPolicies(deps) };
   return {
-    interviews: new InterviewService(deps),
-    policy: new PolicyService(deps),
+    interviews: new InterviewService(withPolicies),
+    policy: new PolicyService(withPolicies),
     tenants: new TenantService(deps),
   };
 }
