@@ -208,7 +208,12 @@ async function startParts(
       }).catch(portError('dynamodb', options.dynamoPort ?? 8000));
   if (dynalite) started.push(() => dynalite.close());
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynalite?.endpoint as string);
-  const dynamoClient = createDynamoClient(dynamoEndpoint);
+  // The runtime's own client reaches dynalite's worker over a MessagePort, not loopback HTTP;
+  // dynalite still listens on its port for every other client.
+  const dynamoClient = createDynamoClient(
+    dynamoEndpoint,
+    dynalite ? { requestHandler: dynalite.requestHandler } : {},
+  );
   const tableName = options.tableName ?? 'afterview';
   await ensureTable(dynamoClient, tableName);
   const store = new DynamoStore({ client: dynamoClient, tableName, clock });
