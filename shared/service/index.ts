@@ -7,7 +7,6 @@ import { TenantService } from './tenant-service';
 export * from './deps';
 export * from './events';
 export { InterviewService, nextDueAt, stepWakeups, type WriteOptions } from './interview-service';
-export { policyCacheTtlMs, TenantPolicies } from './policy-cache';
 export { PolicyService, type TenantPolicyView } from './policy-service';
 export {
   apiKeyFormatProblem,
