@@ -54,7 +54,12 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
         ...(options.path ? { path: options.path } : {}),
       });
   const endpoint = options.endpoint ?? (dynalite?.endpoint as string);
-  const client = createDynamoClient(endpoint);
+  // The store's own client reaches dynalite's worker over a MessagePort, not loopback HTTP;
+  // dynalite still listens on its port for every other client.
+  const client = createDynamoClient(
+    endpoint,
+    dynalite ? { requestHandler: dynalite.requestHandler } : {},
+  );
   try {
     await ensureTable(client, options.tableName);
   } catch (error) {

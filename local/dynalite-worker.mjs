@@ -6,6 +6,10 @@
 // Protocol with startDynalite: it passes { port, host, path } as workerData; the worker answers
 // { type: 'listening', port } or { type: 'failed', message }. On { type: 'close' } it stops the
 // server, closes LevelDB (so the same path can be opened again) and answers { type: 'closed' }.
+// On { type: 'requests', port } it answers DynamoDB requests posted to that MessagePort
+// ({ id, method, url, headers, body }) with { id, status, headers, body }: the same handler the
+// HTTP server runs, without a socket or HTTP parser on either thread (dynaliteRequestHandler).
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -35,7 +39,44 @@ server.listen(port, host, () => {
   parentPort.postMessage({ type: 'listening', port: server.address().port });
 });
 
+// dynalite's own request listener: (req, res) bound to its store.
+const [handleRequest] = server.listeners('request');
+
+/**
+ * Runs one posted request through dynalite's handler. It reads `method`, `url`, `headers` and
+ * the 'data'/'end' events of the request and sets `statusCode`, headers and `end(body)` on the
+ * response; nothing else of Node's HTTP objects.
+ */
+function answer(request, reply) {
+  const req = new EventEmitter();
+  req.method = request.method;
+  req.url = request.url;
+  req.headers = request.headers;
+  const headers = {};
+  const res = {
+    statusCode: 200,
+    setHeader(name, value) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    end(body) {
+      reply({ id: request.id, status: res.statusCode, headers, body: body ?? '' });
+    },
+  };
+  try {
+    handleRequest(req, res);
+    if (request.body) req.emit('data', Buffer.from(request.body));
+    req.emit('end');
+  } catch (error) {
+    reply({ id: request.id, status: 500, headers: {}, body: '', error: describe(error) });
+  }
+}
+
 parentPort.on('message', (message) => {
+  if (message?.type === 'requests') {
+    const requests = message.port;
+    requests.on('message', (request) => answer(request, (reply) => requests.postMessage(reply)));
+    return;
+  }
   if (message?.type !== 'close') return;
   server.close((error) => {
     parentPort.postMessage(

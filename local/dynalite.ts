@@ -8,7 +8,7 @@
  * and its benchmarks were bound by one core while the second idled.
  */
 
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { consoleLogger, describeError } from '../shared/service/deps';
 
@@ -24,8 +24,119 @@ export interface RunningDynalite {
   /** `http://host:port`, for createDynamoClient. */
   endpoint: string;
   port: number;
+  /**
+   * A request handler for a DynamoDBClient in this process: requests go to the worker over a
+   * MessagePort instead of loopback HTTP (see {@link dynaliteRequestHandler}). Other clients,
+   * in this process or not, still use `endpoint`.
+   */
+  requestHandler: DynamoRequestHandler;
   /** Stops the server and closes the database, so the same `path` can be opened again. */
   close(): Promise<void>;
+}
+
+type DynamoRequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
+
+/** The parts of the SDK's HttpRequest read here. */
+interface SdkRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+interface PortReply {
+  id: number;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  error?: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function requestUrl(request: SdkRequest): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) query.append(name, one ?? '');
+  }
+  const text = query.toString();
+  return text ? `${request.path}?${text}` : request.path;
+}
+
+/**
+ * A request handler that hands DynamoDB requests to the dynalite worker over `port`: the SDK
+ * still serialises, signs and parses (and checks the CRC32 dynalite puts on every answer), and
+ * dynalite answers through the handler its HTTP server runs, but no socket, HTTP client or
+ * server parser sits in between.
+ *
+ * Why: on the local runtime each DynamoDB call over loopback HTTP cost the API's thread a
+ * socket write (the kernel's loopback delivery, about a seventh of a create's main-thread
+ * profile), the HTTP client's parsing and the keep-alive agent, and the worker the server's.
+ */
+function dynaliteRequestHandler(port: MessagePort, worker: Worker): DynamoRequestHandler {
+  let nextId = 0;
+  const pending = new Map<
+    number,
+    { resolve: (reply: PortReply) => void; reject: (error: Error) => void }
+  >();
+  // A worker that dies fails what it still owed, as a dropped connection would.
+  worker.once('exit', (code) => {
+    for (const waiter of pending.values()) {
+      waiter.reject(new Error(`The dynalite worker exited (code ${code})`));
+    }
+    pending.clear();
+  });
+  port.on('message', (reply: PortReply) => {
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    // The port only keeps the process alive while an answer is awaited.
+    if (pending.size === 0) port.unref();
+    waiter?.resolve(reply);
+  });
+  port.unref();
+  const handler = {
+    metadata: { handlerProtocol: 'http/1.1' },
+    async handle(request: SdkRequest) {
+      const id = nextId++;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        headers[name.toLowerCase()] = value;
+      }
+      const body =
+        request.body === undefined || request.body === null
+          ? ''
+          : typeof request.body === 'string'
+            ? request.body
+            : request.body instanceof Uint8Array
+              ? decoder.decode(request.body)
+              : undefined;
+      if (body === undefined) {
+        throw new TypeError('The in-process dynalite handler takes string or byte bodies only');
+      }
+      const reply = await new Promise<PortReply>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        port.ref();
+        port.postMessage({ id, method: request.method, url: requestUrl(request), headers, body });
+      });
+      if (reply.error !== undefined) throw new Error(`dynalite failed: ${reply.error}`);
+      return {
+        response: {
+          statusCode: reply.status,
+          headers: reply.headers,
+          // The SDK collects a Uint8Array body as it is, without a stream.
+          body: encoder.encode(reply.body),
+        },
+      };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs() {
+      return {};
+    },
+    destroy() {},
+  };
+  return handler as unknown as DynamoRequestHandler;
 }
 
 type WorkerMessage =
@@ -89,12 +200,16 @@ export async function startDynalite(options: DynaliteOptionsInput = {}): Promise
   }
 
   const port = started.port;
+  const channel = new MessageChannel();
+  worker.postMessage({ type: 'requests', port: channel.port2 }, [channel.port2]);
+  const requestHandler = dynaliteRequestHandler(channel.port1, worker);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
 
   return {
     endpoint: `http://${urlHost}:${port}`,
     port,
+    requestHandler,
     close() {
       closing ??= (async () => {
         const stopped = nextMessage(worker);
@@ -103,6 +218,7 @@ export async function startDynalite(options: DynaliteOptionsInput = {}): Promise
           type: 'failed' as const,
           message: error instanceof Error ? error.message : String(error),
         }));
+        channel.port1.close();
         await worker.terminate();
         if (reply.type === 'failed') throw new Error(`dynalite did not close: ${reply.message}`);
       })();
@@ -145,12 +261,19 @@ const localSigner: LocalSigner = {
  * credentials and no real signature, since neither checks them, and few retries so a broken
  * local setup fails fast.
  */
-export function createDynamoClient(endpoint?: string): DynamoDBClient {
+export function createDynamoClient(
+  endpoint?: string,
+  options: {
+    /** e.g. {@link RunningDynalite.requestHandler}, for a client in dynalite's own process. */
+    requestHandler?: DynamoRequestHandler;
+  } = {},
+): DynamoDBClient {
   if (!endpoint) return new DynamoDBClient({});
   const local = localHosts.has(new URL(endpoint).hostname);
   if (!local) return new DynamoDBClient({ endpoint });
   return new DynamoDBClient({
     endpoint,
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     region: localRegion,
     credentials: localCredentials,
     signer: localSigner,

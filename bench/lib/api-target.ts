@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../../local/dynalite';
 import { startLocalRuntime } from '../../local/runtime';
 import { keyPrefix, tableKeys } from '../../shared/store/table';
 
@@ -18,6 +19,14 @@ export interface BenchTarget {
   url: string;
   apiKey: string;
   dynamoEndpoint: string;
+  /**
+   * How the raw GetItem baseline reaches dynalite: in-process over the same MessagePort the
+   * runtime's own client uses; from the child placement's parent only over HTTP, a transport
+   * the runtime's client no longer pays for.
+   */
+  rawTransport: 'MessagePort' | 'HTTP';
+  /** A client for the raw GetItem baseline, over {@link rawTransport}. */
+  rawDynamoClient(): DynamoDBClient;
   /**
    * DynamoDB and Scheduler commands since the previous call, and the CPU time the runtime's
    * process used meanwhile (every thread: API, dynalite's worker, the emulator; in-process, the
@@ -99,6 +108,11 @@ export async function startInProcessTarget(): Promise<BenchTarget> {
     url: runtime.url,
     apiKey: runtime.apiKey,
     dynamoEndpoint: runtime.dynamoEndpoint,
+    rawTransport: 'MessagePort',
+    rawDynamoClient: () =>
+      createDynamoClient(runtime.dynamoEndpoint, {
+        requestHandler: runtime.dynamoClient.config.requestHandler,
+      }),
     async takeCounts() {
       const cpu = process.cpuUsage(cpuSince);
       const taken = { dynamo, scheduler, cpuMs: (cpu.user + cpu.system) / 1000 };
@@ -164,6 +178,8 @@ export async function startChildProcessTarget(): Promise<BenchTarget> {
     url: ready.url,
     apiKey: ready.apiKey,
     dynamoEndpoint: ready.dynamoEndpoint,
+    rawTransport: 'HTTP',
+    rawDynamoClient: () => createDynamoClient(ready.dynamoEndpoint),
     async takeCounts() {
       const { dynamo, scheduler, cpuMs } = await ask('counts');
       return { dynamo, scheduler, cpuMs };

@@ -236,7 +236,8 @@ export const tenantPolicySchema = z
     overrides: policyOverridesComponent,
     appliesTo: z.enum(['new_plans_and_replans']).openapi({
       description:
-        'When a change takes effect: at once for new interviews and previews; for an existing ' +
+        'When a change takes effect: at once for new interviews and previews (within 5 seconds ' +
+        'on server instances other than the one that stored it); for an existing ' +
         'interview at its next re-plan (a PATCH or a signal), and for snoozes from then on. ' +
         'Until then its scheduled steps stay where they are; steps already due, completed or ' +
         'skipped never change.',

@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/metrics';
 import type { WakeupScheduler } from '../scheduling/ports';
 import type { Store } from '../store/ports';
 import type { EventPublisher } from './events';
+import type { TenantPolicies } from './policy-cache';
 
 /**
  * Where services report failures they deliberately do not surface to the caller (a Scheduler
@@ -36,6 +37,12 @@ export interface ServiceDeps {
    */
   schedulingHorizonMs?: number;
   metrics?: Metrics;
+  /**
+   * Tenant policies for planning, shared by the services so a `PUT /v1/policy` reaches this
+   * process's plans at once; createServices makes one (policy-cache.ts). Unset: every plan
+   * reads the policy from the table.
+   */
+  policies?: TenantPolicies;
 }
 
 /** Turns an unknown thrown value into a loggable description without leaking a stack. */

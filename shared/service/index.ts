@@ -1,5 +1,6 @@
 import type { ServiceDeps } from './deps';
 import { InterviewService } from './interview-service';
+import { TenantPolicies } from './policy-cache';
 import { PolicyService } from './policy-service';
 import { TenantService } from './tenant-service';
 
@@ -22,11 +23,12 @@ export interface Services {
   tenants: TenantService;
 }
 
-/** Builds every service from one set of adapters. */
+/** Builds every service from one set of adapters, sharing one tenant policy cache. */
 export function createServices(deps: ServiceDeps): Services {
+  const withPolicies = { ...deps, policies: deps.policies ?? new TenantPolicies(deps) };
   return {
-    interviews: new InterviewService(deps),
-    policy: new PolicyService(deps),
+    interviews: new InterviewService(withPolicies),
+    policy: new PolicyService(withPolicies),
     tenants: new TenantService(deps),
   };
 }

@@ -36,6 +36,7 @@ import { interviewEvent } from './events';
 import { assertCoherentInput } from './input-checks';
 import { applyMergePatch } from './merge-patch';
 import { OutboxRelay, redactForErasure } from './outbox';
+import { TenantPolicies } from './policy-cache';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
 /** Options for a write on an existing interview. */
@@ -90,6 +91,7 @@ type Mutation = (state: FollowUpState, context: MutationContext) => PlanChange;
  */
 export class InterviewService {
   readonly #store: Store;
+  readonly #policies: TenantPolicies;
   readonly #scheduler: WakeupScheduler;
   readonly #clock: Clock;
   readonly #outbox: OutboxRelay;
@@ -100,6 +102,7 @@ export class InterviewService {
   constructor(deps: ServiceDeps) {
     this.#horizonMs = deps.schedulingHorizonMs;
     this.#store = deps.store;
+    this.#policies = deps.policies ?? new TenantPolicies({ store: deps.store, ttlMs: 0 });
     this.#scheduler = deps.scheduler;
     this.#clock = deps.clock;
     this.#logger = deps.logger ?? consoleLogger;
@@ -238,7 +241,7 @@ export class InterviewService {
   // -------------------------------------------------------------------------------------------
 
   async #policyFor(tenantId: string, input: InterviewInput): Promise<Policy> {
-    const tenantDefaults = await this.#store.getPolicy(tenantId);
+    const tenantDefaults = await this.#policies.overrides(tenantId);
     return resolvePolicy(tenantDefaults, input.policy);
   }
 
@@ -264,7 +267,7 @@ export class InterviewService {
     options: WriteOptions,
     change: Mutation,
   ): Promise<StoredInterview> {
-    const tenantDefaults = await this.#store.getPolicy(tenantId);
+    const tenantDefaults = await this.#policies.overrides(tenantId);
     // A lost race is re-read and decided again. With If-Match, the check at the top answers 412
     // only if the version moved: a lost race against outbox housekeeping (which bumps the
     // internal revision, not the version) is retried, never reported as a conflict.

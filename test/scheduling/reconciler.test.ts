@@ -14,7 +14,6 @@ import { createDynamoClient, type RunningDynalite, startDynalite } from '../../l
 import { FixedClock } from '../../shared/clock';
 import { planFollowUps } from '../../shared/domain';
 import { defaultPolicy, type FollowUpState, interviewInputSchema } from '../../shared/domain/model';
-import { newId } from '../../shared/ids';
 import type { EventFanOut } from '../../shared/scheduling/dispatcher';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupPayload } from '../../shared/scheduling/ports';

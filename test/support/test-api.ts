@@ -18,7 +18,6 @@ import { FixedClock } from '../../shared/clock';
 import type { ApiApp } from '../../shared/http/env';
 import type { RouteModule } from '../../shared/http/route-module';
 import { composeApi } from '../../shared/runtime/compose';
-import type { Logger } from '../../shared/service/deps';
 import type { Services } from '../../shared/service/index';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';

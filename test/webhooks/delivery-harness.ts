@@ -17,9 +17,7 @@ import { composeWorker, type WorkerAdapters } from '../../shared/runtime/compose
 import type { EventBridgeWakeupScheduler } from '../../shared/scheduling/eventbridge-scheduler';
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
-import type { Logger } from '../../shared/service/deps';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
-import type { StoredInterview } from '../../shared/store/ports';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import type { WebhookServices } from '../../shared/webhooks/index';
 import { startHttpReceiver } from '../support/http-receiver';

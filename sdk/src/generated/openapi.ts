@@ -186,7 +186,7 @@ export interface paths {
         get: operations["getPolicy"];
         /**
          * Replace the tenant’s policy overrides
-         * @description Fields left out fall back to the built-in defaults. New interviews and previews use the change at once; an existing interview picks it up at its next re-plan (a PATCH or a signal), which may then move its scheduled steps. Until then nothing moves, and steps already due, completed or skipped never change (`appliesTo` in the response).
+         * @description Fields left out fall back to the built-in defaults. New interviews and previews use the change at once on the server instance that answered this request, and on every other instance within 5 seconds (each keeps a tenant’s policy that long for planning; `GET /v1/policy` always reads the stored one). An existing interview picks it up at its next re-plan (a PATCH or a signal), which may then move its scheduled steps. Until then nothing moves, and steps already due, completed or skipped never change (`appliesTo` in the response).
          */
         put: operations["updatePolicy"];
         post?: never;
@@ -1713,7 +1713,7 @@ export interface components {
             policy: components["schemas"]["Policy"];
             overrides: components["schemas"]["PolicyOverrides"];
             /**
-             * @description When a change takes effect: at once for new interviews and previews; for an existing interview at its next re-plan (a PATCH or a signal), and for snoozes from then on. Until then its scheduled steps stay where they are; steps already due, completed or skipped never change.
+             * @description When a change takes effect: at once for new interviews and previews (within 5 seconds on server instances other than the one that stored it); for an existing interview at its next re-plan (a PATCH or a signal), and for snoozes from then on. Until then its scheduled steps stay where they are; steps already due, completed or skipped never change.
              * @enum {string}
              */
             appliesTo: "new_plans_and_replans";

@@ -25,7 +25,10 @@ const putPolicy = route({
   summary: 'Replace the tenant’s policy overrides',
   description:
     'Fields left out fall back to the built-in defaults. New interviews and previews use the ' +
-    'change at once; an existing interview picks it up at its next re-plan (a PATCH or a ' +
+    'change at once on the server instance that answered this request, and on every other ' +
+    'instance within 5 seconds (each keeps a tenant’s policy that long for planning; ' +
+    '`GET /v1/policy` always reads the stored one). An existing interview picks it up at its ' +
+    'next re-plan (a PATCH or a ' +
     'signal), which may then move its scheduled steps. Until then nothing moves, and steps ' +
     'already due, completed or skipped never change (`appliesTo` in the response).',
   request: { body: jsonBody(policyOverridesComponent) },
