@@ -4,36 +4,18 @@
  */
 
 /**
- * Every problem a response can carry, by `code`: its HTTP status, its title and the name of the
- * error class that raises it. The single list the OpenAPI `Problem.code` enum and the SDK's error
- * types are generated from (in this order); an error class whose code is not listed here does
- * not compile, so a new problem cannot go undocumented.
+ * Every problem a response can carry, by `code`, is in `problems.json`: its HTTP status, its
+ * title and the error class that raises it (`raisedBy`; none for a problem only API Gateway
+ * answers). It is the single list the OpenAPI `Problem.code` enum and the SDK's error types are
+ * generated from (in its order); an error class whose code is not listed there does not compile,
+ * so a new problem cannot go undocumented.
  */
-// biome-ignore format: one problem a line
-const problems = {
-  validation_error: [400, 'The request is not valid', 'ValidationError'],
-  malformed_request: [400, 'The request could not be read', 'MalformedRequestError'],
-  unauthorized: [401, 'Missing or invalid API key', 'UnauthorizedError'],
-  not_found: [404, 'Not found', 'NotFoundError'],
-  method_not_allowed: [405, 'The method is not allowed on this resource', 'MethodNotAllowedError'],
-  conflict: [409, 'The request conflicts with the current state', 'ConflictError'],
-  interview_erased: [410, 'The interview was erased', 'InterviewErasedError'],
-  idempotency_key_in_use: [409, 'A request with this Idempotency-Key is still in progress', 'IdempotencyKeyInUseError'],
-  precondition_failed: [412, 'The resource has changed', 'PreconditionFailedError'],
-  payload_too_large: [413, 'The request body is too large', 'PayloadTooLargeError'],
-  unsupported_media_type: [415, 'The request body must be application/json', 'UnsupportedMediaTypeError'],
-  idempotency_key_reused: [422, 'The Idempotency-Key was used with a different request', 'IdempotencyMismatchError'],
-  // Answered by API Gateway's throttling (see the stack's gateway responses), never raised here.
-  rate_limited: [429, 'Too many requests'],
-  internal_error: [500, 'Something went wrong on our side', 'InternalServerError'],
-} as const satisfies Record<string, readonly [status: number, title: string, name?: string]>;
+import problems from './problems.json';
 
 export type ProblemCode = keyof typeof problems;
 /** The codes an error class raises (those with a class name in the table). */
 type RaisedCode = {
-  [Code in ProblemCode]: (typeof problems)[Code] extends readonly [number, string, string]
-    ? Code
-    : never;
+  [Code in ProblemCode]: (typeof problems)[Code] extends { raisedBy: string } ? Code : never;
 }[ProblemCode];
 export const problemCodes = Object.keys(problems) as [ProblemCode, ...ProblemCode[]];
 
@@ -49,7 +31,7 @@ export abstract class AfterviewError extends Error {
  * `instanceof`.
  */
 function problemError<Code extends RaisedCode>(code: Code) {
-  const [status, title, name] = problems[code] as readonly [number, string, string];
+  const { status, title, raisedBy: name } = problems[code] as (typeof problems)[RaisedCode];
   return class extends AfterviewError {
     override readonly name: string = name;
     readonly status: number = status;

@@ -30,6 +30,24 @@ export function bearerRoutes(tags: string[]) {
   };
 }
 
+type BearerRoute = ReturnType<typeof bearerRoutes>;
+type ItemRouteConfig = Omit<BearerRouteConfig, 'method' | 'path' | 'request'> & {
+  request?: RouteConfig['request'];
+};
+
+/**
+ * The operations on one resource at `path` (`/v1/things/{id}`): each says only its operation
+ * id, texts and responses; the method, the path and the `{id}` parameter come from here (a
+ * merge patch passes its own request, which carries the parameter too).
+ */
+export function itemRoutes(route: BearerRoute, path: string) {
+  const on =
+    <M extends 'get' | 'patch' | 'delete'>(method: M) =>
+    <R extends ItemRouteConfig>(config: R) =>
+      route({ method, path, request: { params: idParamsSchema }, ...config });
+  return { get: on('get'), patch: on('patch'), delete: on('delete') };
+}
+
 /** A required JSON body of `schema`. */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } } as const;

@@ -4,6 +4,7 @@ import type { ApiApp } from '../env';
 import {
   actionRequest,
   bearerRoutes,
+  itemRoutes,
   jsonBody,
   jsonResponse,
   mergePatchRequest,
@@ -17,7 +18,6 @@ import {
   emptyBodySchema,
   etagOf,
   idempotencyHeaderSchema,
-  idParamsSchema,
   interviewInputComponent,
   interviewListQuerySchema,
   interviewListSchema,
@@ -30,6 +30,7 @@ import {
 } from '../schemas';
 
 const route = bearerRoutes(['Interviews']);
+const interview = itemRoutes(route, '/v1/interviews/{id}');
 
 const interviewResponse = (description: string) => versionedResponse(description, interviewSchema);
 
@@ -78,19 +79,14 @@ const listInterviews = route({
   },
 });
 
-const getInterview = route({
-  method: 'get',
-  path: '/v1/interviews/{id}',
+const getInterview = interview.get({
   operationId: 'getInterview',
   summary: 'Get an interview with its plan',
   description: 'The interview as stored, its plan, and its version (also the `ETag`).',
-  request: { params: idParamsSchema },
   responses: { 200: interviewResponse('The interview'), ...problemResponses(401, 404) },
 });
 
-const patchInterview = route({
-  method: 'patch',
-  path: '/v1/interviews/{id}',
+const patchInterview = interview.patch({
   operationId: 'updateInterview',
   summary: 'Change interview fields and re-plan',
   description:
@@ -108,16 +104,13 @@ const patchInterview = route({
   },
 });
 
-const deleteInterview = route({
-  method: 'delete',
-  path: '/v1/interviews/{id}',
+const deleteInterview = interview.delete({
   operationId: 'deleteInterview',
   summary: 'Erase an interview’s personal data and cancel its steps',
   description:
     'Cancels every open step and removes the personal data (candidate, interviewers, notes). ' +
     'The interview stays readable as `status: closed`, `closedReason: erased`, so its id does ' +
     'not start answering 404. Erasing again is a no-op.',
-  request: { params: idParamsSchema },
   responses: { 204: { description: 'Erased' }, ...problemResponses(401, 404) },
 });
 

@@ -4,6 +4,7 @@ import type { ApiApp } from '../env';
 import {
   actionRequest,
   bearerRoutes,
+  itemRoutes,
   jsonBody,
   jsonResponse,
   mergePatchRequest,
@@ -28,6 +29,7 @@ import {
 import { parseIfMatch } from './interviews';
 
 const route = bearerRoutes(['Webhook endpoints']);
+const endpoint = itemRoutes(route, '/v1/webhook-endpoints/{id}');
 
 const endpointResponse = (description: string) => versionedResponse(description, endpointSchema);
 const withSecretResponse = (description: string) =>
@@ -61,19 +63,14 @@ const listEndpoints = route({
   },
 });
 
-const getEndpoint = route({
-  method: 'get',
-  path: '/v1/webhook-endpoints/{id}',
+const getEndpoint = endpoint.get({
   operationId: 'getWebhookEndpoint',
   summary: 'Get a webhook endpoint',
   description: 'The endpoint without its secret; its version is also the `ETag`.',
-  request: { params: idParamsSchema },
   responses: { 200: endpointResponse('The endpoint'), ...problemResponses(401, 404) },
 });
 
-const patchEndpoint = route({
-  method: 'patch',
-  path: '/v1/webhook-endpoints/{id}',
+const patchEndpoint = endpoint.patch({
   operationId: 'updateWebhookEndpoint',
   summary: 'Change a webhook endpoint',
   description: '`null` removes `description`, `metadata` or `eventTypes` (back to every type).',
@@ -87,13 +84,10 @@ const patchEndpoint = route({
   },
 });
 
-const deleteEndpoint = route({
-  method: 'delete',
-  path: '/v1/webhook-endpoints/{id}',
+const deleteEndpoint = endpoint.delete({
   operationId: 'deleteWebhookEndpoint',
   summary: 'Delete a webhook endpoint',
   description: 'Nothing more is sent to it, including retries already scheduled.',
-  request: { params: idParamsSchema },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404) },
 });
 
