@@ -294,7 +294,7 @@ export type OpenApiDocument = any;
 let cachedSpec: OpenApiDocument | undefined;
 
 /** The committed contract, parsed once. */
-export function loadSpec(): OpenApiDocument {
+function loadSpec(): OpenApiDocument {
   cachedSpec ??= parseYaml(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'));
   return cachedSpec;
 }
