@@ -12,7 +12,7 @@ import { suppressReviewedFindings } from './nag-suppressions';
 import { stackConfigFromContext } from './stack-config';
 
 /** The repository root: functions/, node_modules/ and package-lock.json live there. */
-export const projectRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const projectRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 export interface AfterviewAppOptions extends AppProps {
   /** Overrides the `placeholderCode` context flag. */

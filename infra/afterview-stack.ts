@@ -76,7 +76,7 @@ const spellingAssets: BundledAsset[] = ['package.json', 'index.js', 'index.aff',
 );
 
 /** Actions a function needs to manage the wake-up schedules of the group. */
-export const scheduleActions = [
+const scheduleActions = [
   'scheduler:CreateSchedule',
   'scheduler:DeleteSchedule',
   'scheduler:GetSchedule',

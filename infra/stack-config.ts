@@ -12,7 +12,7 @@ const retentionValues = new Set<number>(
 /** CDK context values arrive as strings from the command line and as JSON from cdk.json. */
 const contextNumber = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 
-export const stackConfigSchema = z
+const stackConfigSchema = z
   .object({
     /** Lower-case stage name; it prefixes every physical name, so stages can share an account. */
     stage: z
@@ -71,7 +71,7 @@ export const stackConfigSchema = z
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /** Context keys read by {@link stackConfigFromContext}. */
-export const stackContextKeys = [
+const stackContextKeys = [
   'stage',
   'logRetentionDays',
   'logLevel',

@@ -35,7 +35,7 @@ interface LockContent {
 }
 
 /** True when a process with this id exists and is not a zombie waiting to be reaped. */
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

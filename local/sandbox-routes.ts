@@ -28,7 +28,7 @@ export interface SandboxControls {
 }
 
 /** Where `{ advanceBy }` or `{ to }` puts the clock; calendar units count in UTC. */
-export function sandboxTarget(
+function sandboxTarget(
   now: Temporal.Instant,
   body: { advanceBy?: string; to?: string },
 ): Temporal.Instant {

@@ -7,14 +7,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
 }
 
-/** The median of unsorted `values`. */
-export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-}
-
 /** Rounds for display without trailing noise: 1234.5 → "1,235", 1.234 → "1.23". */
 export function formatNumber(value: number, digits = 0): string {
   if (!Number.isFinite(value)) return 'n/a';

@@ -20,7 +20,7 @@ export const session = {
 };
 
 /** A non-2xx answer, with the problem document the API sent. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem,
@@ -79,8 +79,6 @@ export async function call<T>(
 }
 
 export const get = async <T>(path: string): Promise<T> => (await call<T>('GET', path)).data;
-export const post = async <T>(path: string, body?: unknown): Promise<T> =>
-  (await call<T>('POST', path, body === undefined ? {} : { body })).data;
 
 /** Every page of a list, up to `maxPages` pages of 100. */
 export async function getAll<T>(path: string, maxPages = 5): Promise<T[]> {

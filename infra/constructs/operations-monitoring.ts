@@ -48,11 +48,11 @@ const FIFTEEN_MINUTES = Duration.minutes(15);
 const ONE_HOUR = Duration.hours(1);
 
 /** Step lateness that pages: Scheduler fires within seconds and the reconciler within ~6 min. */
-export const LATENESS_ALARM_MS = 10 * 60_000;
+const LATENESS_ALARM_MS = 10 * 60_000;
 /** Share of failed webhook attempts (percent) that points at our sender, not one receiver. */
-export const DELIVERY_FAILURE_RATE_PERCENT = 50;
+const DELIVERY_FAILURE_RATE_PERCENT = 50;
 /** Attempts in 15 minutes below which the failure rate is not judged (too few to mean much). */
-export const DELIVERY_FAILURE_RATE_MIN_ATTEMPTS = 20;
+const DELIVERY_FAILURE_RATE_MIN_ATTEMPTS = 20;
 
 export class OperationsMonitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];

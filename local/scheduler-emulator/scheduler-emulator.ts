@@ -20,7 +20,7 @@ import {
 export type InvokeTarget = (target: { arn: string; input: string }) => Promise<void>;
 
 /** A clock the emulator can move forward; the local runtime's SandboxClock is one. */
-export interface AdvanceableClock extends Clock {
+interface AdvanceableClock extends Clock {
   advanceTo(instant: Temporal.Instant): Temporal.Instant;
 }
 
@@ -51,7 +51,7 @@ export interface SchedulerEmulatorOptions {
 }
 
 /** An event that exhausted its retries, as it would land in the SQS dead-letter queue. */
-export interface DeadLetter {
+interface DeadLetter {
   queueArn: string;
   scheduleArn: string;
   groupName: string;
@@ -64,7 +64,7 @@ export interface DeadLetter {
   at: string;
 }
 
-export interface SchedulerEmulatorStats {
+interface SchedulerEmulatorStats {
   /** Successful invocations. */
   fired: number;
   /** Invocations that threw. */
@@ -102,14 +102,14 @@ export interface SchedulerEmulator {
 }
 
 /** One wire-protocol request: method, path, decoded query and the JSON body as text. */
-export interface EmulatorRequest {
+interface EmulatorRequest {
   method: string;
   path: string;
   query?: Record<string, string | readonly string[] | null>;
   body?: string;
 }
 
-export interface EmulatorResponse {
+interface EmulatorResponse {
   status: number;
   headers: Record<string, string>;
   body: string;

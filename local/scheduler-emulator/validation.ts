@@ -27,13 +27,13 @@ export class SchedulerApiError extends Error {
   }
 }
 
-export interface RetryPolicyJson {
+interface RetryPolicyJson {
   MaximumEventAgeInSeconds: number;
   MaximumRetryAttempts: number;
 }
 
 /** The target as stored; templated-target parameter blocks are kept verbatim. */
-export interface TargetJson {
+interface TargetJson {
   Arn: string;
   RoleArn: string;
   Input?: string;

@@ -13,12 +13,12 @@ export interface RetryOptions {
 }
 
 /** Statuses worth retrying: rate limiting and server or gateway errors. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
 /** `Retry-After` as milliseconds: delay seconds or an HTTP date. */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+function retryAfterMs(header: string | null, nowMs: number): number | undefined {
   if (header === null || header.trim() === '') return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

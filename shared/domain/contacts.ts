@@ -28,7 +28,7 @@ export function recipientOf(person: Interviewer): Recipient {
   };
 }
 
-export function recruiterRecipient(recruiter: Recruiter): Recipient {
+function recruiterRecipient(recruiter: Recruiter): Recipient {
   return {
     name: recruiter.name,
     ...(recruiter.email ? { email: recruiter.email } : {}),

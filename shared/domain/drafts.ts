@@ -39,7 +39,7 @@ function pick<T>(options: readonly T[], index: number): T {
 }
 
 /** The first word of a name: how people address each other in a follow-up note. */
-export function firstName(name: string): string {
+function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
 }
 
@@ -51,7 +51,7 @@ function meetingPhrase(round: number): string {
 }
 
 /** The candidate's name and whatever contact details we have, one per line. */
-export function signature(candidate: Candidate): string {
+function signature(candidate: Candidate): string {
   return [candidate.name, candidate.email, candidate.phone]
     .filter((line): line is string => Boolean(line))
     .join('\n');

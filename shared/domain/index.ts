@@ -3,7 +3,6 @@
  * (the draft check's dictionary, loaded once on first use, is the single exception).
  */
 export { checkDraft } from './draft-check';
-export { assertInterviewInterval, interviewIntervalIssues, maxInterviewHours } from './input-rules';
 export * from './model';
 export { resolvePolicy } from './policy';
 export {

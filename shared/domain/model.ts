@@ -24,8 +24,7 @@ export const channels = ['email', 'linkedin', 'phone', 'mail', 'task'] as const;
 export type Channel = (typeof channels)[number];
 
 export const interviewFormats = ['phone', 'video', 'onsite'] as const;
-export const stepStatuses = ['scheduled', 'due', 'completed', 'skipped', 'cancelled'] as const;
-export type StepStatus = (typeof stepStatuses)[number];
+const stepStatuses = ['scheduled', 'due', 'completed', 'skipped', 'cancelled'] as const;
 
 export const interviewStatuses = ['active', 'closed'] as const;
 export const closedReasons = ['offer', 'rejected', 'withdrawn', 'exhausted', 'erased'] as const;
@@ -42,7 +41,7 @@ export function isTimeZone(name: string): boolean {
 }
 
 /** True when `text` is an ISO 8601 duration Temporal accepts, e.g. `P14D`, `PT1H`, `P3M`. */
-export function isDuration(text: string): boolean {
+function isDuration(text: string): boolean {
   try {
     Temporal.Duration.from(text);
     return true;
@@ -53,7 +52,7 @@ export function isDuration(text: string): boolean {
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 
-export const timeZoneSchema = z
+const timeZoneSchema = z
   .string()
   .max(64)
   .refine(isTimeZone, { message: 'Unknown IANA time zone' })
@@ -72,7 +71,7 @@ export const instantSchema = z.iso
   })
   .describe('Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.');
 
-export const dateSchema = z.iso.date().describe('Calendar date, `YYYY-MM-DD`.');
+const dateSchema = z.iso.date().describe('Calendar date, `YYYY-MM-DD`.');
 
 export const durationSchema = z
   .string()
@@ -81,14 +80,12 @@ export const durationSchema = z
   .describe('ISO 8601 duration, e.g. `P14D` or `PT1H`.');
 
 /** HH:MM on a 24-hour clock, local to the recipient. */
-export const clockTimeSchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM (24-hour)');
+const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM (24-hour)');
 
 /** ISO weekday numbers: 1 = Monday … 7 = Sunday. */
-export const weekdaySchema = z.number().int().min(1).max(7);
+const weekdaySchema = z.number().int().min(1).max(7);
 
-export const candidateSchema = z.strictObject({
+const candidateSchema = z.strictObject({
   name: shortText(200),
   email: z.email().max(320).optional(),
   phone: shortText(40).optional(),
@@ -104,21 +101,20 @@ export const candidateSchema = z.strictObject({
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 
-export const roleSchema = z.strictObject({
+const roleSchema = z.strictObject({
   title: shortText(200),
   company: shortText(200),
 });
 export type Role = z.infer<typeof roleSchema>;
 
-export const linkedinUrlSchema = z
+const linkedinUrlSchema = z
   .url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*linkedin\.com$/ })
   .max(500);
 
 /** Channels a person may prefer (seed 003: ask them how they prefer to be contacted). */
-export const preferredChannels = ['email', 'linkedin', 'mail'] as const;
-export type PreferredChannel = (typeof preferredChannels)[number];
+const preferredChannels = ['email', 'linkedin', 'mail'] as const;
 
-export const interviewerSchema = z.strictObject({
+const interviewerSchema = z.strictObject({
   name: shortText(200),
   email: z.email().max(320).optional(),
   linkedinUrl: linkedinUrlSchema.optional(),
@@ -147,7 +143,7 @@ export const interviewerSchema = z.strictObject({
 export type Interviewer = z.infer<typeof interviewerSchema>;
 
 /** Whoever arranged the interview: contact-details requests and closing notes go to them. */
-export const recruiterSchema = z.strictObject({
+const recruiterSchema = z.strictObject({
   name: shortText(200),
   email: z.email().max(320).optional(),
   phone: shortText(40).optional(),
@@ -168,9 +164,8 @@ export const nextStepsSchema = z.strictObject({
         'lands before it. Thank-yous are not affected.',
     ),
 });
-export type NextSteps = z.infer<typeof nextStepsSchema>;
 
-export const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
+const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
 
 /** A duration of at most `max` (compared from a fixed day, so months have a definite length). */
 function boundedDuration(max: string) {
@@ -383,7 +378,7 @@ export const signalTypes: readonly SignalType[] = signalSchema.options.map(
   (option) => option.shape.type.value,
 );
 
-export const stepActionSchema = z.discriminatedUnion('type', [
+const stepActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('complete') }),
   z.strictObject({ type: z.literal('skip') }),
   z.strictObject({
@@ -401,7 +396,7 @@ export type StepAction = z.infer<typeof stepActionSchema>;
  * each has one planner hook (see `memory.ts`). The transitions carry it on the state, so no
  * caller can forget to pass one along.
  */
-export const planMemorySchema = z.strictObject({
+const planMemorySchema = z.strictObject({
   /**
    * The employer replied in the current round (R9). Check-ins restart from `at` when the reply
    * gave new dates, and stop when it did not. A new round clears it.

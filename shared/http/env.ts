@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 
 /** Per-request values the shared middleware sets for every route module. */
-export interface ApiVariables {
+interface ApiVariables {
   /** Set by the auth middleware on authenticated routes. */
   tenantId: string;
   requestId: string;

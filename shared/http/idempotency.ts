@@ -29,8 +29,8 @@ export const idempotencyTtlSeconds = 24 * 60 * 60;
  */
 export const idempotencyLeaseSeconds = 60;
 /** What a concurrent duplicate is told to wait: most requests finish well within a second. */
-export const idempotencyRetryAfterSeconds = 1;
-export const maxIdempotencyKeyLength = 255;
+const idempotencyRetryAfterSeconds = 1;
+const maxIdempotencyKeyLength = 255;
 /** Tries at storing or releasing a claim once the work is done. */
 const settleAttempts = 4;
 

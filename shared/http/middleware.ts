@@ -15,13 +15,13 @@ import { withWholeSecondTimestamps } from '../timestamps';
 import type { ApiEnv } from './env';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
-export const maxBodyBytes = 256 * 1024;
+const maxBodyBytes = 256 * 1024;
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Deepest object/array nesting a request body may have. */
-export const maxJsonDepth = 32;
+const maxJsonDepth = 32;
 
 /** Nesting depth of a parsed JSON value, walked without recursion; stops counting past `limit`. */
 function nestingDepth(value: unknown, limit: number): number {

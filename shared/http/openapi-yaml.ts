@@ -15,7 +15,7 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoints';
  * `createApp({ extraRoutes })`, so the committed document covers it; webhook payload schemas go
  * in through `app.openAPIRegistry.registerWebhook(...)` inside a module, or a hook.
  */
-export const documented: { routes: RouteModule[]; hooks: DocumentHook[] } = {
+const documented: { routes: RouteModule[]; hooks: DocumentHook[] } = {
   routes: [
     webhookEndpointRoutes(unusable<WebhookServices>('webhooks')),
     eventRoutes(unusable<WebhookServices>('webhooks')),

@@ -2,7 +2,7 @@ import type { ApiApp } from './env';
 import { problemSchema } from './problem';
 
 /** Shown in the document's `info`; bump `version` with the API, not with every deploy. */
-export const apiInfo = {
+const apiInfo = {
   title: 'Afterview API',
   version: '1.0.0',
   description:
@@ -29,7 +29,7 @@ export const apiInfo = {
  * the local runtime, a stage prefix behind API Gateway, a custom domain), so clients and
  * /docs call the API that served them, on any port, without a pinned host.
  */
-export const apiServers = [
+const apiServers = [
   {
     url: '.',
     description:
@@ -38,7 +38,7 @@ export const apiServers = [
   },
 ];
 
-export const apiTags = [
+const apiTags = [
   { name: 'Interviews', description: 'Interviews and their follow-up plans' },
   { name: 'Plans', description: 'Plans computed without storing anything' },
   { name: 'Policy', description: 'Tenant-wide follow-up policy' },

@@ -23,9 +23,9 @@ import { zodIssuesToFieldErrors } from '../service/zod-errors';
 import type { ApiEnv } from './env';
 
 /** Problem `type` URIs are stable identifiers; clients should compare `code` instead. */
-export const problemTypeBase = 'https://afterview.dev/problems/';
+const problemTypeBase = 'https://afterview.dev/problems/';
 
-export const fieldErrorSchema = z
+const fieldErrorSchema = z
   .object({
     path: z.string().openapi({ example: 'interviewers.0.email' }),
     message: z.string(),
@@ -54,7 +54,7 @@ export const problemSchema = z
   .openapi('Problem', {
     description: 'An RFC 9457 problem document (`application/problem+json`).',
   });
-export type Problem = z.infer<typeof problemSchema>;
+type Problem = z.infer<typeof problemSchema>;
 
 interface ProblemParts {
   status: number;

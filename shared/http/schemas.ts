@@ -27,7 +27,7 @@ type OpenApiMethod = (this: z.ZodType, name: string) => z.ZodType;
  * is built, so a schema created before `@hono/zod-openapi` was first imported has no
  * `.openapi()`; calling the installed method directly works whatever the import order.
  */
-export function component<T extends z.ZodType>(schema: T, name: string): T {
+function component<T extends z.ZodType>(schema: T, name: string): T {
   const openapi = (z.ZodType.prototype as unknown as { openapi: OpenApiMethod }).openapi;
   return openapi.call(schema, name) as T;
 }
@@ -36,7 +36,7 @@ export function component<T extends z.ZodType>(schema: T, name: string): T {
 export const timestampSchema = z.iso.datetime({ precision: 0 });
 
 // Responses declare their timestamps as `date-time` so generated clients can parse them.
-export const stepComponent = component(
+const stepComponent = component(
   stepSchema.extend({
     status: stepSchema.shape.status.describe(
       '`scheduled` until it fires, then `due`; `completed`, `skipped` or `cancelled` when it ' +
@@ -55,7 +55,7 @@ export const stepComponent = component(
   'Step',
 );
 export const interviewInputComponent = component(interviewInputSchema, 'InterviewInput');
-export const policyComponent = component(policySchema, 'Policy');
+const policyComponent = component(policySchema, 'Policy');
 export const policyOverridesComponent = component(policyOverridesSchema, 'PolicyOverrides');
 export const signalComponent = component(signalSchema, 'Signal');
 
@@ -158,7 +158,7 @@ export const interviewListSchema = listSchema(interviewSchema, 'InterviewList');
  * refused, as on create. Derived from the input schema, so a new input field is patchable
  * without touching this file.
  */
-export function mergePatchOf(schema: z.ZodType): z.ZodType {
+function mergePatchOf(schema: z.ZodType): z.ZodType {
   let inner = schema;
   let removable = false;
   while (

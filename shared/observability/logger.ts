@@ -15,8 +15,8 @@ import { currentLogContext } from './log-context';
 import { redactingReplacer } from './redaction';
 import { formatAttemptLine, formatRequestLine } from './terminal-lines';
 
-export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
-export type LogFormat = 'json' | 'pretty';
+type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+type LogFormat = 'json' | 'pretty';
 
 export interface LoggerOptions {
   /** The `service` field of every line; also the metrics' service dimension. */

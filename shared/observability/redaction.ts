@@ -4,7 +4,7 @@
  * so a field added carelessly later (or an error message quoting input) is still covered.
  */
 
-export const redactedText = '[redacted]';
+const redactedText = '[redacted]';
 
 /** Field names whose value is secret or personal whatever it looks like. */
 const sensitiveKey =

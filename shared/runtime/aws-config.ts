@@ -38,7 +38,7 @@ export const requiredAwsVariables = [
 ] as const satisfies ReadonlyArray<keyof AwsEnvironment>;
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
-export type AwsLogLevel = (typeof logLevels)[number];
+type AwsLogLevel = (typeof logLevels)[number];
 
 export interface AwsConfig {
   tableName: string;

@@ -95,7 +95,7 @@ export function composeWorker(
 }
 
 /** The ids a wake-up concerns, as log context fields. */
-export function wakeupLogContext(payload: WakeupPayload): Record<string, string | number> {
+function wakeupLogContext(payload: WakeupPayload): Record<string, string | number> {
   return payload.kind === 'step'
     ? {
         wakeup: 'step',

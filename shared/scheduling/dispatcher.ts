@@ -75,7 +75,7 @@ export function stepEventId(tenantId: string, interviewId: string, stepId: strin
 }
 
 /** The summary of an interview that travels in every event, so receivers need not call back. */
-export function interviewSummary(record: StoredInterview): Record<string, unknown> {
+function interviewSummary(record: StoredInterview): Record<string, unknown> {
   const { input, status, closedReason } = record.state;
   return {
     id: record.id,
@@ -92,7 +92,7 @@ export function interviewSummary(record: StoredInterview): Record<string, unknow
 }
 
 /** The public view of a step inside an event. */
-export function stepSummary(step: Step): Record<string, unknown> {
+function stepSummary(step: Step): Record<string, unknown> {
   return {
     id: step.id,
     kind: step.kind,

@@ -103,10 +103,7 @@ export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent |
 }
 
 /** The attempt without its response excerpt; undefined when there is nothing to remove. */
-export function redactAttempt(
-  attempt: DeliveryAttempt,
-  erasedAt: string,
-): DeliveryAttempt | undefined {
+function redactAttempt(attempt: DeliveryAttempt, erasedAt: string): DeliveryAttempt | undefined {
   if (attempt.erasedAt !== undefined) return undefined;
   const { responseBody: _gone, ...rest } = attempt;
   return { ...rest, erasedAt };

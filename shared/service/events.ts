@@ -22,11 +22,7 @@ export class StoreEventPublisher implements EventPublisher {
 /** Events are kept for 30 days (DynamoDB TTL on `expiresAt`). */
 export const eventRetentionSeconds = 30 * 24 * 60 * 60;
 
-export const interviewEventTypes = [
-  'interview.created',
-  'interview.updated',
-  'interview.closed',
-] as const;
+const interviewEventTypes = ['interview.created', 'interview.updated', 'interview.closed'] as const;
 export type InterviewEventType = (typeof interviewEventTypes)[number];
 
 /**
@@ -34,7 +30,7 @@ export type InterviewEventType = (typeof interviewEventTypes)[number];
  * details): events outlive an erasure by up to 30 days, so they must not hold anything to erase.
  * Receivers fetch the interview for details.
  */
-export interface InterviewEventSummary {
+interface InterviewEventSummary {
   interviewId: string;
   externalId?: string;
   status: 'active' | 'closed';
@@ -47,10 +43,7 @@ export interface InterviewEventSummary {
   sequence: number;
 }
 
-export function summarizeInterview(
-  interview: StoredInterview,
-  sequence: number,
-): InterviewEventSummary {
+function summarizeInterview(interview: StoredInterview, sequence: number): InterviewEventSummary {
   const { state } = interview;
   return {
     interviewId: interview.id,

@@ -6,15 +6,7 @@ import { TenantService } from './tenant-service';
 
 export * from './deps';
 export * from './events';
-export { InterviewService, nextDueAt, stepWakeups, type WriteOptions } from './interview-service';
-export { PolicyService, type TenantPolicyView } from './policy-service';
-export {
-  apiKeyFormatProblem,
-  type CreatedTenant,
-  generateApiKey,
-  hashApiKey,
-  TenantService,
-} from './tenant-service';
+export { apiKeyFormatProblem, hashApiKey, TenantService } from './tenant-service';
 
 /** The application services the HTTP app and the entry points use. */
 export interface Services {

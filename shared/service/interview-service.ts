@@ -49,11 +49,7 @@ export interface WriteOptions {
 }
 
 /** The wake-ups for every step of `steps` that is waiting to become due. */
-export function stepWakeups(
-  tenantId: string,
-  interviewId: string,
-  steps: readonly Step[],
-): Wakeup[] {
+function stepWakeups(tenantId: string, interviewId: string, steps: readonly Step[]): Wakeup[] {
   return steps
     .filter((step) => step.status === 'scheduled')
     .map((step) => {

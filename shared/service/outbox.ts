@@ -25,12 +25,12 @@ export interface OutboxRelayDeps {
 }
 
 /** The ids of the entries in an interview's outbox. */
-export function outboxIds(interview: Pick<StoredInterview, 'outbox'>): string[] {
+function outboxIds(interview: Pick<StoredInterview, 'outbox'>): string[] {
   return (interview.outbox ?? []).map((entry) => entry.event.id);
 }
 
 /** `interview` without the outbox entries whose ids are in `ids` (no `outbox` key when empty). */
-export function withoutOutboxEntries(
+function withoutOutboxEntries(
   interview: StoredInterview,
   ids: ReadonlySet<string>,
 ): StoredInterview {

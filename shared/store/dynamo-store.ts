@@ -17,7 +17,7 @@ import { DynamoTable } from './dynamo/table-client';
 import { tenantEntity } from './dynamo/tenants';
 import type { Store } from './ports';
 
-export interface DynamoStoreOptions {
+interface DynamoStoreOptions {
   client: DynamoDBClient;
   tableName: string;
   /** Decides when idempotency records have expired; defaults to the system clock. */

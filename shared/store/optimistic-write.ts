@@ -16,7 +16,7 @@ import { VersionConflictError, WriteContentionError } from '../errors';
  */
 export const OPTIMISTIC_WRITE_ATTEMPTS = 16;
 /** The backoff ceiling doubles from this after each lost race ... */
-export const BACKOFF_BASE_MS = 5;
+const BACKOFF_BASE_MS = 5;
 /** ... up to this. */
 export const BACKOFF_CAP_MS = 320;
 

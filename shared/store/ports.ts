@@ -192,7 +192,7 @@ export interface IdempotencyStore {
 // ---------------------------------------------------------------------------------------------
 // Webhook endpoints, events, delivery attempts
 
-export interface WebhookSecret {
+interface WebhookSecret {
   /** `whsec_<base64>` */
   secret: string;
   createdAt: string;

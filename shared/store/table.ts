@@ -78,7 +78,7 @@ export const itemAttributes = namesOf(
   'eventType',
 );
 
-export type ProjectionKind = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+type ProjectionKind = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
 
 export interface TableIndex {
   indexName: string;

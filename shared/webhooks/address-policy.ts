@@ -157,7 +157,7 @@ export interface WebhookUrlOptions {
   allowLoopback: boolean;
 }
 
-export const MAX_WEBHOOK_URL_LENGTH = 2048;
+const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 /**
  * Names that never lead to a public receiver. They would fail at delivery after DNS resolution

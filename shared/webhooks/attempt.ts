@@ -46,7 +46,7 @@ export interface AttemptOutcome {
  * The exact bytes sent for an event: the Standard Webhooks envelope, its instants written to
  * the whole second like every API response.
  */
-export function envelopeBody(event: StoredEvent): string {
+function envelopeBody(event: StoredEvent): string {
   return JSON.stringify(
     withWholeSecondTimestamps({
       id: event.id,

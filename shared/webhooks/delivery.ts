@@ -27,7 +27,7 @@ import { ATTEMPT_TIMEOUT_MS } from './retry-policy';
 import { type DeliveryWakeup, nextRoundStart, RetryScheduling } from './retry-scheduling';
 
 /** How many endpoints one fan-out attempts at once. */
-export const DEFAULT_FAN_OUT_CONCURRENCY = 16;
+const DEFAULT_FAN_OUT_CONCURRENCY = 16;
 
 export interface DeliveryServiceDeps {
   store: Store;
@@ -50,7 +50,7 @@ export interface DeliveryServiceDeps {
 }
 
 /** True when the endpoint wants events of `type` (no list means every type). */
-export function isSubscribed(endpoint: StoredEndpoint, type: string): boolean {
+function isSubscribed(endpoint: StoredEndpoint, type: string): boolean {
   return !endpoint.eventTypes?.length || endpoint.eventTypes.includes(type);
 }
 

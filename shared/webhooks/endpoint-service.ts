@@ -22,7 +22,7 @@ import { type AttemptRecord, DELIVERY_RETENTION_SECONDS } from './delivery-recor
 import { generateSecret } from './signing';
 
 /** How long a replaced secret keeps signing, so receivers can switch without losing events. */
-export const SECRET_OVERLAP_MS = 24 * 3600_000;
+const SECRET_OVERLAP_MS = 24 * 3600_000;
 
 export interface EndpointCreateInput {
   url: string;

@@ -13,7 +13,7 @@ import {
   stepKinds,
 } from '../domain/model';
 
-export const stepEventTypes = stepKinds.map((kind) => `followup.${kind}` as const);
+const stepEventTypes = stepKinds.map((kind) => `followup.${kind}` as const);
 
 export const eventTypes = [
   ...stepEventTypes,
@@ -89,7 +89,7 @@ const interviewPayloadSchema = z
   })
   .openapi('WebhookInterview');
 
-export const stepEventDataSchema = z
+const stepEventDataSchema = z
   .object({ sequence: sequenceSchema, step: draftedStepSchema, interview: interviewPayloadSchema })
   .openapi('StepEventData', {
     description:
@@ -97,13 +97,13 @@ export const stepEventDataSchema = z
       'without calling back.',
   });
 
-export const moveOnEventDataSchema = z
+const moveOnEventDataSchema = z
   .object({ sequence: sequenceSchema, step: moveOnStepSchema, interview: interviewPayloadSchema })
   .openapi('MoveOnEventData', {
     description: 'The last check-in went unanswered; the step carries no draft.',
   });
 
-export const interviewEventDataSchema = z
+const interviewEventDataSchema = z
   .object({
     interviewId: z.string(),
     externalId: z.string().optional(),
@@ -120,11 +120,11 @@ export const interviewEventDataSchema = z
       'What changed, without personal data (events outlive an erasure); fetch the interview for details.',
   });
 
-export const testEventDataSchema = z
+const testEventDataSchema = z
   .object({ endpointId: z.string(), message: z.string() })
   .openapi('TestEventData');
 
-export const endpointDisabledDataSchema = z
+const endpointDisabledDataSchema = z
   .object({
     endpointId: z.string(),
     url: z.string(),
@@ -144,7 +144,7 @@ const lastFailureShape = {
   }),
 };
 
-export const endpointFailingDataSchema = z
+const endpointFailingDataSchema = z
   .object({
     endpointId: z.string(),
     url: z.string(),
@@ -160,7 +160,7 @@ export const endpointFailingDataSchema = z
   })
   .openapi('EndpointFailingData');
 
-export const deliveryExhaustedDataSchema = z
+const deliveryExhaustedDataSchema = z
   .object({
     eventId: z.string().openapi({ description: 'The event that was not delivered.' }),
     eventType: z.string(),
@@ -186,7 +186,7 @@ const nonStepDataSchemas = {
 } as const;
 
 /** The `data` schema of an event type. */
-export function eventDataSchema(type: EventType): z.ZodType {
+function eventDataSchema(type: EventType): z.ZodType {
   if (type === 'followup.move_on') return moveOnEventDataSchema;
   return type.startsWith('followup.')
     ? stepEventDataSchema
@@ -319,6 +319,6 @@ function envelopeName(type: EventType): string {
 }
 
 /** `followup.thank_you` → `onFollowupThankYou`: how a receiver's handler would be named. */
-export function webhookOperationId(type: EventType): string {
+function webhookOperationId(type: EventType): string {
   return `on${pascalWords(type)}`;
 }

@@ -20,7 +20,7 @@ import { roundOf } from './retry-scheduling';
  * the tenant's other endpoints hear `webhook_endpoint.failing`, once per failure streak: early
  * enough to fix the receiver well before the 5-day rule disables it.
  */
-export const FAILING_NOTICE_AFTER_ATTEMPTS = 4;
+const FAILING_NOTICE_AFTER_ATTEMPTS = 4;
 
 /**
  * Events about webhook delivery itself. Their own failed deliveries raise no further notices, so

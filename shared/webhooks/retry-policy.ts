@@ -31,11 +31,11 @@ export const RETRY_SCHEDULE_MS: readonly number[] = [
 export const MAX_ATTEMPTS = RETRY_SCHEDULE_MS.length + 1;
 
 /** Each delay is spread by ±20 % so endpoints that failed together do not retry together. */
-export const JITTER_RATIO = 0.2;
+const JITTER_RATIO = 0.2;
 /** The longest wait a `Retry-After` can ask for; longer requests are cut to this. */
 export const MAX_RETRY_AFTER_MS = 24 * HOUR;
 /** Statuses whose `Retry-After` is honoured (rate limiting and overloaded gateways). */
-export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /**
  * The wait before the next attempt, or undefined when there is none: the last attempt failed,

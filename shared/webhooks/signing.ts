@@ -5,10 +5,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * a signature is a pure function of its inputs and tests can pin golden vectors.
  */
 
-export const SECRET_PREFIX = 'whsec_';
-export const SIGNATURE_VERSION = 'v1';
+const SECRET_PREFIX = 'whsec_';
+const SIGNATURE_VERSION = 'v1';
 /** How far a receiver's clock may differ from the `webhook-timestamp`; the spec's suggested 5 min. */
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 export const WEBHOOK_USER_AGENT = 'Afterview-Webhooks/1';
 
 /** 32 bytes: the HMAC-SHA256 block-size sweet spot, inside the spec's 24–64 byte range. */

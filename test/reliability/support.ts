@@ -294,7 +294,7 @@ export type OpenApiDocument = any;
 let cachedSpec: OpenApiDocument | undefined;
 
 /** The committed contract, parsed once. */
-export function loadSpec(): OpenApiDocument {
+function loadSpec(): OpenApiDocument {
   cachedSpec ??= parseYaml(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'));
   return cachedSpec;
 }
@@ -381,7 +381,10 @@ function rewriteRefs(schema: unknown): unknown {
 
 // ---- shared interview input -----------------------------------------------------------------
 
-/** A valid interview ending `hoursFromNow` after `now`, with `interviewers` people. */
+/**
+ * A valid one-hour interview ending `endsInHours` (default 2) after `now`, with `interviewers`
+ * people (1 to 3, default 2).
+ */
 export function interviewInput(
   now: string,
   options: { externalId?: string; interviewers?: number; endsInHours?: number } = {},

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { chromiumArgs, type ResolvedChromium } from './chromium';
 
 /** The Chromium resolved for this run; throws with the reason when there is none. */
-export function resolvedChromium(): ResolvedChromium {
+function resolvedChromium(): ResolvedChromium {
   const resolved = inject('chromium');
   if ('error' in resolved) {
     throw new Error(

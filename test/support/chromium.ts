@@ -10,7 +10,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export type ChromiumSource = 'CHROMIUM_PATH' | 'system' | 'npm';
+type ChromiumSource = 'CHROMIUM_PATH' | 'system' | 'npm';
 
 export interface ResolvedChromium {
   executablePath: string;

@@ -23,7 +23,7 @@ import { startHttpReceiver } from './http-receiver';
 import { ErrorRecordingLogger, quietLogger } from './loggers';
 
 /** The schedule group the local runtime keeps every wake-up in. */
-export const localScheduleGroup = 'afterview';
+const localScheduleGroup = 'afterview';
 
 // ---------------------------------------------------------------------------------------------
 // Fault injection through the SDK's own seam
@@ -132,7 +132,7 @@ export async function startWebhookReceiver(
 // ---------------------------------------------------------------------------------------------
 // Runtime
 
-export interface ApiResult<T> {
+interface ApiResult<T> {
   status: number;
   body: T;
 }
@@ -147,7 +147,7 @@ export interface ApiAnswer {
 }
 
 /** A step as the API returns it (only what the tests read). */
-export interface ApiStep {
+interface ApiStep {
   id: string;
   kind: string;
   status: string;
@@ -161,7 +161,7 @@ export interface ApiInterview {
   steps: ApiStep[];
 }
 
-export interface ApiEvent {
+interface ApiEvent {
   id: string;
   type: string;
   timestamp: string;
@@ -170,7 +170,7 @@ export interface ApiEvent {
 }
 
 /** A wake-up schedule as ListSchedules + GetSchedule show it. */
-export interface ScheduleView {
+interface ScheduleView {
   name: string;
   expression: string;
   payload: WakeupPayload | undefined;

@@ -29,14 +29,14 @@ import { RecordingScheduler } from './recording-scheduler';
 export const testStart = Temporal.Instant.from('2026-03-02T09:00:00Z');
 
 /** A fixed clock the Scheduler emulator (and the sandbox routes) can move forward. */
-export class TestClock extends FixedClock {
+class TestClock extends FixedClock {
   advanceTo(instant: Temporal.Instant): Temporal.Instant {
     if (Temporal.Instant.compare(instant, this.now()) > 0) this.set(instant);
     return this.now();
   }
 }
 
-export interface ApiResponse<T = unknown> {
+interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
@@ -44,7 +44,7 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   body?: unknown;
   /** Sent as-is instead of JSON-encoding `body`. */
   rawBody?: string;

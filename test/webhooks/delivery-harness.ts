@@ -24,12 +24,12 @@ import { startHttpReceiver } from '../support/http-receiver';
 import { storedInput, storedInterview } from '../support/interview-fixtures';
 import { ErrorRecordingLogger } from '../support/loggers';
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   headers: Record<string, string>;
   body: string;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string;
@@ -82,7 +82,7 @@ export async function startReceiver(behaviour: Behaviour = alwaysOk): Promise<Re
   return receiver;
 }
 
-export const harnessStart = Temporal.Instant.from('2030-01-07T09:00:00Z');
+const harnessStart = Temporal.Instant.from('2030-01-07T09:00:00Z');
 
 export interface DeliveryHarness {
   store: DynamoStore;
@@ -102,7 +102,7 @@ export interface DeliveryHarness {
   close(): Promise<void>;
 }
 
-export interface StepRef {
+interface StepRef {
   tenantId: string;
   interviewId: string;
   stepId: string;

@@ -1,7 +1,7 @@
 import { useState } from 'hono/jsx/dom';
 
 /** The event types an endpoint can subscribe to (the `webhooks` section of openapi.yaml). */
-export const eventTypes = [
+const eventTypes = [
   'followup.thank_you',
   'followup.check_in',
   'followup.feedback_request',

@@ -65,7 +65,7 @@ const notBuilt = `<!doctype html>
  * Where the built console lives: the option, else `AFTERVIEW_DASHBOARD_ASSETS_DIR` (the api
  * Lambda sets it to the copy beside its bundle), else dashboard/dist in this checkout.
  */
-export function resolveDashboardAssetsDir(option?: string): string {
+function resolveDashboardAssetsDir(option?: string): string {
   if (option) return option;
   const fromEnv = process.env.AFTERVIEW_DASHBOARD_ASSETS_DIR;
   if (fromEnv) return fromEnv;

@@ -26,7 +26,7 @@ const contentTypes: Record<string, string> = {
  * installed swagger-ui-dist package. Resolved on first use, so an app without the package
  * still starts and only /docs fails.
  */
-export function resolveDocsAssetsDir(option?: string): string {
+function resolveDocsAssetsDir(option?: string): string {
   if (option) return option;
   const fromEnv = process.env.AFTERVIEW_DOCS_ASSETS_DIR;
   if (fromEnv) return fromEnv;

@@ -20,7 +20,7 @@ const route = bearerRoutes(['Events']);
  * An event as recorded: exactly the webhook envelope (the same `WebhookEvent` union, so `data`
  * narrows by `type`) plus where it belongs and when it was recorded.
  */
-export const eventSchema = z
+const eventSchema = z
   .intersection(
     webhookEventSchema,
     z.object({
@@ -61,7 +61,7 @@ const redeliverSchema = z
   .openapi('RedeliverRequest');
 
 /** The API view of a stored event. */
-export function toEventResource(event: StoredEvent): EventResource {
+function toEventResource(event: StoredEvent): EventResource {
   // The stored data was built from the same schemas when the event was recorded.
   return {
     id: event.id,
