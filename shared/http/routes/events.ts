@@ -6,13 +6,14 @@ import type { ApiApp } from '../env';
 import {
   actionRequest,
   bearerRoutes,
+  itemRoutes,
   jsonResponse,
   optionalJsonBody,
   pageBody,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
-import { cursorSchema, idParamsSchema, limitSchema, listSchema, timestampSchema } from '../schemas';
+import { cursorSchema, limitSchema, listSchema, timestampSchema } from '../schemas';
 
 const route = bearerRoutes(['Events']);
 
@@ -87,13 +88,10 @@ const listEvents = route({
   },
 });
 
-const getEvent = route({
-  method: 'get',
-  path: '/v1/events/{id}',
+const getEvent = itemRoutes(route, '/v1/events/{id}').get({
   operationId: 'getEvent',
   summary: 'Get an event',
   description: 'The event exactly as its webhook carries it, plus when it was recorded.',
-  request: { params: idParamsSchema },
   responses: {
     200: jsonResponse('The event', eventSchema),
     ...problemResponses(401, 404),
