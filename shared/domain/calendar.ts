@@ -177,9 +177,21 @@ const durationUnits = [
   ['seconds', 'second'],
 ] as const;
 
+// Policy durations are a handful of strings parsed over and over; parse each once (a
+// Temporal.Duration is immutable, so one object serves every caller).
+const durations = new Map<string, Temporal.Duration>();
+export function durationOf(text: string): Temporal.Duration {
+  let duration = durations.get(text);
+  if (!duration) {
+    duration = Temporal.Duration.from(text);
+    durations.set(text, duration);
+  }
+  return duration;
+}
+
 /** `7 days`, `1 hour 30 minutes`: an ISO 8601 duration as a reason should read it. */
 export function describeDuration(iso: string): string {
-  const duration = Temporal.Duration.from(iso);
+  const duration = durationOf(iso);
   const parts = durationUnits
     .filter(([field]) => duration[field] !== 0)
     .map(([field, unit]) => `${duration[field]} ${unit}${duration[field] === 1 ? '' : 's'}`);

@@ -5,7 +5,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { type FieldError, ValidationError } from '../errors';
-import { describeDuration } from './calendar';
+import { describeDuration, durationOf } from './calendar';
 import type { InterviewInput, Policy } from './model';
 
 /** Anything longer is almost certainly a typo in one of the two instants. */
@@ -72,24 +72,24 @@ export function interviewTimeIssues(
   const errors: FieldError[] = [];
   const zonedNow = now.toZonedDateTimeISO(input.timeZone);
   const age = policy.maxInterviewAge;
+  const lead = policy.maxInterviewLead;
   const times = options.times ?? true;
-  if (times && Temporal.Instant.compare(end, zonedNow.subtract(age).toInstant()) < 0) {
+  if (times && Temporal.Instant.compare(end, zonedNow.subtract(durationOf(age)).toInstant()) < 0) {
     errors.push({
       path: 'endsAt',
       message: `Ended more than ${describeDuration(age)} ago (policy maxInterviewAge); follow-ups that late would not help`,
       code: 'too_small',
     });
   }
-  const lead = policy.maxInterviewLead;
-  const latest = zonedNow.add(lead);
-  if (times && Temporal.Instant.compare(start, latest.toInstant()) > 0) {
+  if (times && Temporal.Instant.compare(start, zonedNow.add(durationOf(lead)).toInstant()) > 0) {
     errors.push({
       path: 'startsAt',
       message: `Starts more than ${describeDuration(lead)} from now (policy maxInterviewLead)`,
       code: 'too_big',
     });
   }
-  const lastDay = end.toZonedDateTimeISO(input.timeZone).add(lead).toPlainDate();
+  // The last day the employer's dates may name, worked out only when one is given.
+  let lastDay: Temporal.PlainDate | undefined;
   for (const field of [
     'decisionExpectedBy',
     'followUpOn',
@@ -98,6 +98,7 @@ export function interviewTimeIssues(
   ] as const) {
     const value = input.nextSteps?.[field];
     if (value === undefined) continue;
+    lastDay ??= end.toZonedDateTimeISO(input.timeZone).add(durationOf(lead)).toPlainDate();
     if (Temporal.PlainDate.compare(Temporal.PlainDate.from(value), lastDay) > 0) {
       errors.push({
         path: `nextSteps.${field}`,

@@ -5,7 +5,7 @@
  * are written in.
  */
 import { Temporal } from 'temporal-polyfill';
-import { describeDuration, type Placement, SendCalendar } from '../calendar';
+import { describeDuration, durationOf, type Placement, SendCalendar } from '../calendar';
 import { variantSeed } from '../drafts';
 import type { InterviewInput, Policy, Step, StepKind } from '../model';
 
@@ -71,17 +71,6 @@ export function roundContext(
     history,
     seed: variantSeed(input.role.company, input.role.title, input.candidate.name, round),
   };
-}
-
-// Policy durations are a handful of strings parsed over and over; parse each once.
-const durations = new Map<string, Temporal.Duration>();
-function durationOf(text: string): Temporal.Duration {
-  let duration = durations.get(text);
-  if (!duration) {
-    duration = Temporal.Duration.from(text);
-    durations.set(text, duration);
-  }
-  return duration;
 }
 
 export function laterOf(a: Temporal.Instant, b: Temporal.Instant): Temporal.Instant {
