@@ -5,6 +5,8 @@
  * so the generated `openapi.yaml` does not change with them.
  */
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ApiEnv } from './env';
 import { bearerSecurity } from './route-module';
 import { idempotencyHeaderSchema, idParamsSchema, ifMatchHeaderSchema } from './schemas';
 
@@ -103,5 +105,30 @@ export function pageBody<T, R>(
   return {
     data: page.items.map(toResource),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+/** What a list handler reads from its context: the caller's tenant and the validated query. */
+interface ListContext<Q> {
+  get: Context<ApiEnv>['get'];
+  req: { valid(target: 'query'): Q };
+  json: Context<ApiEnv>['json'];
+}
+
+/**
+ * The handler of a list operation: the page the service `source()` lists for the caller's
+ * tenant and query, each item as `toResource` shows it. The service is looked up per request,
+ * never when the route is registered (the document generator registers routes over stand-ins
+ * that throw on use).
+ */
+export function pageHandler<Q, T, R>(
+  source: () => {
+    list(tenantId: string, query: Q): Promise<{ items: readonly T[]; nextCursor?: string }>;
+  },
+  toResource: (item: T) => R,
+) {
+  return async (c: ListContext<Q>) => {
+    const page = await source().list(c.get('tenantId'), c.req.valid('query'));
+    return c.json(pageBody(page, toResource), 200);
   };
 }

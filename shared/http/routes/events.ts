@@ -9,7 +9,7 @@ import {
   itemRoutes,
   jsonResponse,
   optionalJsonBody,
-  pageBody,
+  pageHandler,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
@@ -125,11 +125,10 @@ export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteMod
   return (app: ApiApp) => {
     registerEventCatalog(app.openAPIRegistry);
 
-    app.openapi(listEvents, async (c) => {
-      const query = c.req.valid('query');
-      const page = await webhooks.events.list(c.get('tenantId'), query);
-      return c.json(pageBody(page, toEventResource), 200);
-    });
+    app.openapi(
+      listEvents,
+      pageHandler(() => webhooks.events, toEventResource),
+    );
 
     app.openapi(getEvent, async (c) => {
       const event = await webhooks.events.get(c.get('tenantId'), c.req.valid('param').id);

@@ -9,7 +9,7 @@ import {
   jsonResponse,
   mergePatchRequest,
   optionalJsonBody,
-  pageBody,
+  pageHandler,
   versionedResponse,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
@@ -177,11 +177,10 @@ export function interviewRoutes(app: ApiApp, { services }: RouteContext): void {
     return c.json(toInterviewResource(interview), 201);
   });
 
-  app.openapi(listInterviews, async (c) => {
-    const query = c.req.valid('query');
-    const page = await interviews.list(c.get('tenantId'), query);
-    return c.json(pageBody(page, toInterviewResource), 200);
-  });
+  app.openapi(
+    listInterviews,
+    pageHandler(() => interviews, toInterviewResource),
+  );
 
   app.openapi(getInterview, async (c) => {
     const interview = await interviews.get(c.get('tenantId'), c.req.valid('param').id);

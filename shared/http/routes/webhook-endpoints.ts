@@ -10,6 +10,7 @@ import {
   mergePatchRequest,
   optionalJsonBody,
   pageBody,
+  pageHandler,
   versionedResponse,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
@@ -166,11 +167,10 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
       return c.json({ ...toEndpointResource(endpoint), secret }, 201);
     });
 
-    app.openapi(listEndpoints, async (c) => {
-      const query = c.req.valid('query');
-      const page = await webhooks.endpoints.list(c.get('tenantId'), query);
-      return c.json(pageBody(page, toEndpointResource), 200);
-    });
+    app.openapi(
+      listEndpoints,
+      pageHandler(() => webhooks.endpoints, toEndpointResource),
+    );
 
     app.openapi(getEndpoint, async (c) => {
       const endpoint = await webhooks.endpoints.get(c.get('tenantId'), c.req.valid('param').id);
