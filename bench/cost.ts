@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Temporal } from 'temporal-polyfill';
-import { startLocalRuntime } from '../local/runtime';
+import { quietRuntimeOptions, startLocalRuntime } from '../local/runtime';
 import { CapacityMeter } from './lib/capacity';
 import { saveResult } from './lib/quick';
 
@@ -121,15 +121,7 @@ interface StepView {
 }
 
 async function main(): Promise<void> {
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger: { info: () => {}, error: () => {} },
-  });
+  const runtime = await startLocalRuntime(quietRuntimeOptions());
   const receiver = await startReceiver();
   const dynamo: Counts = {};
   const scheduler: Counts = {};

@@ -148,6 +148,24 @@ async function ensureDevTenant(
   return { tenantId, apiKey };
 }
 
+/**
+ * The options of a local runtime that only its caller drives (tests, benchmarks, scripts):
+ * free ports, in memory, the reconciler timer and the real-time ticker off (time moves only
+ * when the caller advances the sandbox clock), nothing printed. `overrides` win.
+ */
+export function quietRuntimeOptions(overrides: LocalRuntimeOptions = {}): LocalRuntimeOptions {
+  return {
+    port: 0,
+    dynamoPort: 0,
+    schedulerPort: 0,
+    dataDir: null,
+    reconcileIntervalMs: 0,
+    tickerIntervalMs: 0,
+    logger: { info: () => {}, error: () => {} },
+    ...overrides,
+  };
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const logger = options.logger ?? consoleLogger;
   const dataDir = options.dataDir === undefined ? '.afterview' : options.dataDir;

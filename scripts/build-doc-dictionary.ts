@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { startLocalRuntime } from '../local/runtime';
+import { quietRuntimeOptions, startLocalRuntime } from '../local/runtime';
 import { decodeDocument } from '../shared/store/documents';
 
 const version = Number(process.argv[2]);
@@ -69,15 +69,7 @@ type Middlewared = {
   };
 };
 
-const runtime = await startLocalRuntime({
-  port: 0,
-  dynamoPort: 0,
-  schedulerPort: 0,
-  dataDir: null,
-  reconcileIntervalMs: 0,
-  tickerIntervalMs: 0,
-  logger: { info: () => {}, error: () => {} },
-});
+const runtime = await startLocalRuntime(quietRuntimeOptions());
 const documents: Record<string, string[]> = {};
 (runtime.dynamoClient as unknown as Middlewared).middlewareStack.add(
   (next, context) => async (args) => {

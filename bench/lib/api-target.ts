@@ -7,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '../../local/dynalite';
-import { startLocalRuntime } from '../../local/runtime';
+import { quietRuntimeOptions, startLocalRuntime } from '../../local/runtime';
 import { keyPrefix, tableKeys } from '../../shared/store/table';
 
 /** Commands sent since the last take, by SDK command name without the `Command` suffix. */
@@ -71,7 +71,7 @@ function countCommands(
   );
 }
 
-const quietLogger = {
+const _quietLogger = {
   info: () => {},
   error: (message: string, fields?: Record<string, unknown>) =>
     console.error(JSON.stringify({ level: 'error', message, ...fields })),
@@ -79,15 +79,7 @@ const quietLogger = {
 
 /** The local runtime in this process, in memory, timers off: only the load moves it. */
 export async function startInProcessTarget(): Promise<BenchTarget> {
-  const runtime = await startLocalRuntime({
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger: quietLogger,
-  });
+  const runtime = await startLocalRuntime(quietRuntimeOptions());
   let dynamo: CommandCounts = {};
   let scheduler: CommandCounts = {};
   let cpuSince = process.cpuUsage();

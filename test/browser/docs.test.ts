@@ -9,9 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
+import { type LocalRuntime, quietRuntimeOptions, startLocalRuntime } from '../../local/runtime';
 import { launchChromium } from '../support/browser';
-import { quietRuntimeOptions } from '../support/runtime';
 
 const screenshotDir = 'test-results';
 

@@ -4,9 +4,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
+import { type LocalRuntime, quietRuntimeOptions, startLocalRuntime } from '../../local/runtime';
 import { launchChromium } from '../support/browser';
-import { quietRuntimeOptions } from '../support/runtime';
 
 let runtime: LocalRuntime;
 let browser: Browser;

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   type LocalRuntime,
   type LocalRuntimeOptions,
+  quietRuntimeOptions,
   startLocalRuntime,
 } from '../../local/runtime';
 import {
@@ -21,7 +22,6 @@ import {
   startHttpReceiver,
 } from '../support/http-receiver';
 import { ErrorRecordingLogger } from '../support/loggers';
-import { quietRuntimeOptions } from '../support/runtime';
 
 /** Response JSON as the suites read it: loosely, field by field, asserting as they go. */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by assertions, not types

@@ -15,12 +15,13 @@ import { Temporal } from 'temporal-polyfill';
 import {
   type LocalRuntime,
   type LocalRuntimeOptions,
+  quietRuntimeOptions,
   startLocalRuntime,
 } from '../../local/runtime';
 import { parseWakeupPayload } from '../../shared/scheduling/payload';
 import type { WakeupPayload } from '../../shared/scheduling/ports';
 import { startHttpReceiver } from './http-receiver';
-import { ErrorRecordingLogger, quietLogger } from './loggers';
+import { ErrorRecordingLogger } from './loggers';
 
 /** The schedule group the local runtime keeps every wake-up in. */
 const localScheduleGroup = 'afterview';
@@ -245,24 +246,6 @@ export function interviewInput(
         topics: ['on-call rotations'],
       },
     ],
-    ...overrides,
-  };
-}
-
-/**
- * The options of a local runtime for tests: free ports, in memory, the reconciler timer and the
- * real-time ticker off (time moves only when a test advances the sandbox clock), nothing
- * printed. `overrides` win.
- */
-export function quietRuntimeOptions(overrides: LocalRuntimeOptions = {}): LocalRuntimeOptions {
-  return {
-    port: 0,
-    dynamoPort: 0,
-    schedulerPort: 0,
-    dataDir: null,
-    reconcileIntervalMs: 0,
-    tickerIntervalMs: 0,
-    logger: quietLogger,
     ...overrides,
   };
 }
