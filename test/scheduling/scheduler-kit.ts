@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { SandboxClock } from '../../local/sandbox-clock';
 import { FixedClock } from '../../shared/clock';
@@ -8,7 +9,17 @@ export function frozenSandboxClock(at = '2030-01-07T09:00:00Z'): SandboxClock {
   return new SandboxClock(new FixedClock(Temporal.Instant.from(at)));
 }
 
-export { clientFor, roleArn, targetArn } from '../support/emulated-scheduler';
+export const targetArn = 'arn:aws:lambda:us-east-1:000000000000:function:afterview-dispatch';
+export const roleArn = 'arn:aws:iam::000000000000:role/afterview-scheduler';
+
+/** The real SDK client, unmodified, pointed at an emulator. */
+export function clientFor(url: string): SchedulerClient {
+  return new SchedulerClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
 
 /** A fresh group name so tests sharing one emulator never see each other's schedules. */
 export function uniqueGroupName(): string {
