@@ -7,6 +7,7 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiEnv } from './env';
+import { problemResponses } from './problem';
 import { bearerSecurity } from './route-module';
 import { idempotencyHeaderSchema, idParamsSchema, ifMatchHeaderSchema } from './schemas';
 
@@ -33,21 +34,94 @@ export function bearerRoutes(tags: string[]) {
 }
 
 type BearerRoute = ReturnType<typeof bearerRoutes>;
-type ItemRouteConfig = Omit<BearerRouteConfig, 'method' | 'path' | 'request'> & {
-  request?: RouteConfig['request'];
-};
+
+/** What each operation says of itself; the rest comes from the kind of operation. */
+interface OperationTexts {
+  operationId: string;
+  summary: string;
+  description: string;
+}
+
+type Response = RouteConfig['responses'][string];
+type MergePatchMediaTypes = readonly [
+  'application/json' | 'application/merge-patch+json',
+  ...string[],
+];
 
 /**
- * The operations on one resource at `path` (`/v1/things/{id}`): each says only its operation
- * id, texts and responses; the method, the path and the `{id}` parameter come from here (a
- * merge patch passes its own request, which carries the parameter too).
+ * The operations on one resource at `path` (`/v1/things/{id}`): each says only its texts and
+ * what it answers with; the method, the path, the `{id}` parameter and the problems every such
+ * operation can meet come from here, so no resource documents a different set by accident.
  */
-export function itemRoutes(route: BearerRoute, path: string) {
-  const on =
-    <M extends 'get' | 'patch' | 'delete'>(method: M) =>
-    <R extends ItemRouteConfig>(config: R) =>
-      route({ method, path, request: { params: idParamsSchema }, ...config });
-  return { get: on('get'), patch: on('patch'), delete: on('delete') };
+function itemRoutes(route: BearerRoute, path: string) {
+  const params = { params: idParamsSchema };
+  return {
+    /** GET: `ok` with 200; 401, 404. */
+    get: <Ok extends Response>({ ok, ...texts }: OperationTexts & { ok: Ok }) =>
+      route({
+        method: 'get',
+        path,
+        ...texts,
+        request: params,
+        responses: { 200: ok, ...problemResponses(401, 404) },
+      }),
+    /** A JSON merge patch of `schema` with optional `If-Match`: `ok` with 200. */
+    patch: <Ok extends Response, T extends z.ZodType>({
+      ok,
+      schema,
+      mediaTypes,
+      ...texts
+    }: OperationTexts & { ok: Ok; schema: T; mediaTypes: MergePatchMediaTypes }) =>
+      route({
+        method: 'patch',
+        path,
+        ...texts,
+        request: mergePatchRequest(schema, mediaTypes),
+        responses: { 200: ok, ...problemResponses(400, 401, 404, 409, 412, 413, 415) },
+      }),
+    /** DELETE: 204 described as `done`; 401, 404. */
+    delete: ({ done, ...texts }: OperationTexts & { done: string }) =>
+      route({
+        method: 'delete',
+        path,
+        ...texts,
+        request: params,
+        responses: { 204: { description: done }, ...problemResponses(401, 404) },
+      }),
+  };
+}
+
+/**
+ * The documented operations of one kind of resource, listed under `tag` in the document:
+ * `route` declares any of them, `item` those on one resource at `itemPath` (`/v1/things/{id}`),
+ * and `resource(description)` is a response carrying the resource (`schema`) with its version
+ * as the `ETag`.
+ */
+export function resourceRoutes<S extends z.ZodType>(tag: string, itemPath: string, schema: S) {
+  const route = bearerRoutes([tag]);
+  return {
+    route,
+    item: itemRoutes(route, itemPath),
+    resource: (description: string) => versionedResponse(description, schema),
+  };
+}
+
+/**
+ * A GET list operation at `path` taking `query`: `page` with 200 (one page of items), 400 for a
+ * query that is not valid, 401.
+ */
+export function listRoute<Q extends z.ZodObject, Page extends Response>(
+  route: BearerRoute,
+  path: string,
+  { query, page, ...texts }: OperationTexts & { query: Q; page: Page },
+) {
+  return route({
+    method: 'get',
+    path,
+    ...texts,
+    request: { query },
+    responses: { 200: page, ...problemResponses(400, 401) },
+  });
 }
 
 /** A required JSON body of `schema`. */
@@ -66,7 +140,7 @@ export function jsonResponse<T extends z.ZodType>(description: string, schema: T
 }
 
 /** A JSON response of a resource that carries its version as the `ETag`. */
-export function versionedResponse<T extends z.ZodType>(description: string, schema: T) {
+function versionedResponse<T extends z.ZodType>(description: string, schema: T) {
   return {
     description,
     headers: z.object({ ETag: z.string().openapi({ example: '"1"' }) }),
@@ -78,10 +152,7 @@ export function versionedResponse<T extends z.ZodType>(description: string, sche
  * The request of a JSON merge patch on `/{id}`, with optional `If-Match`; `mediaTypes` in the
  * order the document lists them.
  */
-export function mergePatchRequest<T extends z.ZodType>(
-  schema: T,
-  mediaTypes: readonly ['application/json' | 'application/merge-patch+json', ...string[]],
-) {
+function mergePatchRequest<T extends z.ZodType>(schema: T, mediaTypes: MergePatchMediaTypes) {
   return {
     params: idParamsSchema,
     headers: ifMatchHeaderSchema,

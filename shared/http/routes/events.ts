@@ -5,17 +5,15 @@ import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import {
   actionRequest,
-  bearerRoutes,
-  itemRoutes,
   jsonResponse,
+  listRoute,
   optionalJsonBody,
   pageHandler,
+  resourceRoutes,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
 import { cursorSchema, limitSchema, listSchema, timestampSchema } from '../schemas';
-
-const route = bearerRoutes(['Events']);
 
 /**
  * An event as recorded: exactly the webhook envelope (the same `WebhookEvent` union, so `data`
@@ -75,27 +73,21 @@ function toEventResource(event: StoredEvent): EventResource {
   } as EventResource;
 }
 
-const listEvents = route({
-  method: 'get',
-  path: '/v1/events',
+const { route, item: event } = resourceRoutes('Events', '/v1/events/{id}', eventSchema);
+
+const listEvents = listRoute(route, '/v1/events', {
   operationId: 'listEvents',
   summary: 'List events, newest first',
   description: 'Every event recorded in the last 30 days, filtered by `type` or `interviewId`.',
-  request: { query: eventListQuerySchema },
-  responses: {
-    200: jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
-    ...problemResponses(400, 401),
-  },
+  query: eventListQuerySchema,
+  page: jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
 });
 
-const getEvent = itemRoutes(route, '/v1/events/{id}').get({
+const getEvent = event.get({
   operationId: 'getEvent',
   summary: 'Get an event',
   description: 'The event exactly as its webhook carries it, plus when it was recorded.',
-  responses: {
-    200: jsonResponse('The event', eventSchema),
-    ...problemResponses(401, 404),
-  },
+  ok: jsonResponse('The event', eventSchema),
 });
 
 const redeliverEvent = route({

@@ -3,14 +3,12 @@ import { ValidationError } from '../../errors';
 import type { ApiApp } from '../env';
 import {
   actionRequest,
-  bearerRoutes,
-  itemRoutes,
   jsonBody,
   jsonResponse,
-  mergePatchRequest,
+  listRoute,
   optionalJsonBody,
   pageHandler,
-  versionedResponse,
+  resourceRoutes,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteContext } from '../route-module';
@@ -29,10 +27,11 @@ import {
   toInterviewResource,
 } from '../schemas';
 
-const route = bearerRoutes(['Interviews']);
-const interview = itemRoutes(route, '/v1/interviews/{id}');
-
-const interviewResponse = (description: string) => versionedResponse(description, interviewSchema);
+const {
+  route,
+  item: interview,
+  resource: interviewResponse,
+} = resourceRoutes('Interviews', '/v1/interviews/{id}', interviewSchema);
 
 /** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -64,26 +63,21 @@ const createInterview = route({
   },
 });
 
-const listInterviews = route({
-  method: 'get',
-  path: '/v1/interviews',
+const listInterviews = listRoute(route, '/v1/interviews', {
   operationId: 'listInterviews',
   summary: 'List interviews, newest first',
   description:
     'Filter by `status` or by your own `externalId`. Pages hold up to `limit` items; pass ' +
     '`nextCursor` back as `cursor` for the next one.',
-  request: { query: interviewListQuerySchema },
-  responses: {
-    200: jsonResponse('One page of interviews', interviewListSchema),
-    ...problemResponses(400, 401),
-  },
+  query: interviewListQuerySchema,
+  page: jsonResponse('One page of interviews', interviewListSchema),
 });
 
 const getInterview = interview.get({
   operationId: 'getInterview',
   summary: 'Get an interview with its plan',
   description: 'The interview as stored, its plan, and its version (also the `ETag`).',
-  responses: { 200: interviewResponse('The interview'), ...problemResponses(401, 404) },
+  ok: interviewResponse('The interview'),
 });
 
 const patchInterview = interview.patch({
@@ -94,14 +88,9 @@ const patchInterview = interview.patch({
     'skipped steps stay. Send `If-Match` with the ETag you read to refuse the change (412) ' +
     'if someone else changed the interview in the meantime; without it the change is applied ' +
     'on top of the latest version.',
-  request: mergePatchRequest(interviewPatchSchema, [
-    'application/merge-patch+json',
-    'application/json',
-  ]),
-  responses: {
-    200: interviewResponse('The re-planned interview'),
-    ...problemResponses(400, 401, 404, 409, 412, 413, 415),
-  },
+  schema: interviewPatchSchema,
+  mediaTypes: ['application/merge-patch+json', 'application/json'],
+  ok: interviewResponse('The re-planned interview'),
 });
 
 const deleteInterview = interview.delete({
@@ -111,7 +100,7 @@ const deleteInterview = interview.delete({
     'Cancels every open step and removes the personal data (candidate, interviewers, notes). ' +
     'The interview stays readable as `status: closed`, `closedReason: erased`, so its id does ' +
     'not start answering 404. Erasing again is a no-op.',
-  responses: { 204: { description: 'Erased' }, ...problemResponses(401, 404) },
+  done: 'Erased',
 });
 
 const postSignal = route({

@@ -3,15 +3,13 @@ import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import {
   actionRequest,
-  bearerRoutes,
-  itemRoutes,
   jsonBody,
   jsonResponse,
-  mergePatchRequest,
+  listRoute,
   optionalJsonBody,
   pageBody,
   pageHandler,
-  versionedResponse,
+  resourceRoutes,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
@@ -29,10 +27,11 @@ import {
 } from '../webhook-endpoint-schemas';
 import { parseIfMatch } from './interviews';
 
-const route = bearerRoutes(['Webhook endpoints']);
-const endpoint = itemRoutes(route, '/v1/webhook-endpoints/{id}');
-
-const endpointResponse = (description: string) => versionedResponse(description, endpointSchema);
+const {
+  route,
+  item: endpoint,
+  resource: endpointResponse,
+} = resourceRoutes('Webhook endpoints', '/v1/webhook-endpoints/{id}', endpointSchema);
 const withSecretResponse = (description: string) =>
   jsonResponse(description, endpointWithSecretSchema);
 /** The problems of a POST action on one endpoint. */
@@ -51,45 +50,35 @@ const createEndpoint = route({
   },
 });
 
-const listEndpoints = route({
-  method: 'get',
-  path: '/v1/webhook-endpoints',
+const listEndpoints = listRoute(route, '/v1/webhook-endpoints', {
   operationId: 'listWebhookEndpoints',
   summary: 'List webhook endpoints, newest first',
   description: 'Secrets are never listed.',
-  request: { query: pageQuerySchema },
-  responses: {
-    200: jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
-    ...problemResponses(400, 401),
-  },
+  query: pageQuerySchema,
+  page: jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
 });
 
 const getEndpoint = endpoint.get({
   operationId: 'getWebhookEndpoint',
   summary: 'Get a webhook endpoint',
   description: 'The endpoint without its secret; its version is also the `ETag`.',
-  responses: { 200: endpointResponse('The endpoint'), ...problemResponses(401, 404) },
+  ok: endpointResponse('The endpoint'),
 });
 
 const patchEndpoint = endpoint.patch({
   operationId: 'updateWebhookEndpoint',
   summary: 'Change a webhook endpoint',
   description: '`null` removes `description`, `metadata` or `eventTypes` (back to every type).',
-  request: mergePatchRequest(endpointPatchSchema, [
-    'application/json',
-    'application/merge-patch+json',
-  ]),
-  responses: {
-    200: endpointResponse('The changed endpoint'),
-    ...problemResponses(400, 401, 404, 409, 412, 413, 415),
-  },
+  schema: endpointPatchSchema,
+  mediaTypes: ['application/json', 'application/merge-patch+json'],
+  ok: endpointResponse('The changed endpoint'),
 });
 
 const deleteEndpoint = endpoint.delete({
   operationId: 'deleteWebhookEndpoint',
   summary: 'Delete a webhook endpoint',
   description: 'Nothing more is sent to it, including retries already scheduled.',
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 404) },
+  done: 'Deleted',
 });
 
 const rotateSecret = route({
