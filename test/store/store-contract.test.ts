@@ -316,6 +316,42 @@ describe.each(targets)('Store contract on $name', (target) => {
         });
       });
 
+      it("counts a fired step's event from the step's due time, leaving the due entry in place", async () => {
+        // Due at 10:00 with its next step at 10:00; the step fires (late) at 10:03 and moves
+        // the next step to the 12th while its event waits in the outbox.
+        const stored = { ...interview(newTenant(), baseMs, { nextDueAt: '2026-03-02T10:00:00Z' }) };
+        await store.createInterview({ ...stored, revision: 1 });
+        const dueTimeOf = async () =>
+          (await store.listDueInterviews('2026-03-31T00:00:00Z', { limit: 1000 })).items.find(
+            (ref) => ref.interviewId === stored.id,
+          )?.nextDueAt;
+        expect(await dueTimeOf()).toBe('2026-03-02T10:00:00Z');
+
+        const fired = pendingEvent(stored, '2026-03-02T10:03:00Z');
+        const stepEvent = {
+          delivery: 'inline' as const,
+          event: {
+            ...fired.event,
+            type: 'followup.thank_you',
+            data: { sequence: 2, step: { id: 'stp_1', dueAt: '2026-03-02T10:00:00Z' } },
+          },
+        };
+        const firing = {
+          ...stored,
+          version: 2,
+          revision: 2,
+          nextDueAt: '2026-03-12T10:00:00Z',
+          outbox: [stepEvent],
+        };
+        await store.updateInterview(firing, 1);
+        // Still 10:00 (the sort key did not move), not 10:03 and not the 12th.
+        expect(await dueTimeOf()).toBe('2026-03-02T10:00:00.000Z');
+
+        const { outbox: _cleared, ...cleared } = firing;
+        await store.rewriteInterviewOutbox({ ...cleared, revision: 3 });
+        expect(await dueTimeOf()).toBe('2026-03-12T10:00:00Z');
+      });
+
       it('refuses writes based on a revision that moved, even at the same version', async () => {
         const stored = { ...interview(newTenant(), baseMs), revision: 1 };
         await store.createInterview(stored);

@@ -12,16 +12,26 @@ import type { DynamoTable, Item } from './table-client';
 
 /**
  * When the reconciler next has work on an interview, in the due index's sortable format: the
- * earlier of its next scheduled step and its oldest outbox entry, or undefined when it has
- * neither.
+ * earliest of its next scheduled step and its outbox entries, or undefined when it has neither.
+ *
+ * An outbox entry counts from when it was written or, for the event of a step that fired, from
+ * the step's due time. A step fires at or after its due time, which is where the interview's due
+ * entry stood while it was the next step, so the write that fires it leaves the index entry in
+ * place instead of moving it to "now" (and back when the entry is cleared): two index writes
+ * saved per step. The reconciler reads every entry due before its look-ahead, so an earlier
+ * time only means it looks no later.
  */
 function reconcileDueAt(interview: StoredInterview): string | undefined {
   const times: string[] = [];
   if (interview.nextDueAt !== undefined) {
     times.push(sortableInstant(interview.nextDueAt, 'nextDueAt'));
   }
-  for (const entry of interview.outbox ?? []) {
-    times.push(sortableInstant(entry.event.createdAt, 'outbox.createdAt'));
+  for (const { event } of interview.outbox ?? []) {
+    times.push(sortableInstant(event.createdAt, 'outbox.createdAt'));
+    const step = (event.data as { step?: { dueAt?: unknown } }).step;
+    if (typeof step?.dueAt === 'string') {
+      times.push(sortableInstant(step.dueAt, 'outbox.step.dueAt'));
+    }
   }
   return times.length === 0 ? undefined : times.sort()[0];
 }
