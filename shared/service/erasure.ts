@@ -8,7 +8,11 @@
  *   client still parses it); the step's id, kind, round, channel and times, the recipient's
  *   role, and the interview's id, status, role, round, format and times stay.
  *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again;
- * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay;
+ * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay.
+ *   They are found through the events: each event's delivery state at every endpoint of the
+ *   tenant (deleted ones included, through the markers their deletion leaves) lists its
+ *   attempts, and is written before them. Attempts written before states listed them are
+ *   found through the interview's index entry instead;
  * - idempotency records: the stored response and the request hash go; the key stays used, so
  *   a retry of the original request answers 410 instead of creating the interview again.
  *
@@ -123,6 +127,37 @@ async function forEachPage<T>(
   return count;
 }
 
+/** Every endpoint the tenant has, or had while delivery records of it may still exist. */
+async function everyEndpointId(store: Store, tenantId: string): Promise<string[]> {
+  const ids = new Set(await store.listDeletedEndpointIds(tenantId));
+  await forEachPage(
+    (page) => store.listEndpoints(tenantId, page),
+    async (endpoint) => {
+      ids.add(endpoint.id);
+      return true;
+    },
+  );
+  return [...ids];
+}
+
+/** The attempts of `event` at every endpoint, found through its delivery states. */
+async function eraseDeliveryAttempts(
+  store: Store,
+  event: StoredEvent,
+  endpointIds: readonly string[],
+  each: (attempt: DeliveryAttempt) => Promise<boolean>,
+): Promise<number> {
+  if (endpointIds.length === 0) return 0;
+  const states = await store.getDeliveryStates(event.tenantId, event.id, endpointIds);
+  let count = 0;
+  for (const state of states.values()) {
+    if (!state.attemptLog?.length) continue;
+    const found = await store.getAttempts(event.tenantId, state.endpointId, state.attemptLog);
+    for (const attempt of found) if (await each(attempt)) count++;
+  }
+  return count;
+}
+
 /** Rewrites the interview's events, attempt logs and idempotency records without personal data. */
 export async function eraseInterviewTraces(
   store: Store,
@@ -131,21 +166,25 @@ export async function eraseInterviewTraces(
   now: Temporal.Instant,
 ): Promise<ErasureReport> {
   const erasedAt = now.toString();
+  const eraseAttempt = async (attempt: DeliveryAttempt) => {
+    const clean = redactAttempt(attempt, erasedAt);
+    if (clean) await store.putAttempt(clean);
+    return clean !== undefined;
+  };
+  const endpointIds = await everyEndpointId(store, tenantId);
+  let attempts = 0;
   const events = await forEachPage(
     (page) => store.listEvents(tenantId, { ...page, interviewId }),
     async (event) => {
       const clean = redactEvent(event, erasedAt);
       if (clean) await store.putRedactedEvent(clean);
+      attempts += await eraseDeliveryAttempts(store, event, endpointIds, eraseAttempt);
       return clean !== undefined;
     },
   );
-  const attempts = await forEachPage(
+  attempts += await forEachPage(
     (page) => store.listInterviewAttempts(tenantId, interviewId, page),
-    async (attempt) => {
-      const clean = redactAttempt(attempt, erasedAt);
-      if (clean) await store.putAttempt(clean);
-      return clean !== undefined;
-    },
+    eraseAttempt,
   );
   const idempotencyRecords = await forEachPage(
     (page) => store.listInterviewIdempotency(tenantId, interviewId, page),

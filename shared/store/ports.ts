@@ -263,13 +263,19 @@ export interface DeliveryAttempt {
   error?: string;
   /** First 1 KiB of the response body. */
   responseBody?: string;
-  /** The interview of the event, if any: erasure finds the attempt through it. */
+  /** The interview of the event, if any. */
   interviewId?: string;
   /** Set when the interview was erased and the response excerpt removed. */
   erasedAt?: string;
   /** When the next retry is scheduled, if any, on the runtime clock. */
   nextAttemptAt?: string;
   expiresAt: number;
+}
+
+/** What reads an attempt's log entry back by key: its id and `attemptedAt`. */
+export interface AttemptRef {
+  id: string;
+  attemptedAt: string;
 }
 
 /** Per (event, endpoint): where delivery stands. Lets redelivery and recovery find failures. */
@@ -284,6 +290,13 @@ export interface DeliveryState {
   createdAt: string;
   updatedAt: string;
   expiresAt: number;
+  /**
+   * The log entries of this delivery's attempts, oldest first. Erasure finds an interview's
+   * attempts through its events' delivery states; the state naming an attempt is written before
+   * the attempt itself, so no log entry exists that no state names. Absent on states written
+   * before attempts were found this way (their attempts are indexed by interview instead).
+   */
+  attemptLog?: AttemptRef[];
 }
 
 export interface WebhookStore {
@@ -291,7 +304,13 @@ export interface WebhookStore {
   getEndpoint(tenantId: string, id: string): Promise<StoredEndpoint | undefined>;
   /** Conditional on `expectedVersion`, like updateInterview. */
   updateEndpoint(next: StoredEndpoint, expectedVersion: number): Promise<void>;
-  deleteEndpoint(tenantId: string, id: string): Promise<void>;
+  /**
+   * Deletes the endpoint and leaves a marker of its id until `keepUntil` (epoch seconds), when
+   * the last of its delivery records has expired: erasure still reaches them.
+   */
+  deleteEndpoint(tenantId: string, id: string, keepUntil: number): Promise<void>;
+  /** Ids of the tenant's deleted endpoints whose delivery records may still exist. */
+  listDeletedEndpointIds(tenantId: string): Promise<string[]>;
   listEndpoints(tenantId: string, page: PageRequest): Promise<Page<StoredEndpoint>>;
 
   /** Idempotent: recording an event id that exists returns false and changes nothing. */
@@ -304,7 +323,16 @@ export interface WebhookStore {
 
   /** Writes an attempt (a new one, or a redacted version of an existing one). */
   putAttempt(attempt: DeliveryAttempt): Promise<void>;
-  /** The attempts of one interview's events, at every endpoint (oldest first). */
+  /** The attempts at `refs` of one endpoint that exist, in no particular order. */
+  getAttempts(
+    tenantId: string,
+    endpointId: string,
+    refs: readonly AttemptRef[],
+  ): Promise<DeliveryAttempt[]>;
+  /**
+   * The attempts of one interview's events indexed by interview (oldest first): those written
+   * before delivery states named their attempts (see DeliveryState.attemptLog).
+   */
   listInterviewAttempts(
     tenantId: string,
     interviewId: string,

@@ -145,18 +145,27 @@ export const attemptDocument = defineDocument<DeliveryAttempt>({
   ),
 });
 
+/**
+ * Version 2 adds `attemptLog` (the keys of the delivery's attempt log entries). A version-1
+ * state has none: its attempts carry the by-interview index entry erasure still reads. The
+ * version is bumped although the field is optional, so code that predates it refuses a state
+ * it would otherwise rewrite without the log, hiding attempts from erasure.
+ */
 export const deliveryStateDocument = defineDocument<DeliveryState>({
   entity: 'delivery',
-  version: 1,
-  upgrades: [fromUnversioned],
-  check: isObject({
-    tenantId: isString,
-    eventId: isString,
-    endpointId: isString,
-    status: isOneOf('pending', 'succeeded', 'failed'),
-    attempts: isInteger,
-    createdAt: isString,
-    updatedAt: isString,
-    expiresAt: isNumber,
-  }),
+  version: 2,
+  upgrades: [fromUnversioned, (document) => document],
+  check: isObject(
+    {
+      tenantId: isString,
+      eventId: isString,
+      endpointId: isString,
+      status: isOneOf('pending', 'succeeded', 'failed'),
+      attempts: isInteger,
+      createdAt: isString,
+      updatedAt: isString,
+      expiresAt: isNumber,
+    },
+    { attemptLog: isArray },
+  ),
 });

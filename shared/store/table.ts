@@ -13,9 +13,14 @@
  * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due (steps or outbox) |
  * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | gsi3 by interview; TTL                    |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
+ * | deleted endpoint| `T#<tenantId>`                   | `WHD#<endpointId>`       | TTL                                       |
  * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
- * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | gsi3 by interview; TTL                    |
+ * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL (gsi3 by interview on older items)    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
+ *
+ * Erasure reaches an interview's attempts through its events (gsi3), their delivery states (at
+ * every endpoint, deleted ones included through their `WHD#` markers) and the attempt keys each
+ * state lists; attempts written before states listed them carry gsi3 keys instead.
  *
  * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
  * in `docz` on items written before that; see ./documents) and the version of its shape in `v`
@@ -121,8 +126,8 @@ export const gsi2 = overloadedIndex('gsi2', [itemAttributes.status]);
 
 /**
  * Overloaded index 3, everything kept about one interview outside its item: its events (also
- * listed by the API, filtered by `eventType`), and for erasure its delivery attempts and
- * idempotency records.
+ * listed by the API, filtered by `eventType`), and for erasure its idempotency records (and
+ * the delivery attempts written before delivery states listed them).
  */
 export const gsi3 = overloadedIndex('gsi3', [itemAttributes.eventType]);
 
@@ -153,6 +158,7 @@ export const keyPrefix = {
   interview: 'INT#',
   idempotency: 'IDEM#',
   endpoint: 'WHE#',
+  deletedEndpoint: 'WHD#',
   event: 'EVT#',
   attempt: 'ATT#',
   delivery: 'DLV#',

@@ -187,7 +187,7 @@ export class AttemptSender {
       previous,
     };
     const record = attemptRecord(facts, newId('dlv', sent.wallStart.epochMilliseconds));
-    const state = stateAfterAttempt(facts);
+    const state = stateAfterAttempt(facts, record);
     this.#log(event, endpoint, record, result, nextAttemptAt);
     return {
       event,

@@ -81,18 +81,24 @@ function deliveryState(
     createdAt: previous?.createdAt ?? nowText,
     updatedAt: nowText,
     expiresAt: retentionExpiry(now),
+    ...(previous?.attemptLog === undefined ? {} : { attemptLog: previous.attemptLog }),
   };
 }
 
-/** The delivery state after the attempt: succeeded, pending its next attempt, or failed. */
-export function stateAfterAttempt(facts: AttemptFacts): DeliveryState {
+/**
+ * The delivery state after the attempt `record`: succeeded, pending its next attempt, or
+ * failed. It lists the attempt's log entry (and every earlier one), which erasure follows.
+ */
+export function stateAfterAttempt(facts: AttemptFacts, record: AttemptRecord): DeliveryState {
   const { result, nextAttemptAt } = facts;
-  return deliveryState(facts.event, facts.endpoint, facts.previous, facts.now, {
+  const state = deliveryState(facts.event, facts.endpoint, facts.previous, facts.now, {
     status: result.ok ? 'succeeded' : nextAttemptAt === undefined ? 'failed' : 'pending',
     attempts: facts.attempt,
     lastAttemptAt: facts.now.toString(),
     ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
   });
+  const logged = { id: record.id, attemptedAt: record.attemptedAt };
+  return { ...state, attemptLog: [...(state.attemptLog ?? []), logged] };
 }
 
 /**

@@ -148,9 +148,9 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    *
    * This is the hot path of every due step, so its bookkeeping is batched: the existing states
    * are read in one call (none at all when the caller has just recorded the event), and once
-   * every attempt has returned (and each failure's retry is scheduled), the attempt logs and
-   * states of all endpoints are written in one batch. An endpoint whose retry could not be
-   * scheduled gets no state, so the re-run redoes it.
+   * every attempt has returned (and each failure's retry is scheduled), the states of all
+   * endpoints are written in one batch, then the attempt logs they list in another. An endpoint
+   * whose retry could not be scheduled gets no state, so the re-run redoes it.
    */
   async fanOut(event: StoredEvent, options: FanOutOptions = {}): Promise<void> {
     // An erased interview's events are never sent again (its data is gone from them anyway).
@@ -258,7 +258,9 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   /**
    * One attempt and its bookkeeping, in crash-safe order: the next wake-up is created before
    * the state that mentions it, so a crash in between leaves a retry that finds the state one
-   * attempt behind and simply performs it.
+   * attempt behind and simply performs it. The state lists the attempt's log entry and is
+   * written before it, so erasure (which finds attempts only through states) reaches every
+   * entry that exists; a crash between the two leaves that attempt unlogged.
    */
   async #attempt(
     event: StoredEvent,
@@ -268,12 +270,12 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     options: { retry: boolean },
   ): Promise<AttemptRecord> {
     const outcome = await this.#sender.send(event, endpoint, attempt, previous, options);
-    await this.#store.putAttempt(outcome.record);
     // Before the state that records this attempt: if a notice cannot be published, the wake-up
     // fails and is retried, redoes the attempt and publishes again (same notice id, so the
     // siblings that already have it get nothing twice).
     await this.#notices.raise(outcome);
     await this.#store.putDeliveryState(outcome.state);
+    await this.#store.putAttempt(outcome.record);
     await this.#health.afterAttempt(outcome);
     return outcome.record;
   }

@@ -18,7 +18,11 @@ import type {
 } from '../store/ports';
 import { checkWebhookUrl, type WebhookUrlOptions } from './address-policy';
 import type { DeliveryService } from './delivery';
-import { type AttemptRecord, DELIVERY_RETENTION_SECONDS } from './delivery-records';
+import {
+  type AttemptRecord,
+  DELIVERY_RETENTION_SECONDS,
+  retentionExpiry,
+} from './delivery-records';
 import { generateSecret } from './signing';
 
 /** How long a replaced secret keeps signing, so receivers can switch without losing events. */
@@ -150,8 +154,11 @@ export class WebhookEndpointService {
 
   async delete(tenantId: string, id: string): Promise<void> {
     await this.get(tenantId, id);
-    // Pending retry wake-ups find the endpoint gone and do nothing.
-    await this.#store.deleteEndpoint(tenantId, id);
+    // Pending retry wake-ups find the endpoint gone and do nothing. Its delivery records stay
+    // until they expire, and erasure finds them through the marker kept as long (a day more
+    // for an attempt in flight now).
+    const keepUntil = retentionExpiry(this.#clock.now()) + 24 * 3600;
+    await this.#store.deleteEndpoint(tenantId, id, keepUntil);
   }
 
   /** A new signing secret; older ones keep signing for 24 h alongside it. */

@@ -747,11 +747,13 @@ describe.each(targets)('Store contract on $name', (target) => {
       expect(items.map((item) => item.id)).toEqual([second.id, first.id]);
       expect(pages).toBe(2);
 
-      await store.deleteEndpoint(tenantId, first.id);
+      await store.deleteEndpoint(tenantId, first.id, 4_102_444_800);
       await expect(store.getEndpoint(tenantId, first.id)).resolves.toBeUndefined();
       await expect(store.listEndpoints(tenantId, { limit: 10 })).resolves.toEqual({
         items: [second],
       });
+      // The deleted endpoint's id stays findable for erasure.
+      await expect(store.listDeletedEndpointIds(tenantId)).resolves.toEqual([first.id]);
     });
 
     it('isolates tenants', async () => {
@@ -764,8 +766,9 @@ describe.each(targets)('Store contract on $name', (target) => {
       await expect(
         store.updateEndpoint({ ...stored, tenantId: b, version: 2 }, 1),
       ).rejects.toBeInstanceOf(VersionConflictError);
-      await store.deleteEndpoint(b, stored.id);
+      await store.deleteEndpoint(b, stored.id, 4_102_444_800);
       await expect(store.getEndpoint(a, stored.id)).resolves.toEqual(stored);
+      await expect(store.listDeletedEndpointIds(a)).resolves.toEqual([]);
     });
   });
 
@@ -850,6 +853,16 @@ describe.each(targets)('Store contract on $name', (target) => {
       }));
       // Written out of order, to show the order comes from the key.
       for (const attempt of [...attempts].reverse()) await store.putAttempt(attempt);
+      // Read back by key (as erasure does from a delivery state's attemptLog).
+      const refs = [attempts[1], attempts[3]].map((a) => ({
+        id: a?.id ?? '',
+        attemptedAt: a?.attemptedAt ?? '',
+      }));
+      const byKey = await store.getAttempts(tenantId, endpointId, [
+        ...refs,
+        { id: 'dlv_missing', attemptedAt: times[0] ?? '' },
+      ]);
+      expect(byKey.map((a) => a.id).sort()).toEqual(refs.map((ref) => ref.id).sort());
       const { items } = await collectAll(
         (page) => store.listAttempts(tenantId, endpointId, page),
         2,

@@ -384,7 +384,10 @@ describe('API events, rotation and stale wake-ups', () => {
     await h.store.putEvent(event);
     const failing = new Proxy(h.store, {
       get(target, property, receiverArg) {
-        if (property === 'putAttempt') return () => Promise.reject(new Error('table unavailable'));
+        // The state is the attempt's first write (its log entry follows, see #attempt).
+        if (property === 'putDeliveryState') {
+          return () => Promise.reject(new Error('table unavailable'));
+        }
         const value = Reflect.get(target, property, receiverArg);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -406,6 +409,8 @@ describe('API events, rotation and stale wake-ups', () => {
       }),
     ).rejects.toThrow('table unavailable');
     expect(await h.store.getDeliveryState(tenantId, event.id, endpoint.id)).toBeUndefined();
+    // No log entry that no state names: erasure finds attempts only through states.
+    expect(await attemptsOf(tenantId, endpoint.id)).toEqual([]);
   });
 
   it('records the endpoints a fan-out reached when one retry cannot be scheduled, and the re-run sends only to the other', async () => {

@@ -1,10 +1,18 @@
 /**
  * Webhook deliveries: a state per (event, endpoint) and a record per attempt, both in the
- * endpoint's partition; written one at a time or batched, and found again by interview (for
- * erasure) or by failure (for recovery).
+ * endpoint's partition; written one at a time or batched, and found again by key (erasure reads
+ * the attempts a state lists), by interview (attempts written before states listed them) or by
+ * failure (for recovery).
  */
 import { documentAttributes } from '../document-schema';
-import type { DeliveryAttempt, DeliveryState, Page, PageRequest, WebhookStore } from '../ports';
+import type {
+  AttemptRef,
+  DeliveryAttempt,
+  DeliveryState,
+  Page,
+  PageRequest,
+  WebhookStore,
+} from '../ports';
 import { attemptDocument, deliveryStateDocument } from '../schemas';
 import { itemAttributes as attr, gsi1, gsi3, keyPrefix, ttlAttribute } from '../table';
 import {
@@ -29,6 +37,7 @@ import {
 type DeliveryStore = Pick<
   WebhookStore,
   | 'putAttempt'
+  | 'getAttempts'
   | 'listInterviewAttempts'
   | 'listAttempts'
   | 'putDeliveryState'
@@ -42,24 +51,28 @@ function deliveryStateKey(tenantId: string, eventId: string, endpointId: string)
   return { pk: endpointScope(tenantId, endpointId), sk: `${keyPrefix.delivery}${eventId}` };
 }
 
-function attemptItem(attempt: DeliveryAttempt): Item {
-  const attemptedAt = sortableInstant(attempt.attemptedAt, 'attemptedAt');
-  const sortKey = `${keyPrefix.attempt}${attemptedAt}#${attempt.id}`;
+function attemptKey(tenantId: string, endpointId: string, ref: AttemptRef): ItemKey {
+  const attemptedAt = sortableInstant(ref.attemptedAt, 'attemptedAt');
   return {
-    [pk]: endpointScope(attempt.tenantId, attempt.endpointId),
-    [sk]: sortKey,
+    pk: endpointScope(tenantId, endpointId),
+    sk: `${keyPrefix.attempt}${attemptedAt}#${ref.id}`,
+  };
+}
+
+/**
+ * No index entry: erasure finds the attempt through the delivery state that lists it (see
+ * DeliveryState.attemptLog). Items written before carry gsi3 keys, which a rewrite drops.
+ */
+function attemptItem(attempt: DeliveryAttempt): Item {
+  const key = attemptKey(attempt.tenantId, attempt.endpointId, attempt);
+  return {
+    [pk]: key.pk,
+    [sk]: key.sk,
     [attr.entity]: 'attempt',
     [attr.tenantId]: attempt.tenantId,
     [attr.id]: attempt.id,
     [ttlAttribute]: attempt.expiresAt,
     ...documentAttributes(attemptDocument, attempt),
-    // Indexed by interview so erasure finds the response excerpts without a Scan.
-    ...(attempt.interviewId !== undefined
-      ? {
-          [gsi3.partitionKey]: interviewAttemptsPartition(attempt.tenantId, attempt.interviewId),
-          [gsi3.sortKey]: sortKey,
-        }
-      : {}),
   };
 }
 
@@ -88,6 +101,13 @@ export function deliveryEntity(table: DynamoTable): DeliveryStore {
   return {
     putAttempt: async (attempt: DeliveryAttempt) => {
       await table.put(attemptItem(attempt));
+    },
+
+    getAttempts: async (tenantId: string, endpointId: string, refs: readonly AttemptRef[]) => {
+      const keys = refs.map((ref) => attemptKey(tenantId, endpointId, ref));
+      return (await table.batchGet(keys, 'attempts')).flatMap(
+        (item) => readItem(attemptDocument, item) ?? [],
+      );
     },
 
     listInterviewAttempts: async (tenantId: string, interviewId: string, page: PageRequest) => {
@@ -136,14 +156,18 @@ export function deliveryEntity(table: DynamoTable): DeliveryStore {
       return found;
     },
 
-    putDeliveryRecords: (records: {
+    /**
+     * The states first, then the attempts they list, so an attempt never exists that no state
+     * names (erasure finds attempts only through states). A failure in between leaves attempts
+     * unlogged, never unfindable.
+     */
+    putDeliveryRecords: async (records: {
       attempts: readonly DeliveryAttempt[];
       states: readonly DeliveryState[];
-    }) =>
-      table.batchPut(
-        [...records.attempts.map(attemptItem), ...records.states.map(deliveryStateItem)],
-        'delivery records',
-      ),
+    }) => {
+      await table.batchPut(records.states.map(deliveryStateItem), 'delivery states');
+      await table.batchPut(records.attempts.map(attemptItem), 'delivery attempts');
+    },
 
     /**
      * Oldest first, so recovery redelivers in the order events happened. The delivery state

@@ -3,7 +3,7 @@ import { AlreadyExistsError } from '../../errors';
 import { documentAttributes } from '../document-schema';
 import type { PageRequest, StoredEndpoint, WebhookStore } from '../ports';
 import { endpointDocument } from '../schemas';
-import { itemAttributes as attr, keyPrefix } from '../table';
+import { itemAttributes as attr, keyPrefix, ttlAttribute } from '../table';
 import { pk, sk, tenantItemKey, tenantScope } from './keys';
 import {
   type DynamoTable,
@@ -17,7 +17,12 @@ import {
 
 type EndpointStore = Pick<
   WebhookStore,
-  'createEndpoint' | 'getEndpoint' | 'updateEndpoint' | 'deleteEndpoint' | 'listEndpoints'
+  | 'createEndpoint'
+  | 'getEndpoint'
+  | 'updateEndpoint'
+  | 'deleteEndpoint'
+  | 'listDeletedEndpointIds'
+  | 'listEndpoints'
 >;
 
 const endpointKey = (tenantId: string, id: string) =>
@@ -52,8 +57,32 @@ export function endpointEntity(table: DynamoTable): EndpointStore {
         table.putIfVersion(endpointItem(next), expectedVersion),
       ),
 
-    deleteEndpoint: async (tenantId: string, id: string) => {
+    deleteEndpoint: async (tenantId: string, id: string, keepUntil: number) => {
+      // The marker first: a crash in between leaves the endpoint, which a retry deletes.
+      const marker = tenantItemKey(tenantId, keyPrefix.deletedEndpoint, id);
+      await table.put({
+        [pk]: marker.pk,
+        [sk]: marker.sk,
+        [attr.entity]: 'deleted-endpoint',
+        [attr.id]: id,
+        [ttlAttribute]: keepUntil,
+      });
       await table.delete(endpointKey(tenantId, id));
+    },
+
+    listDeletedEndpointIds: async (tenantId: string) => {
+      const ids: string[] = [];
+      const list = partitionList(tenantScope(tenantId), keyPrefix.deletedEndpoint, false);
+      let cursor: string | undefined;
+      do {
+        const page = await table.listPage(list, {
+          limit: 100,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const item of page.items) ids.push(String(item[attr.id]));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return ids;
     },
 
     listEndpoints: async (tenantId: string, page: PageRequest) => {
