@@ -258,6 +258,41 @@ describe('items on dynalite', () => {
     ).toEqual({ N: '1' });
   });
 
+  it('reads a version-1 delivery state (before attemptLog) as it was, and writes version 2', async () => {
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const createdAt = now.toString();
+    const state: DeliveryState = {
+      tenantId,
+      eventId: 'evt_1',
+      endpointId: 'whe_1',
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: createdAt,
+      createdAt,
+      updatedAt: createdAt,
+      expiresAt: 4_102_444_800,
+    };
+    const key = [`T#${tenantId}#${keyPrefix.endpoint}whe_1`, `${keyPrefix.delivery}evt_1`] as const;
+    await putRaw({
+      pk: { S: key[0] },
+      sk: { S: key[1] },
+      entity: { S: 'delivery' },
+      tenantId: { S: tenantId },
+      status: { S: 'pending' },
+      doc: { S: JSON.stringify(state) },
+      [versionAttribute]: { N: '1' },
+    });
+    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
+
+    const attemptLog = [{ id: 'dlv_1', attemptedAt: createdAt }];
+    await store.putDeliveryState({ ...state, attemptLog });
+    expect((await rawItem(...key))[versionAttribute]).toEqual({ N: '2' });
+    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual({
+      ...state,
+      attemptLog,
+    });
+  });
+
   it('reads and re-plans a version-less interview exactly like a current one', async () => {
     let at = now;
     const service = new InterviewService({

@@ -5,6 +5,7 @@
  * when the emulator advances it, so retry times are exact.
  */
 import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { SandboxClock } from '../../local/sandbox-clock';
@@ -86,6 +87,9 @@ const harnessStart = Temporal.Instant.from('2030-01-07T09:00:00Z');
 
 export interface DeliveryHarness {
   store: DynamoStore;
+  /** The table's own client and name, for tests that write items raw. */
+  client: DynamoDBClient;
+  tableName: string;
   clock: SandboxClock;
   emulator: SchedulerEmulator;
   scheduler: EventBridgeWakeupScheduler;
@@ -114,10 +118,8 @@ export interface HarnessOptions {
 
 export async function startDeliveryHarness(options: HarnessOptions = {}): Promise<DeliveryHarness> {
   const clock = new SandboxClock(new FixedClock(harnessStart));
-  const local = await startLocalStore({
-    tableName: `afterview-dlv-${randomBytes(4).toString('hex')}`,
-    clock,
-  });
+  const tableName = `afterview-dlv-${randomBytes(4).toString('hex')}`;
+  const local = await startLocalStore({ tableName, clock });
   const { store } = local;
   const logger = new ErrorRecordingLogger();
   const errors = logger.errors;
@@ -194,6 +196,8 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
 
   return {
     store,
+    client: local.client,
+    tableName,
     clock,
     emulator,
     scheduler,

@@ -1,0 +1,176 @@
+/**
+ * How erasure reaches delivery attempts now that they carry no by-interview index entry: through
+ * the interview's events, their delivery states at every endpoint (a deleted endpoint through the
+ * marker its deletion leaves) and the attempt keys each state lists, plus the by-interview index
+ * entries of attempts written before states listed them. The state is written before the attempts
+ * it lists, so a failure between the two leaves an attempt unlogged, never unfindable.
+ */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepEventId } from '../../shared/scheduling/dispatcher';
+import { eraseInterviewTraces } from '../../shared/service/erasure';
+import { interviewAttemptsPartition, sortableInstant } from '../../shared/store/dynamo/keys';
+import type { DeliveryAttempt, Store } from '../../shared/store/ports';
+import { gsi3, keyPrefix } from '../../shared/store/table';
+import { DeliveryService } from '../../shared/webhooks/delivery';
+import {
+  type Behaviour,
+  type DeliveryHarness,
+  type Receiver,
+  startDeliveryHarness,
+  startReceiver,
+} from './delivery-harness';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let h: DeliveryHarness;
+const receivers: Receiver[] = [];
+
+/** Fails the first request, then accepts; every answer echoes the body it got (personal data). */
+const echoAfterOneFailure: Behaviour = (n, request) => ({
+  status: n === 1 ? 500 : 200,
+  body: `got: ${request.body.slice(0, 300)}`,
+});
+
+async function receiver(behaviour: Behaviour): Promise<Receiver> {
+  const started = await startReceiver(behaviour);
+  receivers.push(started);
+  return started;
+}
+
+async function attemptsOf(tenantId: string, endpointId: string): Promise<DeliveryAttempt[]> {
+  return (await h.store.listAttempts(tenantId, endpointId, { limit: 100 })).items;
+}
+
+beforeAll(async () => {
+  h = await startDeliveryHarness({ attemptTimeoutMs: 300 });
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await h?.close();
+});
+
+describe('erasure of delivery attempts', () => {
+  it('reaches retried attempts, a deleted endpoint and attempts indexed the old way', async () => {
+    const tenantId = h.newTenant();
+    const kept = await h.webhooks.endpoints.create(tenantId, {
+      url: (await receiver(echoAfterOneFailure)).url,
+    });
+    const deleted = await h.webhooks.endpoints.create(tenantId, {
+      url: (await receiver(echoAfterOneFailure)).url,
+    });
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+    await h.advanceBy(HOUR);
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+
+    for (const endpoint of [kept.endpoint, deleted.endpoint]) {
+      const attempts = await attemptsOf(tenantId, endpoint.id);
+      expect(attempts.map((a) => a.outcome)).toEqual(['succeeded', 'failed']);
+      expect(attempts.every((a) => a.responseBody?.includes('Grace'))).toBe(true);
+      // The state lists both, oldest first: that is how erasure finds them.
+      const state = await h.store.getDeliveryState(tenantId, eventId, endpoint.id);
+      expect(state?.attemptLog).toEqual(
+        [...attempts].reverse().map((a) => ({ id: a.id, attemptedAt: a.attemptedAt })),
+      );
+    }
+    await h.webhooks.endpoints.delete(tenantId, deleted.endpoint.id);
+    expect(await h.store.listDeletedEndpointIds(tenantId)).toEqual([deleted.endpoint.id]);
+
+    // An attempt written before states listed attempts: no state names it, gsi3 does.
+    const legacy: DeliveryAttempt = {
+      tenantId,
+      id: 'dlv_legacy',
+      eventId,
+      endpointId: kept.endpoint.id,
+      attempt: 1,
+      attemptedAt: '2030-01-01T00:00:00Z',
+      outcome: 'failed',
+      statusCode: 500,
+      latencyMs: 3,
+      responseBody: 'got: Grace Hopper',
+      interviewId: step.interviewId,
+      expiresAt: 4_102_444_800,
+    };
+    const legacySk = `${keyPrefix.attempt}${sortableInstant(legacy.attemptedAt, 'at')}#${legacy.id}`;
+    await h.client.send(
+      new PutItemCommand({
+        TableName: h.tableName,
+        Item: marshall({
+          pk: `T#${tenantId}#${keyPrefix.endpoint}${kept.endpoint.id}`,
+          sk: legacySk,
+          entity: 'attempt',
+          tenantId,
+          id: legacy.id,
+          expiresAt: legacy.expiresAt,
+          doc: JSON.stringify(legacy),
+          v: 1,
+          [gsi3.partitionKey]: interviewAttemptsPartition(tenantId, step.interviewId),
+          [gsi3.sortKey]: legacySk,
+        }),
+      }),
+    );
+    expect((await attemptsOf(tenantId, kept.endpoint.id)).map((a) => a.id)).toContain(legacy.id);
+
+    const report = await eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+    expect(report.attempts).toBe(5);
+    for (const endpoint of [kept.endpoint, deleted.endpoint]) {
+      for (const attempt of await attemptsOf(tenantId, endpoint.id)) {
+        expect(attempt.responseBody).toBeUndefined();
+        expect(attempt.erasedAt).toEqual(expect.any(String));
+      }
+    }
+    // Idempotent: nothing is left to rewrite.
+    const again = await eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+    expect(again.attempts).toBe(0);
+  });
+
+  it('never leaves an attempt that no delivery state names when a write fails in between', async () => {
+    const tenantId = h.newTenant();
+    const target = await receiver((_n, request) => ({
+      status: 200,
+      body: `got: ${request.body.slice(0, 300)}`,
+    }));
+    const { endpoint } = await h.webhooks.endpoints.create(tenantId, { url: target.url });
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+    await h.advanceBy(2 * MINUTE);
+    const event = await h.store.getEvent(tenantId, eventId);
+    if (!event) throw new Error('the step event was not recorded');
+    const fresh = { ...event, id: `${event.id}x` };
+    await h.store.putEvent(fresh);
+
+    // The fan-out's state batch fails: neither the state nor the attempt it would list exists.
+    const failing = new Proxy(h.store, {
+      get(store, property, receiverArg) {
+        if (property === 'putDeliveryRecords') {
+          return async (records: Parameters<Store['putDeliveryRecords']>[0]) => {
+            await store.putDeliveryRecords({ attempts: [], states: [] });
+            if (records.states.length > 0) throw new Error('table unavailable');
+          };
+        }
+        const value = Reflect.get(store, property, receiverArg);
+        return typeof value === 'function' ? value.bind(store) : value;
+      },
+    });
+    const broken = new DeliveryService({
+      store: failing,
+      scheduler: h.scheduler,
+      transport: h.transport,
+      clock: h.clock,
+    });
+    await expect(broken.fanOut(fresh)).rejects.toThrow('table unavailable');
+    expect(target.requests).toHaveLength(2);
+    expect(await h.store.getDeliveryState(tenantId, fresh.id, endpoint.id)).toBeUndefined();
+    expect((await attemptsOf(tenantId, endpoint.id)).map((a) => a.eventId)).toEqual([eventId]);
+
+    // The re-run sends again (at least once), and its state lists the one attempt it logs.
+    await h.webhooks.delivery.fanOut(fresh);
+    const state = await h.store.getDeliveryState(tenantId, fresh.id, endpoint.id);
+    const logged = (await attemptsOf(tenantId, endpoint.id)).filter((a) => a.eventId === fresh.id);
+    expect(logged).toHaveLength(1);
+    expect(state?.attemptLog).toEqual([{ id: logged[0]?.id, attemptedAt: logged[0]?.attemptedAt }]);
+  });
+});
