@@ -127,9 +127,13 @@ async function forEachPage<T>(
   return count;
 }
 
-/** Every endpoint the tenant has, or had while delivery records of it may still exist. */
+/**
+ * Every endpoint the tenant has, or had while delivery records of it may still exist. The live
+ * ones are listed first: a deletion writes its marker before it removes the endpoint, so an
+ * endpoint deleted meanwhile is in one list or the other.
+ */
 async function everyEndpointId(store: Store, tenantId: string): Promise<string[]> {
-  const ids = new Set(await store.listDeletedEndpointIds(tenantId));
+  const ids = new Set<string>();
   await forEachPage(
     (page) => store.listEndpoints(tenantId, page),
     async (endpoint) => {
@@ -137,6 +141,7 @@ async function everyEndpointId(store: Store, tenantId: string): Promise<string[]
       return true;
     },
   );
+  for (const id of await store.listDeletedEndpointIds(tenantId)) ids.add(id);
   return [...ids];
 }
 
