@@ -32,6 +32,8 @@ export interface CapacityTotals {
   wruByEntity: Record<string, Record<string, number>>;
   /** Write requests by entity (puts, conditional puts that failed, deletes). */
   writesByEntity: Record<string, number>;
+  /** The largest item written of each entity: its size and each attribute's share (name + value). */
+  largestItem: Record<string, { bytes: number; attributes: Record<string, number> }>;
 }
 
 function valueSize(value: AttributeValue): number {
@@ -56,6 +58,15 @@ export function itemSize(item: Item): number {
     size += Buffer.byteLength(name, 'utf8') + valueSize(value);
   }
   return size;
+}
+
+/** Each attribute's share of the item size (name bytes plus value bytes), largest first. */
+function attributeSizes(item: Item): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(item)
+      .map(([name, value]) => [name, Buffer.byteLength(name, 'utf8') + valueSize(value)] as const)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 const kb = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
@@ -123,6 +134,7 @@ export class CapacityMeter {
       itemBytesWritten: {},
       wruByEntity: {},
       writesByEntity: {},
+      largestItem: {},
     };
   }
 
@@ -156,6 +168,9 @@ export class CapacityMeter {
     this.totals.itemBytesWritten[entity] = sizes;
     sizes.count++;
     sizes.bytes += size;
+    if (size > (this.totals.largestItem[entity]?.bytes ?? -1)) {
+      this.totals.largestItem[entity] = { bytes: size, attributes: attributeSizes(next) };
+    }
     if (previous && same(previous, next)) this.totals.unchangedWrites++;
     for (const index of this.#indexes) this.#indexWrite(index, previous, next, entity);
     this.#shadow.set(key, next);

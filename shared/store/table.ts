@@ -13,7 +13,7 @@
  * | interview       | `T#<tenantId>`                   | `INT#<interviewId>`      | gsi1 status, gsi2 externalId, due (steps or outbox) |
  * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | gsi3 by interview; TTL                    |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
- * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
+ * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi2 by type, gsi3 by interview; TTL (gsi1 only for a type the tenant-wide list does not merge) |
  * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | gsi3 by interview; TTL                    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
@@ -113,7 +113,11 @@ function overloadedIndex<const Name extends string>(
   } satisfies TableIndex;
 }
 
-/** Overloaded index 1: interviews by status; events of a tenant; undelivered deliveries. */
+/**
+ * Overloaded index 1: interviews by status; undelivered deliveries; events of a tenant only
+ * when written before the tenant-wide list merged gsi2's type partitions, or of a type outside
+ * the merged set (see ./dynamo/events).
+ */
 export const gsi1 = overloadedIndex('gsi1');
 
 /** Overloaded index 2: interviews by external id (filtered by `status`); events by type. */
