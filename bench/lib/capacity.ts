@@ -16,7 +16,7 @@
  * UTF-8, numbers about one byte per two digits plus one, binary as is).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type TableIndex, tableIndexes, tableKeys } from '../../shared/store/table';
+import { keyPrefix, type TableIndex, tableIndexes, tableKeys } from '../../shared/store/table';
 
 type Item = Record<string, AttributeValue>;
 
@@ -71,9 +71,13 @@ function attributeSizes(item: Item): Record<string, number> {
 
 const kb = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
 
-/** The kind of item (its `entity` attribute), to report write units by entity. */
+/**
+ * The kind of item (its `entity` attribute), to report write units by entity. Interview items
+ * no longer store one: their sort key names them.
+ */
 function entityOf(item: Item): string {
-  return item.entity?.S ?? 'other';
+  if (item.entity?.S) return item.entity.S;
+  return item[tableKeys.sortKey]?.S?.startsWith(keyPrefix.interview) ? 'interview' : 'other';
 }
 
 function keyOf(item: Item): string {

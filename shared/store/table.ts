@@ -20,7 +20,9 @@
  * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
  * in `docz` on items written before that; see ./documents) and the version of its shape in `v`
  * (see ./document-schema); the other attributes exist only for keys, indexes, conditions and
- * TTL. The API key item is the exception: it stores no document, only the tenant id.
+ * TTL. The API key item is the exception: it stores no document, only the tenant id. The
+ * interview item, written about 23 times in an interview's life, also leaves out `entity`,
+ * `tenantId`, `id` and `nextDueAt` (see ./dynamo/interviews).
  */
 import {
   type AttributeDefinition,
@@ -133,7 +135,10 @@ export const gsi3 = overloadedIndex('gsi3', [itemAttributes.eventType]);
 /**
  * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the
  * reconciler. Its partitions are a handful of fixed shards (not tenants) so one query per shard
- * covers every tenant without a Scan, and no single partition takes every write.
+ * covers every tenant without a Scan, and no single partition takes every write. The projected
+ * attributes are written only by items from before the lean interview item (see
+ * ./dynamo/due): the reader takes tenant and interview from the entry's table keys. They stay
+ * in the definition because changing a deployed index's projection means rebuilding it.
  */
 export const dueIndex = {
   indexName: 'due',
