@@ -276,6 +276,7 @@ async function main(): Promise<void> {
           Math.round(bytes / count),
         ]),
       ),
+      largestInterviewItem: units.largestItem.interview,
     };
     console.log(JSON.stringify(result, null, 2));
     await saveResult(result);

@@ -88,7 +88,10 @@ const documents: Record<string, string[]> = {};
       const item = unmarshall(raw as never);
       const json = decodeDocument(item);
       if (json === undefined) continue;
-      const entity = String(item.entity);
+      // Interview items store no `entity` attribute: their sort key names them.
+      const entity = String(
+        item.entity ?? (String(item.sk).startsWith('INT#') ? 'interview' : undefined),
+      );
       documents[entity] = [...(documents[entity] ?? []), json];
     }
     return next(args);

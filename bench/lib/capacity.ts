@@ -16,7 +16,7 @@
  * UTF-8, numbers about one byte per two digits plus one, binary as is).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type TableIndex, tableIndexes, tableKeys } from '../../shared/store/table';
+import { keyPrefix, type TableIndex, tableIndexes, tableKeys } from '../../shared/store/table';
 
 type Item = Record<string, AttributeValue>;
 
@@ -32,6 +32,8 @@ export interface CapacityTotals {
   wruByEntity: Record<string, Record<string, number>>;
   /** Write requests by entity (puts, conditional puts that failed, deletes). */
   writesByEntity: Record<string, number>;
+  /** The largest item written of each entity: its size and each attribute's share (name + value). */
+  largestItem: Record<string, { bytes: number; attributes: Record<string, number> }>;
 }
 
 function valueSize(value: AttributeValue): number {
@@ -58,11 +60,24 @@ export function itemSize(item: Item): number {
   return size;
 }
 
+/** Each attribute's share of the item size (name bytes plus value bytes), largest first. */
+function attributeSizes(item: Item): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(item)
+      .map(([name, value]) => [name, Buffer.byteLength(name, 'utf8') + valueSize(value)] as const)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
+
 const kb = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
 
-/** The kind of item (its `entity` attribute), to report write units by entity. */
+/**
+ * The kind of item (its `entity` attribute), to report write units by entity. Interview items
+ * no longer store one: their sort key names them.
+ */
 function entityOf(item: Item): string {
-  return item.entity?.S ?? 'other';
+  if (item.entity?.S) return item.entity.S;
+  return item[tableKeys.sortKey]?.S?.startsWith(keyPrefix.interview) ? 'interview' : 'other';
 }
 
 function keyOf(item: Item): string {
@@ -123,6 +138,7 @@ export class CapacityMeter {
       itemBytesWritten: {},
       wruByEntity: {},
       writesByEntity: {},
+      largestItem: {},
     };
   }
 
@@ -156,6 +172,9 @@ export class CapacityMeter {
     this.totals.itemBytesWritten[entity] = sizes;
     sizes.count++;
     sizes.bytes += size;
+    if (size > (this.totals.largestItem[entity]?.bytes ?? -1)) {
+      this.totals.largestItem[entity] = { bytes: size, attributes: attributeSizes(next) };
+    }
     if (previous && same(previous, next)) this.totals.unchangedWrites++;
     for (const index of this.#indexes) this.#indexWrite(index, previous, next, entity);
     this.#shadow.set(key, next);

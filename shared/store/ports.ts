@@ -91,7 +91,10 @@ export interface InterviewListQuery extends PageRequest {
 export interface DueInterviewRef {
   tenantId: string;
   interviewId: string;
-  /** When the reconciler next has work here: the earliest scheduled step or outbox entry. */
+  /**
+   * When the reconciler next has work here: the earliest scheduled step or outbox entry, as an
+   * instant in UTC with milliseconds (`2026-03-02T10:00:00.000Z`) whatever format it was set in.
+   */
   nextDueAt: string;
 }
 

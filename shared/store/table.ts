@@ -14,7 +14,7 @@
  * | idempotency     | `T#<tenantId>`                   | `IDEM#<key>`             | gsi3 by interview; TTL                    |
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
  * | deleted endpoint| `T#<tenantId>`                   | `WHD#<endpointId>`       | TTL                                       |
- * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi1 all, gsi2 by type, gsi3 by interview; TTL |
+ * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi2 by type, gsi3 by interview; TTL (gsi1 only for a type the tenant-wide list does not merge) |
  * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL (gsi3 by interview on older items)    |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
@@ -25,7 +25,9 @@
  * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
  * in `docz` on items written before that; see ./documents) and the version of its shape in `v`
  * (see ./document-schema); the other attributes exist only for keys, indexes, conditions and
- * TTL. The API key item is the exception: it stores no document, only the tenant id.
+ * TTL. The API key item is the exception: it stores no document, only the tenant id. The
+ * interview item, written about 23 times in an interview's life, also leaves out `entity`,
+ * `tenantId`, `id` and `nextDueAt` (see ./dynamo/interviews).
  */
 import {
   type AttributeDefinition,
@@ -118,7 +120,11 @@ function overloadedIndex<const Name extends string>(
   } satisfies TableIndex;
 }
 
-/** Overloaded index 1: interviews by status; events of a tenant; undelivered deliveries. */
+/**
+ * Overloaded index 1: interviews by status; undelivered deliveries; events of a tenant only
+ * when written before the tenant-wide list merged gsi2's type partitions, or of a type outside
+ * the merged set (see ./dynamo/events).
+ */
 export const gsi1 = overloadedIndex('gsi1');
 
 /** Overloaded index 2: interviews by external id (filtered by `status`); events by type. */
@@ -134,7 +140,10 @@ export const gsi3 = overloadedIndex('gsi3', [itemAttributes.eventType]);
 /**
  * Sparse index of interviews that have a scheduled step or a pending outbox entry, for the
  * reconciler. Its partitions are a handful of fixed shards (not tenants) so one query per shard
- * covers every tenant without a Scan, and no single partition takes every write.
+ * covers every tenant without a Scan, and no single partition takes every write. The projected
+ * attributes are written only by items from before the lean interview item (see
+ * ./dynamo/due): the reader takes tenant and interview from the entry's table keys. They stay
+ * in the definition because changing a deployed index's projection means rebuilding it.
  */
 export const dueIndex = {
   indexName: 'due',

@@ -37,7 +37,7 @@ import type {
   StoredEvent,
 } from '../../shared/store/ports';
 import { interviewDocument } from '../../shared/store/schemas';
-import { ensureTable, keyPrefix, versionAttribute } from '../../shared/store/table';
+import { dueIndex, ensureTable, keyPrefix, versionAttribute } from '../../shared/store/table';
 import { RecordingScheduler } from '../support/recording-scheduler';
 import { interviewInput } from '../support/runtime';
 
@@ -362,5 +362,62 @@ describe('items on dynalite', () => {
     await expect(store.getInterview(tenantId, created.id)).rejects.toThrow(
       `written with schema version ${next}, but this code reads at most version ${interviewDocument.version}`,
     );
+  });
+
+  it('reads, lists as due and rewrites an interview item of the shape before the lean item', async () => {
+    // Before: the item carried `entity`, `tenantId`, `id` and `nextDueAt`, and its due sort
+    // key named the tenant: `<time>#<tenantId>#<interviewId>`. Now it has none of them and the
+    // due sort key is `<time>#<interviewId>`; both are read, listed and paged together.
+    const service = new InterviewService({
+      store,
+      scheduler: new RecordingScheduler(),
+      clock: { now: () => now },
+      events: new StoreEventPublisher(store),
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const input = interviewInputSchema.parse(interviewInput(now));
+    const lean = await service.create(tenantId, input);
+    const old = await service.create(tenantId, input);
+    const key = (id: string) => [`T#${tenantId}`, `${keyPrefix.interview}${id}`] as const;
+
+    const leanItem = await rawItem(...key(lean.id));
+    for (const name of ['entity', 'tenantId', 'id', 'nextDueAt']) {
+      expect(leanItem[name]).toBeUndefined();
+    }
+    const leanDue = leanItem[dueIndex.sortKey]?.S as string;
+    expect(leanDue).toMatch(new RegExp(`^\\d{4}-.*Z#${lean.id}$`));
+
+    const before = await store.getInterview(tenantId, old.id);
+    const item = await rawItem(...key(old.id));
+    const [time] = String(item[dueIndex.sortKey]?.S).split('#');
+    await putRaw({
+      ...item,
+      entity: { S: 'interview' },
+      tenantId: { S: tenantId },
+      id: { S: old.id },
+      nextDueAt: { S: before?.nextDueAt as string },
+      [dueIndex.sortKey]: { S: `${time}#${tenantId}#${old.id}` },
+    });
+    expect(await store.getInterview(tenantId, old.id)).toEqual(before);
+
+    // Both are listed, one a page, each exactly once, through a cursor of either shape.
+    const horizon = now.add({ hours: 24 * 400 }).toString();
+    const seen: Array<{ tenantId: string; interviewId: string; nextDueAt: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listDueInterviews(horizon, { limit: 1, cursor });
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const mine = seen.filter((ref) => ref.tenantId === tenantId);
+    expect(mine.map((ref) => ref.interviewId).sort()).toEqual([lean.id, old.id].sort());
+    for (const ref of mine) expect(ref.nextDueAt).toBe(leanDue.split('#')[0]);
+
+    // The next write leaves it in the lean shape.
+    await service.patch(tenantId, old.id, { role: { title: 'Staff Backend Engineer' } });
+    const rewritten = await rawItem(...key(old.id));
+    expect(rewritten.tenantId).toBeUndefined();
+    expect(rewritten[dueIndex.sortKey]?.S).toMatch(new RegExp(`Z#${old.id}$`));
   });
 });

@@ -71,7 +71,8 @@ export function decodeCursor(cursor: string, rule: CursorRule): Record<string, A
   return key;
 }
 
-const dueCursorPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[^#]+#[^#]+$/;
+/** `<instant>#<interviewId>`, or `<instant>#<tenantId>#<interviewId>` as items written before. */
+const dueCursorPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z(#[^#]+){1,2}$/;
 
 /** The due index's cursor: `{ after: <due sort key> }`, the last entry a page returned. */
 export function decodeDueCursor(cursor: string): string {

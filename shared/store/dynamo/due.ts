@@ -5,9 +5,9 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DueInterviewRef, InterviewStore, Page, PageRequest, StoredInterview } from '../ports';
-import { itemAttributes as attr, dueIndex, dueShardCount, keyPrefix } from '../table';
+import { dueIndex, dueShardCount, keyPrefix } from '../table';
 import { clampLimit, decodeDueCursor, encodeCursor } from './cursor';
-import { dueShardOf, sortableInstant } from './keys';
+import { dueShardOf, pk, sk, sortableInstant } from './keys';
 import type { DynamoTable, Item } from './table-client';
 
 /**
@@ -40,6 +40,15 @@ function reconcileDueAt(interview: StoredInterview): string | undefined {
  * The interview item's due index attributes: present only while a step is scheduled or an
  * outbox entry waits, which keeps the index sparse; a put without them takes the interview out
  * of the reconciler's view.
+ *
+ * The sort key is `<due time>#<interviewId>`: the interview id (random, 80 bits beside its
+ * time) keeps keys of one instant apart for the page cursor. Items written before this carried
+ * `<due time>#<tenantId>#<interviewId>` and copies of `tenantId`, `id` and `nextDueAt` for the
+ * index's projection; both shapes are read, because the reader takes the tenant and interview
+ * from the entry's table keys (every index entry carries them) and the time from the sort key.
+ * The index definition still names those attributes in its projection: changing a projection
+ * means rebuilding the index on a deployed table, and projecting attributes an item does not
+ * have costs nothing.
  */
 export function dueAttributes(interview: StoredInterview): Item {
   const dueAt = reconcileDueAt(interview);
@@ -47,18 +56,18 @@ export function dueAttributes(interview: StoredInterview): Item {
   const { tenantId, id } = interview;
   return {
     [dueIndex.partitionKey]: dueShardOf(tenantId, id),
-    [dueIndex.sortKey]: `${dueAt}#${tenantId}#${id}`,
+    [dueIndex.sortKey]: `${dueAt}#${id}`,
   };
 }
 
-/** The due time of an index entry: `nextDueAt` as written, unless an outbox entry is earlier. */
-function dueRefTime(item: Item): string {
-  const sortKeyTime = String(item[dueIndex.sortKey]).split('#')[0] ?? '';
-  const nextDueAt = item[attr.nextDueAt];
-  if (typeof nextDueAt === 'string' && sortableInstant(nextDueAt, 'nextDueAt') === sortKeyTime) {
-    return nextDueAt;
-  }
-  return sortKeyTime;
+/** The interview a due index entry stands for, from its table keys and its sort key. */
+function dueRef(entry: Item): DueInterviewRef {
+  const tableKey = (name: string, prefix: string) => String(entry[name]).slice(prefix.length);
+  return {
+    tenantId: tableKey(pk, keyPrefix.tenantScope),
+    interviewId: tableKey(sk, keyPrefix.interview),
+    nextDueAt: String(entry[dueIndex.sortKey]).split('#')[0] ?? '',
+  };
 }
 
 export function dueEntity(table: DynamoTable): Pick<InterviewStore, 'listDueInterviews'> {
@@ -124,11 +133,7 @@ export function dueEntity(table: DynamoTable): Pick<InterviewStore, 'listDueInte
     const hasMore = merged.length > limit || cutoff !== undefined;
     const last = items[items.length - 1];
     return {
-      items: items.map((item) => ({
-        tenantId: String(item[attr.tenantId]),
-        interviewId: String(item[attr.id]),
-        nextDueAt: dueRefTime(item),
-      })),
+      items: items.map(dueRef),
       ...(hasMore && last
         ? { nextCursor: encodeCursor({ after: String(last[dueIndex.sortKey]) }) }
         : {}),

@@ -1,8 +1,20 @@
-/** Events: one item each in the tenant's partition, listed by time, by type or by interview. */
+/**
+ * Events: one item each in the tenant's partition, listed by time, by type or by interview.
+ *
+ * An event sits in two indexes, not three: `gsi2` lists it by type and `gsi3` by interview. The
+ * tenant-wide list merges the type partitions of `gsi2` (a fixed set of types, below) newest
+ * first, the way the reconciler merges the due shards, instead of keeping a third entry per
+ * event in a tenant partition of `gsi1`: that entry cost a write unit per event. An event of a
+ * type outside the set (none today) still gets its `gsi1` entry, and so do events written
+ * before this change; the merge reads that partition too and drops the duplicates.
+ */
+import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentAttributes } from '../document-schema';
-import type { EventListQuery, StoredEvent, WebhookStore } from '../ports';
+import type { EventListQuery, Page, PageRequest, StoredEvent, WebhookStore } from '../ports';
 import { eventDocument } from '../schemas';
 import { itemAttributes as attr, gsi1, gsi2, gsi3, keyPrefix, ttlAttribute } from '../table';
+import { clampLimit, decodeCursor, encodeCursor } from './cursor';
 import {
   eventsPartition,
   eventTypePartition,
@@ -13,9 +25,40 @@ import {
   tenantItemKey,
   tenantScope,
 } from './keys';
-import { type DynamoTable, documentsPage, type Item, indexList, readItem } from './table-client';
+import {
+  type DynamoTable,
+  documentsPage,
+  type Item,
+  indexList,
+  type ListQuery,
+  readItem,
+} from './table-client';
 
 type EventStore = Pick<WebhookStore, 'putEvent' | 'putRedactedEvent' | 'getEvent' | 'listEvents'>;
+
+/**
+ * The event types whose `gsi2` partitions the tenant-wide list merges: every type the service
+ * writes (shared/webhooks/event-catalog's `eventTypes`; a test keeps the two equal). Written
+ * out here because that catalog loads zod, which the worker Lambdas do not. Each page reads
+ * every one of these partitions (up to `limit + 1` keys each) plus the `gsi1` partition.
+ */
+export const mergedEventTypes: readonly string[] = [
+  'followup.thank_you',
+  'followup.check_in',
+  'followup.feedback_request',
+  'followup.withdrawal_notice',
+  'followup.contact_info_needed',
+  'followup.handwritten_note',
+  'followup.move_on',
+  'interview.created',
+  'interview.updated',
+  'interview.closed',
+  'webhook.test',
+  'webhook_endpoint.disabled',
+  'webhook_endpoint.failing',
+  'webhook.delivery_exhausted',
+];
+const merged = new Set(mergedEventTypes);
 
 const eventKey = (tenantId: string, id: string) => tenantItemKey(tenantId, keyPrefix.event, id);
 
@@ -32,8 +75,10 @@ function eventItem(event: StoredEvent): Item {
     [attr.eventType]: type,
     [ttlAttribute]: event.expiresAt,
     ...documentAttributes(eventDocument, event),
-    [gsi1.partitionKey]: eventsPartition(tenantId),
-    [gsi1.sortKey]: timeKey,
+    // Only a type the tenant-wide list does not merge from gsi2 needs the tenant-wide entry.
+    ...(merged.has(type)
+      ? {}
+      : { [gsi1.partitionKey]: eventsPartition(tenantId), [gsi1.sortKey]: timeKey }),
     [gsi2.partitionKey]: eventTypePartition(tenantId, type),
     [gsi2.sortKey]: timeKey,
     ...(interviewId !== undefined
@@ -45,15 +90,130 @@ function eventItem(event: StoredEvent): Item {
   };
 }
 
-/** The index and partition that list `query`: by interview, by type, or all of the tenant's. */
-function eventIndexPartition(tenantId: string, query: EventListQuery) {
-  if (query.interviewId !== undefined) {
-    return { index: gsi3, partition: interviewEventsPartition(tenantId, query.interviewId) };
+/** The list of one index partition: by interview (filtered by type) or by type. */
+function eventList(tenantId: string, query: EventListQuery): ListQuery {
+  const byInterview = query.interviewId !== undefined;
+  const list = indexList(
+    byInterview ? gsi3 : gsi2,
+    byInterview
+      ? interviewEventsPartition(tenantId, query.interviewId as string)
+      : eventTypePartition(tenantId, query.type as string),
+    { equals: { [pk]: tenantScope(tenantId) }, startsWith: { [sk]: keyPrefix.event } },
+    true,
+  );
+  // By interview and type: the interview's partition, filtered (gsi3 projects the type).
+  if (byInterview && query.type !== undefined) {
+    list.filter = '#type = :type';
+    list.names['#type'] = attr.eventType;
+    list.values[':type'] = query.type;
   }
-  if (query.type !== undefined) {
-    return { index: gsi2, partition: eventTypePartition(tenantId, query.type) };
-  }
-  return { index: gsi1, partition: eventsPartition(tenantId) };
+  return list;
+}
+
+/**
+ * One page of the tenant's events, newest first, merged from the type partitions of gsi2 and
+ * the tenant partition of gsi1. Every partition is read to `limit + 1` keys older than the
+ * cursor, so the merge's first `limit` keys are exactly the newest `limit` of the union, and
+ * more exist exactly when the merge holds more than `limit` distinct keys: pages and cursors
+ * behave as the single-partition list did. The cursor has the shape that list's had (the last
+ * event's keys with its gsi1 keys), so cursors handed out before this change still work.
+ */
+async function tenantEventsPage(
+  table: DynamoTable,
+  tenantId: string,
+  page: PageRequest,
+): Promise<Page<Item>> {
+  const limit = clampLimit(page.limit);
+  const partition = eventsPartition(tenantId);
+  const before =
+    page.cursor === undefined
+      ? undefined
+      : decodeCursor(page.cursor, {
+          attributes: [pk, sk, gsi1.partitionKey, gsi1.sortKey],
+          equals: { [pk]: tenantScope(tenantId), [gsi1.partitionKey]: partition },
+          startsWith: { [sk]: keyPrefix.event },
+        })[gsi1.sortKey]?.S;
+  const sources = [
+    { index: gsi1, partition },
+    ...mergedEventTypes.map((type) => ({
+      index: gsi2,
+      partition: eventTypePartition(tenantId, type),
+    })),
+  ];
+  const read = await Promise.all(
+    sources.map(({ index, partition: p }) =>
+      newestKeys(table, index.indexName, index.partitionKey, index.sortKey, p, limit + 1, before),
+    ),
+  );
+  const byTime = new Map<string, Item>();
+  for (const entries of read) for (const entry of entries) byTime.set(entry.time, entry.key);
+  const times = [...byTime.keys()].sort().reverse();
+  const pageTimes = times.slice(0, limit);
+  const keys = pageTimes.map((time) => byTime.get(time) as Item);
+  const found = new Map<string, Item>();
+  const keyString = (item: Item) => `${String(item[pk])}\u0000${String(item[sk])}`;
+  const wanted = keys.map((key) => ({ pk: String(key[pk]), sk: String(key[sk]) }));
+  for (const item of await table.batchGet(wanted, 'listed events'))
+    found.set(keyString(item), item);
+  const items = keys.flatMap<Item>((key) => found.get(keyString(key)) ?? []);
+  const last = keys[keys.length - 1];
+  const lastTime = pageTimes[pageTimes.length - 1];
+  return {
+    items,
+    ...(times.length > limit && last && lastTime
+      ? {
+          nextCursor: encodeCursor({
+            [pk]: String(last[pk]),
+            [sk]: String(last[sk]),
+            [gsi1.partitionKey]: partition,
+            [gsi1.sortKey]: lastTime,
+          }),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Up to `count` entries of one index partition, newest first, whose sort key (the event's time
+ * key) is below `before`: each entry's base-table key and its time key.
+ */
+async function newestKeys(
+  table: DynamoTable,
+  indexName: string,
+  partitionKey: string,
+  sortKey: string,
+  partition: string,
+  count: number,
+  before: string | undefined,
+): Promise<Array<{ key: Item; time: string }>> {
+  const entries: Array<{ key: Item; time: string }> = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: before === undefined ? '#p = :p' : '#p = :p AND #s < :before',
+        ExpressionAttributeNames: {
+          '#p': partitionKey,
+          ...(before === undefined ? {} : { '#s': sortKey }),
+        },
+        ExpressionAttributeValues: marshall({
+          ':p': partition,
+          ...(before === undefined ? {} : { ':before': before }),
+        }),
+        ScanIndexForward: false,
+        Limit: count - entries.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const raw of out.Items ?? []) {
+      const entry = unmarshall(raw);
+      entries.push({ key: { [pk]: entry[pk], [sk]: entry[sk] }, time: String(entry[sortKey]) });
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && entries.length < count);
+  return entries;
 }
 
 export function eventEntity(table: DynamoTable): EventStore {
@@ -61,28 +221,20 @@ export function eventEntity(table: DynamoTable): EventStore {
     putEvent: (event: StoredEvent) => table.putNew(eventItem(event)),
 
     putRedactedEvent: async (event: StoredEvent) => {
-      // Same keys and index entries as the original: only the document changes.
+      // Same keys and index entries as the original (an event written before the tenant-wide
+      // list merged gsi2 loses its now redundant gsi1 entry): only the document changes.
       await table.put(eventItem(event));
     },
 
     getEvent: async (tenantId: string, id: string) =>
       readItem(eventDocument, await table.get(eventKey(tenantId, id))),
 
-    listEvents: async (tenantId: string, query: EventListQuery) => {
-      const { index, partition } = eventIndexPartition(tenantId, query);
-      const list = indexList(
-        index,
-        partition,
-        { equals: { [pk]: tenantScope(tenantId) }, startsWith: { [sk]: keyPrefix.event } },
-        true,
-      );
-      // By interview and type: the interview's partition, filtered (gsi3 projects the type).
-      if (query.interviewId !== undefined && query.type !== undefined) {
-        list.filter = '#type = :type';
-        list.names['#type'] = attr.eventType;
-        list.values[':type'] = query.type;
-      }
-      return documentsPage(eventDocument, await table.listPage(list, query));
-    },
+    listEvents: async (tenantId: string, query: EventListQuery) =>
+      documentsPage(
+        eventDocument,
+        query.interviewId === undefined && query.type === undefined
+          ? await tenantEventsPage(table, tenantId, query)
+          : await table.listPage(eventList(tenantId, query), query),
+      ),
   };
 }
