@@ -9,16 +9,9 @@ import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { interviewIntervalIssues } from './input-rules';
 
-export const stepKinds = [
-  'thank_you',
-  'check_in',
-  'feedback_request',
-  'withdrawal_notice',
-  'contact_info_needed',
-  'handwritten_note',
-  'move_on',
-] as const;
-export type StepKind = (typeof stepKinds)[number];
+import { stepKinds } from './step-kinds';
+
+export { type StepKind, stepKinds } from './step-kinds';
 
 export const channels = ['email', 'linkedin', 'phone', 'mail', 'task'] as const;
 export type Channel = (typeof channels)[number];

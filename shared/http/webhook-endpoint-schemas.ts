@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { DeliveryAttempt, StoredEndpoint } from '../store/ports';
-import { eventTypes, isEventType } from '../webhooks/event-catalog';
+import { eventTypes, isEventType } from '../webhooks/event-types';
 import { cursorSchema, limitSchema, timestampSchema } from './schemas';
 
 const eventTypeSchema = z.enum(eventTypes);

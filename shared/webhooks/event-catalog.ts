@@ -12,24 +12,7 @@ import {
   recipientSchema,
   stepKinds,
 } from '../domain/model';
-
-const stepEventTypes = stepKinds.map((kind) => `followup.${kind}` as const);
-
-export const eventTypes = [
-  ...stepEventTypes,
-  'interview.created',
-  'interview.updated',
-  'interview.closed',
-  'webhook.test',
-  'webhook_endpoint.disabled',
-  'webhook_endpoint.failing',
-  'webhook.delivery_exhausted',
-] as const;
-export type EventType = (typeof eventTypes)[number];
-
-export function isEventType(value: string): value is EventType {
-  return (eventTypes as readonly string[]).includes(value);
-}
+import { type EventType, eventTypes } from './event-types';
 
 const sequenceSchema = z
   .number()

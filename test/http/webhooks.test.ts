@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors';
 import { composeWebhooks } from '../../shared/runtime/compose';
 import type { StoredEvent } from '../../shared/store/ports';
-import { eventTypes } from '../../shared/webhooks/index';
+import { eventTypes } from '../../shared/webhooks/event-types';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { alwaysOk, type Receiver, startReceiver } from '../webhooks/delivery-harness';
 

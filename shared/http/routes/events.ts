@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { StoredEvent } from '../../store/ports';
-import { eventTypes, registerEventCatalog, webhookEventSchema } from '../../webhooks/event-catalog';
+import { registerEventCatalog, webhookEventSchema } from '../../webhooks/event-catalog';
+import { eventTypes } from '../../webhooks/event-types';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import {

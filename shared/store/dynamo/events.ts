@@ -2,14 +2,17 @@
  * Events: one item each in the tenant's partition, listed by time, by type or by interview.
  *
  * An event sits in two indexes, not three: `gsi2` lists it by type and `gsi3` by interview. The
- * tenant-wide list merges the type partitions of `gsi2` (a fixed set of types, below) newest
- * first, the way the reconciler merges the due shards, instead of keeping a third entry per
- * event in a tenant partition of `gsi1`: that entry cost a write unit per event. An event of a
- * type outside the set (none today) still gets its `gsi1` entry, and so do events written
- * before this change; the merge reads that partition too and drops the duplicates.
+ * tenant-wide list merges the type partitions of `gsi2` (one per type in
+ * ../../webhooks/event-types) newest first, the way the reconciler merges the due shards, instead
+ * of keeping a third entry per event in a tenant partition of `gsi1`: that entry cost a write
+ * unit per event. An event of a type outside the set (none today) still gets its `gsi1` entry,
+ * and so do events written before this change; the merge reads that partition too and drops
+ * the duplicates.
  */
+
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { eventTypes } from '../../webhooks/event-types';
 import { documentAttributes } from '../document-schema';
 import type { EventListQuery, Page, PageRequest, StoredEvent, WebhookStore } from '../ports';
 import { eventDocument } from '../schemas';
@@ -37,28 +40,11 @@ import {
 type EventStore = Pick<WebhookStore, 'putEvent' | 'putRedactedEvent' | 'getEvent' | 'listEvents'>;
 
 /**
- * The event types whose `gsi2` partitions the tenant-wide list merges: every type the service
- * writes (shared/webhooks/event-catalog's `eventTypes`; a test keeps the two equal). Written
- * out here because that catalog loads zod, which the worker Lambdas do not. Each page reads
- * every one of these partitions (up to `limit + 1` keys each) plus the `gsi1` partition.
+ * The tenant-wide list merges the `gsi2` partitions of every type the service writes; each
+ * page reads every one of them (up to `limit + 1` keys each) plus the `gsi1` partition, where
+ * events written before the merge (and any of a type not in the list) are.
  */
-export const mergedEventTypes: readonly string[] = [
-  'followup.thank_you',
-  'followup.check_in',
-  'followup.feedback_request',
-  'followup.withdrawal_notice',
-  'followup.contact_info_needed',
-  'followup.handwritten_note',
-  'followup.move_on',
-  'interview.created',
-  'interview.updated',
-  'interview.closed',
-  'webhook.test',
-  'webhook_endpoint.disabled',
-  'webhook_endpoint.failing',
-  'webhook.delivery_exhausted',
-];
-const merged = new Set(mergedEventTypes);
+const merged: ReadonlySet<string> = new Set(eventTypes);
 
 const eventKey = (tenantId: string, id: string) => tenantItemKey(tenantId, keyPrefix.event, id);
 
@@ -135,7 +121,7 @@ async function tenantEventsPage(
         })[gsi1.sortKey]?.S;
   const sources = [
     { index: gsi1, partition },
-    ...mergedEventTypes.map((type) => ({
+    ...eventTypes.map((type) => ({
       index: gsi2,
       partition: eventTypePartition(tenantId, type),
     })),
