@@ -1,24 +1,7 @@
-/**
- * Stored documents carry a schema version (`v`) and are checked when read: an item written
- * before versions existed (no `v`) goes through the upgrade to the current version and reads
- * back, and re-plans, exactly like a current one; a corrupt document and one from a newer
- * version are refused with a StoredDocumentError naming the item.
- */
-import { randomBytes } from 'node:crypto';
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
-import { FixedClock } from '../../shared/clock';
+import { describe, expect, it } from 'vitest';
 import { interviewInputSchema } from '../../shared/domain/model';
-import { StoreEventPublisher } from '../../shared/service/events';
-import { InterviewService } from '../../shared/service/interview-service';
 import {
   defineDocument,
   isInteger,
@@ -28,7 +11,6 @@ import {
   StoredDocumentError,
 } from '../../shared/store/document-schema';
 import { encodeDocument } from '../../shared/store/documents';
-import { DynamoStore } from '../../shared/store/dynamo-store';
 import type {
   DeliveryAttempt,
   DeliveryState,
@@ -37,8 +19,8 @@ import type {
   StoredEvent,
 } from '../../shared/store/ports';
 import { interviewDocument } from '../../shared/store/schemas';
-import { dueIndex, ensureTable, keyPrefix, versionAttribute } from '../../shared/store/table';
-import { RecordingScheduler } from '../support/recording-scheduler';
+import { dueIndex, keyPrefix, versionAttribute } from '../../shared/store/table';
+import { interviewServiceOn, newTenantId, useRawTable } from '../support/dynalite-store';
 import { interviewInput } from '../support/runtime';
 
 describe('readDocument', () => {
@@ -119,35 +101,14 @@ describe('readDocument', () => {
 
 describe('items on dynalite', () => {
   const now = Temporal.Instant.from('2030-01-07T15:00:00Z');
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-  let tableName: string;
-  let store: DynamoStore;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = createDynamoClient(dynalite.endpoint);
-    tableName = `afterview-versions-${randomBytes(4).toString('hex')}`;
-    await ensureTable(client, tableName);
-    store = new DynamoStore({ client, tableName, clock: new FixedClock(now) });
-  });
-
-  afterAll(async () => {
-    await dynalite?.close();
-  });
-
-  const rawItem = async (pk: string, sk: string) => {
-    const out = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
-    );
-    return out.Item as Record<string, AttributeValue>;
-  };
-  const putRaw = (item: Record<string, AttributeValue>) =>
-    client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+  const table = useRawTable('versions', now);
+  const rawItem = async (pk: string, sk: string) =>
+    (await table.get({ pk, sk })) as Record<string, AttributeValue>;
+  const putRaw = table.put;
 
   /** Rewrites every item of the tenant's as a deploy before versions wrote it: without `v`. */
   async function unversion(tenantId: string): Promise<number> {
-    const out = await client.send(new ScanCommand({ TableName: tableName }));
+    const out = { Items: await table.scan() };
     let rewritten = 0;
     for (const item of out.Items ?? []) {
       if (item.tenantId?.S !== tenantId || item[versionAttribute] === undefined) continue;
@@ -159,17 +120,17 @@ describe('items on dynalite', () => {
   }
 
   it('writes the current version on every item that stores a document', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
-    await store.createTenant({ id: tenantId, name: 'Acme', createdAt: now.toString() });
-    await store.putPolicy(tenantId, { maxCheckIns: 2 });
-    const out = await client.send(new ScanCommand({ TableName: tableName }));
+    const tenantId = newTenantId();
+    await table.store.createTenant({ id: tenantId, name: 'Acme', createdAt: now.toString() });
+    await table.store.putPolicy(tenantId, { maxCheckIns: 2 });
+    const out = { Items: await table.scan() };
     const mine = (out.Items ?? []).filter((item) => item.tenantId?.S === tenantId);
     expect(mine.map((item) => item.entity?.S).sort()).toEqual(['policy', 'tenant']);
     for (const item of mine) expect(item[versionAttribute]).toEqual({ N: '1' });
   });
 
   it('reads every entity written before versions exactly as the current version', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const createdAt = now.toString();
     const expiresAt = Math.floor(now.epochMilliseconds / 1000) + 86_400;
     const endpoint: StoredEndpoint = {
@@ -227,39 +188,45 @@ describe('items on dynalite', () => {
       createdAt,
       expiresAt,
     };
-    await store.createTenant({ id: tenantId, name: 'Acme', createdAt });
-    await store.putPolicy(tenantId, { maxCheckIns: 2 });
-    await store.createEndpoint(endpoint);
-    await store.putEvent(event);
-    await store.putDeliveryRecords({ attempts: [attempt], states: [state] });
+    await table.store.createTenant({ id: tenantId, name: 'Acme', createdAt });
+    await table.store.putPolicy(tenantId, { maxCheckIns: 2 });
+    await table.store.createEndpoint(endpoint);
+    await table.store.putEvent(event);
+    await table.store.putDeliveryRecords({ attempts: [attempt], states: [state] });
     const { status: _s, body: _b, headers: _h, ...claim } = idempotency;
     const lease = now.add({ minutes: 1 }).toString();
-    await store.claimIdempotency({
+    await table.store.claimIdempotency({
       ...claim,
       phase: 'in_progress',
       owner: 'o',
       leaseExpiresAt: lease,
     });
-    expect(await store.completeIdempotency(idempotency, 'o')).toBe(true);
+    expect(await table.store.completeIdempotency(idempotency, 'o')).toBe(true);
 
     expect(await unversion(tenantId)).toBe(7);
 
-    expect(await store.getTenant(tenantId)).toEqual({ id: tenantId, name: 'Acme', createdAt });
-    expect(await store.getPolicy(tenantId)).toEqual({ maxCheckIns: 2 });
-    expect(await store.getEndpoint(tenantId, 'whe_1')).toEqual(endpoint);
-    expect(await store.getEvent(tenantId, 'evt_1')).toEqual(event);
-    expect((await store.listAttempts(tenantId, 'whe_1', { limit: 10 })).items).toEqual([attempt]);
-    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
-    expect(await store.getIdempotency(tenantId, 'key-1')).toEqual(idempotency);
+    expect(await table.store.getTenant(tenantId)).toEqual({
+      id: tenantId,
+      name: 'Acme',
+      createdAt,
+    });
+    expect(await table.store.getPolicy(tenantId)).toEqual({ maxCheckIns: 2 });
+    expect(await table.store.getEndpoint(tenantId, 'whe_1')).toEqual(endpoint);
+    expect(await table.store.getEvent(tenantId, 'evt_1')).toEqual(event);
+    expect((await table.store.listAttempts(tenantId, 'whe_1', { limit: 10 })).items).toEqual([
+      attempt,
+    ]);
+    expect(await table.store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
+    expect(await table.store.getIdempotency(tenantId, 'key-1')).toEqual(idempotency);
     // And a version-less item is updated like a current one (the condition is on `version`).
-    await store.updateEndpoint({ ...endpoint, version: 2, enabled: false }, 1);
+    await table.store.updateEndpoint({ ...endpoint, version: 2, enabled: false }, 1);
     expect(
       (await rawItem(`T#${tenantId}`, `${keyPrefix.endpoint}whe_1`))[versionAttribute],
     ).toEqual({ N: '1' });
   });
 
   it('reads a version-1 delivery state (before attemptLog) as it was, and writes version 2', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const createdAt = now.toString();
     const state: DeliveryState = {
       tenantId,
@@ -282,12 +249,12 @@ describe('items on dynalite', () => {
       doc: { S: JSON.stringify(state) },
       [versionAttribute]: { N: '1' },
     });
-    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
+    expect(await table.store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual(state);
 
     const attemptLog = [{ id: 'dlv_1', attemptedAt: createdAt }];
-    await store.putDeliveryState({ ...state, attemptLog });
+    await table.store.putDeliveryState({ ...state, attemptLog });
     expect((await rawItem(...key))[versionAttribute]).toEqual({ N: '2' });
-    expect(await store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual({
+    expect(await table.store.getDeliveryState(tenantId, 'evt_1', 'whe_1')).toEqual({
       ...state,
       attemptLog,
     });
@@ -295,25 +262,19 @@ describe('items on dynalite', () => {
 
   it('reads and re-plans a version-less interview exactly like a current one', async () => {
     let at = now;
-    const service = new InterviewService({
-      store,
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => at },
-      events: new StoreEventPublisher(store),
-      logger: { info: () => undefined, error: () => undefined },
-    });
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const service = interviewServiceOn(table.store, { now: () => at });
+    const tenantId = newTenantId();
     const input = interviewInputSchema.parse(interviewInput(now));
     const current = await service.create(tenantId, input);
     const old = await service.create(tenantId, input);
     const oldKey = [`T#${tenantId}`, `${keyPrefix.interview}${old.id}`] as const;
-    const before = await store.getInterview(tenantId, old.id);
+    const before = await table.store.getInterview(tenantId, old.id);
     const { [versionAttribute]: version, ...unversioned } = await rawItem(...oldKey);
     expect(version).toEqual({ N: '1' });
     await putRaw(unversioned);
     expect((await rawItem(...oldKey))[versionAttribute]).toBeUndefined();
 
-    expect(await store.getInterview(tenantId, old.id)).toEqual(before);
+    expect(await table.store.getInterview(tenantId, old.id)).toEqual(before);
 
     at = now.add({ hours: 96 });
     const patch = { role: { title: 'Staff Backend Engineer' } };
@@ -329,7 +290,7 @@ describe('items on dynalite', () => {
   });
 
   it('refuses a corrupt interview document with an error naming the item', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const sk = `${keyPrefix.interview}int_corrupt`;
     await putRaw({
       pk: { S: `T#${tenantId}` },
@@ -338,28 +299,22 @@ describe('items on dynalite', () => {
       tenantId: { S: tenantId },
       doc: { S: JSON.stringify({ tenantId, id: 'int_corrupt', version: 1 }) },
     });
-    await expect(store.getInterview(tenantId, 'int_corrupt')).rejects.toThrow(
+    await expect(table.store.getInterview(tenantId, 'int_corrupt')).rejects.toThrow(
       `interview item T#${tenantId} ${sk} is corrupt: interview.createdAt is not a string`,
     );
-    await expect(store.getInterview(tenantId, 'int_corrupt')).rejects.toBeInstanceOf(
+    await expect(table.store.getInterview(tenantId, 'int_corrupt')).rejects.toBeInstanceOf(
       StoredDocumentError,
     );
   });
 
   it('refuses an interview written by a newer schema version', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
-    const service = new InterviewService({
-      store,
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => now },
-      events: new StoreEventPublisher(store),
-      logger: { info: () => undefined, error: () => undefined },
-    });
+    const tenantId = newTenantId();
+    const service = interviewServiceOn(table.store, now);
     const created = await service.create(tenantId, interviewInputSchema.parse(interviewInput(now)));
     const key = [`T#${tenantId}`, `${keyPrefix.interview}${created.id}`] as const;
     const next = interviewDocument.version + 1;
     await putRaw({ ...(await rawItem(...key)), [versionAttribute]: { N: String(next) } });
-    await expect(store.getInterview(tenantId, created.id)).rejects.toThrow(
+    await expect(table.store.getInterview(tenantId, created.id)).rejects.toThrow(
       `written with schema version ${next}, but this code reads at most version ${interviewDocument.version}`,
     );
   });
@@ -368,14 +323,8 @@ describe('items on dynalite', () => {
     // Before: the item carried `entity`, `tenantId`, `id` and `nextDueAt`, and its due sort
     // key named the tenant: `<time>#<tenantId>#<interviewId>`. Now it has none of them and the
     // due sort key is `<time>#<interviewId>`; both are read, listed and paged together.
-    const service = new InterviewService({
-      store,
-      scheduler: new RecordingScheduler(),
-      clock: { now: () => now },
-      events: new StoreEventPublisher(store),
-      logger: { info: () => undefined, error: () => undefined },
-    });
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const service = interviewServiceOn(table.store, now);
+    const tenantId = newTenantId();
     const input = interviewInputSchema.parse(interviewInput(now));
     const lean = await service.create(tenantId, input);
     const old = await service.create(tenantId, input);
@@ -388,7 +337,7 @@ describe('items on dynalite', () => {
     const leanDue = leanItem[dueIndex.sortKey]?.S as string;
     expect(leanDue).toMatch(new RegExp(`^\\d{4}-.*Z#${lean.id}$`));
 
-    const before = await store.getInterview(tenantId, old.id);
+    const before = await table.store.getInterview(tenantId, old.id);
     const item = await rawItem(...key(old.id));
     const [time] = String(item[dueIndex.sortKey]?.S).split('#');
     await putRaw({
@@ -399,14 +348,14 @@ describe('items on dynalite', () => {
       nextDueAt: { S: before?.nextDueAt as string },
       [dueIndex.sortKey]: { S: `${time}#${tenantId}#${old.id}` },
     });
-    expect(await store.getInterview(tenantId, old.id)).toEqual(before);
+    expect(await table.store.getInterview(tenantId, old.id)).toEqual(before);
 
     // Both are listed, one a page, each exactly once, through a cursor of either shape.
     const horizon = now.add({ hours: 24 * 400 }).toString();
     const seen: Array<{ tenantId: string; interviewId: string; nextDueAt: string }> = [];
     let cursor: string | undefined;
     do {
-      const page = await store.listDueInterviews(horizon, { limit: 1, cursor });
+      const page = await table.store.listDueInterviews(horizon, { limit: 1, cursor });
       seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

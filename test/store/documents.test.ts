@@ -4,21 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { itemSize } from '../../bench/lib/capacity';
-import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { docDictionaryV1 } from '../../shared/store/doc-dictionary-v1';
 import { decodeDocument, encodeDocument, packThresholdBytes } from '../../shared/store/documents';
-import { DynamoStore } from '../../shared/store/dynamo-store';
 import type { StoredEvent, StoredInterview } from '../../shared/store/ports';
-import { ensureTable } from '../../shared/store/table';
+import { useRawTable } from '../support/dynalite-store';
 import { storedInput } from '../support/interview-fixtures';
 
 /** The digest of dictionary 1 as committed: a changed byte makes its items unreadable. */
@@ -99,29 +92,12 @@ describe('document encoding', () => {
 });
 
 describe('old item shapes through the store', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-  let store: DynamoStore;
-  const tableName = 'afterview-documents';
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = createDynamoClient(dynalite.endpoint);
-    await ensureTable(client, tableName);
-    store = new DynamoStore({ client, tableName });
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynalite?.close();
-  });
+  const table = useRawTable('documents');
 
   async function rawItem(key: { pk: string; sk: string }): Promise<Record<string, AttributeValue>> {
-    const out = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
-    );
-    if (!out.Item) throw new Error('item missing');
-    return out.Item;
+    const item = await table.get(key);
+    if (!item) throw new Error('item missing');
+    return item;
   }
 
   /** Rewrites the stored item with its document in an older shape. */
@@ -133,19 +109,17 @@ describe('old item shapes through the store', () => {
     });
     if (json === undefined) throw new Error('no document');
     const old: AttributeValue = shape === 'doc' ? { S: json } : { B: brotliCompressSync(json) };
-    await client.send(
-      new PutItemCommand({ TableName: tableName, Item: { ...rest, [shape]: old } }),
-    );
+    await table.put({ ...rest, [shape]: old });
   }
 
   it('writes a planned interview compressed, well under 2 KB', async () => {
     const stored = interview('ten_size', 'int_size');
-    await store.createInterview(stored);
+    await table.store.createInterview(stored);
     const item = await rawItem({ pk: 'T#ten_size', sk: 'INT#int_size' });
     expect(item.dz?.B).toBeDefined();
     expect(item.doc).toBeUndefined();
     expect(itemSize(item)).toBeLessThan(2048);
-    expect(await store.getInterview('ten_size', 'int_size')).toEqual(stored);
+    expect(await table.store.getInterview('ten_size', 'int_size')).toEqual(stored);
   });
 
   it.each(['doc', 'docz'] as const)(
@@ -153,7 +127,7 @@ describe('old item shapes through the store', () => {
     async (shape) => {
       const tenantId = `ten_${shape}`;
       const stored = interview(tenantId, `int_${shape}`);
-      await store.createInterview(stored);
+      await table.store.createInterview(stored);
       const event: StoredEvent = {
         tenantId,
         id: `evt_${shape}`,
@@ -164,17 +138,17 @@ describe('old item shapes through the store', () => {
         createdAt: at,
         expiresAt: Math.floor(Temporal.Instant.from(at).epochMilliseconds / 1000) + 86_400,
       };
-      await store.putEvent(event);
+      await table.store.putEvent(event);
       await rewriteAs({ pk: `T#${tenantId}`, sk: `INT#${stored.id}` }, shape);
       await rewriteAs({ pk: `T#${tenantId}`, sk: `EVT#${event.id}` }, shape);
 
-      expect(await store.getInterview(tenantId, stored.id)).toEqual(stored);
-      expect((await store.listInterviews(tenantId, { limit: 10 })).items).toEqual([stored]);
-      expect(await store.getEvent(tenantId, event.id)).toEqual(event);
-      expect((await store.listEvents(tenantId, { limit: 10 })).items).toEqual([event]);
+      expect(await table.store.getInterview(tenantId, stored.id)).toEqual(stored);
+      expect((await table.store.listInterviews(tenantId, { limit: 10 })).items).toEqual([stored]);
+      expect(await table.store.getEvent(tenantId, event.id)).toEqual(event);
+      expect((await table.store.listEvents(tenantId, { limit: 10 })).items).toEqual([event]);
 
       // The next write of an old item stores it in the current shape.
-      await store.updateInterview({ ...stored, version: 2 }, 1);
+      await table.store.updateInterview({ ...stored, version: 2 }, 1);
       const rewritten = await rawItem({ pk: `T#${tenantId}`, sk: `INT#${stored.id}` });
       expect(rewritten.dz?.B).toBeDefined();
       expect(rewritten.doc ?? rewritten.docz).toBeUndefined();

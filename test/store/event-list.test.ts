@@ -5,50 +5,23 @@
  * works, and the merged types are exactly the types the service writes.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
-import { FixedClock } from '../../shared/clock';
-import { DynamoStore } from '../../shared/store/dynamo-store';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../shared/store/ports';
-import { ensureTable, gsi1, keyPrefix } from '../../shared/store/table';
+import { gsi1, keyPrefix } from '../../shared/store/table';
 import { eventTypes } from '../../shared/webhooks/event-types';
+import { newTenantId, useRawTable } from '../support/dynalite-store';
 
 const now = Temporal.Instant.from('2026-03-02T09:00:00Z');
 
 describe('the tenant-wide event list', () => {
-  let dynalite: RunningDynalite;
-  let client: DynamoDBClient;
-  let tableName: string;
-  let store: DynamoStore;
-
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = createDynamoClient(dynalite.endpoint);
-    tableName = `afterview-events-${randomBytes(4).toString('hex')}`;
-    await ensureTable(client, tableName);
-    store = new DynamoStore({ client, tableName, clock: new FixedClock(now) });
-  });
-
-  afterAll(async () => {
-    await dynalite?.close();
-  });
-
-  const rawItem = async (tenantId: string, id: string) => {
-    const out = await client.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: `T#${tenantId}` }, sk: { S: `${keyPrefix.event}${id}` } },
-      }),
-    );
-    return out.Item as Record<string, AttributeValue>;
-  };
+  const table = useRawTable('events', now);
+  const rawItem = async (tenantId: string, id: string) =>
+    (await table.get({ pk: `T#${tenantId}`, sk: `${keyPrefix.event}${id}` })) as Record<
+      string,
+      AttributeValue
+    >;
 
   /** Events one second apart, of types taken in turn from `types`. */
   function events(tenantId: string, count: number, types: readonly string[]): StoredEvent[] {
@@ -71,7 +44,7 @@ describe('the tenant-wide event list', () => {
     const pages: string[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.listEvents(tenantId, { limit, cursor });
+      const page = await table.store.listEvents(tenantId, { limit, cursor });
       pages.push(page.items.map((event) => event.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -79,9 +52,9 @@ describe('the tenant-wide event list', () => {
   }
 
   it.each([1, 2, 3, 5, 20])('lists every type newest first in full pages of %i', async (limit) => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const written = events(tenantId, 17, [...eventTypes.slice(0, 5), 'step.due']);
-    for (const event of written) await store.putEvent(event);
+    for (const event of written) await table.store.putEvent(event);
     const pages = await listAll(tenantId, limit);
     expect(pages.flat()).toEqual(written.map((event) => event.id).reverse());
     // Every page but the last is full, and the last is not empty unless there is nothing.
@@ -90,10 +63,10 @@ describe('the tenant-wide event list', () => {
   });
 
   it('writes a tenant-wide gsi1 entry only for a type it does not merge', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const [known, unknown] = events(tenantId, 2, ['interview.created', 'step.due']);
-    await store.putEvent(known as StoredEvent);
-    await store.putEvent(unknown as StoredEvent);
+    await table.store.putEvent(known as StoredEvent);
+    await table.store.putEvent(unknown as StoredEvent);
     expect((await rawItem(tenantId, (known as StoredEvent).id))[gsi1.partitionKey]).toBeUndefined();
     expect((await rawItem(tenantId, (unknown as StoredEvent).id))[gsi1.partitionKey]).toEqual({
       S: `T#${tenantId}#EVT`,
@@ -101,23 +74,18 @@ describe('the tenant-wide event list', () => {
   });
 
   it('lists events written with their gsi1 entry once, and takes the old cursor', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
+    const tenantId = newTenantId();
     const written = events(tenantId, 9, ['interview.created', 'interview.updated']);
-    for (const event of written) await store.putEvent(event);
+    for (const event of written) await table.store.putEvent(event);
     // The first six as the code before this change wrote them: with the tenant-wide entry.
     for (const event of written.slice(0, 6)) {
       const item = await rawItem(tenantId, event.id);
       const timeKey = item.gsi2sk?.S as string;
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            ...item,
-            [gsi1.partitionKey]: { S: `T#${tenantId}#EVT` },
-            [gsi1.sortKey]: { S: timeKey },
-          },
-        }),
-      );
+      await table.put({
+        ...item,
+        [gsi1.partitionKey]: { S: `T#${tenantId}#EVT` },
+        [gsi1.sortKey]: { S: timeKey },
+      });
     }
     const expected = written.map((event) => event.id).reverse();
     expect((await listAll(tenantId, 4)).flat()).toEqual(expected);
@@ -133,24 +101,27 @@ describe('the tenant-wide event list', () => {
         gsi1sk: item.gsi1sk?.S,
       }),
     ).toString('base64url');
-    const next = await store.listEvents(tenantId, { limit: 3, cursor: oldCursor });
+    const next = await table.store.listEvents(tenantId, { limit: 3, cursor: oldCursor });
     expect(next.items.map((event) => event.id)).toEqual(expected.slice(4, 7));
     expect(next.nextCursor).toEqual(expect.any(String));
-    const last = await store.listEvents(tenantId, { limit: 3, cursor: next.nextCursor });
+    const last = await table.store.listEvents(tenantId, { limit: 3, cursor: next.nextCursor });
     expect(last.items.map((event) => event.id)).toEqual(expected.slice(7));
     expect(last.nextCursor).toBeUndefined();
   });
 
   it('refuses a cursor of another tenant or another list', async () => {
-    const tenantId = `ten_${randomBytes(6).toString('hex')}`;
-    for (const event of events(tenantId, 3, ['interview.created'])) await store.putEvent(event);
-    const { nextCursor } = await store.listEvents(tenantId, { limit: 1 });
-    const other = `ten_${randomBytes(6).toString('hex')}`;
-    await expect(store.listEvents(other, { limit: 1, cursor: nextCursor })).rejects.toMatchObject({
+    const tenantId = newTenantId();
+    for (const event of events(tenantId, 3, ['interview.created']))
+      await table.store.putEvent(event);
+    const { nextCursor } = await table.store.listEvents(tenantId, { limit: 1 });
+    const other = newTenantId();
+    await expect(
+      table.store.listEvents(other, { limit: 1, cursor: nextCursor }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
     });
     await expect(
-      store.listEvents(tenantId, { limit: 1, cursor: nextCursor, type: 'interview.created' }),
+      table.store.listEvents(tenantId, { limit: 1, cursor: nextCursor, type: 'interview.created' }),
     ).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

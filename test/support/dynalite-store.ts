@@ -4,6 +4,13 @@
  * suites build on it: a tenant id, the real InterviewService, a publisher that dies.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStore } from '../../local/adapters';
@@ -46,6 +53,57 @@ export function useDynaliteStore(
   afterAll(async () => {
     await db?.close();
   });
+}
+
+type RawItem = Record<string, AttributeValue>;
+
+/**
+ * A DynamoStore on its own dynalite table plus raw access to the items, for suites that write
+ * items in shapes older code wrote or look at what the store wrote. Fields are set before the
+ * file's tests run.
+ */
+export interface RawTable {
+  store: DynamoStore;
+  client: DynamoDBClient;
+  tableName: string;
+  /** The item at `key` as stored, or undefined. */
+  get(key: { pk: string; sk: string }): Promise<RawItem | undefined>;
+  put(item: RawItem): Promise<void>;
+  /** Every item of the table. */
+  scan(): Promise<RawItem[]>;
+}
+
+/** Gives the file one RawTable named `afterview-<name>-<random>` (a store at `now` if given). */
+export function useRawTable(name: string, now?: Temporal.Instant): RawTable {
+  let local: Awaited<ReturnType<typeof startLocalStore>> | undefined;
+  const table: RawTable = {
+    store: undefined as unknown as DynamoStore,
+    client: undefined as unknown as DynamoDBClient,
+    tableName: `afterview-${name}-${randomBytes(4).toString('hex')}`,
+    get: async ({ pk, sk }) => {
+      const out = await table.client.send(
+        new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
+      );
+      return out.Item;
+    },
+    put: async (item) => {
+      await table.client.send(new PutItemCommand({ TableName: table.tableName, Item: item }));
+    },
+    scan: async () =>
+      (await table.client.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [],
+  };
+  beforeAll(async () => {
+    local = await startLocalStore({
+      tableName: table.tableName,
+      ...(now === undefined ? {} : { clock: new FixedClock(now) }),
+    });
+    table.store = local.store;
+    table.client = local.client;
+  });
+  afterAll(async () => {
+    await local?.close();
+  });
+  return table;
 }
 
 /** A tenant id nobody else uses, so tests sharing a table stay apart. */

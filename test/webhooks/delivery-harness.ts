@@ -19,6 +19,8 @@ import type { EventBridgeWakeupScheduler } from '../../shared/scheduling/eventbr
 import { scheduleName } from '../../shared/scheduling/names';
 import type { WakeupHandler, WakeupPayload } from '../../shared/scheduling/ports';
 import type { DynamoStore } from '../../shared/store/dynamo-store';
+import type { Store } from '../../shared/store/ports';
+import { DeliveryService } from '../../shared/webhooks/delivery';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import type { WebhookServices } from '../../shared/webhooks/index';
 import { startHttpReceiver } from '../support/http-receiver';
@@ -103,6 +105,11 @@ export interface DeliveryHarness {
   scheduleStep(tenantId: string, dueAt: Temporal.Instant, step?: Partial<Step>): Promise<StepRef>;
   /** Advances the runtime clock by `ms`, firing every wake-up due on the way. */
   advanceBy(ms: number): Promise<void>;
+  /**
+   * A DeliveryService like the harness's own over its store with `faults` in place of some of
+   * the store's methods: a write that fails, or half succeeds, where the test says.
+   */
+  deliveryWithFaults(faults: Partial<Store>): DeliveryService;
   close(): Promise<void>;
 }
 
@@ -209,6 +216,17 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     scheduleStep,
     async advanceBy(ms) {
       await emulator.advanceTo(clock.now().add({ milliseconds: ms }));
+    },
+    deliveryWithFaults(faults) {
+      const faulty = new Proxy(store, {
+        get(target, property, receiver) {
+          const fault = (faults as Record<PropertyKey, unknown>)[property];
+          if (fault !== undefined) return fault;
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      return new DeliveryService({ store: faulty, scheduler, transport, clock });
     },
     async close() {
       await localScheduler.close();

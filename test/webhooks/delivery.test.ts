@@ -382,21 +382,9 @@ describe('API events, rotation and stale wake-ups', () => {
       expiresAt: Math.floor(now.epochMilliseconds / 1000) + 3600,
     };
     await h.store.putEvent(event);
-    const failing = new Proxy(h.store, {
-      get(target, property, receiverArg) {
-        // The state is the attempt's first write (its log entry follows, see #attempt).
-        if (property === 'putDeliveryState') {
-          return () => Promise.reject(new Error('table unavailable'));
-        }
-        const value = Reflect.get(target, property, receiverArg);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const broken = new DeliveryService({
-      store: failing,
-      scheduler: h.scheduler,
-      transport: h.transport,
-      clock: h.clock,
+    // The state is the attempt's first write (its log entry follows, see #attempt).
+    const broken = h.deliveryWithFaults({
+      putDeliveryState: () => Promise.reject(new Error('table unavailable')),
     });
 
     await expect(

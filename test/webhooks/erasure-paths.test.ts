@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
 import { eraseInterviewTraces } from '../../shared/service/erasure';
 import { interviewAttemptsPartition, sortableInstant } from '../../shared/store/dynamo/keys';
-import type { DeliveryAttempt, Store } from '../../shared/store/ports';
+import type { DeliveryAttempt } from '../../shared/store/ports';
 import { gsi3, keyPrefix } from '../../shared/store/table';
-import { DeliveryService } from '../../shared/webhooks/delivery';
 import {
   type Behaviour,
   type DeliveryHarness,
@@ -143,23 +142,11 @@ describe('erasure of delivery attempts', () => {
     await h.store.putEvent(fresh);
 
     // The fan-out's state batch fails: neither the state nor the attempt it would list exists.
-    const failing = new Proxy(h.store, {
-      get(store, property, receiverArg) {
-        if (property === 'putDeliveryRecords') {
-          return async (records: Parameters<Store['putDeliveryRecords']>[0]) => {
-            await store.putDeliveryRecords({ attempts: [], states: [] });
-            if (records.states.length > 0) throw new Error('table unavailable');
-          };
-        }
-        const value = Reflect.get(store, property, receiverArg);
-        return typeof value === 'function' ? value.bind(store) : value;
+    const broken = h.deliveryWithFaults({
+      putDeliveryRecords: async (records) => {
+        await h.store.putDeliveryRecords({ attempts: [], states: [] });
+        if (records.states.length > 0) throw new Error('table unavailable');
       },
-    });
-    const broken = new DeliveryService({
-      store: failing,
-      scheduler: h.scheduler,
-      transport: h.transport,
-      clock: h.clock,
     });
     await expect(broken.fanOut(fresh)).rejects.toThrow('table unavailable');
     expect(target.requests).toHaveLength(2);
