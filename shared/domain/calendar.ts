@@ -177,17 +177,33 @@ const durationUnits = [
   ['seconds', 'second'],
 ] as const;
 
+/**
+ * A memo for pure parses of request text: at most `limit` entries, emptied when full, so text
+ * from requests cannot grow it without bound. Failures are not kept (the parse throws again).
+ */
+function boundedMemo<T>(parse: (text: string) => T, limit: number): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = parse(text);
+      if (memo.size >= limit) memo.clear();
+      memo.set(text, value);
+    }
+    return value;
+  };
+}
+
 // Policy durations are a handful of strings parsed over and over; parse each once (a
 // Temporal.Duration is immutable, so one object serves every caller).
-const durations = new Map<string, Temporal.Duration>();
-export function durationOf(text: string): Temporal.Duration {
-  let duration = durations.get(text);
-  if (!duration) {
-    duration = Temporal.Duration.from(text);
-    durations.set(text, duration);
-  }
-  return duration;
-}
+export const durationOf = boundedMemo((text) => Temporal.Duration.from(text), 1000);
+
+/**
+ * `Temporal.Instant.from(text)`, parsed once per text: one request's `startsAt` and `endsAt`
+ * were parsed eight times (schema refinement, input rules, coherence check, plan). An Instant
+ * is immutable, so callers can share one.
+ */
+export const instantOf = boundedMemo((text) => Temporal.Instant.from(text), 1000);
 
 /** `7 days`, `1 hour 30 minutes`: an ISO 8601 duration as a reason should read it. */
 export function describeDuration(iso: string): string {
