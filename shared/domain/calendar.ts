@@ -205,6 +205,35 @@ export const durationOf = boundedMemo((text) => Temporal.Duration.from(text), 10
  */
 export const instantOf = boundedMemo((text) => Temporal.Instant.from(text), 1000);
 
+/**
+ * Two days: more than any change of a zone's UTC offset between two instants (offsets range
+ * from -12 to +14 hours), so the bounds below hold in every zone, across any DST switch.
+ */
+const offsetSlackMs = 2 * dayMs;
+
+/**
+ * Bounds on how far adding `duration` on the wall clock of any zone moves an instant, in
+ * milliseconds: a month is 28 to 31 days (27 to 32 here), a year 365 or 366 (364 to 367), a
+ * day 23 to 25 hours. Undefined for negative durations (the caller does the exact sum).
+ */
+export function zonedSpanBoundsMs(
+  duration: Temporal.Duration,
+): { min: number; max: number } | undefined {
+  if (duration.sign < 0) return undefined;
+  const exactMs =
+    duration.hours * 3_600_000 +
+    duration.minutes * 60_000 +
+    duration.seconds * 1000 +
+    duration.milliseconds +
+    duration.microseconds / 1000 +
+    duration.nanoseconds / 1_000_000;
+  const days = duration.weeks * 7 + duration.days;
+  return {
+    min: (duration.years * 364 + duration.months * 27 + days) * dayMs + exactMs - offsetSlackMs,
+    max: (duration.years * 367 + duration.months * 32 + days) * dayMs + exactMs + offsetSlackMs,
+  };
+}
+
 /** `7 days`, `1 hour 30 minutes`: an ISO 8601 duration as a reason should read it. */
 export function describeDuration(iso: string): string {
   const duration = durationOf(iso);

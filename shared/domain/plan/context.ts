@@ -5,7 +5,14 @@
  * are written in.
  */
 import { Temporal } from 'temporal-polyfill';
-import { describeDuration, durationOf, instantOf, type Placement, SendCalendar } from '../calendar';
+import {
+  describeDuration,
+  durationOf,
+  instantOf,
+  type Placement,
+  SendCalendar,
+  zonedSpanBoundsMs,
+} from '../calendar';
 import { variantSeed } from '../drafts';
 import type { InterviewInput, Policy, Step, StepKind } from '../model';
 
@@ -120,6 +127,25 @@ export function addDuration(
   const duration = durationOf(text);
   if (!hasCalendarUnits(duration)) return from.add(duration);
   return from.toZonedDateTimeISO(timeZone).add(duration).toInstant();
+}
+
+/**
+ * `instant` is after `from` plus `duration` (as {@link addDuration} adds it). Judged in plain
+ * milliseconds unless `instant` lies within the bounds' slack (two days and more) of the sum:
+ * only then is the zoned sum worked out.
+ */
+export function isAfterDuration(
+  instant: Temporal.Instant,
+  from: Temporal.Instant,
+  text: string,
+  timeZone: string,
+): boolean {
+  const bounds = zonedSpanBoundsMs(durationOf(text));
+  if (bounds) {
+    if (instant.epochMilliseconds <= from.epochMilliseconds + bounds.min) return false;
+    if (instant.epochMilliseconds > from.epochMilliseconds + bounds.max) return true;
+  }
+  return Temporal.Instant.compare(instant, addDuration(from, text, timeZone)) > 0;
 }
 
 /** Whole days a duration spans from `from` (calendar-aware: `P3M` from March is 92 days). */

@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../shared/domain';
 import { interviewTimeIssues } from '../../shared/domain/input-rules';
+import { addDuration, isAfterDuration } from '../../shared/domain/plan/context';
 
 // Zones with DST both ways, a half-hour zone, the extremes of the offset range, and Apia, which
 // skipped a whole calendar day in 2011.
@@ -84,6 +85,28 @@ describe('interviewTimeIssues', () => {
     );
     expect(interviewTimeIssues(at('2027-06-01T10:00:00Z'), policy, now).map((i) => i.path)).toEqual(
       ['startsAt'],
+    );
+  });
+});
+
+describe('isAfterDuration', () => {
+  it('agrees with comparing against addDuration, near the sum too', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        durationArb,
+        fc.integer({ min: 1_262_304_000, max: 1_893_456_000 }),
+        fc.integer({ min: -4 * 86_400, max: 4 * 86_400 }),
+        (timeZone, duration, fromSeconds, shift) => {
+          const from = Temporal.Instant.fromEpochMilliseconds(fromSeconds * 1000);
+          const sum = addDuration(from, duration, timeZone);
+          const instant = sum.add({ seconds: shift });
+          expect(isAfterDuration(instant, from, duration, timeZone)).toBe(
+            Temporal.Instant.compare(instant, sum) > 0,
+          );
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
