@@ -148,23 +148,40 @@ export function formatZoned(at: Temporal.ZonedDateTime): string {
   return `${new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19)}${offset}`;
 }
 
-function clockText(local: Temporal.PlainDateTime): string {
-  const hh = local.hour < 10 ? `0${local.hour}` : `${local.hour}`;
-  const mm = local.minute < 10 ? `0${local.minute}` : `${local.minute}`;
-  return `${hh}:${mm}`;
+/**
+ * The wall clock of `at` as a Date read in UTC: the epoch plus the zone's offset. Cheaper than
+ * `toPlainDateTime()`, which builds a Temporal object and reads each field through its calendar.
+ */
+function wallClock(at: Temporal.ZonedDateTime): Date {
+  return new Date(at.epochMilliseconds + at.offsetNanoseconds / 1_000_000);
+}
+
+function clockText(local: Date): string {
+  const hour = local.getUTCHours();
+  const minute = local.getUTCMinutes();
+  return `${hour < 10 ? '0' : ''}${hour}:${minute < 10 ? '0' : ''}${minute}`;
+}
+
+/** ISO weekday (1 = Monday) of a wall clock. */
+function weekdayOf(local: Date): number {
+  return local.getUTCDay() || 7;
 }
 
 /** `Tue 2026-03-17 09:00`: short, unambiguous, and free of Intl (which is slow to construct). */
 export function describeLocal(at: Temporal.ZonedDateTime): string {
-  // One conversion to wall-clock fields; each ZonedDateTime getter would redo it.
-  const local = at.toPlainDateTime();
-  return `${weekdayNames[local.dayOfWeek]} ${isoDateText(local)} ${clockText(local)}`;
+  const local = wallClock(at);
+  const date = {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+  };
+  return `${weekdayNames[weekdayOf(local)]} ${isoDateText(date)} ${clockText(local)}`;
 }
 
 /** `Fri 18:40`: for reasons where the date is obvious from context. */
 export function describeLocalTime(at: Temporal.ZonedDateTime): string {
-  const local = at.toPlainDateTime();
-  return `${weekdayNames[local.dayOfWeek]} ${clockText(local)}`;
+  const local = wallClock(at);
+  return `${weekdayNames[weekdayOf(local)]} ${clockText(local)}`;
 }
 
 const durationUnits = [
