@@ -378,10 +378,22 @@ export class SendCalendar {
             : local;
         return { at: rounded, skippedHolidays };
       }
-      const at = Temporal.PlainDate.from(civilFromEpochDay(day)).toZonedDateTime({
-        timeZone,
-        plainTime: rule.start,
-      });
+      // The constructor and a zone name, not `PlainDate.from({…}).toZonedDateTime({…})`: the
+      // same wall clock and the same ('compatible') choice in a DST gap or overlap, without
+      // reading two property bags.
+      const date = civilFromEpochDay(day);
+      const start = rule.start;
+      const at = new Temporal.PlainDateTime(
+        date.year,
+        date.month,
+        date.day,
+        start.hour,
+        start.minute,
+        start.second,
+        start.millisecond,
+        start.microsecond,
+        start.nanosecond,
+      ).toZonedDateTime(timeZone);
       // In a repeated (fall-back) hour the window's start can precede `from`; never go back.
       return { at: at.epochMilliseconds < fromMs ? local : at, skippedHolidays };
     }
