@@ -120,11 +120,13 @@ function windowRule(days: Iterable<number>, start: string, end: string): WindowR
 /**
  * `instant.toString()`, fast: the polyfill's formatter was the largest single cost of a plan.
  * Whole seconds (all planned times) go through Date; anything finer falls back to Temporal.
+ * A ZonedDateTime is written as its instant, without creating one first.
  */
-export function formatInstant(instant: Temporal.Instant): string {
+export function formatInstant(instant: Temporal.Instant | Temporal.ZonedDateTime): string {
   const ms = instant.epochMilliseconds;
-  if (ms % 1000 !== 0 || instant.epochNanoseconds % 1_000_000_000n !== 0n)
-    return instant.toString();
+  if (ms % 1000 !== 0 || instant.epochNanoseconds % 1_000_000_000n !== 0n) {
+    return 'timeZoneId' in instant ? instant.toInstant().toString() : instant.toString();
+  }
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 

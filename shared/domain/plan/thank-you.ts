@@ -161,8 +161,9 @@ function thankYouTiming(
   const deadline = addDuration(end, policy.thankYouDeadline, timeZone);
   const { placement, ideal } = placeWithIdeal(context, target, timeZone, 'thank_you');
   const at = placement.at;
-  const late = placement.late || Temporal.Instant.compare(at.toInstant(), deadline) > 0;
-  const skipped = isAfterDuration(at.toInstant(), end, policy.thankYouGiveUpAfter, timeZone);
+  const atInstant = at.toInstant();
+  const late = placement.late || Temporal.Instant.compare(atInstant, deadline) > 0;
+  const skipped = isAfterDuration(atInstant, end, policy.thankYouGiveUpAfter, timeZone);
   const deadlineText = shortDuration(policy.thankYouDeadline);
   const recorded = Temporal.Instant.compare(now, target) > 0 ? ' (planned after the fact)' : '';
   const where =
