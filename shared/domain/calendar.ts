@@ -117,6 +117,52 @@ function windowRule(days: Iterable<number>, start: string, end: string): WindowR
   };
 }
 
+/** Where one UTC offset of a zone holds: from `from` (inclusive) until the next transition. */
+interface OffsetSpan {
+  from: number;
+  until: number;
+  offsetMs: number;
+}
+
+const offsetSpans = new Map<string, OffsetSpan[]>();
+const maxOffsetZones = 1000;
+const maxSpansPerZone = 64;
+
+/**
+ * The UTC offset of `timeZone` at `epochMs`, in milliseconds: what `offsetNanoseconds` answers,
+ * remembered per stretch between two transitions. The polyfill works the offset out together
+ * with every wall-clock field, by BigInt division, for each ZonedDateTime it is asked about:
+ * the largest single cost left in a plan. Each stretch is learned from the polyfill itself
+ * (the offset at `epochMs` and `getTimeZoneTransition('next')`), so the answers are the same.
+ * Zone transitions fall on whole seconds, so a millisecond answers for every instant in it.
+ */
+export function offsetMsAt(timeZone: string, epochMs: number): number {
+  let spans = offsetSpans.get(timeZone);
+  if (spans) {
+    for (const span of spans) {
+      if (epochMs >= span.from && epochMs < span.until) return span.offsetMs;
+    }
+  }
+  const at = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
+  const offsetMs = at.offsetNanoseconds / 1_000_000;
+  const until = at.getTimeZoneTransition('next')?.epochMilliseconds ?? Number.POSITIVE_INFINITY;
+  if (!spans) {
+    if (offsetSpans.size >= maxOffsetZones) offsetSpans.clear();
+    spans = [];
+    offsetSpans.set(timeZone, spans);
+  }
+  // No transition lies in [epochMs, until), nor in a known span ending at the same transition,
+  // so their union has one offset too.
+  const sameEnd = spans.find((span) => span.until === until);
+  if (sameEnd) {
+    sameEnd.from = Math.min(sameEnd.from, epochMs);
+  } else {
+    if (spans.length >= maxSpansPerZone) spans.length = 0;
+    spans.push({ from: epochMs, until, offsetMs });
+  }
+  return offsetMs;
+}
+
 /**
  * `instant.toString()`, fast: the polyfill's formatter was the largest single cost of a plan.
  * Whole seconds (all planned times) go through Date; anything finer falls back to Temporal.
@@ -133,15 +179,11 @@ export function formatInstant(instant: Temporal.Instant | Temporal.ZonedDateTime
 /** `zdt.toString({ timeZoneName: 'never' })`, fast, for whole seconds and whole-minute offsets. */
 export function formatZoned(at: Temporal.ZonedDateTime): string {
   const ms = at.epochMilliseconds;
-  const offsetNs = at.offsetNanoseconds;
-  if (
-    ms % 1000 !== 0 ||
-    offsetNs % 60_000_000_000 !== 0 ||
-    at.epochNanoseconds % 1_000_000_000n !== 0n
-  ) {
+  const offsetMs = offsetMsAt(at.timeZoneId, ms);
+  if (ms % 1000 !== 0 || offsetMs % 60_000 !== 0 || at.epochNanoseconds % 1_000_000_000n !== 0n) {
     return at.toString({ timeZoneName: 'never' });
   }
-  const offsetMinutes = offsetNs / 60_000_000_000;
+  const offsetMinutes = offsetMs / 60_000;
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   const hh = Math.floor(abs / 60);
@@ -155,7 +197,8 @@ export function formatZoned(at: Temporal.ZonedDateTime): string {
  * `toPlainDateTime()`, which builds a Temporal object and reads each field through its calendar.
  */
 function wallClock(at: Temporal.ZonedDateTime): Date {
-  return new Date(at.epochMilliseconds + at.offsetNanoseconds / 1_000_000);
+  const ms = at.epochMilliseconds;
+  return new Date(ms + offsetMsAt(at.timeZoneId, ms));
 }
 
 function clockText(local: Date): string {
@@ -357,8 +400,7 @@ export class SendCalendar {
     maxDays = 400,
   ): Placement | undefined {
     const fromMs = from.epochMilliseconds;
-    const local = from.toZonedDateTimeISO(timeZone);
-    const localMs = fromMs + local.offsetNanoseconds / 1_000_000;
+    const localMs = fromMs + offsetMsAt(timeZone, fromMs);
     const firstDay = Math.floor(localMs / dayMs);
     const fromMinute = (localMs - firstDay * dayMs) / 60_000;
     const startMinute = minuteOfDay(rule.start);
@@ -374,6 +416,7 @@ export class SendCalendar {
         continue;
       }
       if (offset === 0 && fromMinute > startMinute) {
+        const local = from.toZonedDateTimeISO(timeZone);
         const rounded =
           Math.ceil(fromMinute) < endMinute
             ? local.round({ smallestUnit: 'minute', roundingMode: 'ceil' })
@@ -397,7 +440,10 @@ export class SendCalendar {
         start.nanosecond,
       ).toZonedDateTime(timeZone);
       // In a repeated (fall-back) hour the window's start can precede `from`; never go back.
-      return { at: at.epochMilliseconds < fromMs ? local : at, skippedHolidays };
+      return {
+        at: at.epochMilliseconds < fromMs ? from.toZonedDateTimeISO(timeZone) : at,
+        skippedHolidays,
+      };
     }
     return undefined;
   }
