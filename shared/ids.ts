@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 // Crockford base32: sortable, case-insensitive, no ambiguous letters.
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -8,6 +8,7 @@ function encodeBase32(bytes: Uint8Array, length: number): string {
   let buffer = 0;
   let bits = 0;
   for (const byte of bytes) {
+    if (out.length >= length) break;
     buffer = (buffer << 8) | byte;
     bits += 8;
     while (bits >= 5 && out.length < length) {
@@ -41,12 +42,14 @@ export function newId(prefix: IdPrefix, nowMs: number): string {
 
 /** A deterministic id: the same parts always give the same id (event ids, step ids). */
 export function stableId(prefix: IdPrefix, ...parts: Array<string | number>): string {
-  const digest = createHash('sha256').update(parts.join('\u001f')).digest();
+  // One-shot `hash` (Node 20.12+): the same digest as createHash without a Hash object per
+  // step id, which a plan makes several of.
+  const digest = hash('sha256', parts.join('\u001f'), 'buffer');
   return `${prefix}_${encodeBase32(digest, 20)}`;
 }
 
 /** A short deterministic token for names with length limits (schedule names). */
 export function stableToken(length: number, ...parts: Array<string | number>): string {
-  const digest = createHash('sha256').update(parts.join('\u001f')).digest();
+  const digest = hash('sha256', parts.join('\u001f'), 'buffer');
   return encodeBase32(digest, length);
 }

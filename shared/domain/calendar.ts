@@ -117,29 +117,73 @@ function windowRule(days: Iterable<number>, start: string, end: string): WindowR
   };
 }
 
+/** Where one UTC offset of a zone holds: from `from` (inclusive) until the next transition. */
+interface OffsetSpan {
+  from: number;
+  until: number;
+  offsetMs: number;
+}
+
+const offsetSpans = new Map<string, OffsetSpan[]>();
+const maxOffsetZones = 1000;
+const maxSpansPerZone = 64;
+
+/**
+ * The UTC offset of `timeZone` at `epochMs`, in milliseconds: what `offsetNanoseconds` answers,
+ * remembered per stretch between two transitions. The polyfill works the offset out together
+ * with every wall-clock field, by BigInt division, for each ZonedDateTime it is asked about:
+ * the largest single cost left in a plan. Each stretch is learned from the polyfill itself
+ * (the offset at `epochMs` and `getTimeZoneTransition('next')`), so the answers are the same.
+ * Zone transitions fall on whole seconds, so a millisecond answers for every instant in it.
+ */
+export function offsetMsAt(timeZone: string, epochMs: number): number {
+  let spans = offsetSpans.get(timeZone);
+  if (spans) {
+    for (const span of spans) {
+      if (epochMs >= span.from && epochMs < span.until) return span.offsetMs;
+    }
+  }
+  const at = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
+  const offsetMs = at.offsetNanoseconds / 1_000_000;
+  const until = at.getTimeZoneTransition('next')?.epochMilliseconds ?? Number.POSITIVE_INFINITY;
+  if (!spans) {
+    if (offsetSpans.size >= maxOffsetZones) offsetSpans.clear();
+    spans = [];
+    offsetSpans.set(timeZone, spans);
+  }
+  // No transition lies in [epochMs, until), nor in a known span ending at the same transition,
+  // so their union has one offset too.
+  const sameEnd = spans.find((span) => span.until === until);
+  if (sameEnd) {
+    sameEnd.from = Math.min(sameEnd.from, epochMs);
+  } else {
+    if (spans.length >= maxSpansPerZone) spans.length = 0;
+    spans.push({ from: epochMs, until, offsetMs });
+  }
+  return offsetMs;
+}
+
 /**
  * `instant.toString()`, fast: the polyfill's formatter was the largest single cost of a plan.
  * Whole seconds (all planned times) go through Date; anything finer falls back to Temporal.
+ * A ZonedDateTime is written as its instant, without creating one first.
  */
-export function formatInstant(instant: Temporal.Instant): string {
+export function formatInstant(instant: Temporal.Instant | Temporal.ZonedDateTime): string {
   const ms = instant.epochMilliseconds;
-  if (ms % 1000 !== 0 || instant.epochNanoseconds % 1_000_000_000n !== 0n)
-    return instant.toString();
+  if (ms % 1000 !== 0 || instant.epochNanoseconds % 1_000_000_000n !== 0n) {
+    return 'timeZoneId' in instant ? instant.toInstant().toString() : instant.toString();
+  }
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** `zdt.toString({ timeZoneName: 'never' })`, fast, for whole seconds and whole-minute offsets. */
 export function formatZoned(at: Temporal.ZonedDateTime): string {
   const ms = at.epochMilliseconds;
-  const offsetNs = at.offsetNanoseconds;
-  if (
-    ms % 1000 !== 0 ||
-    offsetNs % 60_000_000_000 !== 0 ||
-    at.epochNanoseconds % 1_000_000_000n !== 0n
-  ) {
+  const offsetMs = offsetMsAt(at.timeZoneId, ms);
+  if (ms % 1000 !== 0 || offsetMs % 60_000 !== 0 || at.epochNanoseconds % 1_000_000_000n !== 0n) {
     return at.toString({ timeZoneName: 'never' });
   }
-  const offsetMinutes = offsetNs / 60_000_000_000;
+  const offsetMinutes = offsetMs / 60_000;
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   const hh = Math.floor(abs / 60);
@@ -148,23 +192,41 @@ export function formatZoned(at: Temporal.ZonedDateTime): string {
   return `${new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19)}${offset}`;
 }
 
-function clockText(local: Temporal.PlainDateTime): string {
-  const hh = local.hour < 10 ? `0${local.hour}` : `${local.hour}`;
-  const mm = local.minute < 10 ? `0${local.minute}` : `${local.minute}`;
-  return `${hh}:${mm}`;
+/**
+ * The wall clock of `at` as a Date read in UTC: the epoch plus the zone's offset. Cheaper than
+ * `toPlainDateTime()`, which builds a Temporal object and reads each field through its calendar.
+ */
+function wallClock(at: Temporal.ZonedDateTime): Date {
+  const ms = at.epochMilliseconds;
+  return new Date(ms + offsetMsAt(at.timeZoneId, ms));
+}
+
+function clockText(local: Date): string {
+  const hour = local.getUTCHours();
+  const minute = local.getUTCMinutes();
+  return `${hour < 10 ? '0' : ''}${hour}:${minute < 10 ? '0' : ''}${minute}`;
+}
+
+/** ISO weekday (1 = Monday) of a wall clock. */
+function weekdayOf(local: Date): number {
+  return local.getUTCDay() || 7;
 }
 
 /** `Tue 2026-03-17 09:00`: short, unambiguous, and free of Intl (which is slow to construct). */
 export function describeLocal(at: Temporal.ZonedDateTime): string {
-  // One conversion to wall-clock fields; each ZonedDateTime getter would redo it.
-  const local = at.toPlainDateTime();
-  return `${weekdayNames[local.dayOfWeek]} ${isoDateText(local)} ${clockText(local)}`;
+  const local = wallClock(at);
+  const date = {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+  };
+  return `${weekdayNames[weekdayOf(local)]} ${isoDateText(date)} ${clockText(local)}`;
 }
 
 /** `Fri 18:40`: for reasons where the date is obvious from context. */
 export function describeLocalTime(at: Temporal.ZonedDateTime): string {
-  const local = at.toPlainDateTime();
-  return `${weekdayNames[local.dayOfWeek]} ${clockText(local)}`;
+  const local = wallClock(at);
+  return `${weekdayNames[weekdayOf(local)]} ${clockText(local)}`;
 }
 
 const durationUnits = [
@@ -177,16 +239,61 @@ const durationUnits = [
   ['seconds', 'second'],
 ] as const;
 
+/**
+ * A memo for pure parses of request text: at most `limit` entries, emptied when full, so text
+ * from requests cannot grow it without bound. Failures are not kept (the parse throws again).
+ */
+function boundedMemo<T>(parse: (text: string) => T, limit: number): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = parse(text);
+      if (memo.size >= limit) memo.clear();
+      memo.set(text, value);
+    }
+    return value;
+  };
+}
+
 // Policy durations are a handful of strings parsed over and over; parse each once (a
 // Temporal.Duration is immutable, so one object serves every caller).
-const durations = new Map<string, Temporal.Duration>();
-export function durationOf(text: string): Temporal.Duration {
-  let duration = durations.get(text);
-  if (!duration) {
-    duration = Temporal.Duration.from(text);
-    durations.set(text, duration);
-  }
-  return duration;
+export const durationOf = boundedMemo((text) => Temporal.Duration.from(text), 1000);
+
+/**
+ * `Temporal.Instant.from(text)`, parsed once per text: one request's `startsAt` and `endsAt`
+ * were parsed eight times (schema refinement, input rules, coherence check, plan). An Instant
+ * is immutable, so callers can share one.
+ */
+export const instantOf = boundedMemo((text) => Temporal.Instant.from(text), 1000);
+
+/**
+ * Two days: more than any change of a zone's UTC offset between two instants (offsets range
+ * from -12 to +14 hours), so the bounds below hold in every zone, across any DST switch.
+ */
+const offsetSlackMs = 2 * dayMs;
+
+/**
+ * Bounds on how far adding `duration` on the wall clock of any zone moves an instant, in
+ * milliseconds: a month is 28 to 31 days (27 to 32 here), a year 365 or 366 (364 to 367), a
+ * day 23 to 25 hours. Undefined for negative durations (the caller does the exact sum).
+ */
+export function zonedSpanBoundsMs(
+  duration: Temporal.Duration,
+): { min: number; max: number } | undefined {
+  if (duration.sign < 0) return undefined;
+  const exactMs =
+    duration.hours * 3_600_000 +
+    duration.minutes * 60_000 +
+    duration.seconds * 1000 +
+    duration.milliseconds +
+    duration.microseconds / 1000 +
+    duration.nanoseconds / 1_000_000;
+  const days = duration.weeks * 7 + duration.days;
+  return {
+    min: (duration.years * 364 + duration.months * 27 + days) * dayMs + exactMs - offsetSlackMs,
+    max: (duration.years * 367 + duration.months * 32 + days) * dayMs + exactMs + offsetSlackMs,
+  };
 }
 
 /** `7 days`, `1 hour 30 minutes`: an ISO 8601 duration as a reason should read it. */
@@ -293,8 +400,7 @@ export class SendCalendar {
     maxDays = 400,
   ): Placement | undefined {
     const fromMs = from.epochMilliseconds;
-    const local = from.toZonedDateTimeISO(timeZone);
-    const localMs = fromMs + local.offsetNanoseconds / 1_000_000;
+    const localMs = fromMs + offsetMsAt(timeZone, fromMs);
     const firstDay = Math.floor(localMs / dayMs);
     const fromMinute = (localMs - firstDay * dayMs) / 60_000;
     const startMinute = minuteOfDay(rule.start);
@@ -310,18 +416,34 @@ export class SendCalendar {
         continue;
       }
       if (offset === 0 && fromMinute > startMinute) {
+        const local = from.toZonedDateTimeISO(timeZone);
         const rounded =
           Math.ceil(fromMinute) < endMinute
             ? local.round({ smallestUnit: 'minute', roundingMode: 'ceil' })
             : local;
         return { at: rounded, skippedHolidays };
       }
-      const at = Temporal.PlainDate.from(civilFromEpochDay(day)).toZonedDateTime({
-        timeZone,
-        plainTime: rule.start,
-      });
+      // The constructor and a zone name, not `PlainDate.from({…}).toZonedDateTime({…})`: the
+      // same wall clock and the same ('compatible') choice in a DST gap or overlap, without
+      // reading two property bags.
+      const date = civilFromEpochDay(day);
+      const start = rule.start;
+      const at = new Temporal.PlainDateTime(
+        date.year,
+        date.month,
+        date.day,
+        start.hour,
+        start.minute,
+        start.second,
+        start.millisecond,
+        start.microsecond,
+        start.nanosecond,
+      ).toZonedDateTime(timeZone);
       // In a repeated (fall-back) hour the window's start can precede `from`; never go back.
-      return { at: at.epochMilliseconds < fromMs ? local : at, skippedHolidays };
+      return {
+        at: at.epochMilliseconds < fromMs ? from.toZonedDateTimeISO(timeZone) : at,
+        skippedHolidays,
+      };
     }
     return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { type FieldError, ValidationError } from '../errors';
-import { describeDuration, durationOf } from './calendar';
+import { describeDuration, durationOf, instantOf, zonedSpanBoundsMs } from './calendar';
 import type { InterviewInput, Policy } from './model';
 
 /** Anything longer is almost certainly a typo in one of the two instants. */
@@ -20,8 +20,8 @@ export function interviewIntervalIssues(startsAt: string, endsAt: string): Field
   let start: Temporal.Instant;
   let end: Temporal.Instant;
   try {
-    start = Temporal.Instant.from(startsAt);
-    end = Temporal.Instant.from(endsAt);
+    start = instantOf(startsAt);
+    end = instantOf(endsAt);
   } catch {
     return [];
   }
@@ -64,24 +64,23 @@ export function interviewTimeIssues(
   let start: Temporal.Instant;
   let end: Temporal.Instant;
   try {
-    start = Temporal.Instant.from(input.startsAt);
-    end = Temporal.Instant.from(input.endsAt);
+    start = instantOf(input.startsAt);
+    end = instantOf(input.endsAt);
   } catch {
     return [];
   }
   const errors: FieldError[] = [];
-  const zonedNow = now.toZonedDateTimeISO(input.timeZone);
   const age = policy.maxInterviewAge;
   const lead = policy.maxInterviewLead;
   const times = options.times ?? true;
-  if (times && Temporal.Instant.compare(end, zonedNow.subtract(durationOf(age)).toInstant()) < 0) {
+  if (times && endedTooLongAgo(end, now, input.timeZone, durationOf(age))) {
     errors.push({
       path: 'endsAt',
       message: `Ended more than ${describeDuration(age)} ago (policy maxInterviewAge); follow-ups that late would not help`,
       code: 'too_small',
     });
   }
-  if (times && Temporal.Instant.compare(start, zonedNow.add(durationOf(lead)).toInstant()) > 0) {
+  if (times && startsTooFarAhead(start, now, input.timeZone, durationOf(lead))) {
     errors.push({
       path: 'startsAt',
       message: `Starts more than ${describeDuration(lead)} from now (policy maxInterviewLead)`,
@@ -108,6 +107,42 @@ export function interviewTimeIssues(
     }
   }
   return errors;
+}
+
+/**
+ * `end` is before `now` minus `age` on the wall clock of `timeZone`. The zoned arithmetic (the
+ * costliest part of the input checks) runs only when `end` lies within the bounds' slack of
+ * the limit; an interview days away from it is judged by plain milliseconds.
+ */
+function endedTooLongAgo(
+  end: Temporal.Instant,
+  now: Temporal.Instant,
+  timeZone: string,
+  age: Temporal.Duration,
+): boolean {
+  const bounds = zonedSpanBoundsMs(age);
+  if (bounds) {
+    if (end.epochMilliseconds >= now.epochMilliseconds - bounds.min) return false;
+    if (end.epochMilliseconds < now.epochMilliseconds - bounds.max) return true;
+  }
+  const limit = now.toZonedDateTimeISO(timeZone).subtract(age).toInstant();
+  return Temporal.Instant.compare(end, limit) < 0;
+}
+
+/** `start` is after `now` plus `lead` on the wall clock of `timeZone` (same shortcut). */
+function startsTooFarAhead(
+  start: Temporal.Instant,
+  now: Temporal.Instant,
+  timeZone: string,
+  lead: Temporal.Duration,
+): boolean {
+  const bounds = zonedSpanBoundsMs(lead);
+  if (bounds) {
+    if (start.epochMilliseconds <= now.epochMilliseconds + bounds.min) return false;
+    if (start.epochMilliseconds > now.epochMilliseconds + bounds.max) return true;
+  }
+  const limit = now.toZonedDateTimeISO(timeZone).add(lead).toInstant();
+  return Temporal.Instant.compare(start, limit) > 0;
 }
 
 /** Throws a ValidationError naming each field outside the plannable time. */

@@ -23,14 +23,22 @@ export const interviewStatuses = ['active', 'closed'] as const;
 export const closedReasons = ['offer', 'rejected', 'withdrawn', 'exhausted', 'erased'] as const;
 export type ClosedReason = (typeof closedReasons)[number];
 
+/**
+ * Zone names already found valid. The zones a runtime knows do not change while it runs, and
+ * only valid names are kept, so the set stays about as small as the zone database.
+ */
+const knownTimeZones = new Set<string>();
+
 /** True when `name` is an IANA time zone this runtime knows (or `UTC`). */
 export function isTimeZone(name: string): boolean {
+  if (knownTimeZones.has(name)) return true;
   try {
     Temporal.Now.instant().toZonedDateTimeISO(name);
-    return true;
   } catch {
     return false;
   }
+  if (knownTimeZones.size < 2000) knownTimeZones.add(name);
+  return true;
 }
 
 /** True when `text` is an ISO 8601 duration Temporal accepts, e.g. `P14D`, `PT1H`, `P3M`. */

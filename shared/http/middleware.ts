@@ -169,7 +169,7 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
         `Expected Content-Type application/json, got ${mediaType === '' ? 'none' : mediaType.slice(0, 100)}`,
       );
     }
-    return limit(c, async () => {
+    const guarded = async () => {
       // JSON is UTF-8 (RFC 8259). A lenient decode would turn invalid bytes into U+FFFD and
       // store them as if the client had sent them, so the bytes are checked strictly first.
       let text: string;
@@ -194,7 +194,22 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
         throw new MalformedRequestError(`The body nests deeper than ${maxJsonDepth} levels`);
       }
       await next();
-    });
+    };
+    // With a Content-Length (and no chunking) the size is known up front: refused here the way
+    // bodyLimit would refuse it. bodyLimit first reads `c.req.raw.body`, and on the Node server
+    // that getter builds a full fetch Request (an AbortController, a body stream around the
+    // socket) that the body is then read through: 6-8 % of a preview's profile. Read here, the
+    // body comes from the socket directly. Chunked bodies still go through bodyLimit, which
+    // counts them as they arrive.
+    const headers = c.req.raw.headers;
+    const length = headers.get('content-length');
+    if (length !== null && !headers.has('transfer-encoding')) {
+      if (Number.parseInt(length, 10) > maxBodyBytes) {
+        throw new PayloadTooLargeError(`The body must be at most ${maxBodyBytes} bytes`);
+      }
+      return guarded();
+    }
+    return limit(c, guarded);
   };
 }
 

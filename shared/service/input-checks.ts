@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { instantOf } from '../domain/calendar';
 import type { InterviewInput } from '../domain/model';
 import { type FieldError, ValidationError } from '../errors';
 
@@ -9,12 +10,12 @@ import { type FieldError, ValidationError } from '../errors';
  */
 export function assertCoherentInput(input: InterviewInput): void {
   const errors: FieldError[] = [];
-  const interviewDay = Temporal.Instant.from(input.startsAt)
-    .toZonedDateTimeISO(input.timeZone)
-    .toPlainDate();
+  // Worked out only when a date is given: most interviews name none.
+  let interviewDay: Temporal.PlainDate | undefined;
   for (const field of ['decisionExpectedBy', 'followUpOn'] as const) {
     const value = input.nextSteps[field];
     if (value === undefined) continue;
+    interviewDay ??= instantOf(input.startsAt).toZonedDateTimeISO(input.timeZone).toPlainDate();
     if (Temporal.PlainDate.compare(Temporal.PlainDate.from(value), interviewDay) < 0) {
       errors.push({
         path: `nextSteps.${field}`,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../shared/domain';
@@ -5,6 +6,7 @@ import {
   describeDuration,
   formatInstant,
   formatZoned,
+  offsetMsAt,
   SendCalendar,
 } from '../../shared/domain/calendar';
 
@@ -70,5 +72,52 @@ describe('describeDuration', () => {
     ['PT0S', 'no time'],
   ])('%s reads as %s', (iso, text) => {
     expect(describeDuration(iso)).toBe(text);
+  });
+});
+
+describe('offsetMsAt', () => {
+  // DST both ways, half-hour and 45-minute zones, midnight switches, Apia's skipped day, and
+  // zones whose offsets before 1940 were not whole minutes.
+  const zones = [
+    'Europe/Berlin',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kolkata',
+    'Pacific/Chatham',
+    'America/Havana',
+    'America/Santiago',
+    'Pacific/Apia',
+    'Europe/Amsterdam',
+    'Africa/Monrovia',
+    'UTC',
+  ];
+  const instant = fc.integer({ min: -2_208_988_800, max: 4_102_444_800 }); // 1900 to 2100
+
+  it('answers what offsetNanoseconds answers, in any order of questions, at transitions too', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...zones), instant, fc.integer({ min: -2, max: 2 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (questions) => {
+          for (const [zone, seconds, nearTransition] of questions) {
+            let ms = seconds * 1000;
+            if (nearTransition !== 0) {
+              const next = Temporal.Instant.fromEpochMilliseconds(ms)
+                .toZonedDateTimeISO(zone)
+                .getTimeZoneTransition('next');
+              if (next)
+                ms =
+                  next.epochMilliseconds +
+                  (nearTransition > 0 ? nearTransition - 1 : nearTransition);
+            }
+            const expected = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+            expect(offsetMsAt(zone, ms)).toBe(expected.offsetNanoseconds / 1_000_000);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

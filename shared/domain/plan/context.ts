@@ -5,7 +5,14 @@
  * are written in.
  */
 import { Temporal } from 'temporal-polyfill';
-import { describeDuration, durationOf, type Placement, SendCalendar } from '../calendar';
+import {
+  describeDuration,
+  durationOf,
+  instantOf,
+  type Placement,
+  SendCalendar,
+  zonedSpanBoundsMs,
+} from '../calendar';
 import { variantSeed } from '../drafts';
 import type { InterviewInput, Policy, Step, StepKind } from '../model';
 
@@ -40,14 +47,38 @@ export interface RoundContext extends PlanContext {
   readonly seed: number;
 }
 
-// Policies repeat (tenant defaults); so do their calendars.
-const calendars = new WeakMap<Policy, SendCalendar>();
+// Policies repeat (tenant defaults); so do their calendars. The service resolves a new policy
+// object for every request, so calendars are kept by what they are built from, not by object:
+// building one parses six clock times and was a few percent of a preview.
+const calendarsByPolicy = new WeakMap<Policy, SendCalendar>();
+const calendarsByRules = new Map<string, SendCalendar>();
+const maxCalendars = 1000;
+
+function calendarKey(policy: Policy): string {
+  return JSON.stringify([
+    policy.sendDays,
+    policy.sendHours.start,
+    policy.sendHours.end,
+    policy.thankYouHours.start,
+    policy.thankYouHours.end,
+    policy.checkInDays,
+    policy.checkInHours.start,
+    policy.checkInHours.end,
+    policy.holidayCountry,
+  ]);
+}
+
 function calendarFor(policy: Policy): SendCalendar {
-  let calendar = calendars.get(policy);
+  let calendar = calendarsByPolicy.get(policy);
+  if (calendar) return calendar;
+  const key = calendarKey(policy);
+  calendar = calendarsByRules.get(key);
   if (!calendar) {
     calendar = new SendCalendar(policy);
-    calendars.set(policy, calendar);
+    if (calendarsByRules.size >= maxCalendars) calendarsByRules.clear();
+    calendarsByRules.set(key, calendar);
   }
+  calendarsByPolicy.set(policy, calendar);
   return calendar;
 }
 
@@ -67,7 +98,7 @@ export function roundContext(
     ...context,
     input,
     round,
-    end: Temporal.Instant.from(input.endsAt),
+    end: instantOf(input.endsAt),
     history,
     seed: variantSeed(input.role.company, input.role.title, input.candidate.name, round),
   };
@@ -96,6 +127,25 @@ export function addDuration(
   const duration = durationOf(text);
   if (!hasCalendarUnits(duration)) return from.add(duration);
   return from.toZonedDateTimeISO(timeZone).add(duration).toInstant();
+}
+
+/**
+ * `instant` is after `from` plus `duration` (as {@link addDuration} adds it). Judged in plain
+ * milliseconds unless `instant` lies within the bounds' slack (two days and more) of the sum:
+ * only then is the zoned sum worked out.
+ */
+export function isAfterDuration(
+  instant: Temporal.Instant,
+  from: Temporal.Instant,
+  text: string,
+  timeZone: string,
+): boolean {
+  const bounds = zonedSpanBoundsMs(durationOf(text));
+  if (bounds) {
+    if (instant.epochMilliseconds <= from.epochMilliseconds + bounds.min) return false;
+    if (instant.epochMilliseconds > from.epochMilliseconds + bounds.max) return true;
+  }
+  return Temporal.Instant.compare(instant, addDuration(from, text, timeZone)) > 0;
 }
 
 /** Whole days a duration spans from `from` (calendar-aware: `P3M` from March is 92 days). */

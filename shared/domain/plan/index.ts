@@ -35,7 +35,7 @@ export function planRound(
   const round = roundContext(context, input, history);
   const planned: PlannedStep[] = [];
   const add: AddStep = (slot, step, ideal) => {
-    planned.push({ slot, step, idealDueAt: formatInstant(ideal.toInstant()) });
+    planned.push({ slot, step, idealDueAt: formatInstant(ideal) });
   };
   const lastThankYou = planThankYous(round, add);
   const { noCheckIns, employerReply } = round.history;

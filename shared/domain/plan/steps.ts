@@ -89,7 +89,7 @@ interface StepFields {
  * its replacement never share a name and a delivered event id is never reused.
  */
 export function buildStep(slot: string, fields: StepFields): Step {
-  const dueAt = formatInstant(fields.at.toInstant());
+  const dueAt = formatInstant(fields.at);
   return {
     id: stableId('stp', slot, dueAt),
     kind: fields.kind,

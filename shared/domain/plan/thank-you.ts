@@ -10,6 +10,7 @@ import type { Interviewer, StepKind } from '../model';
 import {
   addDuration,
   holidayNote,
+  isAfterDuration,
   laterOf,
   type PlanContext,
   placeWithIdeal,
@@ -158,11 +159,11 @@ function thankYouTiming(
   const localEnd = end.toZonedDateTimeISO(timeZone);
   const target = addDuration(end, policy.thankYouDelay, timeZone);
   const deadline = addDuration(end, policy.thankYouDeadline, timeZone);
-  const giveUp = addDuration(end, policy.thankYouGiveUpAfter, timeZone);
   const { placement, ideal } = placeWithIdeal(context, target, timeZone, 'thank_you');
   const at = placement.at;
-  const late = placement.late || Temporal.Instant.compare(at.toInstant(), deadline) > 0;
-  const skipped = Temporal.Instant.compare(at.toInstant(), giveUp) > 0;
+  const atInstant = at.toInstant();
+  const late = placement.late || Temporal.Instant.compare(atInstant, deadline) > 0;
+  const skipped = isAfterDuration(atInstant, end, policy.thankYouGiveUpAfter, timeZone);
   const deadlineText = shortDuration(policy.thankYouDeadline);
   const recorded = Temporal.Instant.compare(now, target) > 0 ? ' (planned after the fact)' : '';
   const where =
@@ -194,8 +195,7 @@ function handwrittenNoteTiming(
   timeZone: string,
 ): { at: Temporal.ZonedDateTime; skipped: boolean; reason: string } {
   const at = laterOf(end, now).toZonedDateTimeISO(timeZone);
-  const giveUp = addDuration(end, policy.thankYouGiveUpAfter, timeZone);
-  const skipped = Temporal.Instant.compare(now, giveUp) > 0;
+  const skipped = isAfterDuration(now, end, policy.thankYouGiveUpAfter, timeZone);
   const what =
     'on-site interview and the policy asks for a handwritten card: write it right after the interview and leave it at reception (optional, saying something other than the email)';
   const when = skipped
