@@ -151,6 +151,6 @@ export function toEndpointResource(endpoint: StoredEndpoint): z.infer<typeof end
 }
 
 export function toAttemptResource(attempt: DeliveryAttempt): z.infer<typeof deliveryAttemptSchema> {
-  const { tenantId: _tenant, expiresAt: _expires, ...rest } = attempt;
+  const { tenantId: _tenant, expiresAt: _expires, indexedForErasure: _indexed, ...rest } = attempt;
   return rest;
 }

@@ -268,6 +268,11 @@ export interface DeliveryAttempt {
   responseBody?: string;
   /** The interview of the event, if any. */
   interviewId?: string;
+  /**
+   * Set when its delivery state's list of attempts was full (see DeliveryState.attemptLog):
+   * erasure finds this one through the by-interview index instead.
+   */
+  indexedForErasure?: true;
   /** Set when the interview was erased and the response excerpt removed. */
   erasedAt?: string;
   /** When the next retry is scheduled, if any, on the runtime clock. */

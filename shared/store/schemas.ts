@@ -141,7 +141,7 @@ export const attemptDocument = defineDocument<DeliveryAttempt>({
       latencyMs: isNumber,
       expiresAt: isNumber,
     },
-    { interviewId: isString },
+    { interviewId: isString, indexedForErasure: isOneOf(true) },
   ),
 });
 

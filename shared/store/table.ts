@@ -15,12 +15,13 @@
  * | endpoint        | `T#<tenantId>`                   | `WHE#<endpointId>`       |                                           |
  * | deleted endpoint| `T#<tenantId>`                   | `WHD#<endpointId>`       | TTL                                       |
  * | event           | `T#<tenantId>`                   | `EVT#<eventId>`          | gsi2 by type, gsi3 by interview; TTL (gsi1 only for a type the tenant-wide list does not merge) |
- * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL (gsi3 by interview on older items)    |
+ * | attempt         | `T#<tenantId>#WHE#<endpointId>`  | `ATT#<attemptedAt>#<id>` | TTL (gsi3 by interview on older items and past a state's 50 listed attempts) |
  * | delivery state  | `T#<tenantId>#WHE#<endpointId>`  | `DLV#<eventId>`          | gsi1 while not succeeded; TTL             |
  *
  * Erasure reaches an interview's attempts through its events (gsi3), their delivery states (at
  * every endpoint, deleted ones included through their `WHD#` markers) and the attempt keys each
- * state lists; attempts written before states listed them carry gsi3 keys instead.
+ * state lists; attempts written before states listed them, or past the 50 a state lists, carry
+ * gsi3 keys instead.
  *
  * Every item keeps its whole port object as a JSON string in `doc` (compressed in `dz` when long,
  * in `docz` on items written before that; see ./documents) and the version of its shape in `v`

@@ -186,8 +186,10 @@ export class AttemptSender {
       nextAttemptAt,
       previous,
     };
-    const record = attemptRecord(facts, newId('dlv', sent.wallStart.epochMilliseconds));
-    const state = stateAfterAttempt(facts, record);
+    const { state, record } = stateAfterAttempt(
+      facts,
+      attemptRecord(facts, newId('dlv', sent.wallStart.epochMilliseconds)),
+    );
     this.#log(event, endpoint, record, result, nextAttemptAt);
     return {
       event,

@@ -86,19 +86,42 @@ function deliveryState(
 }
 
 /**
- * The delivery state after the attempt `record`: succeeded, pending its next attempt, or
- * failed. It lists the attempt's log entry (and every earlier one), which erasure follows.
+ * How many attempt log entries a delivery state lists. A state is rewritten on every attempt,
+ * so its list must stay small: ten attempts a round, a few redeliveries. Past it (an event
+ * redelivered over and over), attempts are indexed by interview instead, as before the lists.
  */
-export function stateAfterAttempt(facts: AttemptFacts, record: AttemptRecord): DeliveryState {
-  const { result, nextAttemptAt } = facts;
-  const state = deliveryState(facts.event, facts.endpoint, facts.previous, facts.now, {
+export const listedAttemptsLimit = 50;
+
+/**
+ * The delivery state after the attempt `record`, and the record as it is to be written. The
+ * state is succeeded, pending its next attempt, or failed, and lists the attempt's log entry
+ * beside every earlier one that has not expired, which erasure follows; when that list is full,
+ * the record is marked to be found through the by-interview index instead.
+ */
+export function stateAfterAttempt(
+  facts: AttemptFacts,
+  record: AttemptRecord,
+): { state: DeliveryState; record: AttemptRecord } {
+  const { result, nextAttemptAt, now } = facts;
+  const state = deliveryState(facts.event, facts.endpoint, facts.previous, now, {
     status: result.ok ? 'succeeded' : nextAttemptAt === undefined ? 'failed' : 'pending',
     attempts: facts.attempt,
-    lastAttemptAt: facts.now.toString(),
+    lastAttemptAt: now.toString(),
     ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
   });
+  // An entry whose attempt has expired (by TTL, after the retention) names nothing any more.
+  // Entries carry the real time of their attempt, so the bound is this attempt's real time (on
+  // the local runtime the clock that sets TTLs runs ahead of it, which only keeps more).
+  const oldestMs = Date.parse(record.attemptedAt) - DELIVERY_RETENTION_SECONDS * 1000;
+  const kept = (state.attemptLog ?? []).filter((entry) => Date.parse(entry.attemptedAt) > oldestMs);
+  if (kept.length >= listedAttemptsLimit) {
+    return {
+      state: { ...state, attemptLog: kept },
+      record: { ...record, indexedForErasure: true },
+    };
+  }
   const logged = { id: record.id, attemptedAt: record.attemptedAt };
-  return { ...state, attemptLog: [...(state.attemptLog ?? []), logged] };
+  return { state: { ...state, attemptLog: [...kept, logged] }, record };
 }
 
 /**

@@ -882,6 +882,34 @@ describe.each(targets)('Store contract on $name', (target) => {
       });
     });
 
+    it('finds by interview only the attempts a full delivery state could not list', async () => {
+      const tenantId = newTenant();
+      const endpointId = newId('whe', baseMs);
+      const attempt = (i: number, flagged: boolean): DeliveryAttempt => ({
+        tenantId,
+        id: newId('dlv', baseMs + i),
+        eventId: 'evt_1',
+        endpointId,
+        attempt: i + 1,
+        attemptedAt: `2026-03-02T09:00:0${i}Z`,
+        outcome: 'failed',
+        error: 'timeout',
+        latencyMs: 15_000,
+        interviewId: 'int_1',
+        ...(flagged ? { indexedForErasure: true as const } : {}),
+        expiresAt: 4_102_444_800,
+      });
+      const listed = attempt(0, false);
+      const overflow = attempt(1, true);
+      await store.putAttempt(listed);
+      await store.putAttempt(overflow);
+      const { items } = await collectAll(
+        (page) => store.listInterviewAttempts(tenantId, 'int_1', page),
+        10,
+      );
+      expect(items).toEqual([overflow]);
+    });
+
     it('tracks delivery states and lists the unsuccessful ones since a time', async () => {
       const tenantId = newTenant();
       const endpointId = newId('whe', baseMs);

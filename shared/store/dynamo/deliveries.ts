@@ -61,10 +61,12 @@ function attemptKey(tenantId: string, endpointId: string, ref: AttemptRef): Item
 
 /**
  * No index entry: erasure finds the attempt through the delivery state that lists it (see
- * DeliveryState.attemptLog). Items written before carry gsi3 keys, which a rewrite drops.
+ * DeliveryState.attemptLog), unless that list was full (`indexedForErasure`): then, as items
+ * written before the lists existed, it is found by interview in gsi3.
  */
 function attemptItem(attempt: DeliveryAttempt): Item {
   const key = attemptKey(attempt.tenantId, attempt.endpointId, attempt);
+  const { interviewId } = attempt;
   return {
     [pk]: key.pk,
     [sk]: key.sk,
@@ -73,6 +75,12 @@ function attemptItem(attempt: DeliveryAttempt): Item {
     [attr.id]: attempt.id,
     [ttlAttribute]: attempt.expiresAt,
     ...documentAttributes(attemptDocument, attempt),
+    ...(attempt.indexedForErasure && interviewId !== undefined
+      ? {
+          [gsi3.partitionKey]: interviewAttemptsPartition(attempt.tenantId, interviewId),
+          [gsi3.sortKey]: key.sk,
+        }
+      : {}),
   };
 }
 
