@@ -136,12 +136,7 @@ async function tenantEventsPage(
   const times = [...byTime.keys()].sort().reverse();
   const pageTimes = times.slice(0, limit);
   const keys = pageTimes.map((time) => byTime.get(time) as Item);
-  const found = new Map<string, Item>();
-  const keyString = (item: Item) => `${String(item[pk])}\u0000${String(item[sk])}`;
-  const wanted = keys.map((key) => ({ pk: String(key[pk]), sk: String(key[sk]) }));
-  for (const item of await table.batchGet(wanted, 'listed events'))
-    found.set(keyString(item), item);
-  const items = keys.flatMap<Item>((key) => found.get(keyString(key)) ?? []);
+  const items = await table.itemsInOrder(keys, 'listed events');
   const last = keys[keys.length - 1];
   const lastTime = pageTimes[pageTimes.length - 1];
   return {

@@ -264,11 +264,20 @@ export class DynamoTable {
    * BatchGetItem per 100. An item deleted since the index was read is left out.
    */
   async #wholeItems(index: TableIndex | undefined, entries: readonly Item[]): Promise<Item[]> {
-    if (!index || index.projection === 'ALL' || entries.length === 0) return [...entries];
+    if (!index || index.projection === 'ALL') return [...entries];
+    return this.itemsInOrder(entries, 'listed items');
+  }
+
+  /**
+   * The table items whose base-table keys `entries` carry (index entries, say), in their order,
+   * read with consistent BatchGetItems; an item deleted meanwhile is left out.
+   */
+  async itemsInOrder(entries: readonly Item[], what: string): Promise<Item[]> {
+    if (entries.length === 0) return [];
     const keyString = (item: Item) => `${String(item[pk])}\u0000${String(item[sk])}`;
     const keys = entries.map((entry) => ({ pk: String(entry[pk]), sk: String(entry[sk]) }));
     const found = new Map<string, Item>();
-    for (const item of await this.batchGet(keys, 'listed items')) found.set(keyString(item), item);
+    for (const item of await this.batchGet(keys, what)) found.set(keyString(item), item);
     return entries.flatMap<Item>((entry) => found.get(keyString(entry)) ?? []);
   }
 
