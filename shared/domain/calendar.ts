@@ -240,17 +240,23 @@ const durationUnits = [
 ] as const;
 
 /**
- * A memo for pure parses of request text: at most `limit` entries, emptied when full, so text
- * from requests cannot grow it without bound. Failures are not kept (the parse throws again).
+ * A memo for a pure function of request data: at most `limit` entries, emptied when full, so
+ * requests cannot grow it without bound; `keyOf` names what the result depends on (the text
+ * itself by default). Failures are not kept (the call throws again).
  */
-function boundedMemo<T>(parse: (text: string) => T, limit: number): (text: string) => T {
+export function boundedMemo<A, T>(
+  make: (arg: A) => T,
+  limit: number,
+  keyOf: (arg: A) => string = String,
+): (arg: A) => T {
   const memo = new Map<string, T>();
-  return (text) => {
-    let value = memo.get(text);
+  return (arg) => {
+    const key = keyOf(arg);
+    let value = memo.get(key);
     if (value === undefined) {
-      value = parse(text);
+      value = make(arg);
       if (memo.size >= limit) memo.clear();
-      memo.set(text, value);
+      memo.set(key, value);
     }
     return value;
   };
@@ -258,14 +264,14 @@ function boundedMemo<T>(parse: (text: string) => T, limit: number): (text: strin
 
 // Policy durations are a handful of strings parsed over and over; parse each once (a
 // Temporal.Duration is immutable, so one object serves every caller).
-export const durationOf = boundedMemo((text) => Temporal.Duration.from(text), 1000);
+export const durationOf = boundedMemo((text: string) => Temporal.Duration.from(text), 1000);
 
 /**
  * `Temporal.Instant.from(text)`, parsed once per text: one request's `startsAt` and `endsAt`
  * were parsed eight times (schema refinement, input rules, coherence check, plan). An Instant
  * is immutable, so callers can share one.
  */
-export const instantOf = boundedMemo((text) => Temporal.Instant.from(text), 1000);
+export const instantOf = boundedMemo((text: string) => Temporal.Instant.from(text), 1000);
 
 /**
  * Two days: more than any change of a zone's UTC offset between two instants (offsets range

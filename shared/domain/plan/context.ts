@@ -6,6 +6,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import {
+  boundedMemo,
   describeDuration,
   durationOf,
   instantOf,
@@ -51,9 +52,8 @@ export interface RoundContext extends PlanContext {
 // object for every request, so calendars are kept by what they are built from, not by object:
 // building one parses six clock times and was a few percent of a preview.
 const calendarsByPolicy = new WeakMap<Policy, SendCalendar>();
-const calendarsByRules = new Map<string, SendCalendar>();
-const maxCalendars = 1000;
 
+/** What a calendar is built from: two policies with the same rules share one calendar. */
 function calendarKey(policy: Policy): string {
   return JSON.stringify([
     policy.sendDays,
@@ -68,17 +68,18 @@ function calendarKey(policy: Policy): string {
   ]);
 }
 
+const calendarByRules = boundedMemo(
+  (policy: Policy) => new SendCalendar(policy),
+  1000,
+  calendarKey,
+);
+
 function calendarFor(policy: Policy): SendCalendar {
   let calendar = calendarsByPolicy.get(policy);
-  if (calendar) return calendar;
-  const key = calendarKey(policy);
-  calendar = calendarsByRules.get(key);
   if (!calendar) {
-    calendar = new SendCalendar(policy);
-    if (calendarsByRules.size >= maxCalendars) calendarsByRules.clear();
-    calendarsByRules.set(key, calendar);
+    calendar = calendarByRules(policy);
+    calendarsByPolicy.set(policy, calendar);
   }
-  calendarsByPolicy.set(policy, calendar);
   return calendar;
 }
 
