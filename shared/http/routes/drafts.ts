@@ -8,14 +8,9 @@ import {
   idempotencyHeaderSchema,
 } from '../schemas';
 
-const checkDraftRoute = bearerRoutes(['Drafts'])({
+const checkDraftRoute = bearerRoutes(['Drafts'])('checkDraft', {
   method: 'post',
   path: '/v1/drafts/check',
-  operationId: 'checkDraft',
-  summary: 'Check a follow-up note against the drafting rules',
-  description:
-    'Finds what makes a note weaker: too long, generic phrases, no name or role, no contact ' +
-    'details, misspellings. Nothing is stored.',
   request: {
     headers: idempotencyHeaderSchema,
     body: jsonBody(draftCheckRequestSchema),

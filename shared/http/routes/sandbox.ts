@@ -7,13 +7,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { durationSchema, instantSchema } from '../../domain/model';
 import { NotFoundError } from '../../errors';
+import {
+  jsonBody,
+  jsonResponse,
+  type OperationId,
+  operationTexts,
+  type RouteShape,
+} from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
 import { timestampSchema } from '../schemas';
 
 const tags = ['Sandbox (local runtime only)'];
-const localOnly =
-  'Local runtime only (`npm start`): elsewhere this path answers 404. Needs no API key.';
 
 const sandboxTenantRequestSchema = z
   .strictObject({ name: z.string().trim().min(1).max(200) })
@@ -38,64 +43,40 @@ const advanceClockSchema = z
   })
   .openapi('SandboxClockAdvance');
 
-export const createSandboxTenantRoute = createRoute({
+/**
+ * `createRoute` for a sandbox operation: no API key, and its texts from the catalogue after
+ * `security` (where the sandbox's operations have always listed them).
+ */
+function sandboxRoute<R extends RouteShape>(operationId: OperationId, config: R) {
+  const { method, path } = config;
+  const texts = operationTexts(operationId);
+  return createRoute(
+    Object.assign({ method, path, operationId, tags, security: [], ...texts }, config),
+  );
+}
+
+export const createSandboxTenantRoute = sandboxRoute('createSandboxTenant', {
   method: 'post',
   path: '/v1/sandbox/tenants',
-  operationId: 'createSandboxTenant',
-  tags,
-  security: [],
-  summary: 'Create a sandbox tenant and API key',
-  description: localOnly,
-  request: {
-    body: {
-      required: true,
-      content: { 'application/json': { schema: sandboxTenantRequestSchema } },
-    },
-  },
+  request: { body: jsonBody(sandboxTenantRequestSchema) },
   responses: {
-    201: {
-      description: 'The new tenant and its API key',
-      content: { 'application/json': { schema: sandboxTenantSchema } },
-    },
+    201: jsonResponse('The new tenant and its API key', sandboxTenantSchema),
     ...problemResponses(400, 404, 413, 415),
   },
 });
 
-export const getSandboxClockRoute = createRoute({
+export const getSandboxClockRoute = sandboxRoute('getSandboxClock', {
   method: 'get',
   path: '/v1/sandbox/clock',
-  operationId: 'getSandboxClock',
-  tags,
-  security: [],
-  summary: 'Read the runtime clock',
-  description: localOnly,
-  responses: {
-    200: {
-      description: 'The runtime’s now',
-      content: { 'application/json': { schema: clockSchema } },
-    },
-    ...problemResponses(404),
-  },
+  responses: { 200: jsonResponse('The runtime’s now', clockSchema), ...problemResponses(404) },
 });
 
-export const advanceSandboxClockRoute = createRoute({
+export const advanceSandboxClockRoute = sandboxRoute('advanceSandboxClock', {
   method: 'post',
   path: '/v1/sandbox/clock',
-  operationId: 'advanceSandboxClock',
-  tags,
-  security: [],
-  summary: 'Move the runtime clock forward',
-  description:
-    `${localOnly} Answers once every step that became due has been handled, so a webhook ` +
-    'receiver has already seen them. The clock never moves backwards (409).',
-  request: {
-    body: { required: true, content: { 'application/json': { schema: advanceClockSchema } } },
-  },
+  request: { body: jsonBody(advanceClockSchema) },
   responses: {
-    200: {
-      description: 'The runtime’s new now',
-      content: { 'application/json': { schema: clockSchema } },
-    },
+    200: jsonResponse('The runtime’s new now', clockSchema),
     ...problemResponses(400, 404, 409, 413, 415),
   },
 });
