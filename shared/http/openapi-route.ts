@@ -22,45 +22,57 @@ export type OperationId = keyof typeof operations;
 
 /** The catalogue's `summary` and `description` of `operationId`, in the document's order. */
 export function operationTexts(operationId: OperationId): { summary: string; description: string } {
-  const { summary, description } = operations[operationId];
-  return { summary, description };
+  const texts: (typeof operations)[OperationId] | undefined = operations[operationId];
+  if (!texts) throw new Error(`No operation ${operationId} in operations.json`);
+  return { summary: texts.summary, description: texts.description };
 }
 
-/** What a route declares beside its `operationId`: the shape of its requests and responses. */
+/** What a route declares beside its method, path and `operationId`: its requests and responses. */
 export type RouteShape = Omit<
   RouteConfig,
-  'tags' | 'security' | 'path' | 'operationId' | 'summary' | 'description'
-> & { path: string };
+  'method' | 'path' | 'operationId' | 'tags' | 'summary' | 'description' | 'security'
+>;
 
 /**
- * `createRoute` for the operations under `tags` with `security`: the operation's texts come
- * from the catalogue, and all of it in the order the document has always listed it.
+ * Routes whose keys after the method and path are `head(operationId)`, in its order (the
+ * document lists the keys as they are written): `get(operationId, path, shape)` and likewise
+ * for each method, as Hono's `app.get(path, …)`.
  */
-function documentedRoutes<Security extends RouteConfig['security']>(
-  tags: string[],
-  security: Security,
-) {
-  return <R extends RouteShape>(operationId: OperationId, config: R) => {
-    // Assigning `config` last keeps `method` and `path` where they are first written.
-    const { method, path } = config;
-    const texts = operationTexts(operationId);
-    return createRoute(
-      Object.assign({ method, path, operationId, tags, ...texts, security }, config),
-    );
+export function operationRoutes<Head extends object>(head: (operationId: OperationId) => Head) {
+  const declare =
+    <M extends RouteConfig['method']>(method: M) =>
+    <P extends string, R extends RouteShape>(operationId: OperationId, path: P, shape: R) =>
+      createRoute(Object.assign({ method, path, ...head(operationId) }, shape));
+  return {
+    get: declare('get'),
+    post: declare('post'),
+    put: declare('put'),
+    patch: declare('patch'),
+    delete: declare('delete'),
   };
 }
 
-/** `route(operationId, shape)` for the operations under `tags` that need an API key. */
+/** The routes of the operations under `tags` that need an API key. */
 export function bearerRoutes(tags: string[]) {
-  return documentedRoutes(tags, bearerSecurity);
+  return operationRoutes((operationId) => ({
+    operationId,
+    tags,
+    ...operationTexts(operationId),
+    security: bearerSecurity,
+  }));
 }
 
-/** `route(operationId, shape)` for the operations under `tags` that answer without one. */
+/** The routes of the operations under `tags` that answer without an API key. */
 export function publicRoutes(tags: string[]) {
-  return documentedRoutes(tags, []);
+  return operationRoutes((operationId) => ({
+    operationId,
+    tags,
+    ...operationTexts(operationId),
+    security: [],
+  }));
 }
 
-type BearerRoute = ReturnType<typeof bearerRoutes>;
+type BearerRoutes = ReturnType<typeof bearerRoutes>;
 type Response = RouteConfig['responses'][string];
 type RequestBody = NonNullable<NonNullable<RouteConfig['request']>['body']>;
 type MergePatchMediaTypes = readonly [
@@ -74,25 +86,22 @@ type MergePatchMediaTypes = readonly [
  * problems every such operation can meet come from here, so no resource documents a different
  * set by accident.
  */
-function itemRoutes(route: BearerRoute, path: string) {
+function itemRoutes(route: BearerRoutes, path: string) {
   const params = { params: idParamsSchema };
   return {
     /** GET: `ok` with 200; 401, 404. */
     get: <Ok extends Response>(operationId: OperationId, ok: Ok) =>
-      route(operationId, {
-        method: 'get',
-        path,
+      route.get(operationId, path, {
         request: params,
         responses: { 200: ok, ...problemResponses(401, 404) },
       }),
     /** A JSON merge patch of `schema` with optional `If-Match`: `ok` with 200. */
-    patch: <Ok extends Response, T extends z.ZodType>(
+    patch: <T extends z.ZodType, Ok extends Response>(
       operationId: OperationId,
-      { ok, schema, mediaTypes }: { ok: Ok; schema: T; mediaTypes: MergePatchMediaTypes },
+      schema: T,
+      { mediaTypes, ok }: { mediaTypes: MergePatchMediaTypes; ok: Ok },
     ) =>
-      route(operationId, {
-        method: 'patch',
-        path,
+      route.patch(operationId, path, {
         request: mergePatchRequest(schema, mediaTypes),
         responses: { 200: ok, ...problemResponses(400, 401, 404, 409, 412, 413, 415) },
       }),
@@ -104,18 +113,10 @@ function itemRoutes(route: BearerRoute, path: string) {
       operationId: OperationId,
       action: string,
       { body, responses }: { body: B; responses: Rs },
-    ) =>
-      route(operationId, {
-        method: 'post',
-        path: `${path}/${action}`,
-        request: actionRequest(body),
-        responses,
-      }),
+    ) => route.post(operationId, `${path}/${action}`, { request: actionRequest(body), responses }),
     /** DELETE: 204 described as `done`; 401, 404. */
     delete: (operationId: OperationId, done: string) =>
-      route(operationId, {
-        method: 'delete',
-        path,
+      route.delete(operationId, path, {
         request: params,
         responses: { 204: { description: done }, ...problemResponses(401, 404) },
       }),
@@ -125,8 +126,8 @@ function itemRoutes(route: BearerRoute, path: string) {
 /**
  * The documented operations of one kind of resource at `path` (`/v1/things`), listed under
  * `tag` in the document: `route` declares any of them, `list` a GET of one page at `path`,
- * `item` those on one resource at `path/{id}`, and `resource(description)` is a response
- * carrying the resource (`schema`) with its version as the `ETag`.
+ * `item` those on one resource at `path/{id}`, and `resourceResponse(description)` is a
+ * response carrying the resource (`schema`) with its version as the `ETag`.
  */
 export function resourceRoutes<S extends z.ZodType>(tag: string, path: string, schema: S) {
   const route = bearerRoutes([tag]);
@@ -134,7 +135,7 @@ export function resourceRoutes<S extends z.ZodType>(tag: string, path: string, s
     route,
     list: listRoute(route, path),
     item: itemRoutes(route, `${path}/{id}`),
-    resource: (description: string) => versionedResponse(description, schema),
+    resourceResponse: (description: string) => versionedResponse(description, schema),
   };
 }
 
@@ -142,15 +143,13 @@ export function resourceRoutes<S extends z.ZodType>(tag: string, path: string, s
  * A GET list operation at `path` taking `query`: `page` with 200 (one page of items), 400 for a
  * query that is not valid, 401.
  */
-function listRoute(route: BearerRoute, path: string) {
+function listRoute(route: BearerRoutes, path: string) {
   return <Q extends z.ZodObject, Page extends Response>(
     operationId: OperationId,
     query: Q,
     page: Page,
   ) =>
-    route(operationId, {
-      method: 'get',
-      path,
+    route.get(operationId, path, {
       request: { query },
       responses: { 200: page, ...problemResponses(400, 401) },
     });

@@ -8,9 +8,7 @@ import {
   idempotencyHeaderSchema,
 } from '../schemas';
 
-const checkDraftRoute = bearerRoutes(['Drafts'])('checkDraft', {
-  method: 'post',
-  path: '/v1/drafts/check',
+const checkDraftRoute = bearerRoutes(['Drafts']).post('checkDraft', '/v1/drafts/check', {
   request: {
     headers: idempotencyHeaderSchema,
     body: jsonBody(draftCheckRequestSchema),

@@ -67,16 +67,16 @@ function toEventResource(event: StoredEvent): EventResource {
   } as EventResource;
 }
 
-const { list, item: event } = resourceRoutes('Events', '/v1/events', eventSchema);
+const { list, item } = resourceRoutes('Events', '/v1/events', eventSchema);
 
 const listEvents = list(
   'listEvents',
   eventListQuerySchema,
   jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
 );
-const getEvent = event.get('getEvent', jsonResponse('The event', eventSchema));
+const getEvent = item.get('getEvent', jsonResponse('The event', eventSchema));
 
-const redeliverEvent = event.action('redeliverEvent', 'redeliver', {
+const redeliverEvent = item.action('redeliverEvent', 'redeliver', {
   body: optionalJsonBody(redeliverSchema),
   responses: {
     202: jsonResponse(

@@ -3,9 +3,7 @@ import { jsonResponse, publicRoutes } from '../openapi-route';
 import type { RouteContext } from '../route-module';
 import { healthSchema } from '../schemas';
 
-const health = publicRoutes(['Operations'])('getHealth', {
-  method: 'get',
-  path: '/health',
+const health = publicRoutes(['Operations']).get('getHealth', '/health', {
   responses: {
     200: jsonResponse('The API is up', healthSchema),
   },

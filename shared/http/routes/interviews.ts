@@ -25,12 +25,11 @@ import {
   toInterviewResource,
 } from '../schemas';
 
-const {
-  route,
-  list,
-  item: interview,
-  resource: interviewResponse,
-} = resourceRoutes('Interviews', '/v1/interviews', interviewSchema);
+const { route, list, item, resourceResponse } = resourceRoutes(
+  'Interviews',
+  '/v1/interviews',
+  interviewSchema,
+);
 
 /** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -44,13 +43,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-const createInterview = route('createInterview', {
-  method: 'post',
-  path: '/v1/interviews',
+const createInterview = route.post('createInterview', '/v1/interviews', {
   request: { headers: idempotencyHeaderSchema, body: jsonBody(interviewInputComponent) },
   responses: {
     201: {
-      ...interviewResponse('The stored interview with its plan'),
+      ...resourceResponse('The stored interview with its plan'),
       headers: z.object({ ETag: z.string(), Location: z.string() }),
     },
     ...problemResponses(400, 401, 409, 410, 413, 415, 422),
@@ -62,31 +59,28 @@ const listInterviews = list(
   interviewListQuerySchema,
   jsonResponse('One page of interviews', interviewListSchema),
 );
-const getInterview = interview.get('getInterview', interviewResponse('The interview'));
-const patchInterview = interview.patch('updateInterview', {
-  schema: interviewPatchSchema,
+const getInterview = item.get('getInterview', resourceResponse('The interview'));
+const patchInterview = item.patch('updateInterview', interviewPatchSchema, {
   mediaTypes: ['application/merge-patch+json', 'application/json'],
-  ok: interviewResponse('The re-planned interview'),
+  ok: resourceResponse('The re-planned interview'),
 });
-const deleteInterview = interview.delete('deleteInterview', 'Erased');
+const deleteInterview = item.delete('deleteInterview', 'Erased');
 
 /** The problems of a POST on one interview. */
 const actionProblems = () => problemResponses(400, 401, 404, 409, 410, 413, 415, 422);
 
-const postSignal = interview.action('sendSignal', 'signals', {
+const postSignal = item.action('sendSignal', 'signals', {
   body: jsonBody(signalComponent),
-  responses: { 200: interviewResponse('The interview with its changed plan'), ...actionProblems() },
+  responses: { 200: resourceResponse('The interview with its changed plan'), ...actionProblems() },
 });
 
 /** A POST on one step of an interview: `complete`, `skip` or `snooze`. */
 function stepActionRoute(action: 'complete' | 'skip' | 'snooze') {
   const body = action === 'snooze' ? jsonBody(snoozeBodySchema) : optionalJsonBody(emptyBodySchema);
-  return route(`${action}Step`, {
-    method: 'post',
-    path: `/v1/interviews/{id}/steps/{stepId}/${action}`,
+  return route.post(`${action}Step`, `/v1/interviews/{id}/steps/{stepId}/${action}`, {
     request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
     responses: {
-      200: interviewResponse('The interview with the changed step'),
+      200: resourceResponse('The interview with the changed step'),
       ...actionProblems(),
     },
   });

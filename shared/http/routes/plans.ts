@@ -8,9 +8,7 @@ import {
   previewResponseSchema,
 } from '../schemas';
 
-const previewPlan = bearerRoutes(['Plans'])('previewPlan', {
-  method: 'post',
-  path: '/v1/plans/preview',
+const previewPlan = bearerRoutes(['Plans']).post('previewPlan', '/v1/plans/preview', {
   request: {
     headers: idempotencyHeaderSchema,
     body: jsonBody(interviewInputComponent),

@@ -6,18 +6,14 @@ import { policyOverridesComponent, tenantPolicySchema } from '../schemas';
 
 const route = bearerRoutes(['Policy']);
 
-const getPolicy = route('getPolicy', {
-  method: 'get',
-  path: '/v1/policy',
+const getPolicy = route.get('getPolicy', '/v1/policy', {
   responses: {
     200: jsonResponse('The effective policy and the overrides the tenant set', tenantPolicySchema),
     ...problemResponses(401),
   },
 });
 
-const putPolicy = route('updatePolicy', {
-  method: 'put',
-  path: '/v1/policy',
+const putPolicy = route.put('updatePolicy', '/v1/policy', {
   request: { body: jsonBody(policyOverridesComponent) },
   responses: {
     200: jsonResponse('The stored overrides and the resulting policy', tenantPolicySchema),

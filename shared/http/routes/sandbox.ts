@@ -4,16 +4,10 @@
  * so the definitions ship; the handlers run only on a laptop and live with the local runtime
  * (local/sandbox-routes.ts), which passes them to createApp as `sandbox`.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { durationSchema, instantSchema } from '../../domain/model';
 import { NotFoundError } from '../../errors';
-import {
-  jsonBody,
-  jsonResponse,
-  type OperationId,
-  operationTexts,
-  type RouteShape,
-} from '../openapi-route';
+import { jsonBody, jsonResponse, operationRoutes, operationTexts } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
 import { timestampSchema } from '../schemas';
@@ -43,21 +37,15 @@ const advanceClockSchema = z
   })
   .openapi('SandboxClockAdvance');
 
-/**
- * `createRoute` for a sandbox operation: no API key, and its texts from the catalogue after
- * `security` (where the sandbox's operations have always listed them).
- */
-function sandboxRoute<R extends RouteShape>(operationId: OperationId, config: R) {
-  const { method, path } = config;
-  const texts = operationTexts(operationId);
-  return createRoute(
-    Object.assign({ method, path, operationId, tags, security: [], ...texts }, config),
-  );
-}
+/** Sandbox routes need no API key, and list their texts after `security`, as they always have. */
+const sandbox = operationRoutes((operationId) => ({
+  operationId,
+  tags,
+  security: [],
+  ...operationTexts(operationId),
+}));
 
-export const createSandboxTenantRoute = sandboxRoute('createSandboxTenant', {
-  method: 'post',
-  path: '/v1/sandbox/tenants',
+export const createSandboxTenantRoute = sandbox.post('createSandboxTenant', '/v1/sandbox/tenants', {
   request: { body: jsonBody(sandboxTenantRequestSchema) },
   responses: {
     201: jsonResponse('The new tenant and its API key', sandboxTenantSchema),
@@ -65,15 +53,11 @@ export const createSandboxTenantRoute = sandboxRoute('createSandboxTenant', {
   },
 });
 
-export const getSandboxClockRoute = sandboxRoute('getSandboxClock', {
-  method: 'get',
-  path: '/v1/sandbox/clock',
+export const getSandboxClockRoute = sandbox.get('getSandboxClock', '/v1/sandbox/clock', {
   responses: { 200: jsonResponse('The runtime’s now', clockSchema), ...problemResponses(404) },
 });
 
-export const advanceSandboxClockRoute = sandboxRoute('advanceSandboxClock', {
-  method: 'post',
-  path: '/v1/sandbox/clock',
+export const advanceSandboxClockRoute = sandbox.post('advanceSandboxClock', '/v1/sandbox/clock', {
   request: { body: jsonBody(advanceClockSchema) },
   responses: {
     200: jsonResponse('The runtime’s new now', clockSchema),

@@ -25,20 +25,17 @@ import {
 } from '../webhook-endpoint-schemas';
 import { parseIfMatch } from './interviews';
 
-const {
-  route,
-  list,
-  item: endpoint,
-  resource: endpointResponse,
-} = resourceRoutes('Webhook endpoints', '/v1/webhook-endpoints', endpointSchema);
+const { route, list, item, resourceResponse } = resourceRoutes(
+  'Webhook endpoints',
+  '/v1/webhook-endpoints',
+  endpointSchema,
+);
 const withSecretResponse = (description: string) =>
   jsonResponse(description, endpointWithSecretSchema);
 /** The problems of a POST action on one endpoint. */
 const actionProblems = () => problemResponses(400, 401, 404, 409, 413, 415, 422);
 
-const createEndpoint = route('createWebhookEndpoint', {
-  method: 'post',
-  path: '/v1/webhook-endpoints',
+const createEndpoint = route.post('createWebhookEndpoint', '/v1/webhook-endpoints', {
   request: { headers: idempotencyHeaderSchema, body: jsonBody(endpointCreateSchema) },
   responses: {
     201: withSecretResponse('The endpoint with its secret'),
@@ -51,27 +48,24 @@ const listEndpoints = list(
   pageQuerySchema,
   jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
 );
-const getEndpoint = endpoint.get('getWebhookEndpoint', endpointResponse('The endpoint'));
-const patchEndpoint = endpoint.patch('updateWebhookEndpoint', {
-  schema: endpointPatchSchema,
+const getEndpoint = item.get('getWebhookEndpoint', resourceResponse('The endpoint'));
+const patchEndpoint = item.patch('updateWebhookEndpoint', endpointPatchSchema, {
   mediaTypes: ['application/json', 'application/merge-patch+json'],
-  ok: endpointResponse('The changed endpoint'),
+  ok: resourceResponse('The changed endpoint'),
 });
-const deleteEndpoint = endpoint.delete('deleteWebhookEndpoint', 'Deleted');
+const deleteEndpoint = item.delete('deleteWebhookEndpoint', 'Deleted');
 
-const rotateSecret = endpoint.action('rotateWebhookSecret', 'rotate-secret', {
+const rotateSecret = item.action('rotateWebhookSecret', 'rotate-secret', {
   body: optionalJsonBody(emptyBodySchema),
   responses: { 200: withSecretResponse('The endpoint with its new secret'), ...actionProblems() },
 });
 
-const testEndpoint = endpoint.action('testWebhookEndpoint', 'test', {
+const testEndpoint = item.action('testWebhookEndpoint', 'test', {
   body: optionalJsonBody(emptyBodySchema),
   responses: { 200: jsonResponse('The attempt', deliveryAttemptSchema), ...actionProblems() },
 });
 
-const listDeliveries = route('listWebhookDeliveries', {
-  method: 'get',
-  path: '/v1/webhook-endpoints/{id}/deliveries',
+const listDeliveries = route.get('listWebhookDeliveries', '/v1/webhook-endpoints/{id}/deliveries', {
   request: { params: idParamsSchema, query: pageQuerySchema },
   responses: {
     200: jsonResponse(
@@ -82,7 +76,7 @@ const listDeliveries = route('listWebhookDeliveries', {
   },
 });
 
-const recoverEndpoint = endpoint.action('recoverWebhookEndpoint', 'recover', {
+const recoverEndpoint = item.action('recoverWebhookEndpoint', 'recover', {
   body: jsonBody(recoverSchema),
   responses: {
     202: jsonResponse(
