@@ -18,7 +18,7 @@ import { idempotencyHeaderSchema, idParamsSchema, ifMatchHeaderSchema } from './
  * catalogue of every operation's prose (so the code declares only shapes). An `operationId`
  * that is not in it does not compile.
  */
-export type OperationId = keyof typeof operations;
+type OperationId = keyof typeof operations;
 
 /** The catalogue's `summary` and `description` of `operationId`, in the document's order. */
 export function operationTexts(operationId: OperationId): { summary: string; description: string } {
@@ -28,7 +28,7 @@ export function operationTexts(operationId: OperationId): { summary: string; des
 }
 
 /** What a route declares beside its method, path and `operationId`: its requests and responses. */
-export type RouteShape = Omit<
+type RouteShape = Omit<
   RouteConfig,
   'method' | 'path' | 'operationId' | 'tags' | 'summary' | 'description' | 'security'
 >;
@@ -52,24 +52,24 @@ export function operationRoutes<Head extends object>(head: (operationId: Operati
   };
 }
 
-/** The routes of the operations under `tags` that need an API key. */
-export function bearerRoutes(tags: string[]) {
+/** The routes of the operations under `tags`, with `security` after their texts. */
+function documentedRoutes(tags: string[], security: RouteConfig['security']) {
   return operationRoutes((operationId) => ({
     operationId,
     tags,
     ...operationTexts(operationId),
-    security: bearerSecurity,
+    security,
   }));
+}
+
+/** The routes of the operations under `tags` that need an API key. */
+export function bearerRoutes(tags: string[]) {
+  return documentedRoutes(tags, bearerSecurity);
 }
 
 /** The routes of the operations under `tags` that answer without an API key. */
 export function publicRoutes(tags: string[]) {
-  return operationRoutes((operationId) => ({
-    operationId,
-    tags,
-    ...operationTexts(operationId),
-    security: [],
-  }));
+  return documentedRoutes(tags, []);
 }
 
 type BearerRoutes = ReturnType<typeof bearerRoutes>;
@@ -195,7 +195,7 @@ function mergePatchRequest<T extends z.ZodType>(schema: T, mediaTypes: MergePatc
 }
 
 /** The request of a POST action on `/{id}` (honouring `Idempotency-Key`) with `body`. */
-export function actionRequest<B>(body: B) {
+function actionRequest<B>(body: B) {
   return { params: idParamsSchema, headers: idempotencyHeaderSchema, body };
 }
 
