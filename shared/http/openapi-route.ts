@@ -1,90 +1,122 @@
 /**
- * The pieces every documented route is built from, so each `createRoute` says only what is its
- * own: an authenticated operation, JSON bodies and responses, versioned resources, list pages
- * and the requests of actions on one resource. Key order is kept as the routes always wrote it,
+ * The pieces every documented route is built from, so each route says only what is its own:
+ * its `operationId` (its texts come from the catalogue `operations.json`), and the shape of an
+ * authenticated operation, JSON bodies and responses, versioned resources, list pages and the
+ * requests of actions on one resource. Key order is kept as the routes always wrote it,
  * so the generated `openapi.yaml` does not change with them.
  */
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiEnv } from './env';
+import operations from './operations.json';
 import { problemResponses } from './problem';
 import { bearerSecurity } from './route-module';
 import { idempotencyHeaderSchema, idParamsSchema, ifMatchHeaderSchema } from './schemas';
 
-type BearerRouteConfig = Omit<RouteConfig, 'tags' | 'security' | 'path'> & {
-  path: string;
-  operationId: string;
-  summary: string;
-  description: string;
-};
+/**
+ * A documented operation, by its `operationId`: a key of `operations.json`, the one reviewed
+ * catalogue of every operation's prose (so the code declares only shapes). An `operationId`
+ * that is not in it does not compile.
+ */
+type OperationId = keyof typeof operations;
+
+/** The catalogue's `summary` and `description` of `operationId`, in the document's order. */
+export function operationTexts(operationId: OperationId): { summary: string; description: string } {
+  const texts: (typeof operations)[OperationId] | undefined = operations[operationId];
+  if (!texts) throw new Error(`No operation ${operationId} in operations.json`);
+  return { summary: texts.summary, description: texts.description };
+}
+
+/** What a route declares beside its method, path and `operationId`: its requests and responses. */
+type RouteShape = Omit<
+  RouteConfig,
+  'method' | 'path' | 'operationId' | 'tags' | 'summary' | 'description' | 'security'
+>;
 
 /**
- * `createRoute` for the operations under `tags` that need an API key: the tags and
- * `bearerSecurity` are added in their usual places (after `operationId`, after `description`).
+ * Routes whose keys after the method and path are `head(operationId)`, in its order (the
+ * document lists the keys as they are written): `get(operationId, path, shape)` and likewise
+ * for each method, as Hono's `app.get(path, …)`.
  */
-export function bearerRoutes(tags: string[]) {
-  return <R extends BearerRouteConfig>(config: R) => {
-    const { method, path, operationId, summary, description, ...rest } = config;
-    const ordered = { method, path, operationId, tags, summary, description };
-    return createRoute({ ...ordered, security: bearerSecurity, ...rest } as R & {
-      tags: string[];
-      security: typeof bearerSecurity;
-    });
+export function operationRoutes<Head extends object>(head: (operationId: OperationId) => Head) {
+  const declare =
+    <M extends RouteConfig['method']>(method: M) =>
+    <P extends string, R extends RouteShape>(operationId: OperationId, path: P, shape: R) =>
+      createRoute(Object.assign({ method, path, ...head(operationId) }, shape));
+  return {
+    get: declare('get'),
+    post: declare('post'),
+    put: declare('put'),
+    patch: declare('patch'),
+    delete: declare('delete'),
   };
 }
 
-type BearerRoute = ReturnType<typeof bearerRoutes>;
-
-/** What each operation says of itself; the rest comes from the kind of operation. */
-interface OperationTexts {
-  operationId: string;
-  summary: string;
-  description: string;
+/** The routes of the operations under `tags`, with `security` after their texts. */
+function documentedRoutes(tags: string[], security: RouteConfig['security']) {
+  return operationRoutes((operationId) => ({
+    operationId,
+    tags,
+    ...operationTexts(operationId),
+    security,
+  }));
 }
 
+/** The routes of the operations under `tags` that need an API key. */
+export function bearerRoutes(tags: string[]) {
+  return documentedRoutes(tags, bearerSecurity);
+}
+
+/** The routes of the operations under `tags` that answer without an API key. */
+export function publicRoutes(tags: string[]) {
+  return documentedRoutes(tags, []);
+}
+
+type BearerRoutes = ReturnType<typeof bearerRoutes>;
 type Response = RouteConfig['responses'][string];
+type RequestBody = NonNullable<NonNullable<RouteConfig['request']>['body']>;
 type MergePatchMediaTypes = readonly [
   'application/json' | 'application/merge-patch+json',
   ...string[],
 ];
 
 /**
- * The operations on one resource at `path` (`/v1/things/{id}`): each says only its texts and
- * what it answers with; the method, the path, the `{id}` parameter and the problems every such
- * operation can meet come from here, so no resource documents a different set by accident.
+ * The operations on one resource at `path` (`/v1/things/{id}`): each says only its
+ * `operationId` and what it answers with; the method, the path, the `{id}` parameter and the
+ * problems every such operation can meet come from here, so no resource documents a different
+ * set by accident.
  */
-function itemRoutes(route: BearerRoute, path: string) {
+function itemRoutes(route: BearerRoutes, path: string) {
   const params = { params: idParamsSchema };
   return {
     /** GET: `ok` with 200; 401, 404. */
-    get: <Ok extends Response>({ ok, ...texts }: OperationTexts & { ok: Ok }) =>
-      route({
-        method: 'get',
-        path,
-        ...texts,
+    get: <Ok extends Response>(operationId: OperationId, ok: Ok) =>
+      route.get(operationId, path, {
         request: params,
         responses: { 200: ok, ...problemResponses(401, 404) },
       }),
     /** A JSON merge patch of `schema` with optional `If-Match`: `ok` with 200. */
-    patch: <Ok extends Response, T extends z.ZodType>({
-      ok,
-      schema,
-      mediaTypes,
-      ...texts
-    }: OperationTexts & { ok: Ok; schema: T; mediaTypes: MergePatchMediaTypes }) =>
-      route({
-        method: 'patch',
-        path,
-        ...texts,
+    patch: <T extends z.ZodType, Ok extends Response>(
+      operationId: OperationId,
+      schema: T,
+      { mediaTypes, ok }: { mediaTypes: MergePatchMediaTypes; ok: Ok },
+    ) =>
+      route.patch(operationId, path, {
         request: mergePatchRequest(schema, mediaTypes),
         responses: { 200: ok, ...problemResponses(400, 401, 404, 409, 412, 413, 415) },
       }),
+    /**
+     * A POST `action` on the resource (`path/{action}`), honouring `Idempotency-Key`, with
+     * `body` and answering `responses`.
+     */
+    action: <B extends RequestBody, Rs extends RouteConfig['responses']>(
+      operationId: OperationId,
+      action: string,
+      { body, responses }: { body: B; responses: Rs },
+    ) => route.post(operationId, `${path}/${action}`, { request: actionRequest(body), responses }),
     /** DELETE: 204 described as `done`; 401, 404. */
-    delete: ({ done, ...texts }: OperationTexts & { done: string }) =>
-      route({
-        method: 'delete',
-        path,
-        ...texts,
+    delete: (operationId: OperationId, done: string) =>
+      route.delete(operationId, path, {
         request: params,
         responses: { 204: { description: done }, ...problemResponses(401, 404) },
       }),
@@ -92,17 +124,18 @@ function itemRoutes(route: BearerRoute, path: string) {
 }
 
 /**
- * The documented operations of one kind of resource, listed under `tag` in the document:
- * `route` declares any of them, `item` those on one resource at `itemPath` (`/v1/things/{id}`),
- * and `resource(description)` is a response carrying the resource (`schema`) with its version
- * as the `ETag`.
+ * The documented operations of one kind of resource at `path` (`/v1/things`), listed under
+ * `tag` in the document: `route` declares any of them, `list` a GET of one page at `path`,
+ * `item` those on one resource at `path/{id}`, and `resourceResponse(description)` is a
+ * response carrying the resource (`schema`) with its version as the `ETag`.
  */
-export function resourceRoutes<S extends z.ZodType>(tag: string, itemPath: string, schema: S) {
+export function resourceRoutes<S extends z.ZodType>(tag: string, path: string, schema: S) {
   const route = bearerRoutes([tag]);
   return {
     route,
-    item: itemRoutes(route, itemPath),
-    resource: (description: string) => versionedResponse(description, schema),
+    list: listRoute(route, path),
+    item: itemRoutes(route, `${path}/{id}`),
+    resourceResponse: (description: string) => versionedResponse(description, schema),
   };
 }
 
@@ -110,18 +143,16 @@ export function resourceRoutes<S extends z.ZodType>(tag: string, itemPath: strin
  * A GET list operation at `path` taking `query`: `page` with 200 (one page of items), 400 for a
  * query that is not valid, 401.
  */
-export function listRoute<Q extends z.ZodObject, Page extends Response>(
-  route: BearerRoute,
-  path: string,
-  { query, page, ...texts }: OperationTexts & { query: Q; page: Page },
-) {
-  return route({
-    method: 'get',
-    path,
-    ...texts,
-    request: { query },
-    responses: { 200: page, ...problemResponses(400, 401) },
-  });
+function listRoute(route: BearerRoutes, path: string) {
+  return <Q extends z.ZodObject, Page extends Response>(
+    operationId: OperationId,
+    query: Q,
+    page: Page,
+  ) =>
+    route.get(operationId, path, {
+      request: { query },
+      responses: { 200: page, ...problemResponses(400, 401) },
+    });
 }
 
 /** A required JSON body of `schema`. */
@@ -164,7 +195,7 @@ function mergePatchRequest<T extends z.ZodType>(schema: T, mediaTypes: MergePatc
 }
 
 /** The request of a POST action on `/{id}` (honouring `Idempotency-Key`) with `body`. */
-export function actionRequest<B>(body: B) {
+function actionRequest<B>(body: B) {
   return { params: idParamsSchema, headers: idempotencyHeaderSchema, body };
 }
 

@@ -8,14 +8,7 @@ import {
   idempotencyHeaderSchema,
 } from '../schemas';
 
-const checkDraftRoute = bearerRoutes(['Drafts'])({
-  method: 'post',
-  path: '/v1/drafts/check',
-  operationId: 'checkDraft',
-  summary: 'Check a follow-up note against the drafting rules',
-  description:
-    'Finds what makes a note weaker: too long, generic phrases, no name or role, no contact ' +
-    'details, misspellings. Nothing is stored.',
+const checkDraftRoute = bearerRoutes(['Drafts']).post('checkDraft', '/v1/drafts/check', {
   request: {
     headers: idempotencyHeaderSchema,
     body: jsonBody(draftCheckRequestSchema),

@@ -4,14 +4,7 @@ import { registerEventCatalog, webhookEventSchema } from '../../webhooks/event-c
 import { eventTypes } from '../../webhooks/event-types';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
-import {
-  actionRequest,
-  jsonResponse,
-  listRoute,
-  optionalJsonBody,
-  pageHandler,
-  resourceRoutes,
-} from '../openapi-route';
+import { jsonResponse, optionalJsonBody, pageHandler, resourceRoutes } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
 import { cursorSchema, limitSchema, listSchema, timestampSchema } from '../schemas';
@@ -74,32 +67,17 @@ function toEventResource(event: StoredEvent): EventResource {
   } as EventResource;
 }
 
-const { route, item: event } = resourceRoutes('Events', '/v1/events/{id}', eventSchema);
+const { list, item } = resourceRoutes('Events', '/v1/events', eventSchema);
 
-const listEvents = listRoute(route, '/v1/events', {
-  operationId: 'listEvents',
-  summary: 'List events, newest first',
-  description: 'Every event recorded in the last 30 days, filtered by `type` or `interviewId`.',
-  query: eventListQuerySchema,
-  page: jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
-});
+const listEvents = list(
+  'listEvents',
+  eventListQuerySchema,
+  jsonResponse('One page of events', listSchema(eventSchema, 'EventList')),
+);
+const getEvent = item.get('getEvent', jsonResponse('The event', eventSchema));
 
-const getEvent = event.get({
-  operationId: 'getEvent',
-  summary: 'Get an event',
-  description: 'The event exactly as its webhook carries it, plus when it was recorded.',
-  ok: jsonResponse('The event', eventSchema),
-});
-
-const redeliverEvent = route({
-  method: 'post',
-  path: '/v1/events/{id}/redeliver',
-  operationId: 'redeliverEvent',
-  summary: 'Deliver an event again',
-  description:
-    'Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh ' +
-    'retry schedule. An event of an erased interview is never sent again: 410 `interview_erased`.',
-  request: actionRequest(optionalJsonBody(redeliverSchema)),
+const redeliverEvent = item.action('redeliverEvent', 'redeliver', {
+  body: optionalJsonBody(redeliverSchema),
   responses: {
     202: jsonResponse(
       'The endpoints a delivery was queued for',

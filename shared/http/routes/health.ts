@@ -1,21 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../env';
+import { jsonResponse, publicRoutes } from '../openapi-route';
 import type { RouteContext } from '../route-module';
 import { healthSchema } from '../schemas';
 
-const health = createRoute({
-  method: 'get',
-  path: '/health',
-  operationId: 'getHealth',
-  tags: ['Operations'],
-  summary: 'Liveness (no authentication)',
-  description: 'Answers without touching the database: it says the process is up, nothing more.',
-  security: [],
+const health = publicRoutes(['Operations']).get('getHealth', '/health', {
   responses: {
-    200: {
-      description: 'The API is up',
-      content: { 'application/json': { schema: healthSchema } },
-    },
+    200: jsonResponse('The API is up', healthSchema),
   },
 });
 

@@ -2,10 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { ValidationError } from '../../errors';
 import type { ApiApp } from '../env';
 import {
-  actionRequest,
   jsonBody,
   jsonResponse,
-  listRoute,
   optionalJsonBody,
   pageHandler,
   resourceRoutes,
@@ -27,11 +25,11 @@ import {
   toInterviewResource,
 } from '../schemas';
 
-const {
-  route,
-  item: interview,
-  resource: interviewResponse,
-} = resourceRoutes('Interviews', '/v1/interviews/{id}', interviewSchema);
+const { route, list, item, resourceResponse } = resourceRoutes(
+  'Interviews',
+  '/v1/interviews',
+  interviewSchema,
+);
 
 /** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -45,115 +43,52 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-const createInterview = route({
-  method: 'post',
-  path: '/v1/interviews',
-  operationId: 'createInterview',
-  summary: 'Create an interview and its follow-up plan',
-  description:
-    'Stores the interview, plans its follow-ups under the tenant policy (plus `policy` ' +
-    'overrides) and schedules every step. Records an `interview.created` event.',
+const createInterview = route.post('createInterview', '/v1/interviews', {
   request: { headers: idempotencyHeaderSchema, body: jsonBody(interviewInputComponent) },
   responses: {
     201: {
-      ...interviewResponse('The stored interview with its plan'),
+      ...resourceResponse('The stored interview with its plan'),
       headers: z.object({ ETag: z.string(), Location: z.string() }),
     },
     ...problemResponses(400, 401, 409, 410, 413, 415, 422),
   },
 });
 
-const listInterviews = listRoute(route, '/v1/interviews', {
-  operationId: 'listInterviews',
-  summary: 'List interviews, newest first',
-  description:
-    'Filter by `status` or by your own `externalId`. Pages hold up to `limit` items; pass ' +
-    '`nextCursor` back as `cursor` for the next one.',
-  query: interviewListQuerySchema,
-  page: jsonResponse('One page of interviews', interviewListSchema),
-});
-
-const getInterview = interview.get({
-  operationId: 'getInterview',
-  summary: 'Get an interview with its plan',
-  description: 'The interview as stored, its plan, and its version (also the `ETag`).',
-  ok: interviewResponse('The interview'),
-});
-
-const patchInterview = interview.patch({
-  operationId: 'updateInterview',
-  summary: 'Change interview fields and re-plan',
-  description:
-    'A JSON merge patch of the input fields. Pending steps are re-planned; completed and ' +
-    'skipped steps stay. Send `If-Match` with the ETag you read to refuse the change (412) ' +
-    'if someone else changed the interview in the meantime; without it the change is applied ' +
-    'on top of the latest version.',
-  schema: interviewPatchSchema,
+const listInterviews = list(
+  'listInterviews',
+  interviewListQuerySchema,
+  jsonResponse('One page of interviews', interviewListSchema),
+);
+const getInterview = item.get('getInterview', resourceResponse('The interview'));
+const patchInterview = item.patch('updateInterview', interviewPatchSchema, {
   mediaTypes: ['application/merge-patch+json', 'application/json'],
-  ok: interviewResponse('The re-planned interview'),
+  ok: resourceResponse('The re-planned interview'),
+});
+const deleteInterview = item.delete('deleteInterview', 'Erased');
+
+/** The problems of a POST on one interview. */
+const actionProblems = () => problemResponses(400, 401, 404, 409, 410, 413, 415, 422);
+
+const postSignal = item.action('sendSignal', 'signals', {
+  body: jsonBody(signalComponent),
+  responses: { 200: resourceResponse('The interview with its changed plan'), ...actionProblems() },
 });
 
-const deleteInterview = interview.delete({
-  operationId: 'deleteInterview',
-  summary: 'Erase an interview’s personal data and cancel its steps',
-  description:
-    'Cancels every open step and removes the personal data (candidate, interviewers, notes). ' +
-    'The interview stays readable as `status: closed`, `closedReason: erased`, so its id does ' +
-    'not start answering 404. Erasing again is a no-op.',
-  done: 'Erased',
-});
-
-const postSignal = route({
-  method: 'post',
-  path: '/v1/interviews/{id}/signals',
-  operationId: 'sendSignal',
-  summary: 'Tell Afterview what happened (reply, rejection, offer, next round, …)',
-  description:
-    'Changes the plan: a reply cancels pending check-ins (and re-plans from new dates), a ' +
-    'rejection plans a feedback request, a withdrawal a withdrawal notice, an offer closes, ' +
-    'a next round plans new thank-yous, a reschedule moves the interview.',
-  request: actionRequest(jsonBody(signalComponent)),
-  responses: {
-    200: interviewResponse('The interview with its changed plan'),
-    ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
-  },
-});
-
-function stepActionRoute(
-  action: 'complete' | 'skip' | 'snooze',
-  summary: string,
-  description: string,
-) {
+/** A POST on one step of an interview: `complete`, `skip` or `snooze`. */
+function stepActionRoute(action: 'complete' | 'skip' | 'snooze') {
   const body = action === 'snooze' ? jsonBody(snoozeBodySchema) : optionalJsonBody(emptyBodySchema);
-  return route({
-    method: 'post',
-    path: `/v1/interviews/{id}/steps/{stepId}/${action}`,
-    operationId: `${action}Step`,
-    summary,
-    description,
+  return route.post(`${action}Step`, `/v1/interviews/{id}/steps/{stepId}/${action}`, {
     request: { params: stepParamsSchema, headers: idempotencyHeaderSchema, body },
     responses: {
-      200: interviewResponse('The interview with the changed step'),
-      ...problemResponses(400, 401, 404, 409, 410, 413, 415, 422),
+      200: resourceResponse('The interview with the changed step'),
+      ...actionProblems(),
     },
   });
 }
 
-const completeStep = stepActionRoute(
-  'complete',
-  'Mark a step done (the note was sent)',
-  'Doing it again is a no-op; a step that was cancelled or skipped answers 409.',
-);
-const skipStep = stepActionRoute(
-  'skip',
-  'Skip a step',
-  'The step will not fire. Doing it again is a no-op; a closed step answers 409.',
-);
-const snoozeStep = stepActionRoute(
-  'snooze',
-  'Move a step later (`by` a duration or `until` an instant), into the next send window',
-  'The step gets a new id; the old one stays, cancelled, with the reason.',
-);
+const completeStep = stepActionRoute('complete');
+const skipStep = stepActionRoute('skip');
+const snoozeStep = stepActionRoute('snooze');
 
 /** `/v1/interviews` and the per-interview signal and step routes. */
 export function interviewRoutes(app: ApiApp, { services }: RouteContext): void {

@@ -8,14 +8,7 @@ import {
   previewResponseSchema,
 } from '../schemas';
 
-const previewPlan = bearerRoutes(['Plans'])({
-  method: 'post',
-  path: '/v1/plans/preview',
-  operationId: 'previewPlan',
-  summary: 'Compute the plan an interview would get, without storing anything',
-  description:
-    'Takes the same body as creating an interview and answers the steps it would get now, ' +
-    'under the tenant policy. Nothing is stored or scheduled.',
+const previewPlan = bearerRoutes(['Plans']).post('previewPlan', '/v1/plans/preview', {
   request: {
     headers: idempotencyHeaderSchema,
     body: jsonBody(interviewInputComponent),

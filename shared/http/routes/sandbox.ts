@@ -4,16 +4,15 @@
  * so the definitions ship; the handlers run only on a laptop and live with the local runtime
  * (local/sandbox-routes.ts), which passes them to createApp as `sandbox`.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { durationSchema, instantSchema } from '../../domain/model';
 import { NotFoundError } from '../../errors';
+import { jsonBody, jsonResponse, operationRoutes, operationTexts } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
 import { timestampSchema } from '../schemas';
 
 const tags = ['Sandbox (local runtime only)'];
-const localOnly =
-  'Local runtime only (`npm start`): elsewhere this path answers 404. Needs no API key.';
 
 const sandboxTenantRequestSchema = z
   .strictObject({ name: z.string().trim().min(1).max(200) })
@@ -38,64 +37,30 @@ const advanceClockSchema = z
   })
   .openapi('SandboxClockAdvance');
 
-export const createSandboxTenantRoute = createRoute({
-  method: 'post',
-  path: '/v1/sandbox/tenants',
-  operationId: 'createSandboxTenant',
+/** Sandbox routes need no API key, and list their texts after `security`, as they always have. */
+const sandbox = operationRoutes((operationId) => ({
+  operationId,
   tags,
   security: [],
-  summary: 'Create a sandbox tenant and API key',
-  description: localOnly,
-  request: {
-    body: {
-      required: true,
-      content: { 'application/json': { schema: sandboxTenantRequestSchema } },
-    },
-  },
+  ...operationTexts(operationId),
+}));
+
+export const createSandboxTenantRoute = sandbox.post('createSandboxTenant', '/v1/sandbox/tenants', {
+  request: { body: jsonBody(sandboxTenantRequestSchema) },
   responses: {
-    201: {
-      description: 'The new tenant and its API key',
-      content: { 'application/json': { schema: sandboxTenantSchema } },
-    },
+    201: jsonResponse('The new tenant and its API key', sandboxTenantSchema),
     ...problemResponses(400, 404, 413, 415),
   },
 });
 
-export const getSandboxClockRoute = createRoute({
-  method: 'get',
-  path: '/v1/sandbox/clock',
-  operationId: 'getSandboxClock',
-  tags,
-  security: [],
-  summary: 'Read the runtime clock',
-  description: localOnly,
-  responses: {
-    200: {
-      description: 'The runtime’s now',
-      content: { 'application/json': { schema: clockSchema } },
-    },
-    ...problemResponses(404),
-  },
+export const getSandboxClockRoute = sandbox.get('getSandboxClock', '/v1/sandbox/clock', {
+  responses: { 200: jsonResponse('The runtime’s now', clockSchema), ...problemResponses(404) },
 });
 
-export const advanceSandboxClockRoute = createRoute({
-  method: 'post',
-  path: '/v1/sandbox/clock',
-  operationId: 'advanceSandboxClock',
-  tags,
-  security: [],
-  summary: 'Move the runtime clock forward',
-  description:
-    `${localOnly} Answers once every step that became due has been handled, so a webhook ` +
-    'receiver has already seen them. The clock never moves backwards (409).',
-  request: {
-    body: { required: true, content: { 'application/json': { schema: advanceClockSchema } } },
-  },
+export const advanceSandboxClockRoute = sandbox.post('advanceSandboxClock', '/v1/sandbox/clock', {
+  request: { body: jsonBody(advanceClockSchema) },
   responses: {
-    200: {
-      description: 'The runtime’s new now',
-      content: { 'application/json': { schema: clockSchema } },
-    },
+    200: jsonResponse('The runtime’s new now', clockSchema),
     ...problemResponses(400, 404, 409, 413, 415),
   },
 });

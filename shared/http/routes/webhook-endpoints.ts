@@ -2,10 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
 import {
-  actionRequest,
   jsonBody,
   jsonResponse,
-  listRoute,
   optionalJsonBody,
   pageBody,
   pageHandler,
@@ -27,22 +25,17 @@ import {
 } from '../webhook-endpoint-schemas';
 import { parseIfMatch } from './interviews';
 
-const {
-  route,
-  item: endpoint,
-  resource: endpointResponse,
-} = resourceRoutes('Webhook endpoints', '/v1/webhook-endpoints/{id}', endpointSchema);
+const { route, list, item, resourceResponse } = resourceRoutes(
+  'Webhook endpoints',
+  '/v1/webhook-endpoints',
+  endpointSchema,
+);
 const withSecretResponse = (description: string) =>
   jsonResponse(description, endpointWithSecretSchema);
 /** The problems of a POST action on one endpoint. */
 const actionProblems = () => problemResponses(400, 401, 404, 409, 413, 415, 422);
 
-const createEndpoint = route({
-  method: 'post',
-  path: '/v1/webhook-endpoints',
-  operationId: 'createWebhookEndpoint',
-  summary: 'Register a webhook endpoint',
-  description: 'Returns the signing `secret` once; store it, it is never shown again.',
+const createEndpoint = route.post('createWebhookEndpoint', '/v1/webhook-endpoints', {
   request: { headers: idempotencyHeaderSchema, body: jsonBody(endpointCreateSchema) },
   responses: {
     201: withSecretResponse('The endpoint with its secret'),
@@ -50,67 +43,29 @@ const createEndpoint = route({
   },
 });
 
-const listEndpoints = listRoute(route, '/v1/webhook-endpoints', {
-  operationId: 'listWebhookEndpoints',
-  summary: 'List webhook endpoints, newest first',
-  description: 'Secrets are never listed.',
-  query: pageQuerySchema,
-  page: jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
-});
-
-const getEndpoint = endpoint.get({
-  operationId: 'getWebhookEndpoint',
-  summary: 'Get a webhook endpoint',
-  description: 'The endpoint without its secret; its version is also the `ETag`.',
-  ok: endpointResponse('The endpoint'),
-});
-
-const patchEndpoint = endpoint.patch({
-  operationId: 'updateWebhookEndpoint',
-  summary: 'Change a webhook endpoint',
-  description: '`null` removes `description`, `metadata` or `eventTypes` (back to every type).',
-  schema: endpointPatchSchema,
+const listEndpoints = list(
+  'listWebhookEndpoints',
+  pageQuerySchema,
+  jsonResponse('One page of endpoints', listSchema(endpointSchema, 'WebhookEndpointList')),
+);
+const getEndpoint = item.get('getWebhookEndpoint', resourceResponse('The endpoint'));
+const patchEndpoint = item.patch('updateWebhookEndpoint', endpointPatchSchema, {
   mediaTypes: ['application/json', 'application/merge-patch+json'],
-  ok: endpointResponse('The changed endpoint'),
+  ok: resourceResponse('The changed endpoint'),
 });
+const deleteEndpoint = item.delete('deleteWebhookEndpoint', 'Deleted');
 
-const deleteEndpoint = endpoint.delete({
-  operationId: 'deleteWebhookEndpoint',
-  summary: 'Delete a webhook endpoint',
-  description: 'Nothing more is sent to it, including retries already scheduled.',
-  done: 'Deleted',
-});
-
-const rotateSecret = route({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/rotate-secret',
-  operationId: 'rotateWebhookSecret',
-  summary: 'Replace the signing secret',
-  description:
-    'Returns the new secret once. The old secret keeps signing alongside it for 24 hours ' +
-    '(two `v1,` signatures per delivery), so receivers can switch without rejecting anything.',
-  request: actionRequest(optionalJsonBody(emptyBodySchema)),
+const rotateSecret = item.action('rotateWebhookSecret', 'rotate-secret', {
+  body: optionalJsonBody(emptyBodySchema),
   responses: { 200: withSecretResponse('The endpoint with its new secret'), ...actionProblems() },
 });
 
-const testEndpoint = route({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/test',
-  operationId: 'testWebhookEndpoint',
-  summary: 'Send a `webhook.test` event now',
-  description:
-    'Delivers synchronously (one attempt, no retries) and returns the logged attempt, whatever ' +
-    'the outcome. Works on a disabled endpoint too, to check it before re-enabling.',
-  request: actionRequest(optionalJsonBody(emptyBodySchema)),
+const testEndpoint = item.action('testWebhookEndpoint', 'test', {
+  body: optionalJsonBody(emptyBodySchema),
   responses: { 200: jsonResponse('The attempt', deliveryAttemptSchema), ...actionProblems() },
 });
 
-const listDeliveries = route({
-  method: 'get',
-  path: '/v1/webhook-endpoints/{id}/deliveries',
-  operationId: 'listWebhookDeliveries',
-  summary: 'The delivery attempt log, newest first',
-  description: 'Attempts are kept 30 days.',
+const listDeliveries = route.get('listWebhookDeliveries', '/v1/webhook-endpoints/{id}/deliveries', {
   request: { params: idParamsSchema, query: pageQuerySchema },
   responses: {
     200: jsonResponse(
@@ -121,15 +76,8 @@ const listDeliveries = route({
   },
 });
 
-const recoverEndpoint = route({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/recover',
-  operationId: 'recoverWebhookEndpoint',
-  summary: 'Redeliver what failed since a time',
-  description:
-    'Queues a new delivery (same event ids) of every event that failed, is still pending, or ' +
-    'was missed while the endpoint was disabled, since `since`. The endpoint must be enabled.',
-  request: actionRequest(jsonBody(recoverSchema)),
+const recoverEndpoint = item.action('recoverWebhookEndpoint', 'recover', {
+  body: jsonBody(recoverSchema),
   responses: {
     202: jsonResponse(
       'How many deliveries were queued',
