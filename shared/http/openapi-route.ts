@@ -7,6 +7,7 @@
  */
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { ValidationError } from '../errors';
 import type { ApiEnv } from './env';
 import operations from './operations.json';
 import { problemResponses } from './problem';
@@ -230,7 +231,26 @@ export function pageHandler<Q, T, R>(
   toResource: (item: T) => R,
 ) {
   return async (c: ListContext<Q>) => {
-    const page = await source().list(c.get('tenantId'), c.req.valid('query'));
+    const page = await queryPage(() => source().list(c.get('tenantId'), c.req.valid('query')));
     return c.json(pageBody(page, toResource), 200);
   };
+}
+
+/**
+ * A list's page, where every field a listing refuses (a cursor the store cannot read as one of
+ * its own) came in the query string: it is named `query.<field>`, as the request validation
+ * names the query fields it refuses, so a client sees one path per parameter.
+ */
+export async function queryPage<P>(list: () => Promise<P>): Promise<P> {
+  try {
+    return await list();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(
+      error.message,
+      error.errors.map((field) =>
+        field.path.startsWith('query.') ? field : { ...field, path: `query.${field.path}` },
+      ),
+    );
+  }
 }

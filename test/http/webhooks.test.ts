@@ -230,6 +230,10 @@ describe('/v1/webhook-endpoints', () => {
     );
     expect(rest.body.data.map((a: { id: string }) => a.id)).toEqual([first.body.id]);
     expect(log.body.data[0].tenantId).toBeUndefined();
+    // A cursor of no list of ours is refused as the query parameter it came in.
+    const foreign = await api.request('GET', `/v1/webhook-endpoints/${id}/deliveries?cursor=abc`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.cursor']);
     receiver.behaviour = alwaysOk;
   });
 
@@ -306,6 +310,7 @@ describe('/v1/events', () => {
     ['an unknown type', '/v1/events?type=interview.exploded', 'query.type'],
     ['a limit above 100', '/v1/events?limit=500', 'query.limit'],
     ['an unknown query field', '/v1/events?colour=red', 'query.colour'],
+    ['a cursor of no list of ours', '/v1/events?cursor=abc', 'query.cursor'],
   ])('refuses %s', async (_name, path, field) => {
     const response = await api.request('GET', path);
     expectProblem(response, 400);

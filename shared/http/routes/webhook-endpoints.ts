@@ -7,6 +7,7 @@ import {
   optionalJsonBody,
   pageBody,
   pageHandler,
+  queryPage,
   resourceRoutes,
 } from '../openapi-route';
 import { problemResponses } from '../problem';
@@ -147,10 +148,12 @@ export function webhookEndpointRoutes(webhooks: Pick<WebhookServices, 'endpoints
     });
 
     app.openapi(listDeliveries, async (c) => {
-      const page = await webhooks.endpoints.listDeliveries(
-        c.get('tenantId'),
-        c.req.valid('param').id,
-        c.req.valid('query'),
+      const page = await queryPage(() =>
+        webhooks.endpoints.listDeliveries(
+          c.get('tenantId'),
+          c.req.valid('param').id,
+          c.req.valid('query'),
+        ),
       );
       return c.json(pageBody(page, toAttemptResource), 200);
     });
