@@ -80,7 +80,7 @@ export function idempotency(deps: {
     if (key.length === 0 || key.length > maxIdempotencyKeyLength) {
       throw new ValidationError('The Idempotency-Key header is not valid', [
         {
-          path: 'Idempotency-Key',
+          path: 'header.idempotency-key',
           message: `Expected 1 to ${maxIdempotencyKeyLength} characters`,
           code: 'invalid_length',
         },

@@ -27,7 +27,13 @@ const problemTypeBase = 'https://afterview.dev/problems/';
 
 const fieldErrorSchema = z
   .object({
-    path: z.string().openapi({ example: 'interviewers.0.email' }),
+    path: z.string().openapi({
+      description:
+        'The field refused: a dotted path into the JSON body (`interviewers.0.email`), ' +
+        '`query.<name>` for a query parameter, `param.<name>` for a path parameter and ' +
+        '`header.<name>` (lower case) for a header, e.g. `header.if-match`.',
+      example: 'interviewers.0.email',
+    }),
     message: z.string(),
     code: z.string().optional(),
   })

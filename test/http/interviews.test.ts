@@ -188,6 +188,13 @@ describe('patch', () => {
       headers: { 'if-match': 'version-1' },
     });
     expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(['header.if-match']);
+    const tooLong = await api.request('PATCH', `/v1/interviews/${interview.id}`, {
+      body: { round: 2 },
+      headers: { 'if-match': `"${'1'.repeat(120)}"` },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors.map((e: { path: string }) => e.path)).toEqual(['header.if-match']);
   });
 });
 
@@ -427,6 +434,9 @@ describe('idempotency', () => {
       headers: { 'idempotency-key': 'k'.repeat(256) },
     });
     expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'header.idempotency-key',
+    ]);
   });
 
   it('keeps keys per tenant', async () => {

@@ -1132,7 +1132,10 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
         };
         FieldError: {
-            /** @example interviewers.0.email */
+            /**
+             * @description The field refused: a dotted path into the JSON body (`interviewers.0.email`), `query.<name>` for a query parameter, `param.<name>` for a path parameter and `header.<name>` (lower case) for a header, e.g. `header.if-match`.
+             * @example interviewers.0.email
+             */
             path: string;
             message: string;
             code?: string;

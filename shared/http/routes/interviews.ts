@@ -37,7 +37,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   const match = header.trim().match(/^(?:W\/)?"(\d{1,15})"$/);
   if (!match?.[1]) {
     throw new ValidationError('The If-Match header is not valid', [
-      { path: 'If-Match', message: 'Expected an ETag such as "3"', code: 'invalid_format' },
+      { path: 'header.if-match', message: 'Expected an ETag such as "3"', code: 'invalid_format' },
     ]);
   }
   return Number(match[1]);
