@@ -3,8 +3,9 @@
  * Built once per execution environment (module scope in functions/), so SDK clients and their
  * connections are reused across warm invocations.
  *
- * This module builds the adapters and the worker (`dispatch`, `reconcile`); the API is composed
- * in aws-api.ts, so the worker Lambdas never bundle the HTTP side.
+ * This module builds the adapters; the worker Lambdas compose their jobs over them in
+ * functions/ (`dispatch` with the delivery service, `reconcile` with one loaded on first use),
+ * and the API is composed in aws-api.ts, so the worker Lambdas never bundle the HTTP side.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../clock';
@@ -17,7 +18,7 @@ import { DynamoStore } from '../store/dynamo-store';
 import type { HttpWebhookTransportOptions } from '../webhooks/http-transport';
 import type { WebhookTransport } from '../webhooks/ports';
 import { awsServiceName, loadAwsConfig } from './aws-config';
-import { type AfterviewWorker, composeWorker, type WorkerAdapters } from './compose-worker';
+import type { WorkerAdapters } from './compose-worker';
 
 /**
  * The HTTPS transport, loaded on its first send. Its HTTP client (undici) is the largest module
@@ -112,12 +113,4 @@ export function createAwsAdapters(
       ? {}
       : { schedulingHorizonMs: config.schedulingHorizonMs }),
   };
-}
-
-/** The `dispatch` and `reconcile` Lambdas' runtime: delivery, dispatcher and reconciler. */
-export function createAwsWorker(
-  env: Record<string, string | undefined> = process.env,
-): AfterviewWorker & LambdaObservability {
-  const adapters = createAwsAdapters(env);
-  return { ...composeWorker(adapters), logger: adapters.logger, metrics: adapters.metrics };
 }
