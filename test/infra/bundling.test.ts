@@ -59,6 +59,14 @@ for (const path of ['/health', '/docs', '/docs/assets/swagger-ui.css', '/docs/as
 process.stdout.write(JSON.stringify(results));
 `;
 
+// One invocation of a worker bundle (`dispatch` with a wake-up, `reconcile` with the
+// schedule's event) as a fresh execution environment runs it: import, then invoke once.
+const workerInvocationScript = `
+const { handler } = await import(process.argv[1]);
+await handler(JSON.parse(process.argv[2]), {});
+process.stdout.write('done');
+`;
+
 // One request as the first one a fresh execution environment serves: import, then invoke once.
 const firstRequestScript = `
 const { handler } = await import(process.argv[1]);
@@ -330,6 +338,8 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
     const apiKey = `afv_${'b'.repeat(32)}`;
     let stop: () => Promise<void>;
     let environment: Record<string, string>;
+    let store: DynamoStore;
+    let tenantId: string;
 
     beforeAll(async () => {
       const dynalite = await startDynalite();
@@ -350,13 +360,14 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
       await ensureScheduleGroup(scheduler, deployedEnvironment.AFTERVIEW_SCHEDULE_GROUP);
-      const store = new DynamoStore({
+      store = new DynamoStore({
         client: dynamo,
         tableName: deployedEnvironment.AFTERVIEW_TABLE_NAME,
       });
-      await new TenantService({ store, clock: systemClock }).createTenant('Bundle test', {
-        apiKey,
-      });
+      ({ tenantId } = await new TenantService({ store, clock: systemClock }).createTenant(
+        'Bundle test',
+        { apiKey },
+      ));
       environment = {
         PATH: process.env.PATH ?? '',
         ...deployedEnvironment,
@@ -476,6 +487,107 @@ const server = require('node:http').createServer((_, res) => res.end('pong')).li
       });
       expect(response.status).toBe(201);
       expect(JSON.parse(response.body).steps.length).toBeGreaterThan(0);
+    });
+
+    /** Runs the invocation; returns what it wrote to stdout before `done` (its EMF metrics). */
+    async function invokeWorker(name: 'dispatch' | 'reconcile', event: unknown): Promise<string> {
+      const url = pathToFileURL(join(bundleDirs[name], 'index.mjs')).href;
+      const { stdout } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', workerInvocationScript, url, JSON.stringify(event)],
+        { env: environment },
+      );
+      expect(stdout.endsWith('done')).toBe(true);
+      return stdout.slice(0, -'done'.length);
+    }
+
+    /** An interview created through the api bundle, its first step then made due in the past. */
+    async function interviewWithDueStep(externalId: string, minutesAgo: number) {
+      const response = await firstRequest({
+        method: 'POST',
+        path: '/v1/interviews',
+        authenticated: true,
+        body: upcomingInterview(externalId),
+      });
+      expect(response.status).toBe(201);
+      const { id } = JSON.parse(response.body) as { id: string };
+      const stored = await store.getInterview(tenantId, id);
+      if (!stored) throw new Error('the created interview is not stored');
+      const [first, ...rest] = stored.state.steps;
+      if (!first) throw new Error('the created interview has no step');
+      const dueAt = Temporal.Now.instant()
+        .round('second')
+        .subtract({ minutes: minutesAgo })
+        .toString();
+      await store.updateInterview(
+        {
+          ...stored,
+          version: stored.version + 1,
+          revision: (stored.revision ?? 0) + 1,
+          state: { ...stored.state, steps: [{ ...first, dueAt }, ...rest] },
+          nextDueAt: dueAt,
+        },
+        stored.version,
+      );
+      return { id, stepId: first.id, kind: first.kind };
+    }
+
+    // The built worker bundles end to end: due checks, event stamps, due-index reads, and the
+    // delivery side that reconcile loads on its first delivery.
+    it('fires a due step from the dispatch bundle: the step is claimed and its event recorded', async () => {
+      const { id, stepId, kind } = await interviewWithDueStep('bundle-dispatch', 1);
+      const metrics = await invokeWorker('dispatch', {
+        kind: 'step',
+        tenantId,
+        interviewId: id,
+        stepId,
+      });
+      expect(metrics).toContain('"StepsFired":1');
+      const after = await store.getInterview(tenantId, id);
+      expect(after?.state.steps.find((step) => step.id === stepId)?.status).toBe('due');
+      const events = await store.listEvents(tenantId, { limit: 50 });
+      const fired = events.items.find((event) => event.type === `followup.${kind}`);
+      expect(fired).toMatchObject({ interviewId: id, data: { step: { id: stepId } } });
+      expect(Temporal.Instant.from(fired?.timestamp ?? '').epochMilliseconds).toBeLessThanOrEqual(
+        Date.now(),
+      );
+    });
+
+    it('leaves a step that is not yet due alone (the dispatch bundle compares instants)', async () => {
+      const created = await firstRequest({
+        method: 'POST',
+        path: '/v1/interviews',
+        authenticated: true,
+        body: upcomingInterview('bundle-early'),
+      });
+      const { id, steps } = JSON.parse(created.body) as {
+        id: string;
+        steps: Array<{ id: string }>;
+      };
+      const stepId = steps[0]?.id as string;
+      const metrics = await invokeWorker('dispatch', {
+        kind: 'step',
+        tenantId,
+        interviewId: id,
+        stepId,
+      });
+      expect(metrics).not.toContain('StepsFired');
+      const after = await store.getInterview(tenantId, id);
+      expect(after?.state.steps.find((step) => step.id === stepId)?.status).toBe('scheduled');
+    });
+
+    it('dispatches an overdue step from the reconcile bundle', async () => {
+      // Past the reconciler's one-minute grace, which leaves a just-due step to its schedule.
+      const { id, stepId } = await interviewWithDueStep('bundle-reconcile', 5);
+      const metrics = await invokeWorker('reconcile', {
+        version: '0',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.scheduler',
+        detail: {},
+      });
+      expect(metrics).toContain('"ReconcileFailures":0');
+      const after = await store.getInterview(tenantId, id);
+      expect(after?.state.steps.find((step) => step.id === stepId)?.status).toBe('due');
     });
 
     it('refuses a request without a key with the usual problem document', async () => {
