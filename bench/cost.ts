@@ -260,6 +260,9 @@ async function main(): Promise<void> {
         wruTotal: per(wruTotal),
         rru: per(units.rru),
         unchangedWrites: per(units.unchangedWrites),
+        failedConditionalWrites: Object.fromEntries(
+          Object.entries(units.failedConditionalWrites).map(([k, v]) => [k, per(v)]),
+        ),
         writesByEntity: Object.fromEntries(
           Object.entries(units.writesByEntity).map(([k, v]) => [k, per(v)]),
         ),

@@ -26,6 +26,11 @@ export interface CapacityTotals {
   rru: number;
   /** Puts whose new item was byte-for-byte the item already stored. */
   unchangedWrites: number;
+  /**
+   * Conditional puts whose condition failed, by entity: they change nothing and still cost the
+   * write units of the stored item (charged in `wru` like any put).
+   */
+  failedConditionalWrites: Record<string, number>;
   /** Bytes of every item written to the table, to report typical sizes. */
   itemBytesWritten: Record<string, { count: number; bytes: number }>;
   /** Write units by entity (`interview`, `event`…) and where they were spent. */
@@ -135,6 +140,7 @@ export class CapacityMeter {
       wru: {},
       rru: 0,
       unchangedWrites: 0,
+      failedConditionalWrites: {},
       itemBytesWritten: {},
       wruByEntity: {},
       writesByEntity: {},
@@ -167,7 +173,11 @@ export class CapacityMeter {
     const entity = entityOf(next);
     this.#countWrite(entity);
     this.#charge('table', kb(Math.max(size, previous ? itemSize(previous) : 0), 1024), entity);
-    if (!succeeded) return;
+    if (!succeeded) {
+      const failed = this.totals.failedConditionalWrites;
+      failed[entity] = (failed[entity] ?? 0) + 1;
+      return;
+    }
     const sizes = this.totals.itemBytesWritten[entity] ?? { count: 0, bytes: 0 };
     this.totals.itemBytesWritten[entity] = sizes;
     sizes.count++;
