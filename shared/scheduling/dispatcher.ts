@@ -9,7 +9,11 @@
  *   1. claim: mark the step `due` and put its event (and `interview.closed`, when a fired
  *      `move_on` ends the sequence) in the interview's outbox, in one conditional write. From
  *      here on the step has fired: a signal or edit no longer cancels it, and one that landed
- *      first (cancelling the step) makes this write fail, so nothing is sent;
+ *      first (cancelling the step) makes this write fail, so nothing is sent. Other steps due
+ *      at the same instant (the thank-yous to each interviewer) are claimed in the same write:
+ *      their wake-ups arrive together, and separate claims of one item would fail each other's
+ *      conditions and cost a claim and a clear each. A wake-up that finds its step claimed by
+ *      another step's run leaves the relay to that run (see `OutboxEntry.claimedBy`);
  *   2. record the event under its deterministic id (a re-run finds it, never duplicates it);
  *   3. fan it out: a first attempt to every subscribed endpoint that has no delivery yet, with a
  *      retry wake-up for each failure;
@@ -166,12 +170,12 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
         const record = await store.getInterview(payload.tenantId, payload.interviewId);
         const step = record?.state.steps.find((s) => s.id === payload.stepId);
         if (!record || !step) return undefined; // erased, or the step was re-planned away
-        const eventId = stepEventId(record.tenantId, record.id, step.id);
         if (step.status === 'due') {
-          // Claimed by an earlier run that may have died before publishing: finish its work.
-          // Entries of other changes are left to their writers and the reconciler.
-          const closedId = interviewEventId('interview.closed', record);
-          return { record, eventIds: [eventId, ...(step.kind === 'move_on' ? [closedId] : [])] };
+          // Claimed by an earlier run of this wake-up that may have died before publishing:
+          // finish its work. Entries of other changes, and of claims another step's wake-up
+          // made, are left to their writers and the reconciler.
+          const eventIds = ownClaim(record, step);
+          return eventIds.length > 0 ? { record, eventIds } : undefined;
         }
         if (record.state.status !== 'active' || step.status !== 'scheduled') return undefined;
         const now = clock.now();
@@ -179,13 +183,16 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
         // own schedule, or the reconciler, brings it back at its time.
         if (Temporal.Instant.compare(Temporal.Instant.from(step.dueAt), now) > 0) return undefined;
 
-        const { next, entries } = claim(record, step, now);
+        const group = claimGroup(record.state.steps, step);
+        const { next, entries } = claim(record, group, step.id, now);
         await store.updateInterview(next, record.version);
-        deps.metrics?.add('StepsFired');
-        deps.metrics?.add(
-          'StepLateness',
-          now.epochMilliseconds - Temporal.Instant.from(step.dueAt).epochMilliseconds,
-        );
+        deps.metrics?.add('StepsFired', group.length);
+        for (const fired of group) {
+          deps.metrics?.add(
+            'StepLateness',
+            now.epochMilliseconds - Temporal.Instant.from(fired.dueAt).epochMilliseconds,
+          );
+        }
         return { record: next, eventIds: entries.map((entry) => entry.event.id) };
       },
       {
@@ -206,16 +213,49 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
 }
 
 /**
- * The claim of a due step: the interview with the step marked `due` (closing it when the step
- * is the move-on) and the events that must follow, in its outbox behind any entries still
- * pending there.
+ * The steps a wake-up of `step` claims: the step, and every other scheduled step due at the same
+ * instant, in plan order. A move-on is always claimed alone: it closes the interview.
+ */
+function claimGroup(steps: readonly Step[], step: Step): Step[] {
+  if (step.kind === 'move_on') return [step];
+  const at = Temporal.Instant.from(step.dueAt).epochMilliseconds;
+  return steps.filter(
+    (other) =>
+      other.id === step.id ||
+      (other.status === 'scheduled' &&
+        other.kind !== 'move_on' &&
+        Temporal.Instant.from(other.dueAt).epochMilliseconds === at),
+  );
+}
+
+/**
+ * The ids of the outbox entries a wake-up of the already claimed `step` relays: those its own
+ * claim wrote, or, for an entry written before claims named their maker, the step's event (and
+ * `interview.closed` after a move-on) as before.
+ */
+function ownClaim(record: StoredInterview, step: Step): string[] {
+  const stepEvent = stepEventId(record.tenantId, record.id, step.id);
+  const closedId = interviewEventId('interview.closed', record);
+  const unnamed = new Set([stepEvent, ...(step.kind === 'move_on' ? [closedId] : [])]);
+  return (record.outbox ?? [])
+    .filter((entry) =>
+      entry.claimedBy === undefined ? unnamed.has(entry.event.id) : entry.claimedBy === step.id,
+    )
+    .map((entry) => entry.event.id);
+}
+
+/**
+ * The claim of due steps (the group of the `claimer` step's wake-up): the interview with the steps
+ * marked `due` (closing it when the step is the move-on) and the events that must follow, each
+ * naming the claimer, in its outbox behind any entries still pending there.
  */
 function claim(
   record: StoredInterview,
-  step: Step,
+  group: readonly Step[],
+  claimer: string,
   now: Temporal.Instant,
 ): { next: StoredInterview; entries: OutboxEntry[] } {
-  const state = markDue(record.state, step.id);
+  const state = group.reduce((current, step) => markDue(current, step.id), record.state);
   const closing = state.status === 'closed' && record.state.status === 'active';
   const { nextDueAt: _previousDue, outbox: pending = [], ...rest } = record;
   const fields: StoredInterview = {
@@ -223,21 +263,26 @@ function claim(
     state,
     version: record.version + 1,
     revision: (record.revision ?? 0) + 1,
-    eventSequence: record.eventSequence + (closing ? 2 : 1),
+    eventSequence: record.eventSequence + group.length + (closing ? 1 : 0),
     updatedAt: now.toString(),
   };
   const due = nextDueAt(state.steps);
   if (due !== undefined && state.status === 'active') fields.nextDueAt = due;
-  const entries: OutboxEntry[] = [
-    {
-      event: buildStepEvent(fields, step, record.eventSequence + 1, now),
-      delivery: 'inline',
-    },
-  ];
+  const entries: OutboxEntry[] = group.map((step, i) => ({
+    event: buildStepEvent(fields, step, record.eventSequence + 1 + i, now),
+    delivery: 'inline',
+    claimedBy: claimer,
+  }));
   if (closing) {
     entries.push({
-      event: interviewEvent('interview.closed', fields, record.eventSequence + 2, now),
+      event: interviewEvent(
+        'interview.closed',
+        fields,
+        record.eventSequence + 1 + group.length,
+        now,
+      ),
       delivery: 'queued',
+      claimedBy: claimer,
     });
   }
   return { next: { ...fields, outbox: [...pending, ...entries] }, entries };

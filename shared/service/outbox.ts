@@ -134,5 +134,5 @@ export function redactForErasure(entry: OutboxEntry, erasedAt: string): OutboxEn
     const { externalId: _erased, ...summary } = data;
     return { ...entry, event: { ...entry.event, data: summary } };
   }
-  return { delivery: 'record', event: redactEvent(entry.event, erasedAt) ?? entry.event };
+  return { ...entry, delivery: 'record', event: redactEvent(entry.event, erasedAt) ?? entry.event };
 }

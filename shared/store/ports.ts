@@ -81,6 +81,13 @@ export interface StoredInterview {
 export interface OutboxEntry {
   event: StoredEvent;
   delivery: 'inline' | 'queued' | 'record';
+  /**
+   * On the entries of a step claim: the step whose wake-up made the claim. Steps due at the same
+   * instant are claimed together by whichever wake-up comes first; that run (and its retries)
+   * relays the entries, and the others' wake-ups leave them to it and to the reconciler, so two
+   * runs never send one event at once. Entries written before grouped claims have none.
+   */
+  claimedBy?: string;
 }
 
 export interface InterviewListQuery extends PageRequest {

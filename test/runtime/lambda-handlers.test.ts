@@ -280,9 +280,12 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
         stepId: step.id,
       }),
     ]);
-    // The invocation ends with its metrics written as one EMF line.
+    // The invocation ends with its metrics written as one EMF line. The claim took every step
+    // due at that instant: the fixture's two thank-yous.
+    const dueTogether = interview.state.steps.filter((s) => s.dueAt === step.dueAt);
+    expect(dueTogether.map((s) => s.kind)).toEqual(['thank_you', 'thank_you']);
     expect(output.emf()).toEqual([
-      expect.objectContaining({ service: 'afterview-test', StepsFired: 1 }),
+      expect.objectContaining({ service: 'afterview-test', StepsFired: 2 }),
     ]);
 
     const stored = await store.getInterview(tenant.tenantId, interview.id);
@@ -293,6 +296,12 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
       stepEventId(tenant.tenantId, interview.id, step.id),
     );
     expect(event).toMatchObject({ type: `followup.${step.kind}`, interviewId: interview.id });
+    for (const other of dueTogether) {
+      expect(stored?.state.steps.find((s) => s.id === other.id)?.status).toBe('due');
+      expect(
+        await store.getEvent(tenant.tenantId, stepEventId(tenant.tenantId, interview.id, other.id)),
+      ).toBeDefined();
+    }
   });
 
   it('does nothing when woken before the step is due (the emulator fires it early here)', async () => {

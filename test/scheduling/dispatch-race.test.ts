@@ -49,13 +49,16 @@ function storeRunningBeforeNextUpdate(before: () => Promise<void>): Store {
   });
 }
 
+/** The fixture interview with its first interviewer only, so its first step is due alone. */
+function oneInterviewer(): Record<string, unknown> {
+  const input = interviewInput(plannedAt);
+  return { ...input, interviewers: (input.interviewers as unknown[]).slice(0, 1) };
+}
+
 async function setup() {
   const services = interviewServiceOn(store, plannedAt);
   const tenantId = newTenantId();
-  const interview = await services.create(
-    tenantId,
-    interviewInputSchema.parse(interviewInput(plannedAt)),
-  );
+  const interview = await services.create(tenantId, interviewInputSchema.parse(oneInterviewer()));
   const step = interview.state.steps[0];
   if (!step) throw new Error('the plan has no steps');
   const payload: Extract<WakeupPayload, { kind: 'step' }> = {

@@ -65,12 +65,21 @@ function setup(at: Temporal.Instant | string = plannedAt) {
   return { clock, webhooks, events, dispatch };
 }
 
-/** Stores an active interview whose plan was made at `plannedAt`, optionally changed. */
+/**
+ * Stores an active interview whose plan was made at `plannedAt`, optionally changed. With one
+ * interviewer (the default) its first step, a thank-you, is due alone; with two, the two
+ * thank-yous are due at the same instant.
+ */
 async function storeInterview(
   change: (state: FollowUpState) => FollowUpState = (state) => state,
+  interviewers: 1 | 2 = 1,
 ): Promise<StoredInterview> {
   const tenantId = newTenantId();
-  const input = interviewInputSchema.parse(interviewInput(plannedAt));
+  const fixture = interviewInput(plannedAt);
+  const input = interviewInputSchema.parse({
+    ...fixture,
+    interviewers: (fixture.interviewers as unknown[]).slice(0, interviewers),
+  });
   const state = change({
     input,
     status: 'active',
@@ -312,6 +321,108 @@ describe('a due step', () => {
     expect(events.published.map((event) => event.type)).toEqual(['interview.closed']);
     expect(events.published[0]?.data).toMatchObject({ closedReason: 'exhausted', sequence: 3 });
     expect((await store.getInterview(interview.tenantId, interview.id))?.version).toBe(2);
+  });
+});
+
+describe('steps due at the same instant', () => {
+  /** An interview with two interviewers: its two thank-yous, due together. */
+  async function storeWithTwoThankYous() {
+    const interview = await storeInterview(undefined, 2);
+    const [first, second] = interview.state.steps;
+    if (!first || !second) throw new Error('the plan has fewer than two steps');
+    expect([first.kind, second.kind]).toEqual(['thank_you', 'thank_you']);
+    expect(second.dueAt).toBe(first.dueAt);
+    const ids = [first, second].map((step) =>
+      stepEventId(interview.tenantId, interview.id, step.id),
+    );
+    return { interview, first, second, ids };
+  }
+
+  it('are claimed in one write by the first wake-up, which sends both events', async () => {
+    const { interview, first, second, ids } = await storeWithTwoThankYous();
+    const { dispatch, webhooks } = setup(first.dueAt);
+
+    await dispatch(payloadFor(interview, first.id));
+
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.version).toBe(2);
+    expect(stored?.eventSequence).toBe(3);
+    expect(stored?.state.steps.slice(0, 2).map((step) => step.status)).toEqual(['due', 'due']);
+    expect(stored?.outbox).toBeUndefined();
+    expect(webhooks.fannedOut.map((event) => event.id)).toEqual(ids);
+    expect(webhooks.fannedOut.map((event) => event.data.sequence)).toEqual([2, 3]);
+
+    // The second step's own wake-up finds it fired and its event sent: no write, nothing sent.
+    await dispatch(payloadFor(interview, second.id));
+    expect(await store.getInterview(interview.tenantId, interview.id)).toEqual(stored);
+    expect(webhooks.fannedOut).toHaveLength(2);
+  });
+
+  it('woken at once, send each event exactly once between them', async () => {
+    const { interview, first, second, ids } = await storeWithTwoThankYous();
+    const { dispatch, webhooks } = setup(first.dueAt);
+
+    await Promise.all([
+      dispatch(payloadFor(interview, first.id)),
+      dispatch(payloadFor(interview, second.id)),
+    ]);
+
+    expect(webhooks.fannedOut.map((event) => event.id).sort()).toEqual([...ids].sort());
+    const stored = await store.getInterview(interview.tenantId, interview.id);
+    expect(stored?.state.steps.slice(0, 2).map((step) => step.status)).toEqual(['due', 'due']);
+    expect(stored?.version).toBe(2);
+    expect(stored?.outbox).toBeUndefined();
+  });
+
+  it("leave a claim to the wake-up that made it: the other step's wake-up sends nothing", async () => {
+    const { interview, first, second, ids } = await storeWithTwoThankYous();
+    const { dispatch, webhooks } = setup(first.dueAt);
+    webhooks.failFanOuts = 2;
+
+    // The claiming run fails to send either event (as if it were still sending them).
+    await expect(dispatch(payloadFor(interview, first.id))).rejects.toThrow('fan-out failed');
+    const claimed = await store.getInterview(interview.tenantId, interview.id);
+    expect(claimed?.outbox?.map((entry) => [entry.event.id, entry.claimedBy])).toEqual([
+      [ids[0], first.id],
+      [ids[1], first.id],
+    ]);
+
+    await dispatch(payloadFor(interview, second.id));
+    expect(webhooks.fannedOut).toEqual([]);
+    expect(await store.getInterview(interview.tenantId, interview.id)).toEqual(claimed);
+
+    // The claimer's retry sends both, once each.
+    await dispatch(payloadFor(interview, first.id));
+    expect(webhooks.fannedOut.map((event) => event.id)).toEqual(ids);
+    expect((await store.getInterview(interview.tenantId, interview.id))?.outbox).toBeUndefined();
+  });
+
+  it('relay an entry written before claims named their maker by its own step', async () => {
+    const { interview, first, second, ids } = await storeWithTwoThankYous();
+    const { dispatch, webhooks } = setup(first.dueAt);
+    webhooks.failFanOuts = 2;
+    await expect(dispatch(payloadFor(interview, first.id))).rejects.toThrow('fan-out failed');
+    // Rewrite the entries as an older deploy wrote them: without `claimedBy`.
+    const claimed = await store.getInterview(interview.tenantId, interview.id);
+    if (!claimed?.outbox) throw new Error('the claim left no outbox');
+    await store.rewriteInterviewOutbox({
+      ...claimed,
+      outbox: claimed.outbox.map(({ claimedBy: _named, ...entry }) => entry),
+      revision: (claimed.revision ?? 0) + 1,
+    });
+
+    await dispatch(payloadFor(interview, second.id));
+    expect(webhooks.fannedOut.map((event) => event.id)).toEqual([ids[1]]);
+    await dispatch(payloadFor(interview, first.id));
+    expect(webhooks.fannedOut.map((event) => event.id)).toEqual([ids[1], ids[0]]);
+    expect((await store.getInterview(interview.tenantId, interview.id))?.outbox).toBeUndefined();
+  });
+
+  it('a move-on is claimed alone', async () => {
+    const { interview, moveOn } = await storeAtMoveOn();
+    const { dispatch, webhooks } = setup(moveOn.dueAt);
+    await dispatch(payloadFor(interview, moveOn.id));
+    expect(webhooks.fannedOut.map((event) => event.type)).toEqual(['followup.move_on']);
   });
 });
 

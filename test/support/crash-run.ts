@@ -384,9 +384,18 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
         );
       }
       // Every version is either a change made through the API, which has its
-      // `interview.updated`, or a step's claim by the dispatcher, which has the step's event.
+      // `interview.updated`, or a claim by the dispatcher, which has the event of each step it
+      // claimed. One claim takes every step due at its instant, so its events share the claim's
+      // timestamp and the steps' due time.
       const updated = events.filter((event) => event.type === 'interview.updated');
-      const claims = (interview.steps as Json[]).filter((step) => step.status === 'due').length;
+      const claims = new Set(
+        events
+          .filter((event) => String(event.type).startsWith('followup.'))
+          .map((event) => {
+            const step = (event.data as Json).step as Json;
+            return `${String(event.timestamp)} ${String(step.dueAt)}`;
+          }),
+      ).size;
       const changes = Number(interview.version) - 1 - claims;
       if (updated.length !== changes) {
         violations.push(
