@@ -261,6 +261,8 @@ function simulate(
     timeline.add('ApiRequest', createdAt.epochMilliseconds + read * 86_400_000);
   }
   let signalled = signal === undefined;
+  // The instant of the last claim: steps due together are claimed in one interview write.
+  let claimedAt: number | undefined;
   for (let guard = 0; guard < 200; guard++) {
     const scheduled = state.steps.filter((step) => step.status === 'scheduled');
     const next = scheduled.reduce<Step | undefined>(
@@ -297,7 +299,11 @@ function simulate(
       for (let sweep = 0; sweep < lookaheadSweeps; sweep++) {
         timeline.add('CreateSchedule', at - sweep * sweepMs - 1);
       }
-      timeline.add('TenantWcu', at, wruPerWrite.interview + wruPerWrite.event);
+      // The first wake-up of an instant claims every step due then (a move-on alone), in one
+      // interview write; each step still has its own wake-up and event.
+      const grouped = claimedAt === at && next.kind !== 'move_on';
+      timeline.add('TenantWcu', at, (grouped ? 0 : wruPerWrite.interview) + wruPerWrite.event);
+      claimedAt = next.kind === 'move_on' ? undefined : at;
       if (random() < 0.1) {
         timeline.add('CreateSchedule', at);
         timeline.add('Invoke', at + 60_000);
