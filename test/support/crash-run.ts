@@ -100,6 +100,29 @@ interface Runtime {
 
 type Json = Record<string, unknown>;
 
+/** How many dispatcher claims the events of one interview show (see the check that uses it). */
+function claimsIn(events: readonly Json[]): number {
+  const sequence = (event: Json) => Number((event.data as Json).sequence);
+  const dueAt = (event: Json) => String(((event.data as Json).step as Json | undefined)?.dueAt);
+  const isStep = (event: Json) => String(event.type).startsWith('followup.');
+  const numbered = events
+    .filter((event) => Number.isInteger(sequence(event)))
+    .sort((a, b) => sequence(a) - sequence(b));
+  let claims = 0;
+  let previous: Json | undefined;
+  for (const event of numbered) {
+    const continuesClaim =
+      previous !== undefined &&
+      isStep(previous) &&
+      sequence(event) === sequence(previous) + 1 &&
+      event.timestamp === previous.timestamp &&
+      dueAt(event) === dueAt(previous);
+    if (isStep(event) && !continuesClaim) claims++;
+    previous = event;
+  }
+  return claims;
+}
+
 export async function runCrashSuite(options: CrashRunOptions): Promise<CrashReport> {
   const started = performance.now();
   const random = seededRandom(options.seed);
@@ -385,21 +408,22 @@ export async function runCrashSuite(options: CrashRunOptions): Promise<CrashRepo
       }
       // Every version is either a change made through the API, which has its
       // `interview.updated`, or a claim by the dispatcher, which has the event of each step it
-      // claimed. One claim takes every step due at its instant, so its events share the claim's
-      // timestamp and the steps' due time.
+      // claimed. One claim takes every step due at its instant and numbers their events one
+      // after another, at the claim's time; any change in between (another claim, or an API
+      // change with its own `interview.updated`) takes a sequence number of its own. So a claim
+      // is a run of step events with consecutive sequence numbers, one timestamp and one due
+      // time.
       const updated = events.filter((event) => event.type === 'interview.updated');
-      const claims = new Set(
-        events
-          .filter((event) => String(event.type).startsWith('followup.'))
-          .map((event) => {
-            const step = (event.data as Json).step as Json;
-            return `${String(event.timestamp)} ${String(step.dueAt)}`;
-          }),
-      ).size;
+      const claims = claimsIn(events);
       const changes = Number(interview.version) - 1 - claims;
       if (updated.length !== changes) {
         violations.push(
-          `${id}: ${changes} changes through the API (version ${String(interview.version)}, ${claims} claims) but ${updated.length} interview.updated`,
+          `${id}: ${changes} changes through the API (version ${String(interview.version)}, ${claims} claims) but ${updated.length} interview.updated; events ${events
+            .map(
+              (e) =>
+                `${String(e.type)}#${String((e.data as Json).sequence)}@${String(e.timestamp)}`,
+            )
+            .join(' ')}`,
         );
       }
       const versions = updated.map((event) => Number((event.data as Json).version));
