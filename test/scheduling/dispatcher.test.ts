@@ -374,14 +374,23 @@ describe('steps due at the same instant', () => {
     expect(stored?.outbox).toBeUndefined();
   });
 
-  it("leave a claim to the wake-up that made it: the other step's wake-up sends nothing", async () => {
-    const { interview, first, second, ids } = await storeWithTwoThankYous();
+  /**
+   * The two thank-yous claimed by the first one's wake-up, whose run then failed to send either
+   * event (as if it were still sending them): both entries wait in the outbox.
+   */
+  async function claimedButNotSent() {
+    const stored = await storeWithTwoThankYous();
+    const { interview, first } = stored;
     const { dispatch, webhooks } = setup(first.dueAt);
     webhooks.failFanOuts = 2;
-
-    // The claiming run fails to send either event (as if it were still sending them).
     await expect(dispatch(payloadFor(interview, first.id))).rejects.toThrow('fan-out failed');
     const claimed = await store.getInterview(interview.tenantId, interview.id);
+    return { ...stored, dispatch, webhooks, claimed };
+  }
+
+  it("leave a claim to the wake-up that made it: the other step's wake-up sends nothing", async () => {
+    const { interview, first, second, ids, dispatch, webhooks, claimed } =
+      await claimedButNotSent();
     expect(claimed?.outbox?.map((entry) => [entry.event.id, entry.claimedBy])).toEqual([
       [ids[0], first.id],
       [ids[1], first.id],
@@ -398,12 +407,9 @@ describe('steps due at the same instant', () => {
   });
 
   it('relay an entry written before claims named their maker by its own step', async () => {
-    const { interview, first, second, ids } = await storeWithTwoThankYous();
-    const { dispatch, webhooks } = setup(first.dueAt);
-    webhooks.failFanOuts = 2;
-    await expect(dispatch(payloadFor(interview, first.id))).rejects.toThrow('fan-out failed');
+    const { interview, first, second, ids, dispatch, webhooks, claimed } =
+      await claimedButNotSent();
     // Rewrite the entries as an older deploy wrote them: without `claimedBy`.
-    const claimed = await store.getInterview(interview.tenantId, interview.id);
     if (!claimed?.outbox) throw new Error('the claim left no outbox');
     await store.rewriteInterviewOutbox({
       ...claimed,
