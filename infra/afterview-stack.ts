@@ -76,11 +76,7 @@ const spellingAssets: BundledAsset[] = ['package.json', 'index.js', 'index.aff',
 );
 
 /** Actions a function needs to manage the wake-up schedules of the group. */
-const scheduleActions = [
-  'scheduler:CreateSchedule',
-  'scheduler:DeleteSchedule',
-  'scheduler:GetSchedule',
-] as const;
+const scheduleActions = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'] as const;
 
 export class AfterviewStack extends Stack {
   readonly table: dynamodb.Table;

@@ -142,6 +142,7 @@ describe('AfterviewStack (dev stage)', () => {
               AFTERVIEW_LOG_LEVEL: 'info',
               AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
               AFTERVIEW_SCHEDULE_GROUP: 'afterview-dev',
+              AFTERVIEW_SCHEDULING_HORIZON_DAYS: Match.absent(),
               AFTERVIEW_SCHEDULER_ROLE_ARN: arnOf(schedulerRoleId),
             }),
           },
@@ -271,7 +272,6 @@ describe('AfterviewStack (dev stage)', () => {
         expect(actionsOf(scheduling[0] as Statement).sort()).toEqual([
           'scheduler:CreateSchedule',
           'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
         ]);
         expect(JSON.stringify(scheduling[0]?.Resource)).toContain(':schedule/afterview-dev/*');
       },
@@ -280,11 +280,38 @@ describe('AfterviewStack (dev stage)', () => {
     it.each([
       [
         'api',
-        ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+        ],
         [gsi1, gsi2, gsi3],
       ],
-      ['dispatch', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], []],
-      ['reconcile', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], [dueIndex, gsi1]],
+      [
+        'dispatch',
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+        ],
+        [],
+      ],
+      [
+        'reconcile',
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+        ],
+        [dueIndex, gsi1],
+      ],
     ] as const)(
       '%s gets only its own table actions and index queries',
       (name, actions, indexes) => {
@@ -663,6 +690,7 @@ describe('AfterviewStack (prod stage)', () => {
       apiRateLimit: '200',
       apiBurstLimit: '400',
       alarmEmail: 'oncall@example.com',
+      schedulingHorizonDays: '2',
     }));
   });
 
@@ -695,6 +723,14 @@ describe('AfterviewStack (prod stage)', () => {
       Endpoint: 'oncall@example.com',
     });
   });
+
+  it('gives every function the scheduling horizon set in context', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ AFTERVIEW_SCHEDULING_HORIZON_DAYS: '2' }),
+      },
+    });
+  });
 });
 
 describe('stackConfigFromContext', () => {
@@ -715,6 +751,13 @@ describe('stackConfigFromContext', () => {
     expect(from({ stage: 'qa', webhookSchemes: 'https,http' })().allowHttpWebhooks).toBe(true);
   });
 
+  it('reads every setting it checks, the scheduling horizon included', () => {
+    expect(
+      from({ schedulingHorizonDays: '7', apiRateLimit: '2000', apiBurstLimit: 4000 })(),
+    ).toMatchObject({ schedulingHorizonDays: 7, apiRateLimit: 2000, apiBurstLimit: 4000 });
+    expect(from({})().schedulingHorizonDays).toBeUndefined();
+  });
+
   it.each([
     [{ stage: 'prod', webhookSchemes: 'https,http' }, /prod stage must not allow plain-http/],
     [{ stage: 'Prod!' }, /stage: lower-case letters/],
@@ -722,6 +765,10 @@ describe('stackConfigFromContext', () => {
     [{ logLevel: 'verbose' }, /logLevel/],
     [{ webhookSchemes: 'ftp' }, /webhookSchemes/],
     [{ apiRateLimit: 'fast' }, /apiRateLimit/],
+    [{ apiRateLimit: '0' }, /apiRateLimit: at least 1/],
+    [{ apiBurstLimit: 0 }, /apiBurstLimit: at least 1/],
+    [{ schedulingHorizonDays: '5000' }, /schedulingHorizonDays: from 1 to 999 days/],
+    [{ schedulingHorizonDays: '0' }, /schedulingHorizonDays: from 1 to 999 days/],
     [{ webAclArn: 'acl-123' }, /webAclArn: must be a WAFv2 web ACL ARN/],
   ])('rejects %o', (context, message) => {
     expect(from(context)).toThrow(message);

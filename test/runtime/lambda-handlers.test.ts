@@ -5,9 +5,12 @@
  * (v1) proxy event, EventBridge Scheduler's `Input` for the dispatcher, and a bare scheduled
  * invocation for the reconciler.
  */
-import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dataAccess } from '../../infra/data-access';
 import { createDynamoClient, type RunningDynalite, startDynalite } from '../../local/dynalite';
 import { SandboxClock } from '../../local/sandbox-clock';
 import { type SchedulerEmulator, startSchedulerEmulator } from '../../local/scheduler-emulator';
@@ -51,6 +54,37 @@ let reconcileHandler: (event: unknown) => Promise<void>;
 let tenant: { tenantId: string; apiKey: string };
 const invocations: unknown[] = [];
 
+type FunctionName = keyof typeof dataAccess;
+/** Which function's handler is running, so the AWS calls below can be put down to it. */
+const runningFunction = new AsyncLocalStorage<FunctionName>();
+/** The AWS actions each handler sent, as IAM names them (`dynamodb:BatchGetItem`, ...). */
+const sentActions: Record<FunctionName, Set<string>> = {
+  api: new Set(),
+  dispatch: new Set(),
+  reconcile: new Set(),
+};
+
+function recordActions(
+  client: { prototype: { send: (...args: never[]) => unknown } },
+  service: string,
+) {
+  const send = client.prototype.send;
+  vi.spyOn(client.prototype, 'send').mockImplementation(function (this: unknown, ...args) {
+    const running = runningFunction.getStore();
+    const command = (args[0] as { constructor: { name: string } } | undefined)?.constructor.name;
+    if (running && command)
+      sentActions[running].add(`${service}:${command.replace(/Command$/, '')}`);
+    return send.apply(this, args);
+  });
+}
+
+function asFunction<A extends unknown[], R>(
+  name: FunctionName,
+  handler: (...args: A) => Promise<R>,
+) {
+  return (...args: A) => runningFunction.run(name, () => handler(...args));
+}
+
 beforeAll(async () => {
   dynalite = await startDynalite();
   const client = createDynamoClient(dynalite.endpoint);
@@ -90,16 +124,36 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynalite.endpoint);
   vi.stubEnv('AWS_ENDPOINT_URL_SCHEDULER', emulator.url);
 
-  apiHandler = (await import('../../functions/api')).handler as unknown as ApiHandler;
-  dispatchHandler = (await import('../../functions/dispatch')).handler;
-  reconcileHandler = (await import('../../functions/reconcile')).handler;
+  recordActions(DynamoDBClient, 'dynamodb');
+  recordActions(SchedulerClient, 'scheduler');
+  apiHandler = asFunction(
+    'api',
+    (await import('../../functions/api')).handler as unknown as ApiHandler,
+  );
+  dispatchHandler = asFunction('dispatch', (await import('../../functions/dispatch')).handler);
+  reconcileHandler = asFunction('reconcile', (await import('../../functions/reconcile')).handler);
 
   const storeClient = createDynamoClient(dynalite.endpoint);
   store = new DynamoStore({ client: storeClient, tableName });
   tenant = await new TenantService({ store, clock: new SandboxClock() }).createTenant('Lambda');
+  // A subscribed endpoint, so dispatches fan out and write delivery records; disabled, so no
+  // delivery leaves this machine.
+  const now = new Date().toISOString();
+  await store.createEndpoint({
+    tenantId: tenant.tenantId,
+    id: newId('whe', Date.now()),
+    url: 'https://hooks.example.com/afterview',
+    enabled: false,
+    secrets: [{ secret: 'whsec_bGFtYmRhLWhhbmRsZXJzLXRlc3Qtc2VjcmV0', createdAt: now }],
+    lastSuccessAt: now,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
 });
 
 afterAll(async () => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
   await emulator?.close();
   await dynalite?.close();
@@ -358,5 +412,39 @@ describe('functions/reconcile on its recurring schedule', () => {
         await store.getEvent(tenant.tenantId, stepEventId(tenant.tenantId, interview.id, step.id)),
       ).toBeDefined();
     }
+  });
+});
+
+describe('IAM grants (infra/data-access.ts) against what the handlers sent', () => {
+  // Runs after the tests above, which fan out to an endpoint, create schedules and sweep; the
+  // event list reads its page of keys from an index, then the items. A call the role lacks
+  // fails only on AWS.
+  beforeAll(async () => {
+    const events = await apiHandler(
+      restApiEvent('GET', '/v1/events', { apiKey: tenant.apiKey }),
+      lambdaContext,
+    );
+    expect(events.statusCode).toBe(200);
+    expect(JSON.parse(events.body).data.length).toBeGreaterThan(0);
+  });
+
+  it.each(['api', 'dispatch', 'reconcile'] as const)(
+    '%s sent only DynamoDB and Scheduler actions its role is granted',
+    (name) => {
+      const sent = [...sentActions[name]];
+      expect(sent.length).toBeGreaterThan(0);
+      const granted = new Set<string>([
+        ...dataAccess[name].tableActions,
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+      ]);
+      expect(sent.filter((action) => !granted.has(action))).toEqual([]);
+    },
+  );
+
+  it('saw the batch calls the list and fan-out paths make', () => {
+    expect([...sentActions.api]).toContain('dynamodb:BatchGetItem');
+    expect([...sentActions.dispatch]).toContain('dynamodb:BatchWriteItem');
+    expect([...sentActions.reconcile]).toContain('dynamodb:BatchWriteItem');
   });
 });
