@@ -7,6 +7,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { holidayCountries } from './holiday-countries';
 import { interviewIntervalIssues } from './input-rules';
 
 import { stepKinds } from './step-kinds';
@@ -187,6 +188,8 @@ function boundedDuration(max: string) {
   );
 }
 
+const knownHolidayCountries: ReadonlySet<string> = new Set(holidayCountries);
+
 /** A complete policy: every field has a value. Tenant defaults and overrides are partial. */
 export const policySchema = z.strictObject({
   sendDays: z.array(weekdaySchema).min(1).max(7),
@@ -203,8 +206,16 @@ export const policySchema = z.strictObject({
   moveOnAfter: durationSchema,
   holidayCountry: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'Expected an ISO 3166-1 alpha-2 country code')
-    .nullable(),
+    .regex(/^[A-Z]{2}$/, 'Expected an upper-case ISO 3166-1 alpha-2 country code, e.g. `GB`')
+    .refine((code) => knownHolidayCountries.has(code), {
+      message:
+        'Not a country the holiday calendar knows: use an ISO 3166-1 alpha-2 code such as `GB` or `US`',
+    })
+    .nullable()
+    .describe(
+      'Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code ' +
+        'with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none.',
+    ),
   handwrittenNote: z.boolean(),
   thankYouHours: hoursSchema.describe(
     'Local hours a thank-you may go out (on send days, never on holidays). Wider than ' +
@@ -379,13 +390,18 @@ export const signalTypes: readonly SignalType[] = signalSchema.options.map(
   (option) => option.shape.type.value,
 );
 
+/** How far a snooze may push a step: forward only (a negative or zero one would fire it early). */
+export const snoozeDurationSchema = boundedDuration('P1Y').describe(
+  'How long to wait, counted from now: a positive ISO 8601 duration of at most `P1Y`, e.g. `P2D`.',
+);
+
 const stepActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('complete') }),
   z.strictObject({ type: z.literal('skip') }),
   z.strictObject({
     type: z.literal('snooze'),
     /** Either a duration from now or an instant; the result is moved into the next send window. */
-    by: durationSchema.optional(),
+    by: snoozeDurationSchema.optional(),
     until: instantSchema.optional(),
   }),
 ]);

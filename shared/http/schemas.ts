@@ -7,7 +7,6 @@ import {
   closedReasons,
   draftCheckContextSchema,
   draftFindingSchema,
-  durationSchema,
   instantSchema,
   interviewInputObjectSchema,
   interviewInputSchema,
@@ -16,6 +15,7 @@ import {
   policyOverridesSchema,
   policySchema,
   signalSchema,
+  snoozeDurationSchema,
   stepSchema,
 } from '../domain/model';
 import type { StoredInterview } from '../store/ports';
@@ -218,7 +218,7 @@ export const emptyBodySchema = z.strictObject({}).openapi('EmptyBody');
 
 export const snoozeBodySchema = z
   .strictObject({
-    by: durationSchema.optional(),
+    by: snoozeDurationSchema.optional(),
     until: instantSchema.optional(),
   })
   .refine((body) => (body.by === undefined) !== (body.until === undefined), {

@@ -33,7 +33,7 @@ import type { InterviewListQuery, OutboxEntry, Page, Store, StoredInterview } fr
 import { consoleLogger, describeError, type Logger, type ServiceDeps } from './deps';
 import { eraseInterviewTraces } from './erasure';
 import { interviewEvent } from './events';
-import { assertCoherentInput } from './input-checks';
+import { assertCoherentInput, assertSignalDates } from './input-checks';
 import { applyMergePatch } from './merge-patch';
 import { OutboxRelay, redactForErasure } from './outbox';
 import { TenantPolicies } from './policy-cache';
@@ -190,9 +190,10 @@ export class InterviewService {
     signal: Signal,
     options: WriteOptions = {},
   ): Promise<StoredInterview> {
-    return this.#replan(tenantId, id, options, (state, { policy, now }) =>
-      applySignal(state, signal, policy, now),
-    );
+    return this.#replan(tenantId, id, options, (state, { policy, now }) => {
+      assertSignalDates(state.input, signal);
+      return applySignal(state, signal, policy, now);
+    });
   }
 
   /** Completes, skips or snoozes one step. */

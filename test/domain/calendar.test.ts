@@ -9,6 +9,8 @@ import {
   offsetMsAt,
   SendCalendar,
 } from '../../shared/domain/calendar';
+import { holidayCountries } from '../../shared/domain/holiday-countries';
+import { policySchema } from '../../shared/domain/model';
 
 describe('fast formatters agree with Temporal', () => {
   it.each([
@@ -119,5 +121,24 @@ describe('offsetMsAt', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('holidayCountries', () => {
+  it('is exactly the list of countries the installed date-holidays knows', async () => {
+    const { default: Holidays } = await import('date-holidays');
+    const known = Object.keys(new Holidays().getCountries('en')).sort();
+    expect([...holidayCountries].sort()).toEqual(known);
+  });
+
+  it('is what a policy may name: GB passes, UK and XX are refused with a clear message', () => {
+    const holidayCountry = policySchema.shape.holidayCountry;
+    expect(holidayCountry.parse('GB')).toBe('GB');
+    expect(holidayCountry.parse(null)).toBeNull();
+    for (const code of ['UK', 'XX', 'gb']) {
+      const result = holidayCountry.safeParse(code);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/`GB`/);
+    }
   });
 });

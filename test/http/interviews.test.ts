@@ -328,6 +328,87 @@ describe('signals and step actions', () => {
     );
     expect(unknown.status).toBe(404);
   });
+
+  it.each([
+    ['-P30D', 'backwards'],
+    ['P0D', 'by nothing'],
+    ['PT0S', 'by nothing'],
+    ['P2Y', 'past a year'],
+  ])('refuses a snooze by %s (%s) and changes nothing', async (by) => {
+    const { body: interview } = await create();
+    const step = interview.steps.find((s: { status: string }) => s.status === 'scheduled');
+    const response = await api.request(
+      'POST',
+      `/v1/interviews/${interview.id}/steps/${step.id}/snooze`,
+      { body: { by } },
+    );
+    expect(response.status, response.text).toBe(400);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'by',
+        message: 'Must be a positive duration of at most P1Y',
+      }),
+    ]);
+    const read = await api.request('GET', `/v1/interviews/${interview.id}`);
+    expect(read.body.version).toBe(interview.version);
+  });
+});
+
+describe('signals', () => {
+  it('refuses an employer_replied date before the interview, as create does, and changes nothing', async () => {
+    const { body: interview } = await create();
+    const signal = await api.request('POST', `/v1/interviews/${interview.id}/signals`, {
+      body: {
+        type: 'employer_replied',
+        decisionExpectedBy: '2020-01-01',
+        followUpOn: '2020-01-02',
+      },
+    });
+    expect(signal.status, signal.text).toBe(400);
+    expect(signal.body.errors).toEqual([
+      {
+        path: 'decisionExpectedBy',
+        message: 'Must not be before the interview date',
+        code: 'out_of_order',
+      },
+      {
+        path: 'followUpOn',
+        message: 'Must not be before the interview date',
+        code: 'out_of_order',
+      },
+    ]);
+    const read = await api.request('GET', `/v1/interviews/${interview.id}`);
+    expect(read.body.version).toBe(interview.version);
+    // A date on or after the interview's day is taken, and a later PATCH still works.
+    const interviewDay = interview.startsAt.slice(0, 10);
+    const accepted = await api.request('POST', `/v1/interviews/${interview.id}/signals`, {
+      body: { type: 'employer_replied', decisionExpectedBy: interviewDay },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    const patched = await api.request('PATCH', `/v1/interviews/${interview.id}`, {
+      body: { role: { title: 'Staff Engineer' } },
+    });
+    expect(patched.status, patched.text).toBe(200);
+  });
+
+  it('refuses a next_round signal whose dates lie before that round', async () => {
+    const { body: interview } = await create();
+    const startsAt = new Date(Date.parse(interview.endsAt) + 7 * 86_400_000);
+    const endsAt = new Date(startsAt.getTime() + 3_600_000);
+    const signal = await api.request('POST', `/v1/interviews/${interview.id}/signals`, {
+      body: {
+        type: 'next_round',
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+        interviewers: [{ name: 'Ada Park', email: 'ada@northwind.example' }],
+        nextSteps: { decisionExpectedBy: interview.startsAt.slice(0, 10) },
+      },
+    });
+    expect(signal.status, signal.text).toBe(400);
+    expect(signal.body.errors).toEqual([
+      expect.objectContaining({ path: 'nextSteps.decisionExpectedBy', code: 'out_of_order' }),
+    ]);
+  });
 });
 
 describe('erase', () => {

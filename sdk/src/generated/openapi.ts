@@ -1269,6 +1269,7 @@ export interface components {
                 maxCheckIns?: number;
                 /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
                 moveOnAfter?: string;
+                /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
                 handwrittenNote?: boolean;
                 /** @description Local hours a thank-you may go out (on send days, never on holidays). Wider than `sendHours` by default: the 24-hour rule outranks office hours, late nights do not. */
@@ -1447,6 +1448,7 @@ export interface components {
                 maxCheckIns?: number;
                 /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
                 moveOnAfter?: string;
+                /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
                 handwrittenNote?: boolean;
                 /** @description Local hours a thank-you may go out (on send days, never on holidays). Wider than `sendHours` by default: the 24-hour rule outranks office hours, late nights do not. */
@@ -1700,7 +1702,7 @@ export interface components {
         };
         EmptyBody: Record<string, never>;
         SnoozeRequest: {
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How long to wait, counted from now: a positive ISO 8601 duration of at most `P1Y`, e.g. `P2D`. */
             by?: string;
             /**
              * Format: date-time
@@ -1746,6 +1748,7 @@ export interface components {
             maxCheckIns: number;
             /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
             moveOnAfter: string;
+            /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
             holidayCountry: string | null;
             handwrittenNote: boolean;
             /** @description Local hours a thank-you may go out (on send days, never on holidays). Wider than `sendHours` by default: the 24-hour rule outranks office hours, late nights do not. */
@@ -1785,6 +1788,7 @@ export interface components {
             maxCheckIns?: number;
             /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
             moveOnAfter?: string;
+            /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
             holidayCountry?: string | null;
             handwrittenNote?: boolean;
             /** @description Local hours a thank-you may go out (on send days, never on holidays). Wider than `sendHours` by default: the 24-hour rule outranks office hours, late nights do not. */
