@@ -39,6 +39,16 @@ export class Journal<E> {
     return this.#generation;
   }
 
+  /**
+   * Makes new entries go to a generation after `covered`, the last one the loaded snapshot
+   * holds. Call it before the first append: once a snapshot has deleted every journal file,
+   * the files alone would restart the count at 1, and entries written there would be skipped
+   * at the next load as already covered.
+   */
+  continueAfter(covered: number): void {
+    this.#generation = Math.max(this.#generation, covered + 1);
+  }
+
   /** Every entry in generations after `covered`, oldest first. */
   readAfter(covered: number): E[] {
     const entries: E[] = [];

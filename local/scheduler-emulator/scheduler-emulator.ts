@@ -237,6 +237,7 @@ class LocalScheduler implements SchedulerEmulator {
       );
       const saved = this.#snapshot.load();
       if (saved) this.#restore(saved);
+      journal.continueAfter(saved?.journalCovered ?? 0);
       const replayed = journal.readAfter(saved?.journalCovered ?? 0);
       for (const entry of replayed) this.#replay(entry);
       if (replayed.length > 0) this.#changed();

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -434,6 +434,43 @@ describe('persistence', () => {
       expect(third.firings).toEqual([]);
     } finally {
       await first?.emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps what it acknowledged after a restart that found only a snapshot, no journal', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'scheduler-emulator-'));
+    const open: Array<Awaited<ReturnType<typeof harness>>> = [];
+    try {
+      // A few snapshots move the journal's generation on; closing writes the last snapshot and
+      // deletes every journal file it covers, so the directory holds the snapshot alone.
+      const first = await harness({ dataDir, snapshotDelayMs: 0 });
+      open.push(first);
+      for (const name of ['a', 'b', 'c']) {
+        await create(first.client, oneTime(name, '2030-01-07T10:00:00'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await first.emulator.close();
+      const covered = JSON.parse(await readFile(join(dataDir, 'scheduler.json'), 'utf8'));
+      expect(covered.journalCovered).toBeGreaterThan(1);
+      expect((await readdir(dataDir)).filter((name) => name.includes('journal'))).toEqual([]);
+
+      // The next process acknowledges a create and dies before its snapshot is due.
+      const second = await harness({ dataDir, clock: first.clock, snapshotDelayMs: 3_600_000 });
+      open.push(second);
+      await create(second.client, oneTime('after-restart', '2030-01-08T10:00:00'));
+
+      const third = await harness({ dataDir, clock: first.clock });
+      open.push(third);
+      const listed = await third.client.send(new ListSchedulesCommand({}));
+      expect(listed.Schedules?.map((schedule) => schedule.Name).sort()).toEqual([
+        'a',
+        'after-restart',
+        'b',
+        'c',
+      ]);
+    } finally {
+      for (const running of open) await running.emulator.close().catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
     }
   });
