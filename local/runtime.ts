@@ -200,8 +200,8 @@ async function startParts(
   const clockFile = dataDir ? join(dataDir, 'clock.json') : undefined;
   const savedClock = clockFile ? await readJson<{ offsetMs: number }>(clockFile) : undefined;
   if (savedClock) clock.offsetMs = savedClock.offsetMs;
-  const saveClock = async () => {
-    if (clockFile) await writeJsonAtomically(clockFile, { offsetMs: clock.offsetMs });
+  const saveClock = async (offsetMs = clock.offsetMs) => {
+    if (clockFile) await writeJsonAtomically(clockFile, { offsetMs });
   };
 
   const local = await startLocalStore({
@@ -239,6 +239,11 @@ async function startParts(
   let advancing: Promise<unknown> = Promise.resolve();
   const advanceTo = (instant: Temporal.Instant): Promise<Temporal.Instant> => {
     const run = advancing.then(async () => {
+      // Written ahead: the advance fires wake-ups (and sends webhooks) on its way, so a process
+      // killed halfway must not come back with the clock before steps it already sent. On the
+      // next start the clock stands at the target and the emulator fires what is still due.
+      const ahead = instant.epochMilliseconds - clock.now().epochMilliseconds;
+      if (ahead > 0) await saveClock(clock.offsetMs + ahead);
       await emulator.advanceTo(instant);
       // Steps whose schedule was lost are caught by the reconciler; whatever it dispatched
       // may have scheduled retries that also fall before the target.

@@ -4,7 +4,9 @@
  * survive, so a plan keeps playing out and a webhook that failed before the restart is retried
  * after it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
@@ -98,6 +100,49 @@ describe('restarting the local runtime on the same data directory', () => {
           expect(receiver.acceptedIds()).toContain(event.id);
         }
       }
+    }
+  });
+});
+
+describe('a sandbox advance in flight', () => {
+  it('has already written its target clock, so a kill halfway cannot bring the clock back', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'afterview-clock-'));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A receiver that holds every delivery until the test has read the clock file.
+    let received = 0;
+    const slow = createServer((request, response) => {
+      received++;
+      request.resume();
+      void held.then(() => response.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+    const running = await startTestRuntime({ dataDir: directory });
+    try {
+      await running.addEndpoint(slowUrl, stepEventTypes);
+      const interview = await running.createInterview();
+      const thankYouDue = interview.steps.find((step) => step.kind === 'thank_you')?.dueAt;
+      if (!thankYouDue) throw new Error('no thank-you planned');
+      const target = Temporal.Instant.from(thankYouDue).add({ hours: 1 });
+
+      const advance = running.advanceTo(target);
+      while (received === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // A delivery is in flight: what a restart would read now is the target, not the old time.
+      const saved = JSON.parse(await readFile(join(directory, 'clock.json'), 'utf8')) as {
+        offsetMs: number;
+      };
+      expect(Date.now() + saved.offsetMs).toBeGreaterThanOrEqual(target.epochMilliseconds - 1000);
+      release();
+      await advance;
+    } finally {
+      release();
+      await running.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+      await rm(directory, { recursive: true, force: true });
     }
   });
 });
