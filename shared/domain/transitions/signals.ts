@@ -255,7 +255,7 @@ export function applySignal(
   if (state.status === 'closed') {
     if (state.closedReason !== 'exhausted' || !signalsAfterExhausted.has(signal.type)) {
       throw new ConflictError(
-        `The interview is closed (${state.closedReason ?? 'closed'}); a ${signal.type} signal does not apply`,
+        `The interview is closed (${state.closedReason ?? 'closed'}); the ${signal.type} signal does not apply`,
       );
     }
   }
@@ -263,7 +263,7 @@ export function applySignal(
   if (outcome && signal.type !== 'offer') {
     if (signal.type === outcome) return { state, cancelled: [], added: [] };
     throw new ConflictError(
-      `The candidate was already ${outcome}; a ${signal.type} signal does not apply`,
+      `The candidate was already ${outcome}; the ${signal.type} signal does not apply`,
     );
   }
   const rule = signalRules[signal.type] as SignalRule<SignalType>;
