@@ -228,6 +228,8 @@ export class AfterviewStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    // RestApi adds an `Endpoint` output of its own with the same URL; ApiUrl is the documented one.
+    this.api.node.tryRemoveChild('Endpoint');
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: prefix });

@@ -724,6 +724,23 @@ describe('AfterviewStack (prod stage)', () => {
     });
   });
 
+  it('outputs exactly what docs/deploy.md lists', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
+      [
+        'AlarmTopicArn',
+        'ApiAccessLogGroup',
+        'ApiLogGroup',
+        'ApiUrl',
+        'DashboardName',
+        'DeadLetterQueueUrl',
+        'DispatchLogGroup',
+        'ReconcileLogGroup',
+        'ScheduleGroupName',
+        'TableName',
+      ].sort(),
+    );
+  });
+
   it('gives every function the scheduling horizon set in context', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
