@@ -270,7 +270,16 @@ export const ifMatchHeaderSchema = z.object({
     .string()
     .max(100)
     .optional()
-    .openapi({ param: { in: 'header' }, example: '"3"' }),
+    .openapi({
+      param: { in: 'header' },
+      example: '"3"',
+      description:
+        'The ETag (or ETags, separated by commas) you last read. The change is made only if ' +
+        'the current ETag is one of them; otherwise 412 `precondition_failed`, and nothing ' +
+        'changes. Tags are compared strongly (RFC 9110): a weak tag such as `W/"3"` never ' +
+        'matches. `*` matches any existing resource. A header that is not `*` or a list of ' +
+        'entity tags is a 400.',
+    }),
 });
 
 export const idempotencyHeaderSchema = z.object({

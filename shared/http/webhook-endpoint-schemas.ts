@@ -63,13 +63,28 @@ export const endpointSchema = z
     enabled: z.boolean(),
     disabledReason: z.string().optional(),
     disabledAt: timestampSchema.optional(),
-    lastSuccessAt: timestampSchema.optional(),
+    lastSuccessAt: timestampSchema.optional().openapi({
+      description:
+        'A recent successful delivery (2xx): set by the first success and refreshed by a later ' +
+        'one at most once an hour, so it can be up to an hour older than the latest. Absent ' +
+        'until a delivery succeeds. Moves without changing `version`.',
+    }),
     secretRotatingUntil: timestampSchema
       .optional()
       .openapi({ description: 'While set, an older secret still signs alongside the new one.' }),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'Also sent as the ETag `"<version>"` for `If-Match`. It changes when the endpoint ' +
+          'does: `url`, `eventTypes`, `description`, `metadata`, `enabled` (also when deliveries ' +
+          'disable it: answering 410, or failing for 5 days), and a secret rotation. Deliveries ' +
+          'succeeding or failing do not change it (nor `lastSuccessAt` moving), so an `If-Match` ' +
+          'from a GET keeps working while events flow. A PATCH that changes nothing keeps it.',
+      }),
     createdAt: timestampSchema,
-    updatedAt: timestampSchema,
+    updatedAt: timestampSchema.openapi({ description: 'When `version` last changed.' }),
   })
   .openapi('WebhookEndpoint');
 

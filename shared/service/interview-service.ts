@@ -22,7 +22,7 @@ import {
 } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { scopeStepIds } from '../domain/step-ids';
-import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { type Metrics, noMetrics } from '../observability/metrics';
 import { stepsWithinHorizon } from '../scheduling/horizon';
@@ -37,15 +37,17 @@ import { assertCoherentInput, assertSignalDates } from './input-checks';
 import { applyMergePatch } from './merge-patch';
 import { OutboxRelay, redactForErasure } from './outbox';
 import { TenantPolicies } from './policy-cache';
+import { checkVersion } from './version-precondition';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
 /** Options for a write on an existing interview. */
 export interface WriteOptions {
   /**
-   * The version the caller last saw (from `If-Match`). When given, the write fails with
-   * PreconditionFailedError instead of being retried on top of someone else's change.
+   * The versions the caller accepts (the strong tags of `If-Match`), usually the one it last
+   * saw. When given, the write fails with PreconditionFailedError unless the interview is at
+   * one of them, instead of being retried on top of someone else's change.
    */
-  ifMatch?: number;
+  ifMatch?: readonly number[];
 }
 
 /** The wake-ups for every step of `steps` that is waiting to become due. */
@@ -274,11 +276,7 @@ export class InterviewService {
         | { written: true; next: StoredInterview; added: OutboxEntry[]; planChange: PlanChange }
       > => {
         const current = await this.get(tenantId, id);
-        if (options.ifMatch !== undefined && current.version !== options.ifMatch) {
-          throw new PreconditionFailedError(
-            `The interview is at version ${current.version}, not ${options.ifMatch}`,
-          );
-        }
+        checkVersion('interview', current.version, options.ifMatch);
         const now = this.#clock.now();
         const policy = resolvePolicy(tenantDefaults, current.state.input.policy);
         const planChange = change(current.state, { policy, tenantDefaults, now });

@@ -222,10 +222,23 @@ export interface StoredEndpoint {
   disabledReason?: string;
   disabledAt?: string;
   secrets: WebhookSecret[];
-  /** Last 2xx, or when the endpoint was created/enabled; drives the 5-day disable rule. */
+  /**
+   * A recent 2xx: refreshed at most hourly (see endpoint-health), absent until the first one.
+   * Ends a failure streak that began before it.
+   */
   lastSuccessAt?: string;
+  /** When the current run of failures began; the 5-day disable rule counts from it. */
   firstFailureAt?: string;
+  /**
+   * The public version and ETag: moves only with a change an integrator sees as the endpoint's
+   * state (see webhooks/endpoint-writes), never with health bookkeeping.
+   */
   version: number;
+  /**
+   * Moves with every write, bookkeeping included; the store's condition guards it. Absent on
+   * endpoints stored before it existed (read as 0).
+   */
+  revision?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -317,7 +330,13 @@ export interface DeliveryState {
 export interface WebhookStore {
   createEndpoint(endpoint: StoredEndpoint): Promise<void>;
   getEndpoint(tenantId: string, id: string): Promise<StoredEndpoint | undefined>;
-  /** Conditional on `expectedVersion`, like updateInterview. */
+  /**
+   * Writes `next` only if the stored endpoint is at `expectedVersion` and, when `next.revision`
+   * is set, at revision `next.revision - 1` (or has none yet: stored before revisions existed).
+   * `next.version` is `expectedVersion + 1`, or `expectedVersion` for a write that only moves
+   * the revision (which then must be set). Fails with VersionConflictError otherwise (or if the
+   * item is gone).
+   */
   updateEndpoint(next: StoredEndpoint, expectedVersion: number): Promise<void>;
   /**
    * Deletes the endpoint and leaves a marker of its id until `keepUntil` (epoch seconds), when

@@ -95,16 +95,19 @@ export const endpointDocument = defineDocument<StoredEndpoint>({
   entity: 'endpoint',
   version: 1,
   upgrades: [fromUnversioned],
-  check: isObject({
-    tenantId: isString,
-    id: isString,
-    url: isString,
-    enabled: isBoolean,
-    secrets: isArray,
-    version: isInteger,
-    createdAt: isString,
-    updatedAt: isString,
-  }),
+  check: isObject(
+    {
+      tenantId: isString,
+      id: isString,
+      url: isString,
+      enabled: isBoolean,
+      secrets: isArray,
+      version: isInteger,
+      createdAt: isString,
+      updatedAt: isString,
+    },
+    { revision: isInteger },
+  ),
 });
 
 export const eventDocument = defineDocument<StoredEvent>({

@@ -2,7 +2,8 @@
  * Endpoint health: what each attempt means for its endpoint. A failure opens a failure streak
  * (once), a success ends it (refreshing `lastSuccessAt` at most hourly), and an endpoint that
  * answers 410 Gone, or has failed without a break for 5 days, is disabled and the tenant's
- * other endpoints are told.
+ * other endpoints are told. Only disabling moves the endpoint's public version and ETag; the
+ * rest is bookkeeping an integrator's `If-Match` never trips over.
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
@@ -10,10 +11,10 @@ import { WriteContentionError } from '../errors';
 import { stableId } from '../ids';
 import type { Metrics } from '../observability/metrics';
 import { describeError, type Logger } from '../service/deps';
-import { optimisticWrite } from '../store/optimistic-write';
 import type { Store, StoredEndpoint, StoredEvent } from '../store/ports';
 import type { AttemptOutcome } from './attempt';
 import { retentionExpiry } from './delivery-records';
+import { changeEndpoint } from './endpoint-writes';
 import type { PublishNotice } from './operational-events';
 import { DISABLE_AFTER_MS } from './retry-policy';
 
@@ -186,29 +187,22 @@ export class EndpointHealth {
   }
 
   /**
-   * Applies `change` with the endpoint's optimistic version, re-reading on conflicts. `change`
-   * returns undefined when nothing needs writing. Resolves to whether a write happened.
+   * Applies `change` on the endpoint's revision, re-reading on conflicts. `change` returns
+   * undefined when nothing needs writing. Resolves to whether a write happened. Bookkeeping
+   * moves only the revision; disabling also moves the version (see ./endpoint-writes).
    */
   async #updateEndpoint(
     tenantId: string,
     id: string,
     change: (current: StoredEndpoint) => StoredEndpoint | undefined,
   ): Promise<boolean> {
-    return optimisticWrite(
-      async () => {
-        const current = await this.#store.getEndpoint(tenantId, id);
-        if (!current) return false;
-        const next = change(current);
-        if (!next) return false;
-        await this.#store.updateEndpoint(
-          { ...next, version: current.version + 1, updatedAt: this.#clock.now().toString() },
-          current.version,
-        );
-        return true;
-      },
-      {
-        exhausted: () => new WriteContentionError(`Endpoint ${id} kept changing; update abandoned`),
-      },
+    const result = await changeEndpoint(
+      { store: this.#store, clock: this.#clock },
+      tenantId,
+      id,
+      change,
+      () => new WriteContentionError(`Endpoint ${id} kept changing; update abandoned`),
     );
+    return result?.written ?? false;
   }
 }

@@ -5,9 +5,9 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
-import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
-import { optimisticWrite } from '../store/optimistic-write';
+import { checkVersion } from '../service/version-precondition';
 import type {
   DeliveryAttempt,
   Page,
@@ -23,6 +23,7 @@ import {
   DELIVERY_RETENTION_SECONDS,
   retentionExpiry,
 } from './delivery-records';
+import { changeEndpoint, changesVersion } from './endpoint-writes';
 import { generateSecret } from './signing';
 
 /** How long a replaced secret keeps signing, so receivers can switch without losing events. */
@@ -85,9 +86,10 @@ export class WebhookEndpointService {
       ...(input.eventTypes?.length ? { eventTypes: unique(input.eventTypes) } : {}),
       enabled: true,
       secrets: [{ secret, createdAt: nowText }],
-      // The 5-day rule counts from creation until the first success.
-      lastSuccessAt: nowText,
+      // No `lastSuccessAt` until a delivery succeeds: the 5-day rule counts from the first
+      // failure (firstFailureAt), so it needs no stand-in success here.
       version: 1,
+      revision: 1,
       createdAt: nowText,
       updatedAt: nowText,
     };
@@ -107,13 +109,14 @@ export class WebhookEndpointService {
 
   /**
    * Applies a patch. Re-enabling clears why the endpoint was disabled and restarts the 5-day
-   * clock; events it missed meanwhile come back through `recover`.
+   * clock (the failure streak ends); events it missed meanwhile come back through `recover`. A
+   * patch that changes nothing writes nothing, so the version stays.
    */
   async update(
     tenantId: string,
     id: string,
     patch: EndpointPatch,
-    options: { ifMatch?: number } = {},
+    options: { ifMatch?: readonly number[] } = {},
   ): Promise<StoredEndpoint> {
     const url = patch.url === undefined ? undefined : this.#checkedUrl(patch.url);
     return this.#change(
@@ -137,7 +140,6 @@ export class WebhookEndpointService {
         }
         if (patch.enabled === true && !current.enabled) {
           next.enabled = true;
-          next.lastSuccessAt = now;
           delete next.disabledReason;
           delete next.disabledAt;
           delete next.firstFailureAt;
@@ -146,7 +148,7 @@ export class WebhookEndpointService {
           next.disabledReason = 'Disabled through the API';
           next.disabledAt = now;
         }
-        return next;
+        return changesVersion(current, next) ? next : undefined;
       },
       options.ifMatch,
     );
@@ -250,30 +252,25 @@ export class WebhookEndpointService {
     return check.url.toString();
   }
 
+  /** Applies `change` (undefined: nothing to write) once the version passes `ifMatch`. */
   async #change(
     tenantId: string,
     id: string,
-    change: (current: StoredEndpoint) => StoredEndpoint,
-    ifMatch?: number,
+    change: (current: StoredEndpoint) => StoredEndpoint | undefined,
+    ifMatch?: readonly number[],
   ): Promise<StoredEndpoint> {
-    return optimisticWrite(
-      async () => {
-        const current = await this.get(tenantId, id);
-        if (ifMatch !== undefined && current.version !== ifMatch) {
-          throw new PreconditionFailedError(
-            `The endpoint is at version ${current.version}, not ${ifMatch}`,
-          );
-        }
-        const next = {
-          ...change(current),
-          version: current.version + 1,
-          updatedAt: this.#clock.now().toString(),
-        };
-        await this.#store.updateEndpoint(next, current.version);
-        return next;
+    const result = await changeEndpoint(
+      { store: this.#store, clock: this.#clock },
+      tenantId,
+      id,
+      (current) => {
+        checkVersion('endpoint', current.version, ifMatch);
+        return change(current);
       },
-      { exhausted: () => new ConflictError('The endpoint is changing too often; try again') },
+      () => new ConflictError('The endpoint is changing too often; try again'),
     );
+    if (!result) throw new NotFoundError(`No webhook endpoint ${id}`);
+    return result.endpoint;
   }
 }
 

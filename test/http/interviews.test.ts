@@ -181,6 +181,22 @@ describe('patch', () => {
     expect(response.body).toEqual(interview);
   });
 
+  it.each([
+    ['a weak tag of the current version is no match (strong comparison)', 'W/"1"', 412],
+    ['a list matches when any member does', '"9", "1"', 200],
+    ['a list of other versions', '"2", "3"', 412],
+    ['* matches the existing interview', '*', 200],
+  ])('If-Match: %s', async (_name, ifMatch, status) => {
+    const { body: interview } = await create();
+    const response = await api.request('PATCH', `/v1/interviews/${interview.id}`, {
+      body: { role: { title: 'Staff Engineer' } },
+      headers: { 'if-match': ifMatch },
+    });
+    expect(response.status, response.text).toBe(status);
+    const stored = await api.request('GET', `/v1/interviews/${interview.id}`);
+    expect(stored.body.version).toBe(status === 200 ? 2 : 1);
+  });
+
   it('rejects a malformed If-Match with 400', async () => {
     const { body: interview } = await create();
     const response = await api.request('PATCH', `/v1/interviews/${interview.id}`, {

@@ -192,6 +192,89 @@ describe('/v1/webhook-endpoints', () => {
     expectProblem(unknown, 400);
   });
 
+  it('keeps the version and ETag while deliveries fail and succeed, so If-Match still holds', async () => {
+    const { id } = await createEndpoint({ description: 'health bookkeeping' });
+    const get = () => api.request('GET', `/v1/webhook-endpoints/${id}`);
+    const fresh = await get();
+    expect(fresh.headers.get('etag')).toBe('"1"');
+    // No delivery has succeeded yet, so none is reported.
+    expect(fresh.body.lastSuccessAt).toBeUndefined();
+
+    receiver.behaviour = () => ({ status: 500 });
+    const failed = await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
+    expect(failed.body.outcome).toBe('failed');
+    const afterFailure = await get();
+    expect(afterFailure.headers.get('etag')).toBe('"1"');
+    expect(afterFailure.body).toEqual(fresh.body);
+
+    receiver.behaviour = alwaysOk;
+    api.clock.set(api.clock.now().add({ seconds: 5 }));
+    const succeeded = await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
+    expect(succeeded.body.outcome).toBe('succeeded');
+    const afterSuccess = await get();
+    expect(afterSuccess.headers.get('etag')).toBe('"1"');
+    expect(afterSuccess.body).toEqual({
+      ...fresh.body,
+      lastSuccessAt: api.clock.now().toString(),
+    });
+
+    const patched = await api.request('PATCH', `/v1/webhook-endpoints/${id}`, {
+      body: { description: 'changed by the integrator' },
+      headers: { 'if-match': afterSuccess.headers.get('etag') ?? '' },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"2"');
+    expect(patched.body).toMatchObject({ version: 2, updatedAt: api.clock.now().toString() });
+  });
+
+  it('moves the version with a rotation and a disable, not with a patch that changes nothing', async () => {
+    const { id } = await createEndpoint({ description: 'same' });
+    const same = await api.request('PATCH', `/v1/webhook-endpoints/${id}`, {
+      body: { description: 'same', enabled: true },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(same.status, same.text).toBe(200);
+    expect(same.headers.get('etag')).toBe('"1"');
+
+    const rotated = await api.request('POST', `/v1/webhook-endpoints/${id}/rotate-secret`);
+    expect(rotated.body.version).toBe(2);
+    const disabled = await api.request('PATCH', `/v1/webhook-endpoints/${id}`, {
+      body: { enabled: false },
+      headers: { 'if-match': '"2"' },
+    });
+    expect(disabled.headers.get('etag')).toBe('"3"');
+    // Re-enabling starts afresh: no success is invented for it.
+    const enabled = await api.request('PATCH', `/v1/webhook-endpoints/${id}`, {
+      body: { enabled: true },
+    });
+    expect(enabled.body).toMatchObject({ enabled: true, version: 4 });
+    expect(enabled.body.lastSuccessAt).toBeUndefined();
+  });
+
+  it.each([
+    ['a weak tag of the current version', 'W/"1"', 412],
+    ['a list holding the current version', '"7", "1"', 200],
+    ['a list with empty members', ' , "1" ,, ', 200],
+    ['a list without the current version', '"2","3"', 412],
+    ['a strong tag that is no version', '"abc"', 412],
+    ['two tags without a comma', '"1" "2"', 400],
+    ['a lower-case weak prefix', 'w/"1"', 400],
+    ['* among tags', '*, "1"', 400],
+    ['*', '*', 200],
+  ])('compares If-Match as RFC 9110 says: %s', async (_name, ifMatch, status) => {
+    const { id } = await createEndpoint();
+    const response = await api.request('PATCH', `/v1/webhook-endpoints/${id}`, {
+      body: { description: 'conditional' },
+      headers: { 'if-match': ifMatch },
+    });
+    expect(response.status, response.text).toBe(status);
+    if (status === 400) {
+      expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual([
+        'header.if-match',
+      ]);
+    }
+  });
+
   it('rotates the secret, returning the new one once and showing the overlap', async () => {
     const { id, secret } = await createEndpoint();
     const rotated = await api.request('POST', `/v1/webhook-endpoints/${id}/rotate-secret`);

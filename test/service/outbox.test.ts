@@ -85,7 +85,7 @@ describe('the interview outbox', () => {
       tenantId,
       created.id,
       { role: { title: 'Staff Engineer', company: 'Northwind' } },
-      { ifMatch: 1 },
+      { ifMatch: [1] },
     );
 
     expect(raced).toBe(true);

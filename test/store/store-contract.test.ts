@@ -765,6 +765,30 @@ describe.each(targets)('Store contract on $name', (target) => {
       await expect(store.listDeletedEndpointIds(tenantId)).resolves.toEqual([first.id]);
     });
 
+    it('guards the revision on every write, also one that keeps the version', async () => {
+      const tenantId = newTenant();
+      // Stored before revisions existed: no revision at all.
+      const legacy = endpoint(tenantId, baseMs);
+      await store.createEndpoint(legacy);
+      const noted = { ...legacy, firstFailureAt: legacy.createdAt, revision: 1 };
+      await store.updateEndpoint(noted, 1);
+      await expect(store.getEndpoint(tenantId, legacy.id)).resolves.toEqual(noted);
+      // A second writer that read the item before that write loses, though the version is
+      // the same.
+      await expect(
+        store.updateEndpoint({ ...legacy, lastSuccessAt: legacy.createdAt, revision: 1 }, 1),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      const disabled = { ...noted, enabled: false, version: 2, revision: 2 };
+      await store.updateEndpoint(disabled, 1);
+      await expect(store.updateEndpoint({ ...noted, revision: 3 }, 1)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      await expect(store.getEndpoint(tenantId, legacy.id)).resolves.toEqual(disabled);
+      // Keeping the version needs a revision: there is nothing else to guard.
+      const { revision: _revision, ...unrevised } = disabled;
+      await expect(store.updateEndpoint(unrevised, 2)).rejects.toThrow(/version must be/);
+    });
+
     it('isolates tenants', async () => {
       const a = newTenant();
       const b = newTenant();

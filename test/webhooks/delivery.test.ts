@@ -223,6 +223,10 @@ describe('disabling', () => {
     expect(await h.store.getEndpoint(tenantId, quietEndpoint.id)).toMatchObject({
       enabled: true,
       firstFailureAt: start.add({ hours: 6 * 24 }).toString(),
+      lastSuccessAt: start.add({ seconds: 1 }).toString(),
+      // A success and a failure streak are bookkeeping: the public version stays.
+      version: 1,
+      updatedAt: quietEndpoint.updatedAt,
     });
 
     // Still failing five days after that first failure: now it is disabled.
@@ -253,7 +257,11 @@ describe('disabling', () => {
       enabled: false,
       disabledReason: 'No successful delivery for 5 days',
       disabledAt: start.add({ hours: 5 * 24 + 1 }).toString(),
+      // Failing moved nothing an integrator sees; being disabled does.
+      version: 2,
+      updatedAt: start.add({ hours: 5 * 24 + 1 }).toString(),
     });
+    expect(stored?.lastSuccessAt).toBeUndefined();
     // Ten attempts for the first event, one for the second, none while disabled.
     expect(flaky.requests).toHaveLength(MAX_ATTEMPTS + 1);
     const notices = watcher.requests
@@ -267,7 +275,8 @@ describe('disabling', () => {
       enabled: true,
     });
     expect(enabled.disabledReason).toBeUndefined();
-    expect(enabled.lastSuccessAt).toBe(h.clock.now().toString());
+    // It has never succeeded, and re-enabling does not pretend it has.
+    expect(enabled.lastSuccessAt).toBeUndefined();
     expect(await h.webhooks.endpoints.recover(tenantId, flakyEndpoint.id, start.toString())).toBe(
       3,
     );

@@ -1879,17 +1879,24 @@ export interface components {
             disabledReason?: string;
             /** Format: date-time */
             disabledAt?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description A recent successful delivery (2xx): set by the first success and refreshed by a later one at most once an hour, so it can be up to an hour older than the latest. Absent until a delivery succeeds. Moves without changing `version`.
+             */
             lastSuccessAt?: string;
             /**
              * Format: date-time
              * @description While set, an older secret still signs alongside the new one.
              */
             secretRotatingUntil?: string;
+            /** @description Also sent as the ETag `"<version>"` for `If-Match`. It changes when the endpoint does: `url`, `eventTypes`, `description`, `metadata`, `enabled` (also when deliveries disable it: answering 410, or failing for 5 days), and a secret rotation. Deliveries succeeding or failing do not change it (nor `lastSuccessAt` moving), so an `If-Match` from a GET keeps working while events flow. A PATCH that changes nothing keeps it. */
             version: number;
             /** Format: date-time */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When `version` last changed.
+             */
             updatedAt: string;
         };
         WebhookEndpointCreate: {
@@ -2406,6 +2413,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag (or ETags, separated by commas) you last read. The change is made only if the current ETag is one of them; otherwise 412 `precondition_failed`, and nothing changes. Tags are compared strongly (RFC 9110): a weak tag such as `W/"3"` never matches. `*` matches any existing resource. A header that is not `*` or a list of entity tags is a 400. */
                 "if-match"?: string;
             };
             path: {
@@ -4088,6 +4096,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag (or ETags, separated by commas) you last read. The change is made only if the current ETag is one of them; otherwise 412 `precondition_failed`, and nothing changes. Tags are compared strongly (RFC 9110): a weak tag such as `W/"3"` never matches. `*` matches any existing resource. A header that is not `*` or a list of entity tags is a 400. */
                 "if-match"?: string;
             };
             path: {

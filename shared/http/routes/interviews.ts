@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ValidationError } from '../../errors';
 import type { ApiApp } from '../env';
+import { parseIfMatch } from '../if-match';
 import {
   jsonBody,
   jsonResponse,
@@ -30,18 +30,6 @@ const { route, list, item, resourceResponse } = resourceRoutes(
   '/v1/interviews',
   interviewSchema,
 );
-
-/** `"3"` or `W/"3"` → 3; `*` → no precondition. Anything else is a malformed header. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = header.trim().match(/^(?:W\/)?"(\d{1,15})"$/);
-  if (!match?.[1]) {
-    throw new ValidationError('The If-Match header is not valid', [
-      { path: 'header.if-match', message: 'Expected an ETag such as "3"', code: 'invalid_format' },
-    ]);
-  }
-  return Number(match[1]);
-}
 
 const createInterview = route.post('createInterview', '/v1/interviews', {
   request: { headers: idempotencyHeaderSchema, body: jsonBody(interviewInputComponent) },

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { WebhookServices } from '../../webhooks/index';
 import type { ApiApp } from '../env';
+import { parseIfMatch } from '../if-match';
 import {
   jsonBody,
   jsonResponse,
@@ -24,7 +25,6 @@ import {
   toAttemptResource,
   toEndpointResource,
 } from '../webhook-endpoint-schemas';
-import { parseIfMatch } from './interviews';
 
 const { route, list, item, resourceResponse } = resourceRoutes(
   'Webhook endpoints',

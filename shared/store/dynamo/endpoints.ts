@@ -1,5 +1,8 @@
-/** Webhook endpoints: one item each in the tenant's partition, updated on their `version`. */
-import { AlreadyExistsError } from '../../errors';
+/**
+ * Webhook endpoints: one item each in the tenant's partition, updated on their `version` and
+ * `revision` (see webhooks/endpoint-writes for what moves which).
+ */
+import { AlreadyExistsError, VersionConflictError } from '../../errors';
 import { documentAttributes } from '../document-schema';
 import type { PageRequest, StoredEndpoint, WebhookStore } from '../ports';
 import { endpointDocument } from '../schemas';
@@ -11,7 +14,7 @@ import {
   type Item,
   partitionList,
   readItem,
-  versionedUpdate,
+  type WriteCondition,
   writeOrThrow,
 } from './table-client';
 
@@ -37,7 +40,30 @@ function endpointItem(endpoint: StoredEndpoint): Item {
     [attr.tenantId]: endpoint.tenantId,
     [attr.id]: endpoint.id,
     [attr.version]: endpoint.version,
+    ...(endpoint.revision === undefined ? {} : { [attr.revision]: endpoint.revision }),
     ...documentAttributes(endpointDocument, endpoint),
+  };
+}
+
+/**
+ * The condition of an update: the version read and, when `next` carries a revision, the
+ * revision before it. An item without the attribute passes the revision part: it was stored
+ * before revisions existed, or last written by code that did not know them — and such code
+ * always moved the version, which the first part still guards.
+ */
+function updateCondition(next: StoredEndpoint, expectedVersion: number): WriteCondition {
+  if (next.revision === undefined) {
+    return {
+      expression: '#version = :expected',
+      names: { '#version': attr.version },
+      values: { ':expected': expectedVersion },
+    };
+  }
+  return {
+    expression:
+      '#version = :expected AND (attribute_not_exists(#revision) OR #revision = :previous)',
+    names: { '#version': attr.version, '#revision': attr.revision },
+    values: { ':expected': expectedVersion, ':previous': next.revision - 1 },
   };
 }
 
@@ -52,10 +78,23 @@ export function endpointEntity(table: DynamoTable): EndpointStore {
     getEndpoint: async (tenantId: string, id: string) =>
       readItem(endpointDocument, await table.get(endpointKey(tenantId, id))),
 
-    updateEndpoint: (next: StoredEndpoint, expectedVersion: number) =>
-      versionedUpdate('Endpoint', next, expectedVersion, () =>
-        table.putIfVersion(endpointItem(next), expectedVersion),
-      ),
+    updateEndpoint: async (next: StoredEndpoint, expectedVersion: number) => {
+      const bumps = next.version === expectedVersion + 1;
+      if (!bumps && !(next.version === expectedVersion && next.revision !== undefined)) {
+        throw new Error(
+          `updateEndpoint: version must be ${expectedVersion + 1} (or ${expectedVersion} with a revision), got ${next.version}`,
+        );
+      }
+      await writeOrThrow(
+        table.put(endpointItem(next), updateCondition(next, expectedVersion)),
+        () =>
+          new VersionConflictError(
+            `Endpoint ${next.id} is not at version ${expectedVersion}` +
+              (next.revision === undefined ? '' : `, revision ${next.revision - 1}`) +
+              ' (changed or gone)',
+          ),
+      );
+    },
 
     deleteEndpoint: async (tenantId: string, id: string, keepUntil: number) => {
       // The marker first: a crash in between leaves the endpoint, which a retry deletes.

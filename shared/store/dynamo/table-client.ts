@@ -19,7 +19,7 @@ import type { Clock } from '../../clock';
 import { VersionConflictError } from '../../errors';
 import { type DocumentSchema, readDocument } from '../document-schema';
 import type { Page, PageRequest } from '../ports';
-import { itemAttributes, type TableIndex } from '../table';
+import type { TableIndex } from '../table';
 import { type CursorRule, clampLimit, decodeCursor, encodeCursor } from './cursor';
 import { type ItemKey, pk, sk } from './keys';
 
@@ -181,14 +181,6 @@ export class DynamoTable {
 
   putNew(item: Item): Promise<boolean> {
     return this.put(item, { expression: 'attribute_not_exists(#pk)', names: { '#pk': pk } });
-  }
-
-  putIfVersion(item: Item, expectedVersion: number): Promise<boolean> {
-    return this.put(item, {
-      expression: '#version = :expected',
-      names: { '#version': itemAttributes.version },
-      values: { ':expected': expectedVersion },
-    });
   }
 
   /** Deletes an item; with a condition, returns false instead of throwing when it fails. */
