@@ -9,7 +9,7 @@ import { describeDuration, durationOf, instantOf, zonedSpanBoundsMs } from './ca
 import type { InterviewInput, Policy } from './model';
 
 /** Anything longer is almost certainly a typo in one of the two instants. */
-const maxInterviewHours = 12;
+export const maxInterviewHours = 12;
 
 /**
  * Problems with an interview's start/end pair: the end must come after the start and the

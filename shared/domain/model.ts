@@ -8,7 +8,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { holidayCountries } from './holiday-countries';
-import { interviewIntervalIssues } from './input-rules';
+import { interviewIntervalIssues, maxInterviewHours } from './input-rules';
 
 import { stepKinds } from './step-kinds';
 
@@ -63,6 +63,14 @@ const timeZoneSchema = z
 /** A date and time with no `Z` and no offset: valid ISO 8601, but no particular instant. */
 const zonelessDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;
 
+/**
+ * What an instant the API reads looks like, for the OpenAPI document: `format: date-time`
+ * alone would admit what RFC 3339 admits and the schema refuses (a lower-case `t` or `z`, a
+ * leap second, no seconds). Calendar validity (no 30 February) is left to `format`.
+ */
+export const instantPattern =
+  '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
+
 export const instantSchema = z.iso
   .datetime({
     offset: true,
@@ -71,9 +79,21 @@ export const instantSchema = z.iso
         ? 'This time has no zone: add `Z` (UTC) or an offset such as `+02:00`, e.g. `2026-03-06T17:40:00Z`'
         : 'Expected an ISO 8601 instant with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`',
   })
-  .describe('Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.');
+  .meta({
+    description:
+      'Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` ' +
+      'and `Z`, seconds required, a fraction allowed.',
+    pattern: instantPattern,
+  });
 
 const dateSchema = z.iso.date().describe('Calendar date, `YYYY-MM-DD`.');
+
+/** When an interview ends: the schemas' refinement and the domain refuse a longer one. */
+const endsAtSchema = instantSchema.meta({
+  description:
+    `${instantSchema.description} After \`startsAt\`, and at most ${maxInterviewHours} hours ` +
+    'after it.',
+});
 
 export const durationSchema = z
   .string()
@@ -110,8 +130,20 @@ const roleSchema = z.strictObject({
 export type Role = z.infer<typeof roleSchema>;
 
 const linkedinUrlSchema = z
-  .url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*linkedin\.com$/ })
-  .max(500);
+  .url({
+    protocol: /^https$/,
+    hostname: /^([a-z0-9-]+\.)*linkedin\.com$/,
+    // One message for a wrong scheme and a wrong host alike: zod reports each check that
+    // fails, and `urn:li:person:1` fails both.
+    error: 'Expected an https URL on linkedin.com, e.g. `https://www.linkedin.com/in/alex`',
+  })
+  .max(500)
+  .meta({
+    description: 'A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.',
+    // Every URL of this form is accepted; the check itself parses the URL, so it also takes
+    // upper-case hosts, a port or `user@`, which generated clients need not produce.
+    pattern: '^https://([a-z0-9]+(-[a-z0-9]+)*\\.)*linkedin\\.com([/?#]\\S*)?$',
+  });
 
 /** Channels a person may prefer (seed 003: ask them how they prefer to be contacted). */
 const preferredChannels = ['email', 'linkedin', 'mail'] as const;
@@ -152,20 +184,35 @@ const recruiterSchema = z.strictObject({
 });
 export type Recruiter = z.infer<typeof recruiterSchema>;
 
-export const nextStepsSchema = z.strictObject({
-  decisionExpectedBy: dateSchema.optional(),
-  followUpOn: dateSchema.optional(),
-  processLength: boundedDuration('P2Y')
-    .optional()
-    .describe('How long the employer said the process takes, at most `P2Y`, e.g. `P3M`.'),
-  idealStartDate: dateSchema.optional(),
-  unavailableUntil: dateSchema
-    .optional()
-    .describe(
-      'The day the decision maker is back ("our VP is on vacation until Friday"): no check-in ' +
-        'lands before it. Thank-yous are not affected.',
-    ),
-});
+/**
+ * A date the employer named that the service refuses before the interview's day
+ * (`assertCoherentInput`, `assertSignalDates`); `what` it is, and the rule, for the document.
+ */
+const notBeforeInterview = (what: string) =>
+  dateSchema.describe(
+    `${what} Not before the day of the interview (the date \`startsAt\` falls on in ` +
+      '`timeZone`).',
+  );
+
+export const nextStepsSchema = z
+  .strictObject({
+    decisionExpectedBy: notBeforeInterview('When the employer expects to decide.').optional(),
+    followUpOn: notBeforeInterview('The day the employer asked to hear back on.').optional(),
+    processLength: boundedDuration('P2Y')
+      .optional()
+      .describe('How long the employer said the process takes, at most `P2Y`, e.g. `P3M`.'),
+    idealStartDate: dateSchema.optional(),
+    unavailableUntil: dateSchema
+      .optional()
+      .describe(
+        'The day the decision maker is back ("our VP is on vacation until Friday"): no check-in ' +
+          'lands before it. Thank-yous are not affected.',
+      ),
+  })
+  .describe(
+    "What the employer said about the next steps. Its dates may lie at most the policy's " +
+      '`maxInterviewLead` after the interview.',
+  );
 
 const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
 
@@ -270,7 +317,7 @@ export const interviewInputObjectSchema = z.strictObject({
   round: z.number().int().min(1).max(20).default(1),
   format: z.enum(interviewFormats),
   startsAt: instantSchema,
-  endsAt: instantSchema,
+  endsAt: endsAtSchema,
   timeZone: timeZoneSchema,
   interviewers: z.array(interviewerSchema).min(1).max(10),
   recruiter: recruiterSchema
@@ -323,7 +370,10 @@ export const stepSchema = z.strictObject({
     .string()
     .optional()
     .describe('The interviewer a step is about when it goes to someone else (a contact request).'),
-  snoozedFrom: z.string().optional(),
+  snoozedFrom: z
+    .string()
+    .optional()
+    .describe('On a snoozed copy: the first original due time (UTC), kept through later snoozes.'),
   supersededBy: z
     .string()
     .optional()
@@ -342,8 +392,16 @@ export const signalSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('employer_replied'),
-      decisionExpectedBy: dateSchema.optional(),
-      followUpOn: dateSchema.optional(),
+      decisionExpectedBy: dateSchema
+        .describe(
+          "When the employer now expects to decide. Not before the day of the current round's interview.",
+        )
+        .optional(),
+      followUpOn: dateSchema
+        .describe(
+          "The day the employer asked to hear back on. Not before the day of the current round's interview.",
+        )
+        .optional(),
       note: shortText(2000).optional(),
     }),
     z.strictObject({ type: z.literal('rejected'), note: shortText(2000).optional() }),
@@ -354,7 +412,7 @@ export const signalSchema = z
       round: z.number().int().min(2).max(20).optional(),
       format: z.enum(interviewFormats).optional(),
       startsAt: instantSchema,
-      endsAt: instantSchema,
+      endsAt: endsAtSchema,
       timeZone: timeZoneSchema.optional(),
       interviewers: z.array(interviewerSchema).min(1).max(10),
       nextSteps: nextStepsSchema.optional(),
@@ -362,7 +420,7 @@ export const signalSchema = z
     z.strictObject({
       type: z.literal('rescheduled'),
       startsAt: instantSchema,
-      endsAt: instantSchema,
+      endsAt: endsAtSchema,
       timeZone: timeZoneSchema.optional(),
     }),
     z.strictObject({

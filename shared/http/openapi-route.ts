@@ -85,16 +85,17 @@ type MergePatchMediaTypes = readonly [
  * The operations on one resource at `path` (`/v1/things/{id}`): each says only its
  * `operationId` and what it answers with; the method, the path, the `{id}` parameter and the
  * problems every such operation can meet come from here, so no resource documents a different
- * set by accident.
+ * set by accident. Every one of them lists 400: the `{id}` parameter is refused (as
+ * `param.id`) when it is over 100 characters.
  */
 function itemRoutes(route: BearerRoutes, path: string) {
   const params = { params: idParamsSchema };
   return {
-    /** GET: `ok` with 200; 401, 404. */
+    /** GET: `ok` with 200; 400 (an `id` over 100 characters), 401, 404. */
     get: <Ok extends Response>(operationId: OperationId, ok: Ok) =>
       route.get(operationId, path, {
         request: params,
-        responses: { 200: ok, ...problemResponses(401, 404) },
+        responses: { 200: ok, ...problemResponses(400, 401, 404) },
       }),
     /** A JSON merge patch of `schema` with optional `If-Match`: `ok` with 200. */
     patch: <T extends z.ZodType, Ok extends Response>(
@@ -115,11 +116,11 @@ function itemRoutes(route: BearerRoutes, path: string) {
       action: string,
       { body, responses }: { body: B; responses: Rs },
     ) => route.post(operationId, `${path}/${action}`, { request: actionRequest(body), responses }),
-    /** DELETE: 204 described as `done`; 401, 404. */
+    /** DELETE: 204 described as `done`; 400 (an `id` over 100 characters), 401, 404. */
     delete: (operationId: OperationId, done: string) =>
       route.delete(operationId, path, {
         request: params,
-        responses: { 204: { description: done }, ...problemResponses(401, 404) },
+        responses: { 204: { description: done }, ...problemResponses(400, 401, 404) },
       }),
   };
 }

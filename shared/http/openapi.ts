@@ -1,5 +1,6 @@
 import type { ApiApp } from './env';
 import { problemSchema } from './problem';
+import { exactlyOneFieldMark } from './schemas';
 
 /** Shown in the document's `info`; bump `version` with the API, not with every deploy. */
 const apiInfo = {
@@ -89,6 +90,7 @@ export function buildOpenApiDocument(
   document.security = [{ bearerAuth: [] }];
   addCommonResponses(document);
   describeServerDefaults(document);
+  expressExactlyOneField(document);
   for (const hook of hooks) hook(document);
   return document;
 }
@@ -119,6 +121,38 @@ function describeServerDefaults(document: OpenApiDocument): void {
       property.description =
         typeof property.description === 'string' ? `${property.description} ${note}` : note;
       delete property.default;
+    }
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(document.components?.schemas);
+}
+
+/**
+ * A schema marked by `exactlyOneFieldSchema` becomes a `oneOf` of one closed object per field,
+ * each requiring its field: `{}` and a body with two of them match no branch, as the server
+ * refuses them. Generators type it as a union (openapi-typescript: `{ by: string } |
+ * { until: string }`), which `minProperties`/`maxProperties` would not give.
+ */
+function expressExactlyOneField(document: OpenApiDocument): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaNode;
+    if (schema[exactlyOneFieldMark] === true) {
+      const { properties = {} } = schema;
+      for (const key of [exactlyOneFieldMark, 'type', 'properties', 'additionalProperties']) {
+        delete schema[key];
+      }
+      schema.oneOf = Object.entries(properties).map(([name, property]) => ({
+        type: 'object',
+        properties: { [name]: property },
+        required: [name],
+        additionalProperties: false,
+      }));
+      return;
     }
     for (const value of Object.values(schema)) visit(value);
   };

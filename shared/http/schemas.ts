@@ -48,7 +48,13 @@ const stepComponent = component(
       .datetime({ offset: true })
       .describe('The due instant in `timeZone`, with its real UTC offset.'),
     deadline: timestampSchema.optional().describe('The latest the note should go out (R1).'),
-    snoozedFrom: z.string().optional().describe('The id of the step this one was snoozed from.'),
+    snoozedFrom: timestampSchema
+      .optional()
+      .describe(
+        'On a step made by a snooze: the due time (UTC) of the step first snoozed, before any ' +
+          'snooze. A step snoozed again keeps it; the step it replaced is the one whose ' +
+          '`supersededBy` (if it had fired) or `cancelReason` names this id.',
+      ),
     completedAt: timestampSchema.optional(),
     cancelledAt: timestampSchema.optional(),
   }),
@@ -161,6 +167,9 @@ export const interviewListSchema = listSchema(interviewSchema, 'InterviewList');
 function mergePatchOf(schema: z.ZodType): z.ZodType {
   let inner = schema;
   let removable = false;
+  // A field's description (its rules, such as a date not before the interview) may sit on a
+  // wrapper or on the object rebuilt below; the patch keeps it.
+  let description = schema.description;
   while (
     inner instanceof z.ZodOptional ||
     inner instanceof z.ZodDefault ||
@@ -168,6 +177,7 @@ function mergePatchOf(schema: z.ZodType): z.ZodType {
   ) {
     removable = true;
     inner = inner.unwrap() as z.ZodType;
+    description ??= inner.description;
   }
   const patched =
     inner instanceof z.ZodObject
@@ -180,7 +190,8 @@ function mergePatchOf(schema: z.ZodType): z.ZodType {
           ),
         )
       : inner;
-  return (removable ? patched.nullable() : patched).optional();
+  const field = removable ? patched.nullable() : patched;
+  return (description === undefined ? field : field.describe(description)).optional();
 }
 
 /**
@@ -216,15 +227,37 @@ export const stepParamsSchema = idParamsSchema.extend({
 
 export const emptyBodySchema = z.strictObject({}).openapi('EmptyBody');
 
-export const snoozeBodySchema = z
-  .strictObject({
-    by: snoozeDurationSchema.optional(),
-    until: instantSchema.optional(),
-  })
-  .refine((body) => (body.by === undefined) !== (body.until === undefined), {
-    message: 'Give exactly one of `by` (a duration) or `until` (an instant)',
-  })
-  .openapi('SnoozeRequest');
+/**
+ * Marks a schema whose body must give exactly one of its fields; `buildOpenApiDocument`
+ * writes it as a `oneOf` of one object per field and removes the mark.
+ */
+export const exactlyOneFieldMark = 'x-afterview-exactly-one';
+
+/**
+ * A JSON object of the fields in `shape` (each optional, nothing else allowed) that must give
+ * exactly one of them, refused with `message` otherwise. The document shows it as a `oneOf` of
+ * one closed object per field, each requiring its field, so generated clients type the body as
+ * one or the other (`{ by } | { until }`) instead of two optional fields.
+ */
+export function exactlyOneFieldSchema<Shape extends Record<string, z.ZodOptional>>(
+  shape: Shape,
+  message: string,
+) {
+  const names = Object.keys(shape);
+  return z
+    .strictObject(shape)
+    .refine(
+      (body) =>
+        names.filter((name) => (body as Record<string, unknown>)[name] !== undefined).length === 1,
+      { message },
+    )
+    .openapi({ [exactlyOneFieldMark]: true });
+}
+
+export const snoozeBodySchema = exactlyOneFieldSchema(
+  { by: snoozeDurationSchema.optional(), until: instantSchema.optional() },
+  'Give exactly one of `by` (a duration) or `until` (an instant)',
+).openapi('SnoozeRequest');
 
 export const previewResponseSchema = z
   .object({ steps: z.array(stepComponent) })

@@ -3,6 +3,7 @@
  * (which also generate `openapi.yaml`) and the mapping from stored items to API resources.
  */
 import { z } from '@hono/zod-openapi';
+import { instantPattern } from '../domain/model';
 import type { DeliveryAttempt, StoredEndpoint } from '../store/ports';
 import { eventTypes, isEventType } from '../webhooks/event-types';
 import { cursorSchema, limitSchema, timestampSchema } from './schemas';
@@ -133,8 +134,11 @@ export const deliveryAttemptSchema = z
 export const recoverSchema = z
   .strictObject({
     since: z.iso.datetime({ offset: true }).openapi({
-      description: 'Redeliver every event that failed or is still pending since this instant.',
+      description:
+        'Redeliver every event that failed or is still pending since this instant (ISO 8601 ' +
+        'with `Z` or an offset; upper-case `T` and `Z`).',
       example: '2026-03-01T00:00:00Z',
+      pattern: instantPattern,
     }),
   })
   .openapi('WebhookRecoverRequest');

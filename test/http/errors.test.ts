@@ -60,6 +60,14 @@ describe('invalid interviews are refused with the offending fields named', () =>
       { interviewers: [{ name: 'A', linkedinUrl: 'https://evil.example/in/a' }] },
       'interviewers.0.linkedinUrl',
     ],
+    [
+      'a LinkedIn URN instead of a profile URL',
+      { interviewers: [{ name: 'A', linkedinUrl: 'urn:li:person:1' }] },
+      'interviewers.0.linkedinUrl',
+    ],
+    ['a lower-case t in startsAt', { startsAt: '2026-03-03t14:00:00Z' }, 'startsAt'],
+    ['a lower-case z in endsAt', { endsAt: '2026-03-03T15:00:00z' }, 'endsAt'],
+    ['an interview over 12 hours', { endsAt: '2026-03-04T02:00:01Z' }, 'endsAt'],
     ['an unknown policy field', { policy: { sendOnSundays: true } }, 'policy.sendOnSundays'],
     ['a bad policy duration', { policy: { thankYouDelay: 'an hour' } }, 'policy.thankYouDelay'],
     ['an unknown format', { format: 'carrier-pigeon' }, 'format'],
@@ -77,6 +85,21 @@ describe('invalid interviews are refused with the offending fields named', () =>
         code: expect.any(String),
       });
     }
+  });
+
+  it('names a field once when several of its checks fail alike', async () => {
+    // `urn:li:person:1` has neither the https scheme nor a linkedin.com host.
+    const response = await api.request('POST', '/v1/interviews', {
+      body: interviewInput({ interviewers: [{ name: 'A', linkedinUrl: 'urn:li:person:1' }] }),
+    });
+    expectProblem(response, 400);
+    expect(response.body.errors).toEqual([
+      {
+        path: 'interviewers.0.linkedinUrl',
+        message: 'Expected an https URL on linkedin.com, e.g. `https://www.linkedin.com/in/alex`',
+        code: 'invalid_format',
+      },
+    ]);
   });
 
   it.each<[string, string, RegExp]>([

@@ -126,29 +126,149 @@ describe('typical failures of every operation match the spec', () => {
     expect(response.status).toBe(400);
   });
 
-  it.each(
-    operations.filter((op) => op.path.includes('{id}')).map((op) => [op.method, op.path] as const),
-  )('%s %s for an unknown id → 404', async (method, path) => {
-    const operation = operationFor(method, path);
-    const body =
-      method === 'PATCH'
-        ? path.startsWith('/v1/interviews')
-          ? { role: { title: 'x' } }
-          : { description: 'x' }
-        : path.endsWith('/recover')
-          ? { since: '2026-01-01T00:00:00Z' }
-          : path.endsWith('/snooze')
-            ? { by: 'P1D' }
-            : path.endsWith('/signals')
-              ? { type: 'offer' }
-              : undefined;
+  const idOperations = operations
+    .filter((op) => op.path.includes('{id}'))
+    .map((op) => [op.method, op.path] as const);
+
+  it.each(idOperations)('%s %s for an unknown id → 404', async (method, path) => {
+    const body = validBodyFor(method, path);
     const response = await call(method, path, {
-      path: operation.path.replace('{id}', 'int_unknown0000').replace('{stepId}', 'stp_unknown0'),
+      path: path.replace('{id}', 'int_unknown0000').replace('{stepId}', 'stp_unknown0'),
       ...(body === undefined ? {} : { json: body }),
     });
     expect(response.status).toBe(404);
   });
+
+  // `id` and `stepId` have maxLength 100: a longer one is refused before anything is looked up.
+  it.each(
+    operations
+      .flatMap((op) => [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [op.method, op.path, m[1]]))
+      .map(([method, path, name]) => [method as string, path as string, name as string] as const),
+  )('%s %s with its %s parameter over 100 characters → 400', async (method, path, name) => {
+    const body = validBodyFor(method, path);
+    const long = 'x'.repeat(101);
+    const response = await call(method, path, {
+      path: path
+        .replace('{id}', name === 'id' ? long : 'int_unknown0000')
+        .replace('{stepId}', name === 'stepId' ? long : 'stp_unknown0'),
+      ...(body === undefined ? {} : { json: body }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_error');
+    expect(response.body.errors).toEqual([
+      { path: `param.${name}`, message: expect.any(String), code: 'too_big' },
+    ]);
+  });
 });
+
+/** A body `method path` accepts (so only what a test changes is refused), if it takes one. */
+function validBodyFor(method: string, path: string): Json {
+  if (method === 'PATCH') {
+    return path.startsWith('/v1/interviews') ? { role: { title: 'x' } } : { description: 'x' };
+  }
+  if (path.endsWith('/recover')) return { since: '2026-01-01T00:00:00Z' };
+  if (path.endsWith('/snooze')) return { by: 'P1D' };
+  if (path.endsWith('/signals')) return { type: 'offer' };
+  return undefined;
+}
+
+/**
+ * Bodies a client generated from the spec would check before sending: for each, whether the
+ * spec's request schema accepts it and whether the server does (anything but 400) must agree.
+ * The server answers the accepted ones however the request then goes (404 for the unknown
+ * step, 409 for a clock moved back), never 400.
+ */
+describe('request bodies the spec accepts are the ones the server accepts', () => {
+  const unknownStep = '/v1/interviews/int_unknown0000/steps/stp_unknown0/snooze';
+  const snooze = '/v1/interviews/{id}/steps/{stepId}/snooze';
+  const clock = '/v1/sandbox/clock';
+  const exactlyOneSnooze = 'Give exactly one of `by` (a duration) or `until` (an instant)';
+  const exactlyOneClock = 'Give exactly one of `advanceBy` (a duration) or `to` (an instant)';
+  const cases: [string, string, string, Json, boolean, string?][] = [
+    ['snooze by', snooze, unknownStep, { by: 'P1D' }, true],
+    ['snooze until', snooze, unknownStep, { until: '2030-01-01T09:00:00Z' }, true],
+    ['snooze with neither', snooze, unknownStep, {}, false, exactlyOneSnooze],
+    [
+      'snooze with both',
+      snooze,
+      unknownStep,
+      { by: 'P1D', until: '2030-01-01T09:00:00Z' },
+      false,
+      exactlyOneSnooze,
+    ],
+    ['snooze with another field', snooze, unknownStep, { by: 'P1D', for: 'x' }, false],
+    ['snooze until a lower-case t', snooze, unknownStep, { until: '2030-01-01t09:00:00Z' }, false],
+    ['snooze until a lower-case z', snooze, unknownStep, { until: '2030-01-01T09:00:00z' }, false],
+    ['clock advanced by', clock, clock, { advanceBy: 'PT1S' }, true],
+    ['clock moved to', clock, clock, { to: '2000-01-01T00:00:00Z' }, true],
+    ['clock with neither', clock, clock, {}, false, exactlyOneClock],
+    [
+      'clock with both',
+      clock,
+      clock,
+      { advanceBy: 'PT1S', to: '2000-01-01T00:00:00Z' },
+      false,
+      exactlyOneClock,
+    ],
+  ];
+
+  it.each(cases)('%s', async (_label, template, path, body, accepted, message) => {
+    const operation = operationFor('POST', template);
+    const specAccepts = validator.checkRequestBody(operation, body).length === 0;
+    const response = await call('POST', template, {
+      path,
+      json: body,
+      ...(template === clock ? { apiKey: null } : {}),
+    });
+    expect({ spec: specAccepts, server: response.status !== 400 }).toEqual({
+      spec: accepted,
+      server: accepted,
+    });
+    if (message) expect(response.body.errors).toEqual([{ path: '', message, code: 'custom' }]);
+  });
+
+  const preview = '/v1/plans/preview';
+  const withInterviewer = (linkedinUrl: string) => ({
+    interviewers: [{ name: 'Noor Haddad', linkedinUrl }],
+  });
+  const interviewCases: [string, Record<string, unknown>, boolean][] = [
+    ['a LinkedIn profile', withInterviewer('https://www.linkedin.com/in/noor'), true],
+    ['a LinkedIn profile on a country host', withInterviewer('https://uk.linkedin.com/in/n'), true],
+    ['the bare LinkedIn host', withInterviewer('https://linkedin.com'), true],
+    ['a LinkedIn URN', withInterviewer('urn:li:person:1'), false],
+    ['a LinkedIn profile over http', withInterviewer('http://www.linkedin.com/in/noor'), false],
+    ['another host', withInterviewer('https://evil.example/in/noor'), false],
+    ['a look-alike host', withInterviewer('https://linkedin.com.evil.example/in/n'), false],
+    ['a host ending in linkedin', withInterviewer('https://evil-linkedin.com/in/noor'), false],
+    ['times with an offset and a fraction', { offsetTimes: true }, true],
+    ['a lower-case t in startsAt', { lowerCase: 'startsAt' }, false],
+    ['a lower-case z in endsAt', { lowerCase: 'endsAt' }, false],
+  ];
+
+  it.each(interviewCases)('an interview with %s', async (_label, change, accepted) => {
+    const now = (await api.get('/v1/sandbox/clock')).body.now as string;
+    const { offsetTimes, lowerCase, ...fields } = change;
+    const input = { ...interviewInput(now), ...fields } as Record<string, string>;
+    if (offsetTimes) {
+      input.startsAt = shiftToOffset(input.startsAt as string);
+      input.endsAt = shiftToOffset(input.endsAt as string);
+    }
+    if (lowerCase === 'startsAt') input.startsAt = (input.startsAt as string).replace('T', 't');
+    if (lowerCase === 'endsAt') input.endsAt = (input.endsAt as string).replace(/Z$/, 'z');
+    const specAccepts = validator.checkRequestBody(operationFor('POST', preview), input);
+    const response = await call('POST', preview, { json: input });
+    expect({ spec: specAccepts.length === 0, server: response.status !== 400 }).toEqual({
+      spec: accepted,
+      server: accepted,
+    });
+  });
+});
+
+/** `2026-03-06T17:40:00Z` → `2026-03-06T19:40:00.5+02:00`: the same instant, give or take. */
+function shiftToOffset(instant: string): string {
+  const shifted = new Date(Date.parse(instant) + 2 * 3_600_000).toISOString();
+  return `${shifted.slice(0, 19)}.5+02:00`;
+}
 
 describe('successes and domain failures match the spec', () => {
   it('operations, health and the sandbox', async () => {

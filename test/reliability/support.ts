@@ -322,7 +322,7 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
 }
 
 /**
- * Validates responses against the spec's response schemas. Components are registered once as
+ * Validates responses (and request bodies) against the spec's schemas. Components are registered once as
  * one 2020-12 schema document, so `#/components/schemas/X` references resolve inside it.
  */
 export class ResponseValidator {
@@ -361,6 +361,23 @@ export class ResponseValidator {
       this.#cache.set(key, validate);
     }
     if (validate(response.body)) return [];
+    return [`${where}: ${this.#ajv.errorsText(validate.errors)}`];
+  }
+
+  /** Problems with `body` as the JSON request body of `operation` (empty when it conforms). */
+  checkRequestBody(operation: SpecOperation, body: unknown): string[] {
+    const requestBody = this.#spec.paths[operation.path][operation.method.toLowerCase()]
+      .requestBody as { content?: Record<string, { schema: unknown }> } | undefined;
+    const schema = requestBody?.content?.['application/json']?.schema;
+    const where = `${operation.method} ${operation.path} request`;
+    if (!schema) return [`${where}: no JSON body documented`];
+    const key = `${operation.method} ${operation.path} request`;
+    let validate = this.#cache.get(key);
+    if (!validate) {
+      validate = this.#ajv.compile(rewriteRefs(schema) as object);
+      this.#cache.set(key, validate);
+    }
+    if (validate(body)) return [];
     return [`${where}: ${this.#ajv.errorsText(validate.errors)}`];
   }
 }

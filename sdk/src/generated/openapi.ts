@@ -1183,12 +1183,12 @@ export interface components {
             format: "phone" | "video" | "onsite";
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
             startsAt: string;
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. After `startsAt`, and at most 12 hours after it.
              */
             endsAt: string;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1197,7 +1197,10 @@ export interface components {
                 name: string;
                 /** Format: email */
                 email?: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @description A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.
+                 */
                 linkedinUrl?: string;
                 title?: string;
                 /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1220,15 +1223,16 @@ export interface components {
                 email?: string;
                 phone?: string;
             };
+            /** @description What the employer said about the next steps. Its dates may lie at most the policy's `maxInterviewLead` after the interview. */
             nextSteps: {
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description When the employer expects to decide. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 decisionExpectedBy?: string;
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description The day the employer asked to hear back on. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 followUpOn?: string;
                 /** @description How long the employer said the process takes, at most `P2Y`, e.g. `P3M`. */
@@ -1331,7 +1335,10 @@ export interface components {
             checkInNumber?: number;
             /** @description The interviewer a step is about when it goes to someone else (a contact request). */
             regarding?: string;
-            /** @description The id of the step this one was snoozed from. */
+            /**
+             * Format: date-time
+             * @description On a step made by a snooze: the due time (UTC) of the step first snoozed, before any snooze. A step snoozed again keeps it; the step it replaced is the one whose `supersededBy` (if it had fired) or `cancelReason` names this id.
+             */
             snoozedFrom?: string;
             /** @description On a step that had fired (`due`) and was then snoozed: the id of the step that took its place. The fired step is kept as `skipped`, never `cancelled`. */
             supersededBy?: string;
@@ -1361,12 +1368,12 @@ export interface components {
             format: "phone" | "video" | "onsite";
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
             startsAt: string;
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. After `startsAt`, and at most 12 hours after it.
              */
             endsAt: string;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1375,7 +1382,10 @@ export interface components {
                 name: string;
                 /** Format: email */
                 email?: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @description A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.
+                 */
                 linkedinUrl?: string;
                 title?: string;
                 /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1398,16 +1408,16 @@ export interface components {
                 email?: string;
                 phone?: string;
             };
-            /** @description Defaults to `{}` when left out. */
+            /** @description What the employer said about the next steps. Its dates may lie at most the policy's `maxInterviewLead` after the interview. Defaults to `{}` when left out. */
             nextSteps?: {
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description When the employer expects to decide. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 decisionExpectedBy?: string;
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description The day the employer asked to hear back on. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 followUpOn?: string;
                 /** @description How long the employer said the process takes, at most `P2Y`, e.g. `P3M`. */
@@ -1477,6 +1487,7 @@ export interface components {
                 /** Format: email */
                 email?: string | null;
                 phone?: string | null;
+                /** @description A few short strengths the candidate wants the employer to remember, e.g. `eight years of running payment systems`. Thank-yous use one as the reason they fit; each check-in adds one not made before. */
                 highlights?: string[] | null;
             };
             role?: {
@@ -1488,12 +1499,12 @@ export interface components {
             format?: "phone" | "video" | "onsite";
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
             startsAt?: string;
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. After `startsAt`, and at most 12 hours after it.
              */
             endsAt?: string;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1502,7 +1513,10 @@ export interface components {
                 name: string;
                 /** Format: email */
                 email?: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @description A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.
+                 */
                 linkedinUrl?: string;
                 title?: string;
                 /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1518,24 +1532,26 @@ export interface components {
                 /** @description A question this person asked that the candidate wants to answer better; the thank-you to them comes back to it. */
                 followUp?: string;
             }[];
+            /** @description Who arranged the interview. Contact-details requests, the feedback request and the withdrawal notice go to them when their email is known; check-ins when no hiring manager can be reached. */
             recruiter?: {
                 name?: string;
                 /** Format: email */
                 email?: string | null;
                 phone?: string | null;
             } | null;
+            /** @description What the employer said about the next steps. Its dates may lie at most the policy's `maxInterviewLead` after the interview. */
             nextSteps?: {
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description When the employer expects to decide. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 decisionExpectedBy?: string | null;
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description The day the employer asked to hear back on. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 followUpOn?: string | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long the employer said the process takes, at most `P2Y`, e.g. `P3M`. */
                 processLength?: string | null;
                 /**
                  * Format: date
@@ -1544,7 +1560,7 @@ export interface components {
                 idealStartDate?: string | null;
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description The day the decision maker is back ("our VP is on vacation until Friday"): no check-in lands before it. Thank-yous are not affected.
                  */
                 unavailableUntil?: string | null;
             } | null;
@@ -1573,8 +1589,10 @@ export interface components {
                 maxCheckIns?: number | null;
                 /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
                 moveOnAfter?: string | null;
+                /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
                 handwrittenNote?: boolean | null;
+                /** @description Local hours a thank-you may go out (on send days, never on holidays). Wider than `sendHours` by default: the 24-hour rule outranks office hours, late nights do not. */
                 thankYouHours?: {
                     start?: string;
                     end?: string;
@@ -1592,12 +1610,12 @@ export interface components {
             type: "employer_replied";
             /**
              * Format: date
-             * @description Calendar date, `YYYY-MM-DD`.
+             * @description When the employer now expects to decide. Not before the day of the current round's interview.
              */
             decisionExpectedBy?: string;
             /**
              * Format: date
-             * @description Calendar date, `YYYY-MM-DD`.
+             * @description The day the employer asked to hear back on. Not before the day of the current round's interview.
              */
             followUpOn?: string;
             note?: string;
@@ -1621,12 +1639,12 @@ export interface components {
             format?: "phone" | "video" | "onsite";
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
             startsAt: string;
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. After `startsAt`, and at most 12 hours after it.
              */
             endsAt: string;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1635,7 +1653,10 @@ export interface components {
                 name: string;
                 /** Format: email */
                 email?: string;
-                /** Format: uri */
+                /**
+                 * Format: uri
+                 * @description A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.
+                 */
                 linkedinUrl?: string;
                 title?: string;
                 /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1651,15 +1672,16 @@ export interface components {
                 /** @description A question this person asked that the candidate wants to answer better; the thank-you to them comes back to it. */
                 followUp?: string;
             }[];
+            /** @description What the employer said about the next steps. Its dates may lie at most the policy's `maxInterviewLead` after the interview. */
             nextSteps?: {
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description When the employer expects to decide. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 decisionExpectedBy?: string;
                 /**
                  * Format: date
-                 * @description Calendar date, `YYYY-MM-DD`.
+                 * @description The day the employer asked to hear back on. Not before the day of the interview (the date `startsAt` falls on in `timeZone`).
                  */
                 followUpOn?: string;
                 /** @description How long the employer said the process takes, at most `P2Y`, e.g. `P3M`. */
@@ -1680,12 +1702,12 @@ export interface components {
             type: "rescheduled";
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
             startsAt: string;
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. After `startsAt`, and at most 12 hours after it.
              */
             endsAt: string;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1703,12 +1725,13 @@ export interface components {
         EmptyBody: Record<string, never>;
         SnoozeRequest: {
             /** @description How long to wait, counted from now: a positive ISO 8601 duration of at most `P1Y`, e.g. `P2D`. */
-            by?: string;
+            by: string;
+        } | {
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
-            until?: string;
+            until: string;
         };
         PlanPreview: {
             steps: components["schemas"]["Step"][];
@@ -1851,12 +1874,13 @@ export interface components {
         };
         SandboxClockAdvance: {
             /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
-            advanceBy?: string;
+            advanceBy: string;
+        } | {
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
              */
-            to?: string;
+            to: string;
         };
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
@@ -1981,7 +2005,7 @@ export interface components {
         WebhookRecoverRequest: {
             /**
              * Format: date-time
-             * @description Redeliver every event that failed or is still pending since this instant.
+             * @description Redeliver every event that failed or is still pending since this instant (ISO 8601 with `Z` or an offset; upper-case `T` and `Z`).
              * @example 2026-03-01T00:00:00Z
              */
             since: string;
@@ -2297,6 +2321,17 @@ export interface operations {
                     "application/json": components["schemas"]["Interview"];
                 };
             };
+            /** @description The request is malformed or not valid */
+            400: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -2362,6 +2397,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is malformed or not valid */
+            400: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing or invalid API key */
             401: {
@@ -3980,6 +4026,17 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
+            /** @description The request is malformed or not valid */
+            400: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid API key */
             401: {
                 headers: {
@@ -4045,6 +4102,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is malformed or not valid */
+            400: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing or invalid API key */
             401: {
@@ -4799,6 +4867,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description The request is malformed or not valid */
+            400: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid API key */

@@ -10,7 +10,7 @@ import { NotFoundError } from '../../errors';
 import { jsonBody, jsonResponse, operationRoutes, operationTexts } from '../openapi-route';
 import { problemResponses } from '../problem';
 import type { RouteModule } from '../route-module';
-import { timestampSchema } from '../schemas';
+import { exactlyOneFieldSchema, timestampSchema } from '../schemas';
 
 const tags = ['Sandbox (local runtime only)'];
 
@@ -27,15 +27,10 @@ const sandboxTenantSchema = z
 
 const clockSchema = z.object({ now: timestampSchema }).openapi('SandboxClock');
 
-const advanceClockSchema = z
-  .strictObject({
-    advanceBy: durationSchema.optional(),
-    to: instantSchema.optional(),
-  })
-  .refine((body) => (body.advanceBy === undefined) !== (body.to === undefined), {
-    message: 'Give exactly one of `advanceBy` (a duration) or `to` (an instant)',
-  })
-  .openapi('SandboxClockAdvance');
+const advanceClockSchema = exactlyOneFieldSchema(
+  { advanceBy: durationSchema.optional(), to: instantSchema.optional() },
+  'Give exactly one of `advanceBy` (a duration) or `to` (an instant)',
+).openapi('SandboxClockAdvance');
 
 /** Sandbox routes need no API key, and list their texts after `security`, as they always have. */
 const sandbox = operationRoutes((operationId) => ({
