@@ -152,7 +152,12 @@ function refuse(reason: string): AddressVerdict {
 export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 export interface WebhookUrlOptions {
-  /** Local runtime only: allows `http` URLs, and only to loopback hosts. */
+  /**
+   * Allows plain `http` URLs: in a deployment (`allowLoopback` false) to any host the address
+   * rules allow, for a test stage that opted in (`-c webhookSchemes=https,http`); in the local
+   * runtime (`allowLoopback` true) only to loopback receivers, so nothing personal leaves the
+   * laptop unencrypted.
+   */
   allowHttp: boolean;
   allowLoopback: boolean;
 }
@@ -193,8 +198,9 @@ export function checkWebhookUrl(raw: string, opts: WebhookUrlOptions): WebhookUr
 
   if (url.protocol === 'http:') {
     if (!opts.allowHttp) return { ok: false, reason: 'the URL must use https' };
-    if (!loopback)
+    if (opts.allowLoopback && !loopback) {
       return { ok: false, reason: 'http is allowed only to loopback hosts; use https' };
+    }
   } else if (url.protocol !== 'https:') {
     return { ok: false, reason: 'the URL must use https' };
   }

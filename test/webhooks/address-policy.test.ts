@@ -103,6 +103,7 @@ describe('isAddressAllowed', () => {
 describe('checkWebhookUrl', () => {
   const production = { allowHttp: false, allowLoopback: false };
   const localRuntime = { allowHttp: true, allowLoopback: true };
+  const httpTestStage = { allowHttp: true, allowLoopback: false };
 
   it.each([
     ['https://hooks.example.com/afterview', production],
@@ -114,6 +115,9 @@ describe('checkWebhookUrl', () => {
     ['http://receiver.localhost/hook', localRuntime],
     ['http://[::1]:4000/hook', localRuntime],
     ['https://localhost/hook', localRuntime],
+    // A deployed test stage that opted into plain http (-c webhookSchemes=https,http).
+    ['http://hooks.example.com/a', httpTestStage],
+    ['http://93.184.216.34/hook', httpTestStage],
   ])('accepts %s', (url, opts) => {
     const result = checkWebhookUrl(url, opts);
     expect(result).toMatchObject({ ok: true });
@@ -146,7 +150,9 @@ describe('checkWebhookUrl', () => {
     ['https://metadata.google.internal/computeMetadata/v1', production, 'internal host name'],
     ['https://printer.local/hook', production, 'internal host name'],
     ['https://intranet/hook', production, 'not a public host name'],
-    ['http://localhost/hook', { allowHttp: true, allowLoopback: false }, 'loopback'],
+    ['http://localhost/hook', httpTestStage, 'loopback'],
+    ['http://127.0.0.1/hook', httpTestStage, 'loopback'],
+    ['http://10.0.0.1/hook', httpTestStage, 'private'],
   ])('refuses %s', (url, opts, reason) => {
     const result = checkWebhookUrl(url, opts);
     expect(result.ok).toBe(false);
