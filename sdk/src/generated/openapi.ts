@@ -275,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Returns the signing `secret` once; store it, it is never shown again.
+         * @description Returns the signing `secret` once; store it, it is never shown again. The one exception is a retry with the same `Idempotency-Key` within its 24 hours, which replays this response, secret included, so a create whose response was lost can be retried safely (whoever can replay it holds the API key and could rotate the secret anyway).
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -323,7 +323,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the signing secret
-         * @description Returns the new secret once. The old secret keeps signing alongside it for 24 hours (two `v1,` signatures per delivery), so receivers can switch without rejecting anything.
+         * @description Returns the new secret once (a retry with the same `Idempotency-Key` within 24 hours replays this response, secret included). The old secret keeps signing alongside it for 24 hours (two `v1,` signatures per delivery), so receivers can switch without rejecting anything.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
