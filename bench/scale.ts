@@ -10,8 +10,8 @@
  * 10M / sample. Rates are per-minute counts divided by 60: "peak" is the busiest minute's
  * average, which a sample can estimate; single-second spikes inside it are not visible here.
  *
- * The month (seeded, so every run is the same): interviews end on weekdays between 09:00 and
- * 17:00 local time in five time zones, the ATS posts each 10-60 minutes later; 25 % say nothing
+ * The month (seeded, so every run is the same): interviews start on weekdays between 09:00 and
+ * 17:00 local time and last an hour in five time zones, the ATS posts each 10-60 minutes later; 25 % say nothing
  * of a decision date, the rest 5-21 days. Outcomes: 35 % rejected, 25 % employer replied with a
  * new date, 10 % offer, 5 % withdrawn (each 3-20 days after), 25 % nothing (the plan runs out).
  * The integration completes each thank-you an hour after it fires and reads the interview four

@@ -52,6 +52,9 @@ function httpTransportOnFirstSend(options: HttpWebhookTransportOptions): Webhook
  * a schedule, so the init phase does not load the Scheduler client; with code splitting it sits
  * in its own chunk. The first call that needs it pays for the load once.
  */
+/** EventBridge Scheduler's retry policy for every wake-up (its documented maxima). */
+const wakeupRetry = { attempts: 185, maxAgeSeconds: 86_400 } as const;
+
 function schedulerOnFirstCall(
   options: Omit<EventBridgeWakeupSchedulerOptions, 'client'>,
 ): WakeupScheduler {
@@ -97,6 +100,11 @@ export function createAwsAdapters(
     targetArn: config.dispatchFunctionArn,
     roleArn: config.schedulerRoleArn,
     deadLetterArn: config.scheduleDlqArn,
+    // Chosen, not left to the service: Scheduler keeps retrying an invocation it could not
+    // make (throttling, a missing permission) for up to a day, then sends the wake-up to the
+    // dead-letter queue; the reconciler dispatches the step once it is overdue in any case.
+    maximumRetryAttempts: wakeupRetry.attempts,
+    maximumEventAgeSeconds: wakeupRetry.maxAgeSeconds,
   });
   // Production never allows loopback; plain http only where a test stage opted in.
   const urlPolicy = { allowHttp: config.webhookAllowHttp, allowLoopback: false };

@@ -7,7 +7,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataAccess } from '../../infra/data-access';
@@ -255,6 +259,16 @@ describe('functions/api behind API Gateway (REST, v1 proxy events)', () => {
     );
     scheduler.destroy();
     const names = new Set((listed.Schedules ?? []).map((schedule) => schedule.Name));
+    // Each wake-up carries the retry policy and dead-letter queue the stack chose.
+    const reader = clientFor(emulator.url);
+    const first = await reader.send(
+      new GetScheduleCommand({ GroupName: groupName, Name: [...names][0] }),
+    );
+    reader.destroy();
+    expect(first.Target).toMatchObject({
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+      DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:schedule-dlq' },
+    });
     for (const step of created.steps) {
       expect(names).toContain(
         scheduleName({
