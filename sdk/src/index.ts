@@ -39,7 +39,11 @@ export interface AfterviewOptions {
   apiKey: string;
   /** Where the API lives, e.g. `http://localhost:3000` or `https://…/prod`. */
   baseUrl: string;
-  /** Retries of a 429, 5xx or network failure after the first attempt (default 2). */
+  /**
+   * Retries of a 429, 5xx or network failure after the first attempt (default 2). A request a
+   * repeat could apply twice or misreport (a conditional update, a sandbox clock move or tenant)
+   * is retried only after a 429; see `retryingFetch`.
+   */
   maxRetries?: number;
   /** Your own fetch (a proxy agent, a test double); defaults to the global one. */
   fetch?: (request: Request) => Promise<Response>;
