@@ -1,4 +1,4 @@
-import type { components } from './generated/openapi';
+import type { components } from './generated/openapi.js';
 
 /** An RFC 9457 problem document as the API sends it. */
 export type Problem = components['schemas']['Problem'];

@@ -1,23 +1,24 @@
 /**
  * The official TypeScript SDK for the Afterview API: a thin layer over a client generated from
- * openapi.yaml (openapi-typescript types, openapi-fetch calls). Works on Node 20+ and in
- * browsers; the only runtime dependencies are openapi-fetch and standardwebhooks.
+ * openapi.yaml (openapi-typescript types, openapi-fetch calls). Shipped as TypeScript source, for
+ * Node 20+ through a bundler or tsx, and for browsers on the API's own origin (the API sends no
+ * CORS headers); the only runtime dependencies are openapi-fetch and standardwebhooks.
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import { AfterviewApiError } from './errors';
-import type { components, operations, paths } from './generated/openapi';
-import { type RetryOptions, retryingFetch } from './retry';
+import { AfterviewApiError } from './errors.js';
+import type { components, operations, paths } from './generated/openapi.js';
+import { type RetryOptions, retryingFetch } from './retry.js';
 
-export type { Problem, ProblemCode } from './errors';
-export { AfterviewApiError } from './errors';
-export type { components, operations, paths } from './generated/openapi';
+export type { Problem, ProblemCode } from './errors.js';
+export { AfterviewApiError } from './errors.js';
+export type { components, operations, paths } from './generated/openapi.js';
 export {
   type VerifyWebhookOptions,
   verifyWebhook,
   type WebhookEvent,
   type WebhookEventType,
   WebhookVerificationError,
-} from './webhooks';
+} from './webhooks.js';
 
 type Schemas = components['schemas'];
 export type Interview = Schemas['Interview'];
@@ -38,7 +39,11 @@ export interface AfterviewOptions {
   apiKey: string;
   /** Where the API lives, e.g. `http://localhost:3000` or `https://…/prod`. */
   baseUrl: string;
-  /** Retries of a 429, 5xx or network failure after the first attempt (default 2). */
+  /**
+   * Retries of a 429, 5xx or network failure after the first attempt (default 2). A request a
+   * repeat could apply twice or misreport (a conditional update, a sandbox clock move or tenant)
+   * is retried only after a 429; see `retryingFetch`.
+   */
   maxRetries?: number;
   /** Your own fetch (a proxy agent, a test double); defaults to the global one. */
   fetch?: (request: Request) => Promise<Response>;
@@ -53,6 +58,22 @@ export interface RequestOptions {
    * reuses it on its own retries; pass yours to make a retry across restarts safe too.
    */
   idempotencyKey?: string;
+}
+
+/** Per-call options of a conditional update. */
+export interface UpdateOptions {
+  /**
+   * The version (or ETag) you read: the API answers 412 (`precondition_failed`) instead of
+   * overwriting a change made meanwhile. A conditional update is not retried after a network
+   * failure or a 5xx (it may have applied; a repeat would answer 412): that error is thrown, and
+   * a GET tells you the outcome.
+   */
+  ifMatch?: number | string;
+}
+
+/** Options of a list: how many items per page (the API's default when left out). */
+export interface ListOptions {
+  limit?: number;
 }
 
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
@@ -103,6 +124,16 @@ async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
 const idempotency = (key: string | undefined) =>
   key === undefined ? {} : { header: { 'idempotency-key': key } };
 
+/** `"3"` from a version number or an ETag you kept. */
+const etag = (version: number | string) => (typeof version === 'number' ? `"${version}"` : version);
+
+const ifMatchHeader = (ifMatch: number | string | undefined) =>
+  ifMatch === undefined ? {} : { header: { 'if-match': etag(ifMatch) } };
+
+/** A list's query for one page: the caller's filters, and the cursor when there is one. */
+const pageQuery = <Q extends object>(query: Q, cursor: string | undefined) =>
+  cursor === undefined ? query : { ...query, cursor };
+
 /** Adds an `Idempotency-Key` to every POST that has none, before any retry happens. */
 const autoIdempotencyKey: Middleware = {
   onRequest({ request }) {
@@ -142,13 +173,15 @@ export class Afterview {
       fetch: retryingFetch(retry),
     });
     this.raw.use(autoIdempotencyKey);
+    // For routes that ignore Idempotency-Key: a repeat after an unknown outcome could do it twice.
+    const once = retryingFetch({ ...retry, repeatAfterUnknownOutcome: () => false });
     this.interviews = interviewResource(this.raw);
     this.plans = planResource(this.raw);
     this.policy = policyResource(this.raw);
     this.drafts = draftResource(this.raw);
     this.webhookEndpoints = webhookEndpointResource(this.raw);
     this.events = eventResource(this.raw);
-    this.sandbox = sandboxResource(this.raw);
+    this.sandbox = sandboxResource(this.raw, once);
   }
 
   /** `GET /health`. */
@@ -156,9 +189,6 @@ export class Afterview {
     return unwrap(this.raw.GET('/health'));
   }
 }
-
-/** `"3"` from a version number or an ETag you kept. */
-const etag = (version: number | string) => (typeof version === 'number' ? `"${version}"` : version);
 
 function interviewResource(client: Client<paths>) {
   const path = (id: string) => ({ path: { id } });
@@ -172,7 +202,7 @@ function interviewResource(client: Client<paths>) {
       new Paginated<Interview>((cursor) =>
         unwrap(
           client.GET('/v1/interviews', {
-            params: { query: { ...query, ...(cursor === undefined ? {} : { cursor }) } },
+            params: { query: pageQuery(query, cursor) },
           }),
         ),
       ),
@@ -181,15 +211,10 @@ function interviewResource(client: Client<paths>) {
      * A JSON merge patch; `null` removes. Pass `ifMatch` (the version or ETag you read) to get
      * a 412 instead of overwriting a change made in the meantime.
      */
-    update: (id: string, patch: InterviewPatch, options: { ifMatch?: number | string } = {}) =>
+    update: (id: string, patch: InterviewPatch, options: UpdateOptions = {}) =>
       unwrap(
         client.PATCH('/v1/interviews/{id}', {
-          params: {
-            ...path(id),
-            ...(options.ifMatch === undefined
-              ? {}
-              : { header: { 'if-match': etag(options.ifMatch) } }),
-          },
+          params: { ...path(id), ...ifMatchHeader(options.ifMatch) },
           body: patch,
           headers: { 'Content-Type': 'application/merge-patch+json' },
         }),
@@ -235,7 +260,13 @@ function interviewResource(client: Client<paths>) {
 function planResource(client: Client<paths>) {
   return {
     /** The steps an interview would get now; nothing is stored. */
-    preview: (input: InterviewInput) => unwrap(client.POST('/v1/plans/preview', { body: input })),
+    preview: (input: InterviewInput, options: RequestOptions = {}) =>
+      unwrap(
+        client.POST('/v1/plans/preview', {
+          body: input,
+          params: idempotency(options.idempotencyKey),
+        }),
+      ),
   };
 }
 
@@ -249,8 +280,10 @@ function policyResource(client: Client<paths>) {
 
 function draftResource(client: Client<paths>) {
   return {
-    check: (body: Schemas['DraftCheckRequest']) =>
-      unwrap(client.POST('/v1/drafts/check', { body })),
+    check: (body: Schemas['DraftCheckRequest'], options: RequestOptions = {}) =>
+      unwrap(
+        client.POST('/v1/drafts/check', { body, params: idempotency(options.idempotencyKey) }),
+      ),
   };
 }
 
@@ -262,17 +295,23 @@ function webhookEndpointResource(client: Client<paths>) {
       unwrap(
         client.POST('/v1/webhook-endpoints', { body, params: idempotency(options.idempotencyKey) }),
       ),
-    list: () =>
+    list: (options: ListOptions = {}) =>
       new Paginated<WebhookEndpoint>((cursor) =>
         unwrap(
-          client.GET('/v1/webhook-endpoints', {
-            params: { query: cursor === undefined ? {} : { cursor } },
-          }),
+          client.GET('/v1/webhook-endpoints', { params: { query: pageQuery(options, cursor) } }),
         ),
       ),
     get: (id: string) => unwrap(client.GET('/v1/webhook-endpoints/{id}', { params: path(id) })),
-    update: (id: string, patch: Schemas['WebhookEndpointPatch']) =>
-      unwrap(client.PATCH('/v1/webhook-endpoints/{id}', { params: path(id), body: patch })),
+    /** A JSON merge patch; `ifMatch` as in `interviews.update`. */
+    update: (id: string, patch: Schemas['WebhookEndpointPatch'], options: UpdateOptions = {}) =>
+      unwrap(
+        client.PATCH('/v1/webhook-endpoints/{id}', {
+          params: { ...path(id), ...ifMatchHeader(options.ifMatch) },
+          body: patch,
+          headers: { 'Content-Type': 'application/merge-patch+json' },
+        }),
+      ),
+    /** Resolves also when a retry finds the endpoint gone because an earlier attempt deleted it. */
     delete: async (id: string): Promise<void> => {
       await unwrap(client.DELETE('/v1/webhook-endpoints/{id}', { params: path(id) }));
     },
@@ -284,13 +323,17 @@ function webhookEndpointResource(client: Client<paths>) {
         }),
       ),
     /** Sends a `webhook.test` event now and returns the attempt. */
-    test: (id: string) =>
-      unwrap(client.POST('/v1/webhook-endpoints/{id}/test', { params: path(id) })),
-    deliveries: (id: string) =>
+    test: (id: string, options: RequestOptions = {}) =>
+      unwrap(
+        client.POST('/v1/webhook-endpoints/{id}/test', {
+          params: { ...path(id), ...idempotency(options.idempotencyKey) },
+        }),
+      ),
+    deliveries: (id: string, options: ListOptions = {}) =>
       new Paginated<DeliveryAttempt>((cursor) =>
         unwrap(
           client.GET('/v1/webhook-endpoints/{id}/deliveries', {
-            params: { ...path(id), query: cursor === undefined ? {} : { cursor } },
+            params: { ...path(id), query: pageQuery(options, cursor) },
           }),
         ),
       ),
@@ -311,22 +354,39 @@ function eventResource(client: Client<paths>) {
       new Paginated<Event>((cursor) =>
         unwrap(
           client.GET('/v1/events', {
-            params: { query: { ...query, ...(cursor === undefined ? {} : { cursor }) } },
+            params: { query: pageQuery(query, cursor) },
           }),
         ),
       ),
     get: (id: string) => unwrap(client.GET('/v1/events/{id}', { params: { path: { id } } })),
-    redeliver: (id: string, body: Schemas['RedeliverRequest'] = {}) =>
-      unwrap(client.POST('/v1/events/{id}/redeliver', { params: { path: { id } }, body })),
+    redeliver: (id: string, body: Schemas['RedeliverRequest'] = {}, options: RequestOptions = {}) =>
+      unwrap(
+        client.POST('/v1/events/{id}/redeliver', {
+          params: { path: { id }, ...idempotency(options.idempotencyKey) },
+          body,
+        }),
+      ),
   };
 }
 
-function sandboxResource(client: Client<paths>) {
+/**
+ * The sandbox routes ignore `Idempotency-Key`, so `once` (a fetch that does not repeat a request
+ * after a network failure or a 5xx) carries what a repeat would do twice.
+ */
+function sandboxResource(client: Client<paths>, once: (request: Request) => Promise<Response>) {
   return {
     clock: () => unwrap(client.GET('/v1/sandbox/clock')),
-    /** Moves the clock forward (`advanceBy` a duration or `to` an instant); due steps fire. */
+    /**
+     * Moves the clock forward (`advanceBy` a duration or `to` an instant); due steps fire. Not
+     * retried after a network failure or a 5xx: a repeated `advanceBy` would move the clock
+     * twice, and a repeated `to` answers 409 (the clock only moves forward, and it keeps
+     * flowing) when the first attempt applied. That error is thrown; `clock()` tells where the
+     * clock is.
+     */
     advanceClock: (body: Schemas['SandboxClockAdvance']) =>
-      unwrap(client.POST('/v1/sandbox/clock', { body })),
-    createTenant: (name: string) => unwrap(client.POST('/v1/sandbox/tenants', { body: { name } })),
+      unwrap(client.POST('/v1/sandbox/clock', { body, fetch: once })),
+    /** Not retried after a network failure or a 5xx: a repeat could make a second tenant. */
+    createTenant: (name: string) =>
+      unwrap(client.POST('/v1/sandbox/tenants', { body: { name }, fetch: once })),
   };
 }

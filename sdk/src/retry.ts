@@ -10,6 +10,11 @@ export interface RetryOptions {
   /** Waits `ms`; replaceable so tests need not wait. */
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /**
+   * Whether a request may be sent again after an attempt whose outcome is unknown (see
+   * `retryingFetch`). Default: every request except a conditional one (`If-Match`).
+   */
+  repeatAfterUnknownOutcome?: (request: Request) => boolean;
 }
 
 /** Statuses worth retrying: rate limiting and server or gateway errors. */
@@ -27,23 +32,52 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
 }
 
 /**
+ * A conditional request is not repeated after an unknown outcome: if the first attempt applied,
+ * the version moved, and the repeat would answer 412 for a change that in fact happened.
+ */
+const unconditional = (request: Request) => !request.headers.has('if-match');
+
+/**
  * A fetch that retries 429 and 5xx answers and network failures with exponential backoff and
- * full jitter, waiting at least what `Retry-After` asks. Every request is safe to repeat:
- * POSTs carry an `Idempotency-Key` (the SDK adds one), the other methods are idempotent.
+ * full jitter; a `Retry-After` lengthens the wait, up to `maxDelayMs`.
+ *
+ * A network failure or a 5xx leaves the outcome unknown: the server may have done the work
+ * before the answer was lost. Such an attempt is repeated only when a repeat cannot do the work
+ * twice or misreport it (`repeatAfterUnknownOutcome`): GETs, PUTs and merge PATCHes are
+ * idempotent, and POSTs carry an `Idempotency-Key` (the SDK adds one) that the API honours.
+ * Otherwise the failure is returned (or thrown) as it came, so the caller knows the outcome is
+ * unknown. A 429 means the request was refused before any work, so it is always retried.
+ *
+ * A DELETE whose repeat, after an unknown outcome, answers 404 was done by the earlier attempt:
+ * it resolves as the 204 that attempt would have answered.
  */
 export function retryingFetch(options: RetryOptions): (request: Request) => Promise<Response> {
+  const repeatable = options.repeatAfterUnknownOutcome ?? unconditional;
   return async (request) => {
+    const mayRepeatUnknown = repeatable(request);
+    let outcomeUnknown = false;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= options.maxRetries;
       let response: Response;
       try {
         response = await options.fetch(last ? request : request.clone());
       } catch (error) {
-        if (last) throw error;
+        if (last || !mayRepeatUnknown) throw error;
+        outcomeUnknown = true;
         await options.sleep(backoff(options, attempt));
         continue;
       }
+      if (outcomeUnknown && request.method === 'DELETE' && response.status === 404) {
+        await response.body?.cancel();
+        const requestId = response.headers.get('x-request-id');
+        return new Response(null, {
+          status: 204,
+          headers: requestId === null ? {} : { 'x-request-id': requestId },
+        });
+      }
       if (last || !isRetryableStatus(response.status)) return response;
+      if (response.status !== 429 && !mayRepeatUnknown) return response;
+      outcomeUnknown ||= response.status !== 429;
       const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
       // Drain the body so the connection can be reused.
       await response.body?.cancel();

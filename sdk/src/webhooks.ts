@@ -1,5 +1,5 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { components } from './generated/openapi';
+import type { components } from './generated/openapi.js';
 
 /** Any event Afterview sends; narrow it on `type` to get the exact `data`. */
 export type WebhookEvent = components['schemas']['WebhookEvent'];
@@ -18,8 +18,14 @@ type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
 function headerRecord(headers: HeaderBag): Record<string, string> {
   const record: Record<string, string> = {};
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  for (const [name, value] of entries) {
+  if (headers instanceof Headers) {
+    // forEach, not entries(): it is in lib DOM, so a project without DOM.Iterable compiles this.
+    headers.forEach((value, name) => {
+      record[name] = value;
+    });
+    return record;
+  }
+  for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     record[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildDashboard } from '../../scripts/build-dashboard';
 import { launchChromium } from '../support/browser';
 import {
@@ -29,6 +30,17 @@ import {
 } from '../support/runtime';
 
 const screenshotDir = 'test-results';
+/** The event types an endpoint may subscribe to, as openapi.yaml's WebhookEndpoint lists them. */
+const specEventTypes: string[] = parse(
+  readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'),
+).components.schemas.WebhookEndpoint.properties.eventTypes.items.enum;
+
+/** The values of the event-type checkboxes the page offers, sorted. */
+async function offeredEventTypes(target: Page): Promise<string[]> {
+  const boxes = await target.locator('input[name="event-type"]').all();
+  const values = await Promise.all(boxes.map((box) => box.getAttribute('value')));
+  return values.map(String).sort();
+}
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
   'utf8',
@@ -349,6 +361,11 @@ describe('the console in headless Chromium', () => {
     await expect(notice.textContent()).resolves.toMatch(/^[1-9]\d* deliveries queued again/);
   });
 
+  it('offers exactly the event types openapi.yaml lists', async () => {
+    expect(specEventTypes).toContain('webhook.delivery_exhausted');
+    await expect(offeredEventTypes(page)).resolves.toEqual([...specEventTypes].sort());
+  });
+
   it('saves the event types an endpoint receives', async () => {
     await page.getByRole('checkbox', { name: 'followup.check_in' }).check();
     await page.getByRole('checkbox', { name: 'followup.thank_you' }).check();
@@ -362,6 +379,7 @@ describe('the console in headless Chromium', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Webhook endpoints' }).click();
     await page.getByLabel('URL').fill(`${healthy.url}/second`);
     await page.getByLabel('Description').fill('added in the console');
+    await expect(offeredEventTypes(page)).resolves.toEqual([...specEventTypes].sort());
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await expect(page.getByTestId('secret').textContent()).resolves.toMatch(/^whsec_/);
     await page

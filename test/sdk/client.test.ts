@@ -1,7 +1,8 @@
 /**
  * The SDK's own behaviour against a real HTTP server that answers per a script: retries with
- * backoff on 429/5xx honouring Retry-After, never on other 4xx, one Idempotency-Key per call
- * kept across retries, and webhook verification (tolerance, several secrets). Waits go through
+ * backoff on 429/5xx honouring Retry-After (up to 30 s), never on other 4xx, one
+ * Idempotency-Key per call kept across retries, no repeat after a 5xx of what a repeat could do
+ * twice or misreport, per-call options, and webhook verification (tolerance, several secrets). Waits go through
  * an injected sleep that records them, so nothing depends on wall time.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -11,12 +12,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   Afterview,
   AfterviewApiError,
+  type InterviewInput,
   verifyWebhook,
   WebhookVerificationError,
 } from '../../sdk/src/index';
 
+type DraftCheck = Parameters<Afterview['drafts']['check']>[0];
+
 interface Seen {
   method: string;
+  url: string;
   headers: IncomingHttpHeaders;
 }
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
@@ -27,7 +32,7 @@ let baseUrl = '';
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    seen.push({ method: req.method ?? '', headers: req.headers });
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     const answer = script.shift() ?? {
       status: 200,
       body: { status: 'ok', time: '2026-03-02T09:00:00Z' },
@@ -49,6 +54,8 @@ beforeEach(() => {
   script = [];
   seen.length = 0;
 });
+
+const unavailable = () => ({ status: 503, body: problem(503, 'internal_error') });
 
 const problem = (status: number, code: string) => ({
   type: `https://afterview.dev/problems/${code}`,
@@ -82,6 +89,15 @@ describe('retries', () => {
     expect(seen).toHaveLength(3);
     expect(waits[0]).toBeGreaterThanOrEqual(7000);
     expect(waits).toHaveLength(2);
+  });
+
+  it('waits what Retry-After asks only up to 30 s', async () => {
+    script = [
+      { status: 429, headers: { 'retry-after': '120' }, body: problem(429, 'rate_limited') },
+    ];
+    const { afterview, waits } = client();
+    await afterview.health();
+    expect(waits).toEqual([30_000]);
   });
 
   it('gives up after maxRetries with the last problem as a typed error', async () => {
@@ -178,5 +194,101 @@ describe('verifyWebhook', () => {
       },
     );
     expect(event.id).toBe('evt_1');
+  });
+});
+
+describe('after an attempt whose outcome is unknown (a 5xx)', () => {
+  it.each([
+    ['advanceClock({ advanceBy })', (a: Afterview) => a.sandbox.advanceClock({ advanceBy: 'P1D' })],
+    [
+      'advanceClock({ to })',
+      (a: Afterview) => a.sandbox.advanceClock({ to: '2026-03-03T09:00:00Z' }),
+    ],
+    ['createTenant', (a: Afterview) => a.sandbox.createTenant('second')],
+  ] as const)(
+    'does not repeat %s, which ignores Idempotency-Key; the 5xx is thrown',
+    async (_, call) => {
+      script = [unavailable()];
+      const { afterview, waits } = client();
+      await expect(call(afterview)).rejects.toMatchObject({ status: 503 });
+      expect(seen).toHaveLength(1);
+      expect(waits).toEqual([]);
+    },
+  );
+
+  it('still repeats a sandbox POST after a 429, which refused it before any work', async () => {
+    script = [{ status: 429, body: problem(429, 'rate_limited') }];
+    const { afterview } = client();
+    await afterview.sandbox.createTenant('after a 429');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not repeat a conditional PATCH (a repeat would answer 412); repeats a plain one', async () => {
+    script = [unavailable()];
+    const { afterview } = client();
+    const conditional = afterview.interviews.update('int_1', { round: 2 }, { ifMatch: 3 });
+    await expect(conditional).rejects.toMatchObject({ status: 503 });
+    expect(seen.map((request) => request.headers['if-match'])).toEqual(['"3"']);
+    seen.length = 0;
+    script = [unavailable()];
+    await afterview.webhookEndpoints.update('whe_1', { description: 'x' });
+    expect(seen.map((request) => request.method)).toEqual(['PATCH', 'PATCH']);
+  });
+
+  it('resolves a DELETE whose repeat answers 404: the earlier attempt deleted', async () => {
+    script = [unavailable(), { status: 404, body: problem(404, 'not_found') }];
+    const { afterview } = client();
+    await expect(afterview.webhookEndpoints.delete('whe_1')).resolves.toBeUndefined();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('still rejects a DELETE whose first answer is 404', async () => {
+    script = [{ status: 404, body: problem(404, 'not_found') }];
+    const { afterview } = client();
+    await expect(afterview.webhookEndpoints.delete('whe_1')).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
+
+describe('per-call options', () => {
+  const emptyPage = { status: 200, body: { data: [] } };
+
+  it.each([
+    [
+      'webhookEndpoints.test',
+      (a: Afterview) => a.webhookEndpoints.test('whe_1', { idempotencyKey: 'k' }),
+    ],
+    [
+      'events.redeliver',
+      (a: Afterview) => a.events.redeliver('evt_1', {}, { idempotencyKey: 'k' }),
+    ],
+    [
+      'plans.preview',
+      (a: Afterview) => a.plans.preview({} as InterviewInput, { idempotencyKey: 'k' }),
+    ],
+    ['drafts.check', (a: Afterview) => a.drafts.check({} as DraftCheck, { idempotencyKey: 'k' })],
+  ] as const)('%s sends the caller’s Idempotency-Key', async (_, call) => {
+    const { afterview } = client();
+    await call(afterview);
+    expect(seen.map((request) => request.headers['idempotency-key'])).toEqual(['k']);
+  });
+
+  it('webhookEndpoints.update sends If-Match', async () => {
+    const { afterview } = client();
+    await afterview.webhookEndpoints.update('whe_1', { enabled: false }, { ifMatch: 4 });
+    expect(seen[0]?.headers['if-match']).toBe('"4"');
+  });
+
+  it('webhookEndpoints.list and deliveries send limit on every page', async () => {
+    script = [{ status: 200, body: { data: [], nextCursor: 'c2' } }, emptyPage, emptyPage];
+    const { afterview } = client();
+    await afterview.webhookEndpoints.list({ limit: 5 }).toArray();
+    await afterview.webhookEndpoints.deliveries('whe_1', { limit: 7 }).toArray();
+    expect(seen.map((request) => request.url)).toEqual([
+      '/v1/webhook-endpoints?limit=5',
+      '/v1/webhook-endpoints?limit=5&cursor=c2',
+      '/v1/webhook-endpoints/whe_1/deliveries?limit=7',
+    ]);
   });
 });

@@ -1,20 +1,7 @@
 import { useState } from 'hono/jsx/dom';
-
-/** The event types an endpoint can subscribe to (the `webhooks` section of openapi.yaml). */
-const eventTypes = [
-  'followup.thank_you',
-  'followup.check_in',
-  'followup.feedback_request',
-  'followup.withdrawal_notice',
-  'followup.contact_info_needed',
-  'followup.handwritten_note',
-  'followup.move_on',
-  'interview.created',
-  'interview.updated',
-  'interview.closed',
-  'webhook.test',
-  'webhook_endpoint.disabled',
-];
+// The API's own list (its schemas, the OpenAPI enum and the event store read it), so the picker
+// cannot drift from what an endpoint may subscribe to. Zod-free and pure: it bundles small.
+import { eventTypes } from '../../../shared/webhooks/event-types';
 
 /** Checkboxes for event types; none ticked means every type, as in the API. */
 export function EventTypePicker(props: { value: string[]; onChange: (types: string[]) => void }) {
