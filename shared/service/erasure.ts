@@ -12,7 +12,9 @@
  *   They are found through the events: each event's delivery state at every endpoint of the
  *   tenant (deleted ones included, through the markers their deletion leaves) lists its
  *   attempts, and is written before them. Attempts written before states listed them are
- *   found through the interview's index entry instead;
+ *   found through the interview's index entry instead. An attempt in flight while this runs
+ *   is redacted by its writer: after writing it, the delivery service reads the event again
+ *   and, finding it erased, redacts the attempt itself (see DeliveryService);
  * - idempotency records: the stored response and the request hash go; the key stays used, so
  *   a retry of the original request answers 410 instead of creating the interview again.
  *
@@ -106,8 +108,14 @@ export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent |
   return undefined;
 }
 
-/** The attempt without its response excerpt; undefined when there is nothing to remove. */
-function redactAttempt(attempt: DeliveryAttempt, erasedAt: string): DeliveryAttempt | undefined {
+/**
+ * The attempt without its response excerpt, marked erased; undefined when it already is. The
+ * delivery service applies it too, to an attempt it wrote after the erasure marked its event.
+ */
+export function redactAttempt(
+  attempt: DeliveryAttempt,
+  erasedAt: string,
+): DeliveryAttempt | undefined {
   if (attempt.erasedAt !== undefined) return undefined;
   const { responseBody: _gone, ...rest } = attempt;
   return { ...rest, erasedAt };
