@@ -7,7 +7,9 @@
  *   candidate's name become placeholders (the event keeps its documented shape, so a typed
  *   client still parses it); the step's id, kind, round, channel and times, the recipient's
  *   role, and the interview's id, status, role, round, format and times stay.
- *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again;
+ *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again,
+ *   except the erasure's own `interview.updated` / `interview.closed` notices (nothing personal
+ *   in them: they are delivered as usual);
  * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay.
  *   They are found through the events: each event's delivery state at every endpoint of the
  *   tenant (deleted ones included, through the markers their deletion leaves) lists its
@@ -100,12 +102,21 @@ export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent |
       erasedAt,
     };
   }
-  const externalId = event.data.externalId;
-  if (event.type.startsWith('interview.') && externalId !== undefined && externalId !== redacted) {
+  if (event.type.startsWith('interview.') && !isErasureNotice(event)) {
+    // Marked whether or not it had an external id to lose: an event recorded before the erasure
+    // is never sent again, like every other event of the interview.
     const { externalId: _gone, ...data } = event.data;
     return { ...event, data, erasedAt };
   }
   return undefined;
+}
+
+/**
+ * An `interview.*` notice of the erasure itself (it reports `closedReason: erased`, which only
+ * an erasure writes): it holds no personal data and is delivered as usual.
+ */
+function isErasureNotice(event: StoredEvent): boolean {
+  return event.data.closedReason === 'erased';
 }
 
 /**
