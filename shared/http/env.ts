@@ -5,6 +5,12 @@ interface ApiVariables {
   /** Set by the auth middleware on authenticated routes. */
   tenantId: string;
   requestId: string;
+  /**
+   * The interview a request concerns when its path does not name it (a redeliver of one of its
+   * events), set by the route: the Idempotency-Key record is linked to it, so erasing the
+   * interview reaches the record like those of the interview's own routes.
+   */
+  interviewId?: string;
 }
 
 export interface ApiEnv {

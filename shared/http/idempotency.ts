@@ -65,8 +65,10 @@ function interviewOf(path: string, location?: string | null): string | undefined
  * 4. A request that dies while holding the claim leaves an in-progress record; once its lease
  *    has run out, the next request with the key takes it over and runs.
  *
- * Records that concern an interview remember its id, so erasing the interview finds them and
- * replaces them with an erased form: its key then answers 410 `interview_erased`.
+ * Records that concern an interview remember its id (from the path, the `Location` of a create,
+ * or what the route set, such as the interview of a redelivered event), so erasing the
+ * interview finds them and replaces them with an erased form: its key then answers 410
+ * `interview_erased`.
  */
 export function idempotency(deps: {
   store: IdempotencyStore;
@@ -167,7 +169,8 @@ export function idempotency(deps: {
       const value = c.res.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    const interviewId = pathInterview ?? interviewOf('', c.res.headers.get('location'));
+    const interviewId =
+      pathInterview ?? c.get('interviewId') ?? interviewOf('', c.res.headers.get('location'));
     const completed: IdempotencyCompleted = {
       phase: 'completed',
       tenantId,

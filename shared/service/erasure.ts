@@ -7,12 +7,16 @@
  *   candidate's name become placeholders (the event keeps its documented shape, so a typed
  *   client still parses it); the step's id, kind, round, channel and times, the recipient's
  *   role, and the interview's id, status, role, round, format and times stay.
- *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again;
+ *   `interview.*` events lose their external id. Both get `erasedAt` and are never sent again,
+ *   except the erasure's own `interview.updated` / `interview.closed` notices (nothing personal
+ *   in them: they are delivered as usual);
  * - delivery attempts: the response excerpt goes; outcome, status code, latency and times stay.
  *   They are found through the events: each event's delivery state at every endpoint of the
  *   tenant (deleted ones included, through the markers their deletion leaves) lists its
  *   attempts, and is written before them. Attempts written before states listed them are
- *   found through the interview's index entry instead;
+ *   found through the interview's index entry instead. An attempt in flight while this runs
+ *   is redacted by its writer: after writing it, the delivery service reads the event again
+ *   and, finding it erased, redacts the attempt itself (see DeliveryService);
  * - idempotency records: the stored response and the request hash go; the key stays used, so
  *   a retry of the original request answers 410 instead of creating the interview again.
  *
@@ -98,16 +102,31 @@ export function redactEvent(event: StoredEvent, erasedAt: string): StoredEvent |
       erasedAt,
     };
   }
-  const externalId = event.data.externalId;
-  if (event.type.startsWith('interview.') && externalId !== undefined && externalId !== redacted) {
+  if (event.type.startsWith('interview.') && !isErasureNotice(event)) {
+    // Marked whether or not it had an external id to lose: an event recorded before the erasure
+    // is never sent again, like every other event of the interview.
     const { externalId: _gone, ...data } = event.data;
     return { ...event, data, erasedAt };
   }
   return undefined;
 }
 
-/** The attempt without its response excerpt; undefined when there is nothing to remove. */
-function redactAttempt(attempt: DeliveryAttempt, erasedAt: string): DeliveryAttempt | undefined {
+/**
+ * An `interview.*` notice of the erasure itself (it reports `closedReason: erased`, which only
+ * an erasure writes): it holds no personal data and is delivered as usual.
+ */
+function isErasureNotice(event: StoredEvent): boolean {
+  return event.data.closedReason === 'erased';
+}
+
+/**
+ * The attempt without its response excerpt, marked erased; undefined when it already is. The
+ * delivery service applies it too, to an attempt it wrote after the erasure marked its event.
+ */
+export function redactAttempt(
+  attempt: DeliveryAttempt,
+  erasedAt: string,
+): DeliveryAttempt | undefined {
   if (attempt.erasedAt !== undefined) return undefined;
   const { responseBody: _gone, ...rest } = attempt;
   return { ...rest, erasedAt };

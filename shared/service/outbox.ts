@@ -123,16 +123,12 @@ export class OutboxRelay {
 }
 
 /**
- * A pending entry as an erasure carries it forward: nothing personal stays in the item. A step
- * event is redacted exactly as recorded events are (see `redactEvent`: placeholders, ids and
- * times kept, `erasedAt` set) and is recorded, never sent; an `interview.*` notice loses the
- * external id, the only field of its summary an erasure redacts, and still goes out.
+ * A pending entry as an erasure carries it forward: nothing personal stays in the item. Every
+ * event written before the erasure, a step event or an `interview.*` notice, is redacted exactly
+ * as recorded events are (see `redactEvent`: placeholders, ids and times kept, the external id
+ * gone, `erasedAt` set) and is recorded, never sent. Only the erasure's own notices, which are
+ * not carried but added by it, go out.
  */
 export function redactForErasure(entry: OutboxEntry, erasedAt: string): OutboxEntry {
-  const { data } = entry.event;
-  if (entry.delivery === 'queued') {
-    const { externalId: _erased, ...summary } = data;
-    return { ...entry, event: { ...entry.event, data: summary } };
-  }
   return { ...entry, delivery: 'record', event: redactEvent(entry.event, erasedAt) ?? entry.event };
 }

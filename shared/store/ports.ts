@@ -76,7 +76,7 @@ export interface StoredInterview {
  * One pending event in an interview's outbox, and how it reaches the webhook endpoints:
  * `inline` (a step event: the dispatcher attempts every endpoint at once), `queued` (an
  * `interview.*` notice: a delivery wake-up per endpoint, so the API never waits on a receiver)
- * or `record` (recorded only, never sent: a step event redacted by an erasure).
+ * or `record` (recorded only, never sent: an event written before an erasure, redacted by it).
  */
 export interface OutboxEntry {
   event: StoredEvent;

@@ -16,6 +16,7 @@ import { type Metrics, noMetrics } from '../observability/metrics';
 import type { EventFanOut, FanOutOptions } from '../scheduling/dispatcher';
 import type { WakeupScheduler } from '../scheduling/ports';
 import { consoleLogger, type Logger } from '../service/deps';
+import { redactAttempt } from '../service/erasure';
 import type { EventPublisher } from '../service/events';
 import type { DeliveryState, Store, StoredEndpoint, StoredEvent } from '../store/ports';
 import { type AttemptOutcome, AttemptSender } from './attempt';
@@ -149,8 +150,9 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * This is the hot path of every due step, so its bookkeeping is batched: the existing states
    * are read in one call (none at all when the caller has just recorded the event), and once
    * every attempt has returned (and each failure's retry is scheduled), the states of all
-   * endpoints are written in one batch, then the attempt logs they list in another. An endpoint
-   * whose retry could not be scheduled gets no state, so the re-run redoes it.
+   * endpoints are written in one batch, then the attempt logs they list in another, then the
+   * event is read once more in case an erasure marked it meanwhile (#redactIfErased). An
+   * endpoint whose retry could not be scheduled gets no state, so the re-run redoes it.
    */
   async fanOut(event: StoredEvent, options: FanOutOptions = {}): Promise<void> {
     // An erased interview's events are never sent again (its data is gone from them anyway).
@@ -183,10 +185,12 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       // Record what did go out before reporting the failure, so the retry resends less.
       failure = { error };
     }
+    const records = outcomes.map((outcome) => outcome.record);
     await this.#store.putDeliveryRecords({
-      attempts: outcomes.map((outcome) => outcome.record),
+      attempts: records,
       states: [...outcomes.map((outcome) => outcome.state), ...skipped],
     });
+    await this.#redactIfErased(event, records);
     await forEachBounded(outcomes, this.#concurrency, (outcome) =>
       this.#health.afterAttempt(outcome),
     );
@@ -260,7 +264,8 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * the state that mentions it, so a crash in between leaves a retry that finds the state one
    * attempt behind and simply performs it. The state lists the attempt's log entry and is
    * written before it, so erasure (which finds attempts only through states) reaches every
-   * entry that exists; a crash between the two leaves that attempt unlogged.
+   * entry that exists; a crash between the two leaves that attempt unlogged. An erasure that
+   * marked the event while the attempt was out is caught after the write (#redactIfErased).
    */
   async #attempt(
     event: StoredEvent,
@@ -276,7 +281,34 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     await this.#notices.raise(outcome);
     await this.#store.putDeliveryState(outcome.state);
     await this.#store.putAttempt(outcome.record);
+    const [record = outcome.record] = await this.#redactIfErased(event, [outcome.record]);
     await this.#health.afterAttempt(outcome);
-    return outcome.record;
+    return record;
+  }
+
+  /**
+   * Closes the gap between an attempt in flight and an erasure, without locks. An erasure marks
+   * the event erased, then follows the event's delivery states to the attempts they list; a
+   * writer writes the state, then the attempt, then (here) reads the event again. Either this
+   * read sees the mark, and the attempts just written are redacted here exactly as the erasure
+   * does it, or the mark came after they were written, and the erasure, reading the state after
+   * its mark, finds them and redacts them itself. Reads are strongly consistent, so one of the
+   * two always holds. Events without an interview are never erased: no read for them.
+   */
+  async #redactIfErased(
+    event: StoredEvent,
+    records: readonly AttemptRecord[],
+  ): Promise<AttemptRecord[]> {
+    if (event.interviewId === undefined || records.length === 0) return [...records];
+    const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
+    if (erasedAt === undefined) return [...records];
+    return Promise.all(
+      records.map(async (record) => {
+        const clean = redactAttempt(record, erasedAt);
+        if (!clean) return record;
+        await this.#store.putAttempt(clean);
+        return clean;
+      }),
+    );
   }
 }

@@ -33,10 +33,15 @@ export class WebhookEventService {
 
   /**
    * A new delivery of the same event (same id, so receivers can de-duplicate) to one endpoint,
-   * or to every enabled endpoint subscribed to its type. Returns the endpoints it was queued for.
+   * or to every enabled endpoint subscribed to its type. Returns the endpoints it was queued for,
+   * and the event's interview (its erasure must reach what the request left behind).
    * An erased interview's event answers InterviewErasedError and is sent nowhere.
    */
-  async redeliver(tenantId: string, id: string, endpointId?: string): Promise<string[]> {
+  async redeliver(
+    tenantId: string,
+    id: string,
+    endpointId?: string,
+  ): Promise<{ endpointIds: string[]; interviewId?: string }> {
     const event = await this.get(tenantId, id);
     if (event.erasedAt !== undefined) {
       throw new InterviewErasedError(
@@ -55,6 +60,9 @@ export class WebhookEventService {
       endpoints = await this.#delivery.subscribedEndpoints(event);
     }
     for (const endpoint of endpoints) await this.#delivery.redeliver(event, endpoint);
-    return endpoints.map((endpoint) => endpoint.id);
+    return {
+      endpointIds: endpoints.map((endpoint) => endpoint.id),
+      ...(event.interviewId === undefined ? {} : { interviewId: event.interviewId }),
+    };
   }
 }

@@ -272,3 +272,89 @@ describe('DELETE /v1/interviews/{id} reaches everything', () => {
     expect((await t.api('DELETE', `/v1/interviews/${id}`)).status).toBe(204);
   });
 });
+
+describe('DELETE /v1/interviews/{id} without an external id', () => {
+  it('marks every earlier event erased, answers 410 to redeliver keys, and sends only its own notices', async () => {
+    const echo = await startEchoReceiver();
+    try {
+      // interview.created fails here, so recovery would find it if it were not marked.
+      echo.failTypes.add('interview.created');
+      const endpointId = await t.addEndpoint(echo.url);
+      const start = t.runtime.clock.now();
+      const { externalId: _none, ...input } = interviewInput(start, {});
+      const created = await post('/v1/interviews', input, 'noext-create');
+      expect(created.status).toBe(201);
+      const id: string = created.body.id;
+      await t.advanceTo(start.add({ minutes: 5 }));
+
+      const before = await t.api<{ data: EventView[] }>(
+        'GET',
+        `/v1/events?interviewId=${id}&limit=100`,
+      );
+      const createdEvent = before.body.data.find((event) => event.type === 'interview.created');
+      if (!createdEvent) throw new Error('interview.created was not recorded');
+      expect(createdEvent.data).not.toHaveProperty('externalId');
+      const redelivered = await post(
+        `/v1/events/${createdEvent.id}/redeliver`,
+        { endpointId },
+        'noext-redeliver',
+      );
+      expect(redelivered.status).toBe(202);
+      // The redelivery's attempt runs (and fails) before the erasure.
+      await t.advanceTo(t.runtime.clock.now().add({ seconds: 1 }));
+      const earlier = new Set(before.body.data.map((event) => event.id));
+
+      const sentAtErasure = echo.bodies.length;
+      expect((await t.api('DELETE', `/v1/interviews/${id}`)).status).toBe(204);
+
+      // Every event recorded before the erasure is marked; the erasure's own notices are not.
+      const after = await t.api<{ data: EventView[] }>(
+        'GET',
+        `/v1/events?interviewId=${id}&limit=100`,
+      );
+      for (const event of after.body.data) {
+        if (earlier.has(event.id)) expect(event.erasedAt, event.type).toEqual(expect.any(String));
+        else {
+          expect(event.erasedAt, event.type).toBeUndefined();
+          expect(event.data).toMatchObject({ closedReason: 'erased' });
+        }
+      }
+      const notices = after.body.data.filter((event) => !earlier.has(event.id));
+      expect(notices.map((event) => event.type).sort()).toEqual([
+        'interview.closed',
+        'interview.updated',
+      ]);
+
+      // Redeliver answers 410, with a new key and with the key used before the erasure.
+      const again = await post(`/v1/events/${createdEvent.id}/redeliver`, {}, 'noext-redeliver-2');
+      expect(again.status).toBe(410);
+      const replayed = await post(
+        `/v1/events/${createdEvent.id}/redeliver`,
+        { endpointId },
+        'noext-redeliver',
+      );
+      expect(replayed.status).toBe(410);
+      expect(replayed.body.code).toBe('interview_erased');
+
+      // Recovery and retries resend nothing; the erasure's own notices arrive once each.
+      echo.failTypes.clear();
+      await t.advanceTo(t.runtime.clock.now().add({ seconds: 1 }));
+      const recover = await post(
+        `/v1/webhook-endpoints/${endpointId}/recover`,
+        { since: start.subtract({ hours: 1 }).toString() },
+        'noext-recover',
+      );
+      expect(recover.status).toBe(202);
+      expect(recover.body.recovered).toBe(0);
+      await t.advanceTo(t.runtime.clock.now().add({ hours: 24 * 4 }));
+      const sentSince = echo.bodies
+        .slice(sentAtErasure)
+        .map((body) => JSON.parse(body) as { id: string; data: { interviewId?: string } })
+        .filter((event) => event.data.interviewId === id)
+        .map((event) => event.id);
+      expect(sentSince.sort()).toEqual(notices.map((event) => event.id).sort());
+    } finally {
+      await echo.close();
+    }
+  });
+});

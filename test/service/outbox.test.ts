@@ -156,3 +156,56 @@ describe('the interview outbox', () => {
     expect((await store.getInterview(tenantId, created.id))?.outbox).toBeUndefined();
   });
 });
+
+describe('an erasure and the interview notices', () => {
+  it('marks every notice recorded before it erased, with or without an external id; its own go out', async () => {
+    for (const externalId of [undefined, 'ats-42']) {
+      const tenantId = newTenant();
+      const created = await service().create(tenantId, {
+        ...input(),
+        ...(externalId === undefined ? {} : { externalId }),
+      });
+      await service().erase(tenantId, created.id);
+      const events = (await store.listEvents(tenantId, { limit: 10, interviewId: created.id }))
+        .items;
+      const byType = new Map(events.map((event) => [event.type, event]));
+      expect([...byType.keys()].sort()).toEqual([
+        'interview.closed',
+        'interview.created',
+        'interview.updated',
+      ]);
+      const before = byType.get('interview.created');
+      expect(before?.erasedAt).toEqual(expect.any(String));
+      expect(before?.data).not.toHaveProperty('externalId');
+      expect(before?.data).toMatchObject({ interviewId: created.id, status: 'active' });
+      for (const type of ['interview.updated', 'interview.closed']) {
+        expect(byType.get(type)?.erasedAt).toBeUndefined();
+        expect(byType.get(type)?.data).toMatchObject({ closedReason: 'erased' });
+      }
+      // A repeated erasure leaves the erasure's own notices alone.
+      await service().erase(tenantId, created.id);
+      const again = (await store.listEvents(tenantId, { limit: 10, interviewId: created.id }))
+        .items;
+      expect(
+        again
+          .filter((event) => event.erasedAt === undefined)
+          .map((e) => e.type)
+          .sort(),
+      ).toEqual(['interview.closed', 'interview.updated']);
+    }
+  });
+
+  it('records a notice still pending in the outbox as erased; only its own notices are queued', async () => {
+    const tenantId = newTenant();
+    const created = await service({ events: deadPublisher }).create(tenantId, input());
+    await service({ events: deadPublisher }).erase(tenantId, created.id);
+    const outbox = (await store.getInterview(tenantId, created.id))?.outbox ?? [];
+    expect(
+      outbox.map((entry) => [entry.event.type, entry.delivery, entry.event.erasedAt !== undefined]),
+    ).toEqual([
+      ['interview.created', 'record', true],
+      ['interview.updated', 'queued', false],
+      ['interview.closed', 'queued', false],
+    ]);
+  });
+});

@@ -23,6 +23,7 @@ import type { Store } from '../../shared/store/ports';
 import { DeliveryService } from '../../shared/webhooks/delivery';
 import { HttpWebhookTransport } from '../../shared/webhooks/http-transport';
 import type { WebhookServices } from '../../shared/webhooks/index';
+import type { WebhookTransport } from '../../shared/webhooks/ports';
 import { startHttpReceiver } from '../support/http-receiver';
 import { storedInput, storedInterview } from '../support/interview-fixtures';
 import { ErrorRecordingLogger } from '../support/loggers';
@@ -107,9 +108,10 @@ export interface DeliveryHarness {
   advanceBy(ms: number): Promise<void>;
   /**
    * A DeliveryService like the harness's own over its store with `faults` in place of some of
-   * the store's methods: a write that fails, or half succeeds, where the test says.
+   * the store's methods: a write that fails, or half succeeds, where the test says; and, when
+   * given, `transport` in place of the real one (an attempt the test holds, for instance).
    */
-  deliveryWithFaults(faults: Partial<Store>): DeliveryService;
+  deliveryWithFaults(faults: Partial<Store>, transport?: WebhookTransport): DeliveryService;
   close(): Promise<void>;
 }
 
@@ -217,7 +219,7 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     async advanceBy(ms) {
       await emulator.advanceTo(clock.now().add({ milliseconds: ms }));
     },
-    deliveryWithFaults(faults) {
+    deliveryWithFaults(faults, replacement) {
       const faulty = new Proxy(store, {
         get(target, property, receiver) {
           const fault = (faults as Record<PropertyKey, unknown>)[property];
@@ -226,7 +228,12 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
-      return new DeliveryService({ store: faulty, scheduler, transport, clock });
+      return new DeliveryService({
+        store: faulty,
+        scheduler,
+        transport: replacement ?? transport,
+        clock,
+      });
     },
     async close() {
       await localScheduler.close();

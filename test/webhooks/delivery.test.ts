@@ -138,7 +138,9 @@ describe('step events', () => {
     expect((await h.store.getEndpoint(tenantId, endpoint.id))?.enabled).toBe(true);
 
     down.behaviour = alwaysOk;
-    expect(await h.webhooks.events.redeliver(tenantId, eventId)).toEqual([endpoint.id]);
+    expect((await h.webhooks.events.redeliver(tenantId, eventId)).endpointIds).toEqual([
+      endpoint.id,
+    ]);
     await h.advanceBy(SECOND);
 
     expect(down.requests).toHaveLength(MAX_ATTEMPTS + 1);

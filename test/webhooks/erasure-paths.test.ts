@@ -3,7 +3,9 @@
  * the interview's events, their delivery states at every endpoint (a deleted endpoint through the
  * marker its deletion leaves) and the attempt keys each state lists, plus the by-interview index
  * entries of attempts written before states listed them. The state is written before the attempts
- * it lists, so a failure between the two leaves an attempt unlogged, never unfindable.
+ * it lists, so a failure between the two leaves an attempt unlogged, never unfindable. An attempt
+ * still out while an erasure runs is redacted by its writer, which reads the event again after
+ * writing it.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -11,9 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
 import { eraseInterviewTraces } from '../../shared/service/erasure';
 import { interviewAttemptsPartition, sortableInstant } from '../../shared/store/dynamo/keys';
-import type { DeliveryAttempt } from '../../shared/store/ports';
+import type { DeliveryAttempt, Store } from '../../shared/store/ports';
 import { gsi3, keyPrefix } from '../../shared/store/table';
+import type { WebhookTransport } from '../../shared/webhooks/ports';
 import {
+  alwaysOk,
   type Behaviour,
   type DeliveryHarness,
   type Receiver,
@@ -159,5 +163,119 @@ describe('erasure of delivery attempts', () => {
     const logged = (await attemptsOf(tenantId, endpoint.id)).filter((a) => a.eventId === fresh.id);
     expect(logged).toHaveLength(1);
     expect(state?.attemptLog).toEqual([{ id: logged[0]?.id, attemptedAt: logged[0]?.attemptedAt }]);
+  });
+});
+
+/** A transport whose attempts wait until the test lets them go; each echoes what it sent. */
+function heldTransport(): { transport: WebhookTransport; arrived: Promise<void>; release(): void } {
+  let arrive = () => {};
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const transport: WebhookTransport = {
+    send: async (request) => {
+      arrive();
+      await released;
+      return {
+        ok: true,
+        statusCode: 200,
+        latencyMs: 1,
+        responseBody: `got: ${request.body.slice(0, 300)}`,
+      };
+    },
+  };
+  return { transport, arrived, release };
+}
+
+const whileHeld = 'while the receiver holds the attempt';
+const betweenWrites = 'between the state write and the attempt write';
+const afterCheck = 'after the writer has read the event again';
+
+describe('erasure of an attempt in flight', () => {
+  // Either the writer's second read of the event sees the erasure's mark and redacts what it
+  // wrote, or the mark came after the attempt was written and the erasure finds it through the
+  // state: one DELETE is enough whichever way the two interleave.
+  it.each([
+    ['fan-out', whileHeld],
+    ['fan-out', betweenWrites],
+    ['fan-out', afterCheck],
+    ['single attempt', whileHeld],
+    ['single attempt', betweenWrites],
+    ['single attempt', afterCheck],
+  ] as const)('%s: one erasure run %s leaves no excerpt', async (path, moment) => {
+    const tenantId = h.newTenant();
+    const { endpoint } = await h.webhooks.endpoints.create(tenantId, {
+      url: (await receiver(alwaysOk)).url,
+    });
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+    await h.advanceBy(2 * MINUTE);
+    const recorded = await h.store.getEvent(
+      tenantId,
+      stepEventId(tenantId, step.interviewId, step.stepId),
+    );
+    const stored = await h.store.getEndpoint(tenantId, endpoint.id);
+    if (!recorded || !stored) throw new Error('the step event or the endpoint is missing');
+    // Another event of the interview that the endpoint has not had yet.
+    const event = { ...recorded, id: `${recorded.id}x` };
+    await h.store.putEvent(event);
+
+    let erasures = 0;
+    const erase = () => {
+      erasures++;
+      return eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+    };
+    const faults: Partial<Store> = {};
+    if (moment === betweenWrites && path === 'fan-out') {
+      faults.putDeliveryRecords = async (records) => {
+        await h.store.putDeliveryRecords({ states: records.states, attempts: [] });
+        await erase();
+        await h.store.putDeliveryRecords({ states: [], attempts: records.attempts });
+      };
+    }
+    if (moment === betweenWrites && path === 'single attempt') {
+      faults.putAttempt = async (attempt) => {
+        if (erasures === 0) await erase();
+        await h.store.putAttempt(attempt);
+      };
+    }
+    if (moment === afterCheck) {
+      // The writer's read answers from before the mark: the erasure alone must find the attempt.
+      faults.getEvent = async (id, eventId) => {
+        const seen = await h.store.getEvent(id, eventId);
+        if (erasures === 0) await erase();
+        return seen;
+      };
+    }
+    const held = heldTransport();
+    const delivery = h.deliveryWithFaults(faults, held.transport);
+    const running =
+      path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, stored);
+    await held.arrived;
+    if (moment === whileHeld) await erase();
+    held.release();
+    const returned = await running;
+    // A writer that never reads the event again: the erasure comes after it all the same.
+    if (erasures === 0) await erase();
+    expect(erasures).toBe(1);
+
+    expect((await h.store.getEvent(tenantId, event.id))?.erasedAt).toEqual(expect.any(String));
+    const attempts = (await attemptsOf(tenantId, endpoint.id)).filter(
+      (attempt) => attempt.eventId === event.id,
+    );
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({
+      outcome: 'succeeded',
+      statusCode: 200,
+      erasedAt: expect.any(String),
+    });
+    expect(attempts[0]?.responseBody).toBeUndefined();
+    // What the writer hands back (the `test` probe's answer) is redacted too once it saw the mark.
+    if (moment !== afterCheck) expect(JSON.stringify(returned ?? null)).not.toContain('Grace');
+    // Nothing is left for a second DELETE to clean.
+    expect((await erase()).attempts).toBe(0);
   });
 });

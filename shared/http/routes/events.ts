@@ -109,7 +109,13 @@ export function eventRoutes(webhooks: Pick<WebhookServices, 'events'>): RouteMod
     app.openapi(redeliverEvent, async (c) => {
       const { id } = c.req.valid('param');
       const body = (c.req.valid('json') ?? {}) as z.infer<typeof redeliverSchema>;
-      const endpointIds = await webhooks.events.redeliver(c.get('tenantId'), id, body.endpointId);
+      const { endpointIds, interviewId } = await webhooks.events.redeliver(
+        c.get('tenantId'),
+        id,
+        body.endpointId,
+      );
+      // An Idempotency-Key's record of this request belongs to the interview, like its own routes'.
+      if (interviewId !== undefined) c.set('interviewId', interviewId);
       return c.json({ eventId: id, endpointIds }, 202);
     });
   };
