@@ -137,7 +137,9 @@ function anyInterviewer(input: InterviewInput, purpose: Purpose, note: string): 
     timeZone: input.timeZone,
     topic: undefined,
     followUp: undefined,
-    why: 'through the recruiter as a task (no address known for anyone)',
+    why: input.recruiter
+      ? 'through the recruiter as a task (no address known for anyone)'
+      : 'to the hiring team as a task (no recruiter named and no address known for anyone)',
   };
 }
 
@@ -167,7 +169,7 @@ export function checkInContact(input: InterviewInput): Contact {
 export function closingContact(input: InterviewInput): Contact {
   const recruiter = recruiterContact(
     input,
-    'to the recruiter by email, who arranged the interview',
+    'to the recruiter who arranged the interview, by email',
   );
   if (recruiter) return recruiter;
   const manager = input.interviewers.find((person) => person.hiringManager);

@@ -1,6 +1,7 @@
 /**
  * The draft check (R10): finds what keeps a follow-up note from doing its job — too long,
- * generic filler, no name or role, no way to reach the candidate, misspellings.
+ * generic filler, no name or role, no way to reach the candidate, a question or sentence pasted
+ * mid-sentence, misspellings.
  */
 import {
   type DraftCheckContext,
@@ -45,6 +46,21 @@ const genericPhrases: Array<[RegExp, string]> = [
     /\bi hope this (?:e-?mail|message) finds you well\b/i,
     'is a stock opener; start with the point',
   ],
+];
+
+/**
+ * Shapes that only arise when a question or a whole sentence is pasted into a sentence, e.g.
+ * "You asked me about What is your biggest weakness?, and …" or "because of I speak German".
+ * Deliberately narrow, so no well-formed note trips them: a capitalised word after "about" is
+ * often a name ("about Kubernetes"), so only a question word that runs into a question mark
+ * counts; "because of" never takes a subject pronoun; and "?," is never right outside quotes.
+ * Each pattern matches the spot itself, which the finding quotes.
+ */
+const brokenShapes: RegExp[] = [
+  /\S*\?,(?:\s+\S+)?/,
+  /\b(?:about|because of) (?:What|How|Why|When|Where|Which|Who|Do|Does|Did|Is|Are|Can|Could|Would|Should)\b[^.!?\n]*\?/,
+  // "How about we meet on Tuesday?" is fine.
+  /(?<!\b(?:[Hh]ow|[Ww]hat) )\b(?:about|because of) (?:I|we|he|she|they) \p{Ll}+/u,
 ];
 
 const emailPattern = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
@@ -174,6 +190,18 @@ export function checkDraft(text: string, context: DraftCheckContext = {}): Draft
         message: `Sign with your ${missing.join(' and ')} so the reader can reach you in one step.`,
       });
     }
+  }
+
+  for (const pattern of brokenShapes) {
+    const excerpt = normalized.match(pattern)?.[0].replace(/\s+/g, ' ');
+    if (excerpt === undefined) continue;
+    findings.push({
+      code: 'broken_sentence',
+      severity: draftFindingSeverities.broken_sentence,
+      message: `"${excerpt}" reads as a question or sentence pasted mid-sentence; quote it, or put it after a colon.`,
+      excerpt,
+    });
+    break;
   }
 
   findings.push(...misspellings(normalized, context));

@@ -57,6 +57,18 @@ function signature(candidate: Candidate): string {
     .join('\n');
 }
 
+/**
+ * Text the candidate typed (a topic, a highlight, an interviewer's question) as the end of a
+ * sentence, after a colon: the one place that reads right whether it is a noun phrase ("eight
+ * years of running payment systems"), a résumé line ("Led the migration to Kubernetes"), a
+ * sentence ("I speak fluent German.") or a question ("What is your biggest weakness?"). The
+ * text keeps its own closing mark; a full stop is added only when it has none.
+ */
+function asEnding(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]["'”’)]*$/u.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 function compose(greeting: string, sentences: string[], closing: string, candidate: Candidate) {
   return `${greeting}\n\n${sentences.join(' ')}\n\n${closing}\n${signature(candidate)}`;
 }
@@ -83,12 +95,14 @@ const thankYouOpenings = [
     `It was a pleasure to meet you in ${meeting} about the ${role.title} role at ${role.company}, and thank you for your time.`,
 ];
 
+// Every line that embeds the candidate's own text ends with it (see `asEnding`).
 const thankYouTopicLines = [
   (topic: string) =>
-    `I especially enjoyed discussing ${topic} with you, and it has stayed on my mind since.`,
+    `I especially enjoyed one part of our discussion, and it has stayed on my mind since: ${asEnding(topic)}`,
   (topic: string) =>
-    `Our exchange about ${topic} was a highlight for me and gave me a clearer view of what the team is working towards.`,
-  (topic: string) => `Talking through ${topic} with you was the part I valued most.`,
+    `One exchange was a highlight for me and gave me a clearer view of what the team is working towards: ${asEnding(topic)}`,
+  (topic: string) =>
+    `The part I valued most was talking through one subject with you: ${asEnding(topic)}`,
 ];
 
 const thankYouTitleLines = [
@@ -140,12 +154,12 @@ export function thankYouDraft(context: ThankYouContext): Draft {
   // Every note reminds them why the candidate fits: with a highlight when there is one.
   const fit =
     highlights.length > 0
-      ? `I believe I would fit the team well, not least because of ${highlights[index % highlights.length]}.`
+      ? `I believe I would fit the team well, and one reason stands out: ${asEnding(highlights[index % highlights.length] as string)}`
       : pick(thankYouFitLines, (seed >>> 3) + index)(role);
   // The last word on a question the candidate wants to answer better (seed 000).
   const followUp = interviewer.followUp
     ? [
-        `You asked me about ${interviewer.followUp}, and having thought about it more since, I would be glad to give you a fuller answer.`,
+        `Having thought more about a question you asked me, I would be glad to give you a fuller answer: ${asEnding(interviewer.followUp)}`,
       ]
     : [];
   const subjects = [
@@ -172,7 +186,7 @@ export function handwrittenNoteDraft(context: ThankYouContext): Draft {
   const { candidate, role, interviewer, index, seed } = context;
   const topic = interviewer.topics?.[0];
   const middle = topic
-    ? `Your perspective on ${topic} has stayed with me.`
+    ? `Your perspective on one subject has stayed with me: ${asEnding(topic)}`
     : 'Seeing the office and the team in person made the role feel very real.';
   const wishes = [
     'I hope to have the chance to work with you.',
@@ -208,11 +222,11 @@ const checkInInterest = [
 
 const checkInTopicPoints = [
   (topic: string) =>
-    `Since we spoke about ${topic}, I have sketched a few concrete ideas for how I would approach it in my first months, and I would be glad to walk you through them.`,
+    `I have sketched a few concrete ideas for my first months on one subject we spoke about, and I would be glad to walk you through them: ${asEnding(topic)}`,
   (topic: string) =>
-    `One thing I did not mention about ${topic} is a similar problem I solved recently, which I would be happy to describe.`,
+    `I recently solved a problem much like one we discussed, and I would be happy to describe how: ${asEnding(topic)}`,
   (topic: string) =>
-    `I came across a useful approach to ${topic} that I think would suit the team, and I would enjoy comparing notes on it.`,
+    `I have since come across an approach I think would suit the team on a subject we discussed, and I would enjoy comparing notes: ${asEnding(topic)}`,
 ];
 
 const checkInPlainPoints = [
@@ -228,9 +242,9 @@ const referenceOffers = [
 ];
 
 const highlightPoints = [
-  (highlight: string) => `One more reason I think I would fit the team: ${highlight}.`,
+  (highlight: string) => `One more reason I think I would fit the team: ${asEnding(highlight)}`,
   (highlight: string) =>
-    `Something I did not stress enough when we met is ${highlight}, which bears directly on this role.`,
+    `I did not stress one thing enough when we met, and it bears directly on this role: ${asEnding(highlight)}`,
 ];
 
 /**

@@ -515,6 +515,7 @@ export const draftFindingSeverities = {
   missing_name: 'error',
   missing_contact: 'error',
   missing_role: 'warning',
+  broken_sentence: 'warning',
   misspelling: 'warning',
 } as const;
 export type DraftFindingCode = keyof typeof draftFindingSeverities;

@@ -58,6 +58,48 @@ describe('checkDraft (R10)', () => {
     expect(codes(text)).toEqual(expected);
   });
 
+  it.each([
+    {
+      name: 'a question pasted after "about"',
+      pasted: 'You asked me about What is your biggest weakness?, and I would be glad to say more.',
+      excerpt: 'weakness?, and',
+    },
+    {
+      name: 'a question pasted after "about", without the comma',
+      pasted: 'We spoke about How do you keep on-call humane? It stayed with me.',
+      excerpt: 'about How do you keep on-call humane?',
+    },
+    {
+      name: 'a sentence pasted after "because of"',
+      pasted: 'I would fit the team, not least because of I speak fluent German.',
+      excerpt: 'because of I speak',
+    },
+  ])('$name → broken_sentence, quoting the spot', ({ pasted, excerpt }) => {
+    const found = checkDraft(good.replace('I enjoyed hearing about your streaming work.', pasted));
+    expect(found).toEqual([
+      {
+        code: 'broken_sentence',
+        severity: 'warning',
+        message: `"${excerpt}" reads as a question or sentence pasted mid-sentence; quote it, or put it after a colon.`,
+        excerpt,
+      },
+    ]);
+  });
+
+  it('leaves names after "about", colons, quoted questions and "how about we" alone', () => {
+    for (const fine of [
+      'We talked about Kubernetes and about What Went Wrong, the postmortem series.',
+      'You asked a question I keep thinking about: What is your biggest weakness?',
+      'I asked "why?", and you explained the on-call rotation.',
+      'How about we meet on Tuesday? What about I send the slides first?',
+      'I chose Acme because of its streaming work and because of you and the team.',
+      'Latency rose because of I/O limits.',
+    ]) {
+      const text = good.replace('I enjoyed hearing about your streaming work.', fine);
+      expect(codes(text, { kind: 'thank_you' }), fine).not.toContain('broken_sentence');
+    }
+  });
+
   it('quotes the misspelt word', () => {
     const [finding] = checkDraft(good.replace('enjoyed', 'enjoyd'), context);
     expect(finding).toMatchObject({ code: 'misspelling', excerpt: 'enjoyd', severity: 'warning' });

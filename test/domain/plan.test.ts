@@ -153,12 +153,31 @@ describe('channels and recipients (R3)', () => {
     }
   });
 
-  it('routes check-ins through the recruiter when nobody can be reached', () => {
+  it('routes check-ins to the hiring team as a task when nobody can be reached', () => {
     const nobody = interview('2026-03-10T14:00:00Z', { interviewers: [{ name: 'Lee Park' }] });
     const planned = planFollowUps(nobody, policy, at(nobody.endsAt));
     for (const step of checkIns(planned)) {
       expect(step).toMatchObject({ channel: 'task', recipient: { role: 'hiring_contact' } });
+      // No recruiter was named, so the reason does not claim one.
+      expect(step.reason).toContain('to the hiring team as a task (no recruiter named');
+      expect(step.reason).not.toContain('recruiter as a task');
     }
+    // Only a contact request went out, so nothing counts from a thank-you.
+    expect(checkIns(planned)[0]?.reason).toContain('14 days after the interview (no thank-you');
+
+    const withRecruiter = interview('2026-03-10T14:00:00Z', {
+      interviewers: [{ name: 'Lee Park' }],
+      recruiter: { name: 'Kim Novak' },
+    });
+    for (const step of checkIns(planFollowUps(withRecruiter, policy, at(withRecruiter.endsAt)))) {
+      expect(step.reason).toContain('through the recruiter as a task (no address known');
+    }
+  });
+
+  it('counts the move-on from the interview when no thank-you and no check-in went out', () => {
+    const nobody = interview('2026-03-10T14:00:00Z', { interviewers: [{ name: 'Lee Park' }] });
+    const planned = planFollowUps(nobody, resolvePolicy({ maxCheckIns: 0 }), at(nobody.endsAt));
+    expect(only(planned, 'move_on').reason).toContain('after the interview →');
   });
 
   it.each([
@@ -268,6 +287,9 @@ describe('check-ins (R4, R5, R6, R8)', () => {
       ).toBeGreaterThanOrEqual(31);
     }
     expect(planned[1]?.reason).toContain('a process of 3 months → check-ins spaced 31 days apart');
+    // The employer gave a timeline: the first check-in says the process set its day.
+    expect(planned[0]?.reason).toContain('a process of 3 months → 31 days after the thank-you');
+    expect(planned[0]?.reason).not.toContain('no timeline given');
   });
 
   it('stops chasing once the ideal start date has clearly passed (R8)', () => {

@@ -216,6 +216,13 @@ describe('interviews outside the plannable time', () => {
     if (status === 'skipped') {
       expect(thankYou.reason).toContain('more than 5 days after the interview');
       expect(thankYou.reason).toContain('skipped rather than sent this late');
+      // No thank-you went out, so the first check-in does not count from one.
+      expect(checkIns(steps)[0]?.reason).toContain(
+        'days after the interview (no thank-you went out)',
+      );
+      expect(checkIns(steps)[0]?.reason).not.toContain('after the thank-you');
+    } else {
+      expect(checkIns(steps)[0]?.reason).toContain('days after the thank-you');
     }
     // Check-ins still make sense and are planned.
     expect(checkIns(steps).length).toBe(3);
@@ -319,7 +326,10 @@ describe('the recruiter and the hiring manager (R3, R9)', () => {
       channel: 'email',
       recipient: { name: 'Kim Novak', role: 'recruiter' },
     });
-    expect(closing?.reason).toContain('to the recruiter by email, who arranged the interview');
+    // The clause belongs to the recruiter, not to the send window that follows it.
+    expect(closing?.reason).toContain(
+      'to the recruiter who arranged the interview, by email in the next send window',
+    );
     expect(closing?.draft?.body).toContain('Dear Kim,');
 
     const { recruiter: _none, ...without } = withRecruiter;
@@ -537,11 +547,11 @@ describe('something new to say: highlights and follow-up questions', () => {
       (step) => step.recipient.name === 'Jonas Weber',
     );
     expect(forJonas?.draft?.body).toContain(
-      'You asked me about how I would shard the events table',
+      'a question you asked me, I would be glad to give you a fuller answer: how I would shard the events table.',
     );
     expect(forJonas?.draft?.body).toContain('eight years of running payment systems');
     const forMia = ofKind(steps, 'thank_you').find((step) => step.recipient.name === 'Mia Chen');
-    expect(forMia?.draft?.body).not.toContain('You asked me about');
+    expect(forMia?.draft?.body).not.toContain('a question you asked me');
     expect(forMia?.draft?.body).toContain('a calm hand during outages');
   });
 
@@ -581,5 +591,66 @@ describe('something new to say: highlights and follow-up questions', () => {
     const moved = change.added[0] as Step;
     expect(Temporal.Instant.from(moved.dueAt).since(checkIn.dueAt).total('hours')).toBe(48);
     expect(moved.reason).toContain('snoozed by 2 days from its due time, Wed 2026-03-18 09:00');
+  });
+});
+
+describe('the candidate’s own words read right in every draft, whatever their shape', () => {
+  const question = 'What is your biggest weakness?';
+  const input = interview('2026-03-03T14:00:00Z', {
+    format: 'onsite',
+    candidate: {
+      name: 'Ana Ruiz',
+      email: 'ana.ruiz@example.com',
+      phone: '+49 151 2345678',
+      highlights: [
+        'Led the migration of 40 services to Kubernetes',
+        'I speak fluent German.',
+        'eight years of running payment systems',
+      ],
+    },
+    interviewers: [
+      {
+        ...jonas,
+        hiringManager: true,
+        topics: ['How do you keep on-call humane?', 'Kubernetes upgrades'],
+        followUp: question,
+      },
+      { ...mia, followUp: 'how I would size the team' },
+    ],
+  });
+  const steps = plan(input, input.endsAt, resolvePolicy({ handwrittenNote: true }));
+  const drafted = steps.filter((step) => step.draft);
+
+  it('embeds a question, a sentence or a résumé line after a colon, never after "about"', () => {
+    const bodies = drafted.map((step) => step.draft?.body ?? '').join('\n');
+    expect(bodies).toContain(`fuller answer: ${question}`);
+    expect(bodies).toContain(': Led the migration of 40 services to Kubernetes.');
+    expect(bodies).toContain(': I speak fluent German.');
+    expect(bodies).toContain(': How do you keep on-call humane?');
+    expect(bodies).toContain(': how I would size the team.');
+    for (const broken of [
+      'about What',
+      '?,',
+      'because of',
+      '..',
+      'enough when we met is',
+      'about How',
+    ]) {
+      expect(bodies).not.toContain(broken);
+    }
+  });
+
+  it('every draft passes the draft check, including its broken-sentence check', () => {
+    expect(drafted.length).toBeGreaterThanOrEqual(6);
+    for (const step of drafted) {
+      const findings = checkDraft(step.draft?.body ?? '', {
+        kind: step.kind,
+        roleTitle: input.role.title,
+        company: input.role.company,
+        candidate: input.candidate,
+        recipientName: step.recipient.name,
+      });
+      expect(findings, `${step.kind} for ${step.recipient.name}`).toEqual([]);
+    }
   });
 });

@@ -207,7 +207,7 @@ export interface paths {
         put?: never;
         /**
          * Check a follow-up note against the drafting rules
-         * @description Finds what makes a note weaker: too long, generic phrases, no name or role, no contact details, misspellings. Nothing is stored.
+         * @description Finds what makes a note weaker: too long, generic phrases, no name or role, no contact details, a question or sentence pasted mid-sentence, misspellings. Nothing is stored.
          */
         post: operations["checkDraft"];
         delete?: never;
@@ -1833,10 +1833,10 @@ export interface components {
         };
         DraftFinding: {
             /**
-             * @description Severity by code: `empty` error, `too_long` error, `generic_phrase` error, `missing_name` error, `missing_contact` error, `missing_role` warning, `misspelling` warning.
+             * @description Severity by code: `empty` error, `too_long` error, `generic_phrase` error, `missing_name` error, `missing_contact` error, `missing_role` warning, `broken_sentence` warning, `misspelling` warning.
              * @enum {string}
              */
-            code: "empty" | "too_long" | "generic_phrase" | "missing_name" | "missing_contact" | "missing_role" | "misspelling";
+            code: "empty" | "too_long" | "generic_phrase" | "missing_name" | "missing_contact" | "missing_role" | "broken_sentence" | "misspelling";
             /** @enum {string} */
             severity: "error" | "warning";
             message: string;

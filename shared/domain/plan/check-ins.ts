@@ -237,7 +237,14 @@ function planMoveOn(
   if (history.filled.has(moveOnSlot)) return;
   const { floor } = basis;
   let anchor = checkIns.previous ?? basis.lastThankYou;
-  let after = checkIns.lastNumber > 0 ? `check-in ${checkIns.lastNumber}` : 'the thank-you notes';
+  // With no thank-you sent or planned (all skipped, or only contact requests) the anchor is
+  // the interview itself, and the reason says so.
+  let after =
+    checkIns.lastNumber > 0
+      ? `check-in ${checkIns.lastNumber}`
+      : basis.lastThankYou.equals(context.end)
+        ? 'the interview'
+        : 'the thank-you notes';
   if (floor && Temporal.Instant.compare(anchor, floor.at) < 0) {
     anchor = floor.at;
     after = floor.from;
@@ -273,7 +280,7 @@ interface CheckInTarget {
 
 /** R5: when the first check-in (or the first after an employer reply) is aimed at. */
 function firstCheckIn(
-  { input, policy, calendar }: RoundContext,
+  { input, policy, calendar, end }: RoundContext,
   { zone, lastThankYou, minimumFirst, spacingDays }: CheckInBasis,
   replyAt: Temporal.Instant | undefined,
 ): CheckInTarget {
@@ -312,9 +319,21 @@ function firstCheckIn(
   } else {
     const gapDays = Math.max(spanDays(policy.firstCheckInAfter, anchor, zone), spacingDays);
     target = anchor.toZonedDateTimeISO(zone).add({ days: gapDays }).toInstant();
+    // Say what the gap counts from and what set it: a long process, or the default.
+    const from = replyAt
+      ? "the employer's reply"
+      : lastThankYou.equals(end)
+        ? 'the interview (no thank-you went out)'
+        : 'the thank-you';
+    const { processLength } = input.nextSteps;
+    const spread = gapDays > spanDays(policy.firstCheckInAfter, anchor, zone);
     why = replyAt
-      ? `${gapDays} days after the employer's reply`
-      : `no timeline given → ${gapDays} days after the thank-you`;
+      ? `${gapDays} days after ${from}`
+      : processLength && spread
+        ? `a process of ${describeDuration(processLength)} → ${gapDays} days after ${from}`
+        : processLength
+          ? `no decision date given → ${gapDays} days after ${from}`
+          : `no timeline given → ${gapDays} days after ${from}`;
   }
   if (Temporal.Instant.compare(target, minimumFirst) < 0) {
     return {
