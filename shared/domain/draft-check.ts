@@ -54,11 +54,12 @@ const genericPhrases: Array<[RegExp, string]> = [
  * Deliberately narrow, so no well-formed note trips them: a capitalised word after "about" is
  * often a name ("about Kubernetes"), so only a question word that runs into a question mark
  * counts; "because of" never takes a subject pronoun; and "?," is never right outside quotes.
- * Each pattern matches the spot itself, which the finding quotes.
+ * Each pattern matches the spot itself, which the finding quotes; every repeat is bounded, so
+ * a 20,000-character text of one long word or of "about What" over and over stays linear.
  */
 const brokenShapes: RegExp[] = [
-  /\S*\?,(?:\s+\S+)?/,
-  /\b(?:about|because of) (?:What|How|Why|When|Where|Which|Who|Do|Does|Did|Is|Are|Can|Could|Would|Should)\b[^.!?\n]*\?/,
+  /\S{0,40}\?,(?:\s+\S{1,40})?/,
+  /\b(?:about|because of) (?:What|How|Why|When|Where|Which|Who|Do|Does|Did|Is|Are|Can|Could|Would|Should)\b[^.!?\n]{0,200}\?/,
   // "How about we meet on Tuesday?" is fine.
   /(?<!\b(?:[Hh]ow|[Ww]hat) )\b(?:about|because of) (?:I|we|he|she|they) \p{Ll}+/u,
 ];
