@@ -185,7 +185,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       // Record what did go out before reporting the failure, so the retry resends less.
       failure = { error };
     }
-    const records = outcomes.map((outcome) => outcome.record);
+    const records = await this.#redactedIfAlreadyErased(
+      event,
+      outcomes.map((outcome) => outcome.record),
+    );
     await this.#store.putDeliveryRecords({
       attempts: records,
       states: [...outcomes.map((outcome) => outcome.state), ...skipped],
@@ -279,11 +282,29 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     // fails and is retried, redoes the attempt and publishes again (same notice id, so the
     // siblings that already have it get nothing twice).
     await this.#notices.raise(outcome);
+    const [logged = outcome.record] = await this.#redactedIfAlreadyErased(event, [outcome.record]);
     await this.#store.putDeliveryState(outcome.state);
-    await this.#store.putAttempt(outcome.record);
-    const [record = outcome.record] = await this.#redactIfErased(event, [outcome.record]);
+    await this.#store.putAttempt(logged);
+    const [record = logged] = await this.#redactIfErased(event, [logged]);
     await this.#health.afterAttempt(outcome);
     return record;
+  }
+
+  /**
+   * The attempt records as they should be written: redacted already when an erasure marked the
+   * event while the attempt was out. The check after the write (#redactIfErased) alone would
+   * leave the excerpt behind if the process died between the write and that check, after an
+   * erasure that had already finished (and so found no attempt to clean); read first, the
+   * excerpt of an erased event is never written at all.
+   */
+  async #redactedIfAlreadyErased(
+    event: StoredEvent,
+    records: readonly AttemptRecord[],
+  ): Promise<AttemptRecord[]> {
+    if (event.interviewId === undefined || records.length === 0) return [...records];
+    const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
+    if (erasedAt === undefined) return [...records];
+    return records.map((record) => redactAttempt(record, erasedAt) ?? record);
   }
 
   /**
@@ -299,6 +320,8 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     event: StoredEvent,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
+    // Nothing to do when the records were already written redacted (see below).
+    if (records.every((record) => record.erasedAt !== undefined)) return [...records];
     if (event.interviewId === undefined || records.length === 0) return [...records];
     const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
     if (erasedAt === undefined) return [...records];

@@ -278,4 +278,62 @@ describe('erasure of an attempt in flight', () => {
     // Nothing is left for a second DELETE to clean.
     expect((await erase()).attempts).toBe(0);
   });
+
+  // The erasure finished while the receiver held the attempt (so it found no attempt to clean),
+  // and the process dies right after writing the attempt, before any read after the write.
+  it.each(['fan-out', 'single attempt'] as const)(
+    '%s: an attempt answered after an erasure is never written with its excerpt, even by a writer that dies next',
+    async (path) => {
+      const tenantId = h.newTenant();
+      const { endpoint } = await h.webhooks.endpoints.create(tenantId, {
+        url: (await receiver(alwaysOk)).url,
+      });
+      const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+      await h.advanceBy(2 * MINUTE);
+      const recorded = await h.store.getEvent(
+        tenantId,
+        stepEventId(tenantId, step.interviewId, step.stepId),
+      );
+      const stored = await h.store.getEndpoint(tenantId, endpoint.id);
+      if (!recorded || !stored) throw new Error('the step event or the endpoint is missing');
+      const event = { ...recorded, id: `${recorded.id}k` };
+      await h.store.putEvent(event);
+
+      let attemptWritten = false;
+      const faults: Partial<Store> = {
+        putAttempt: async (attempt) => {
+          await h.store.putAttempt(attempt);
+          attemptWritten = true;
+        },
+        putDeliveryRecords: async (records) => {
+          await h.store.putDeliveryRecords(records);
+          attemptWritten = records.attempts.length > 0;
+        },
+        getEvent: async (id, eventId) => {
+          if (attemptWritten) throw new Error('killed: the process died after the write');
+          return h.store.getEvent(id, eventId);
+        },
+      };
+      const held = heldTransport();
+      const delivery = h.deliveryWithFaults(faults, held.transport);
+      const running =
+        path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, stored);
+      await held.arrived;
+      // Finished before the answer: the held attempt is not logged yet, so it cannot find it.
+      await eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+      held.release();
+      // A writer that read the event again after its write would die here; one that wrote the
+      // attempt redacted has nothing left to read.
+      await running.catch((error: unknown) => {
+        expect(String(error)).toContain('killed');
+      });
+
+      const attempts = (await attemptsOf(tenantId, endpoint.id)).filter(
+        (attempt) => attempt.eventId === event.id,
+      );
+      expect(attempts).toHaveLength(1);
+      expect(attempts[0]).toMatchObject({ outcome: 'succeeded', erasedAt: expect.any(String) });
+      expect(attempts[0]?.responseBody).toBeUndefined();
+    },
+  );
 });
