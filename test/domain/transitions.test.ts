@@ -221,6 +221,42 @@ describe('signals (R9)', () => {
     for (const step of thankYous) expect(cancelledIds.has(step.id)).toBe(false);
   });
 
+  it('rescheduled to a later time after the thank-yous went out plans new ones for the new end', () => {
+    const thanked = sent(started);
+    const now = at('2026-03-04T10:00:00Z');
+    const signal: Signal = {
+      type: 'rescheduled',
+      startsAt: '2026-03-05T09:00:00Z',
+      endsAt: '2026-03-05T10:00:00Z',
+    };
+    const change = applySignal(thanked, signal, policy, now);
+    expectCoherent(thanked, change);
+    // The notes that went out stay as they were; each interviewer gets one for the new end.
+    const old = ofKind(change.state.steps, 'thank_you').filter((step) => step.status === 'due');
+    expect(old).toHaveLength(2);
+    const fresh = ofKind(scheduled(change.state), 'thank_you');
+    expect(fresh.map((step) => [step.recipient.name, step.localDueAt])).toEqual([
+      ['Jonas Weber', '2026-03-05T12:00:00+01:00'],
+      ['Mia Chen', '2026-03-05T12:00:00+01:00'],
+    ]);
+    expect(change.added).toEqual(expect.arrayContaining(fresh));
+    // Check-ins count from the new thank-yous.
+    const first = checkIns(change.state.steps)[0];
+    expect(Date.parse(first?.dueAt ?? '')).toBeGreaterThan(Date.parse('2026-03-19T00:00:00Z'));
+    // A later re-plan keeps the new thank-yous (the old ones fill no slot, the new ones do).
+    const again = replan(change.state, change.state.input, policy, now);
+    expect(again.added).toEqual([]);
+    expect(again.cancelled).toEqual([]);
+    // Moved to a time before the notes went out (a correction), nothing is thanked twice.
+    const earlier = applySignal(
+      thanked,
+      { type: 'rescheduled', startsAt: '2026-03-03T12:00:00Z', endsAt: '2026-03-03T13:00:00Z' },
+      policy,
+      now,
+    );
+    expect(ofKind(scheduled(earlier.state), 'thank_you')).toEqual([]);
+  });
+
   it.each<Signal>(signalTypes.map((type) => signalExamples[type]))(
     '$type on an interview closed by an offer is a ConflictError',
     (signal) => {
