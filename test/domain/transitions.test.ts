@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
   applySignal,
@@ -276,6 +277,85 @@ describe('signals (R9)', () => {
     expect(change.state.status).toBe('active');
     expect(change.state.closedReason).toBeUndefined();
     expect(checkIns(change.state.steps)[0]?.localDueAt).toBe('2026-05-05T09:00:00+02:00');
+  });
+
+  /** Every step of `state` due before `now` went out (the dispatcher marked it due). */
+  function firedBefore(state: FollowUpState, now: string): FollowUpState {
+    return {
+      ...state,
+      steps: state.steps.map((step) =>
+        Date.parse(step.dueAt) < Date.parse(now) ? { ...step, status: 'due' } : step,
+      ),
+    };
+  }
+
+  /** `date` plus `grace` business days (Mon–Fri) plus `days`, at midnight UTC. */
+  function businessDaysLater(date: string, grace: number, days: number): number {
+    let day = new Date(`${date}T00:00:00Z`);
+    for (let left = grace; left > 0; ) {
+      day = new Date(day.getTime() + 86_400_000);
+      if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) left--;
+    }
+    return day.getTime() + days * 86_400_000;
+  }
+
+  it('a reply with a date after the only check-in went out moves the move-on past that date', () => {
+    const one = resolvePolicy(undefined, { maxCheckIns: 1 });
+    const plan = startFollowUp(input, one, at(input.endsAt));
+    const checkIn = only(plan.steps, 'check_in');
+    // The check-in went out; a day later the employer answers with a date 16 days ahead.
+    const now = Temporal.Instant.from(checkIn.dueAt).add({ hours: 24 }).toString();
+    const decision = Temporal.Instant.from(now)
+      .add({ hours: 16 * 24 })
+      .toString()
+      .slice(0, 10);
+    const before = firedBefore(plan, now);
+    const change = applySignal(
+      before,
+      { type: 'employer_replied', decisionExpectedBy: decision },
+      one,
+      at(now),
+    );
+    expectCoherent(before, change);
+    // No check-in beyond the maximum; the move-on waits for the date, the grace and a week.
+    expect(checkIns(change.state.steps)).toEqual([]);
+    const moveOn = only(scheduled(change.state), 'move_on');
+    expect(Date.parse(moveOn.dueAt)).toBeGreaterThanOrEqual(
+      businessDaysLater(decision, one.decisionGraceBusinessDays, 7),
+    );
+    expect(moveOn.reason).toContain(`a decision is expected by ${decision}`);
+    expect(moveOn.reason).toContain('no check-ins left (at most 1)');
+    // A re-plan keeps it where it is.
+    expect(replan(change.state, change.state.input, one, at(now)).added).toEqual([]);
+  });
+
+  it('a reply with a date after the plan ran out reopens and waits for that date before moving on', () => {
+    const moveOnAt = only(started.steps, 'move_on').dueAt;
+    const now = Temporal.Instant.from(moveOnAt).add({ hours: 48 }).toString();
+    const exhausted: FollowUpState = {
+      ...firedBefore(started, now),
+      status: 'closed',
+      closedReason: 'exhausted',
+    };
+    const decision = Temporal.Instant.from(now)
+      .add({ hours: 7 * 24 })
+      .toString()
+      .slice(0, 10);
+    const change = applySignal(
+      exhausted,
+      { type: 'employer_replied', decisionExpectedBy: decision },
+      policy,
+      at(now),
+    );
+    expect(change.state.status).toBe('active');
+    // Three check-ins went out already: no fourth; the move-on is not due at once.
+    expect(checkIns(change.state.steps)).toEqual([]);
+    const moveOn = only(scheduled(change.state), 'move_on');
+    expect(Date.parse(moveOn.dueAt)).toBeGreaterThanOrEqual(
+      businessDaysLater(decision, policy.decisionGraceBusinessDays, 7),
+    );
+    expect(moveOn.reason).not.toContain('after check-in 3');
+    expect(change.added).toEqual([moveOn]);
   });
 
   it('rejects a next_round or rescheduled signal whose times are impossible (schema and domain)', () => {
