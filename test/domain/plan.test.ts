@@ -51,6 +51,22 @@ describe('thank-you timing (R1, R4)', () => {
         'ends Fri 21:00 → next thank-you window Mon 08:00; 24 h deadline missed, flagged late',
     },
     {
+      name: 'Friday 19:45 end: 20:45 is past the window and Monday past the deadline, so 20:29 that evening',
+      endsAt: '2026-03-06T18:45:00Z',
+      localDueAt: '2026-03-06T20:29:00+01:00',
+      late: false,
+      reason:
+        'ends Fri 19:45 → 1 h later the thank-you window is closed and the next one is past the deadline, so just before it closes, Fri 20:29; within the 24 h deadline',
+    },
+    {
+      name: 'Friday 20:29:30 end: not even a minute of the window left, Monday, flagged late',
+      endsAt: '2026-03-06T19:29:30Z',
+      localDueAt: '2026-03-09T08:00:00+01:00',
+      late: true,
+      reason:
+        'ends Fri 20:29 → next thank-you window Mon 08:00; 24 h deadline missed, flagged late',
+    },
+    {
       name: 'late-night end: next morning, within the deadline',
       endsAt: '2026-03-10T22:30:00Z',
       localDueAt: '2026-03-11T08:00:00+01:00',
@@ -81,6 +97,20 @@ describe('thank-you timing (R1, R4)', () => {
     expect(thankYou.timeZone).toBe('Europe/Berlin');
     expect(thankYou.deadline).toBe(at(endsAt).add({ hours: 24 }).toString());
     expect(Temporal.Instant.from(thankYou.localDueAt).toString()).toBe(thankYou.dueAt);
+  });
+
+  it('Friday 19:45 in New York: thanked before the window closes that evening, not Monday', () => {
+    const input = interview('2026-03-07T00:45:00Z', { timeZone: 'America/New_York' });
+    const thankYou = only(planFollowUps(input, policy, at(input.endsAt)), 'thank_you');
+    expect(thankYou).toMatchObject({ localDueAt: '2026-03-06T20:29:00-05:00' });
+    expect(thankYou.late).toBeUndefined();
+    // Recorded after the window closed: nothing fits before the deadline any more.
+    const recorded = only(planFollowUps(input, policy, at('2026-03-07T01:31:00Z')), 'thank_you');
+    expect(recorded).toMatchObject({ localDueAt: '2026-03-09T08:00:00-04:00', late: true });
+    // A Thursday evening end keeps the next morning, which makes the deadline.
+    const thursday = interview('2026-03-06T00:45:00Z', { timeZone: 'America/New_York' });
+    const thanked = only(planFollowUps(thursday, policy, at(thursday.endsAt)), 'thank_you');
+    expect(thanked).toMatchObject({ localDueAt: '2026-03-06T08:00:00-05:00' });
   });
 
   it('plans in each interviewer’s own time zone', () => {

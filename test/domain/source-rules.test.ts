@@ -101,15 +101,29 @@ describe('R1: thank-yous in their own window, across zones, DST and holidays', (
       late: false,
     },
     {
-      name: 'Berlin, Thursday 20:00 before Easter (DE): Tuesday, late but not skipped',
+      name: 'Berlin, Thursday 20:00 before Easter (DE): Tuesday would be late, so 20:29 that evening',
       input: interview('2026-04-02T18:00:00Z'),
+      withPolicy: resolvePolicy({ holidayCountry: 'DE' }),
+      localDueAt: '2026-04-02T20:29:00+02:00',
+      late: false,
+    },
+    {
+      name: 'Berlin, Thursday 20:45 before Easter (DE): the window has closed, Tuesday, late but not skipped',
+      input: interview('2026-04-02T18:45:00Z'),
       withPolicy: resolvePolicy({ holidayCountry: 'DE' }),
       localDueAt: '2026-04-07T08:00:00+02:00',
       late: true,
     },
     {
-      name: 'a narrower thank-you window from the policy is respected',
+      name: 'a narrower thank-you window from the policy is respected: its last minute on Friday',
       input: interview('2026-03-06T16:30:00Z'),
+      withPolicy: resolvePolicy({ thankYouHours: { start: '08:00', end: '18:00' } }),
+      localDueAt: '2026-03-06T17:59:00+01:00',
+      late: false,
+    },
+    {
+      name: 'a narrower thank-you window, Friday 18:00 end: Monday, late',
+      input: interview('2026-03-06T17:00:00Z'),
       withPolicy: resolvePolicy({ thankYouHours: { start: '08:00', end: '18:00' } }),
       localDueAt: '2026-03-09T08:00:00+01:00',
       late: true,
@@ -123,7 +137,7 @@ describe('R1: thank-yous in their own window, across zones, DST and holidays', (
 
   it('names the holidays it steps over', () => {
     const thankYou = only(
-      plan(interview('2026-04-02T18:00:00Z'), undefined, resolvePolicy({ holidayCountry: 'DE' })),
+      plan(interview('2026-04-02T18:45:00Z'), undefined, resolvePolicy({ holidayCountry: 'DE' })),
       'thank_you',
     );
     expect(thankYou.reason).toContain('2026-04-03');

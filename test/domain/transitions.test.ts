@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
   applySignal,
@@ -221,6 +222,42 @@ describe('signals (R9)', () => {
     for (const step of thankYous) expect(cancelledIds.has(step.id)).toBe(false);
   });
 
+  it('rescheduled to a later time after the thank-yous went out plans new ones for the new end', () => {
+    const thanked = sent(started);
+    const now = at('2026-03-04T10:00:00Z');
+    const signal: Signal = {
+      type: 'rescheduled',
+      startsAt: '2026-03-05T09:00:00Z',
+      endsAt: '2026-03-05T10:00:00Z',
+    };
+    const change = applySignal(thanked, signal, policy, now);
+    expectCoherent(thanked, change);
+    // The notes that went out stay as they were; each interviewer gets one for the new end.
+    const old = ofKind(change.state.steps, 'thank_you').filter((step) => step.status === 'due');
+    expect(old).toHaveLength(2);
+    const fresh = ofKind(scheduled(change.state), 'thank_you');
+    expect(fresh.map((step) => [step.recipient.name, step.localDueAt])).toEqual([
+      ['Jonas Weber', '2026-03-05T12:00:00+01:00'],
+      ['Mia Chen', '2026-03-05T12:00:00+01:00'],
+    ]);
+    expect(change.added).toEqual(expect.arrayContaining(fresh));
+    // Check-ins count from the new thank-yous.
+    const first = checkIns(change.state.steps)[0];
+    expect(Date.parse(first?.dueAt ?? '')).toBeGreaterThan(Date.parse('2026-03-19T00:00:00Z'));
+    // A later re-plan keeps the new thank-yous (the old ones fill no slot, the new ones do).
+    const again = replan(change.state, change.state.input, policy, now);
+    expect(again.added).toEqual([]);
+    expect(again.cancelled).toEqual([]);
+    // Moved to a time before the notes went out (a correction), nothing is thanked twice.
+    const earlier = applySignal(
+      thanked,
+      { type: 'rescheduled', startsAt: '2026-03-03T12:00:00Z', endsAt: '2026-03-03T13:00:00Z' },
+      policy,
+      now,
+    );
+    expect(ofKind(scheduled(earlier.state), 'thank_you')).toEqual([]);
+  });
+
   it.each<Signal>(signalTypes.map((type) => signalExamples[type]))(
     '$type on an interview closed by an offer is a ConflictError',
     (signal) => {
@@ -240,6 +277,85 @@ describe('signals (R9)', () => {
     expect(change.state.status).toBe('active');
     expect(change.state.closedReason).toBeUndefined();
     expect(checkIns(change.state.steps)[0]?.localDueAt).toBe('2026-05-05T09:00:00+02:00');
+  });
+
+  /** Every step of `state` due before `now` went out (the dispatcher marked it due). */
+  function firedBefore(state: FollowUpState, now: string): FollowUpState {
+    return {
+      ...state,
+      steps: state.steps.map((step) =>
+        Date.parse(step.dueAt) < Date.parse(now) ? { ...step, status: 'due' } : step,
+      ),
+    };
+  }
+
+  /** `date` plus `grace` business days (Mon–Fri) plus `days`, at midnight UTC. */
+  function businessDaysLater(date: string, grace: number, days: number): number {
+    let day = new Date(`${date}T00:00:00Z`);
+    for (let left = grace; left > 0; ) {
+      day = new Date(day.getTime() + 86_400_000);
+      if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) left--;
+    }
+    return day.getTime() + days * 86_400_000;
+  }
+
+  it('a reply with a date after the only check-in went out moves the move-on past that date', () => {
+    const one = resolvePolicy(undefined, { maxCheckIns: 1 });
+    const plan = startFollowUp(input, one, at(input.endsAt));
+    const checkIn = only(plan.steps, 'check_in');
+    // The check-in went out; a day later the employer answers with a date 16 days ahead.
+    const now = Temporal.Instant.from(checkIn.dueAt).add({ hours: 24 }).toString();
+    const decision = Temporal.Instant.from(now)
+      .add({ hours: 16 * 24 })
+      .toString()
+      .slice(0, 10);
+    const before = firedBefore(plan, now);
+    const change = applySignal(
+      before,
+      { type: 'employer_replied', decisionExpectedBy: decision },
+      one,
+      at(now),
+    );
+    expectCoherent(before, change);
+    // No check-in beyond the maximum; the move-on waits for the date, the grace and a week.
+    expect(checkIns(change.state.steps)).toEqual([]);
+    const moveOn = only(scheduled(change.state), 'move_on');
+    expect(Date.parse(moveOn.dueAt)).toBeGreaterThanOrEqual(
+      businessDaysLater(decision, one.decisionGraceBusinessDays, 7),
+    );
+    expect(moveOn.reason).toContain(`a decision is expected by ${decision}`);
+    expect(moveOn.reason).toContain('no check-ins left (at most 1)');
+    // A re-plan keeps it where it is.
+    expect(replan(change.state, change.state.input, one, at(now)).added).toEqual([]);
+  });
+
+  it('a reply with a date after the plan ran out reopens and waits for that date before moving on', () => {
+    const moveOnAt = only(started.steps, 'move_on').dueAt;
+    const now = Temporal.Instant.from(moveOnAt).add({ hours: 48 }).toString();
+    const exhausted: FollowUpState = {
+      ...firedBefore(started, now),
+      status: 'closed',
+      closedReason: 'exhausted',
+    };
+    const decision = Temporal.Instant.from(now)
+      .add({ hours: 7 * 24 })
+      .toString()
+      .slice(0, 10);
+    const change = applySignal(
+      exhausted,
+      { type: 'employer_replied', decisionExpectedBy: decision },
+      policy,
+      at(now),
+    );
+    expect(change.state.status).toBe('active');
+    // Three check-ins went out already: no fourth; the move-on is not due at once.
+    expect(checkIns(change.state.steps)).toEqual([]);
+    const moveOn = only(scheduled(change.state), 'move_on');
+    expect(Date.parse(moveOn.dueAt)).toBeGreaterThanOrEqual(
+      businessDaysLater(decision, policy.decisionGraceBusinessDays, 7),
+    );
+    expect(moveOn.reason).not.toContain('after check-in 3');
+    expect(change.added).toEqual([moveOn]);
   });
 
   it('rejects a next_round or rescheduled signal whose times are impossible (schema and domain)', () => {

@@ -176,7 +176,41 @@ export function planCheckIns(
   }
 
   addCheckIns(context, basis.contact, fresh, add);
-  planMoveOn(context, basis, { previous, lastNumber, dropped }, add);
+  // R7/R9: no check-in left and none since the employer replied with dates: the move-on
+  // counts from the day the reply points to.
+  const answered =
+    dropped === undefined && fresh.length === 0
+      ? answeredAfterLast(context, basis, previous)
+      : undefined;
+  planMoveOn(context, basis, { previous, lastNumber, dropped, answered }, add);
+}
+
+/**
+ * R7/R9: the employer replied with dates after the last check-in allowed had gone out. The
+ * sequence was answered, not ignored: no check-in beyond the maximum, but the move-on waits for
+ * the day the reply points to (where a first check-in after it would go), not the old schedule.
+ */
+function answeredAfterLast(
+  context: RoundContext,
+  basis: CheckInBasis,
+  lastCheckIn: Temporal.Instant | undefined,
+): MoveOnAnchor | undefined {
+  const replyAt = context.history.employerReply?.at;
+  if (replyAt === undefined) return undefined;
+  if (lastCheckIn !== undefined && Temporal.Instant.compare(lastCheckIn, replyAt) >= 0) {
+    return undefined;
+  }
+  const timing = firstCheckIn(context, basis, replyAt);
+  return {
+    at: timing.target,
+    after: `the day the employer's reply points to (${timing.why}), with no check-ins left (at most ${context.policy.maxCheckIns})`,
+  };
+}
+
+/** What a move-on counts from instead of the last check-in, and how its reason says so. */
+interface MoveOnAnchor {
+  at: Temporal.Instant;
+  after: string;
 }
 
 function addCheckIns(
@@ -229,7 +263,13 @@ function addCheckIns(
 function planMoveOn(
   context: RoundContext,
   basis: CheckInBasis,
-  checkIns: { previous: Temporal.Instant | undefined; lastNumber: number; dropped?: string },
+  checkIns: {
+    previous: Temporal.Instant | undefined;
+    lastNumber: number;
+    dropped?: string | undefined;
+    /** An employer reply with dates after the last check-in: count from the day it names. */
+    answered?: MoveOnAnchor | undefined;
+  },
   add: AddStep,
 ): void {
   const { input, policy, round, history } = context;
@@ -245,6 +285,10 @@ function planMoveOn(
       : basis.lastThankYou.equals(context.end)
         ? 'the interview'
         : 'the thank-you notes';
+  if (checkIns.answered && Temporal.Instant.compare(anchor, checkIns.answered.at) < 0) {
+    anchor = checkIns.answered.at;
+    after = checkIns.answered.after;
+  }
   if (floor && Temporal.Instant.compare(anchor, floor.at) < 0) {
     anchor = floor.at;
     after = floor.from;

@@ -159,7 +159,15 @@ function thankYouTiming(
   const localEnd = end.toZonedDateTimeISO(timeZone);
   const target = addDuration(end, policy.thankYouDelay, timeZone);
   const deadline = addDuration(end, policy.thankYouDeadline, timeZone);
-  const { placement, ideal } = placeWithIdeal(context, target, timeZone, 'thank_you');
+  const placed = placeWithIdeal(context, target, timeZone, 'thank_you');
+  // The next window may miss the deadline (a Friday evening end) while the window of the
+  // interview's own day is still open after the end: then the note goes before it closes.
+  const closing = closingMinute(context, end, target, deadline, timeZone);
+  const placement =
+    closing && isAfter(placed.placement.at, deadline) && !isAfter(now, closing.at)
+      ? closing
+      : placed.placement;
+  const ideal = closing && isAfter(placed.ideal, deadline) ? closing.at : placed.ideal;
   const at = placement.at;
   const atInstant = at.toInstant();
   const late = placement.late || Temporal.Instant.compare(atInstant, deadline) > 0;
@@ -169,7 +177,9 @@ function thankYouTiming(
   const where =
     at.epochMilliseconds === target.epochMilliseconds
       ? `${shortDuration(policy.thankYouDelay)} later, ${describeLocalTime(at)}, inside the thank-you window`
-      : `next thank-you window ${describeLocalTime(at)}`;
+      : placement === closing
+        ? `${shortDuration(policy.thankYouDelay)} later the thank-you window is closed and the next one is past the deadline, so just before it closes, ${describeLocalTime(at)}`
+        : `next thank-you window ${describeLocalTime(at)}`;
   const verdict = skipped
     ? `; more than ${describeDuration(policy.thankYouGiveUpAfter)} after the interview, so it is skipped rather than sent this late`
     : late
@@ -183,6 +193,39 @@ function thankYouTiming(
     skipped,
     reason: `ends ${describeLocalTime(localEnd)} → ${where}${recorded}${verdict}${holidayNote(placement)}`,
   };
+}
+
+function isAfter(
+  a: Temporal.ZonedDateTime | Temporal.Instant,
+  b: Temporal.ZonedDateTime | Temporal.Instant,
+): boolean {
+  return a.epochMilliseconds > b.epochMilliseconds;
+}
+
+/**
+ * R1 "if no window fits": the last whole minute of the thank-you window on the day the
+ * interview ended, when `end + delay` (`target`) falls after that window closes but the window
+ * is still open after the end, and that minute makes the deadline. Otherwise undefined (an
+ * interview ending after the window, on a day without one, or recorded after the fact).
+ */
+function closingMinute(
+  { calendar }: PlanContext,
+  end: Temporal.Instant,
+  target: Temporal.Instant,
+  deadline: Temporal.Instant,
+  timeZone: string,
+): (Placement & { late: boolean; preferred: boolean }) | undefined {
+  const rule = calendar.thankYou;
+  const day = end.toZonedDateTimeISO(timeZone).toPlainDate();
+  if (!rule.days.has(day.dayOfWeek) || calendar.holiday(day) !== undefined) return undefined;
+  const close =
+    rule.end === undefined
+      ? day.add({ days: 1 }).toZonedDateTime({ timeZone })
+      : day.toZonedDateTime({ timeZone, plainTime: rule.end });
+  const last = close.subtract({ minutes: 1 });
+  if (!isAfter(target, last) || isAfter(end, last) || isAfter(last, deadline)) return undefined;
+  if (!calendar.inSendWindow(last, rule)) return undefined;
+  return { at: last, skippedHolidays: [], late: false, preferred: false };
 }
 
 /**

@@ -29,6 +29,9 @@ const plannedKinds = new Set<StepKind>([
   'move_on',
 ]);
 
+/** Kinds that thank the interviewers for one interview: they follow it when it moves. */
+const thankYouKinds = new Set<StepKind>(['thank_you', 'handwritten_note']);
+
 export function cancel(step: Step, now: Temporal.Instant, reason: string): Step {
   return { ...step, status: 'cancelled', cancelledAt: now.toString(), cancelReason: reason };
 }
@@ -108,15 +111,27 @@ export function reconcile(
   const replyAt = remembered.employerReply?.at;
   const filled = new Map<string, Step>();
   const replaceable = new Map<string, Step>();
-  for (const [step, slot] of slotsOf(state.steps)) {
+  // R1 after a `rescheduled` (or a PATCH) to a later time: a thank-you or card due before the
+  // interview now starts was for the earlier time. One that went out fills no slot (history,
+  // the new end gets its own); one still scheduled is moved even if it was snoozed.
+  const start = Date.parse(nextInput.startsAt);
+  const forEarlierTime = (step: Step) =>
+    step.round === round && thankYouKinds.has(step.kind) && Date.parse(step.dueAt) < start;
+  const current = state.steps.filter(
+    (step) => step.status === 'scheduled' || !forEarlierTime(step),
+  );
+  for (const [step, slot] of slotsOf(current)) {
     if (step.round !== round || !plannedKinds.has(step.kind)) continue;
     // A move-on that fired before the employer's reply belongs to the previous sequence.
     if (step.kind === 'move_on' && replyAt && Temporal.Instant.compare(step.dueAt, replyAt) < 0) {
       continue;
     }
-    // A snoozed step is pinned where the user put it.
-    if (step.status === 'scheduled' && step.snoozedFrom === undefined) replaceable.set(slot, step);
-    else filled.set(slot, step);
+    // A snoozed step is pinned where the user put it (unless it is before the interview).
+    if (step.status === 'scheduled' && (step.snoozedFrom === undefined || forEarlierTime(step))) {
+      replaceable.set(slot, step);
+    } else {
+      filled.set(slot, step);
+    }
   }
   const history: PlanHistory = {
     filled,
