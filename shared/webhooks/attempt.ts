@@ -162,16 +162,17 @@ export class AttemptSender {
     const now = clock.now();
     const gone = isGone(result);
     const overdue = !result.ok && !gone && silentTooLong(endpoint, now);
+    // An overdue failure still gets its retry: the endpoint was read before the attempt, and a
+    // delivery running alongside may have succeeded since, in which case the endpoint stays
+    // enabled and this retry is what delivers the event. If it is disabled, the retry finds it
+    // so and stops, and the pending delivery waits for `recover`.
     const nextAttemptAt =
-      result.ok || gone || overdue || !options.retry
-        ? undefined
-        : retries.nextAttemptAt(attempt, result, now);
+      result.ok || gone || !options.retry ? undefined : retries.nextAttemptAt(attempt, result, now);
 
     if (nextAttemptAt !== undefined) {
       await retries.scheduleAttempt(event, endpoint, attempt + 1, nextAttemptAt);
     }
-    const exhausted =
-      !result.ok && !gone && !overdue && options.retry && nextAttemptAt === undefined;
+    const exhausted = !result.ok && !gone && options.retry && nextAttemptAt === undefined;
     metrics.add(result.ok ? 'DeliverySucceeded' : 'DeliveryFailed');
     if (nextAttemptAt !== undefined) metrics.add('DeliveryRetryScheduled');
     if (exhausted) metrics.add('DeliveryExhausted');

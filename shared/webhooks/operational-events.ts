@@ -66,9 +66,10 @@ export class OperationalNotices {
    * the `test` probe, and none about the delivery of a notice itself.
    */
   async raise(outcome: AttemptOutcome): Promise<void> {
-    if (outcome.ok || outcome.gone || outcome.overdue || !outcome.retried) return;
+    if (outcome.ok || outcome.gone || !outcome.retried) return;
     if (operationalEventTypes.has(outcome.event.type)) return;
-    if (outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS)
+    // An overdue endpoint is about to be disabled, which raises a notice of its own.
+    if (!outcome.overdue && outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS)
       await this.#noticeFailing(outcome);
     if (outcome.exhausted) await this.#noticeExhausted(outcome);
   }

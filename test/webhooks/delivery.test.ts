@@ -241,6 +241,56 @@ describe('disabling', () => {
     });
   });
 
+  it('retries a failure judged overdue when a delivery alongside succeeded, instead of dropping it', async () => {
+    const tenantId = h.newTenant();
+    // The first request fails slowly; every later one succeeds at once.
+    const target = await receiver((n) =>
+      n === 1 ? { status: 503, delayMs: 300 } : { status: 200 },
+    );
+    const { endpoint } = await endpointFor(tenantId, target);
+    // Failing without a success for six days, yet still enabled (its disabling is due).
+    const failingSince = h.clock
+      .now()
+      .subtract({ hours: 6 * 24 })
+      .toString();
+    await h.store.updateEndpoint(
+      { ...endpoint, firstFailureAt: failingSince, revision: (endpoint.revision ?? 0) + 1 },
+      endpoint.version,
+    );
+    const first = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+    const second = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+    const [slow, quick] = await Promise.all(
+      [first, second].map((step) =>
+        h.store.getEvent(tenantId, stepEventId(tenantId, step.interviewId, step.stepId)),
+      ),
+    );
+    expect(slow).toBeUndefined();
+    expect(quick).toBeUndefined();
+    // Both wake-ups fire together: one attempt fails after the other has succeeded.
+    await h.advanceBy(2 * SECOND);
+    const stored = await h.store.getEndpoint(tenantId, endpoint.id);
+    expect(stored).toMatchObject({ enabled: true });
+    expect(stored?.firstFailureAt).toBeUndefined();
+    const failed = (
+      await Promise.all(
+        [first, second].map((step) =>
+          h.store.getDeliveryState(
+            tenantId,
+            stepEventId(tenantId, step.interviewId, step.stepId),
+            endpoint.id,
+          ),
+        ),
+      )
+    ).find((state) => state?.status !== 'succeeded');
+    expect(failed).toMatchObject({ status: 'pending', nextAttemptAt: expect.any(String) });
+    // The retry delivers it.
+    await h.advanceBy(HOUR);
+    expect(
+      await h.store.getDeliveryState(tenantId, failed?.eventId ?? '', endpoint.id),
+    ).toMatchObject({ status: 'succeeded' });
+    expect(new Set(target.requests.map((r) => r.headers['webhook-id'])).size).toBe(2);
+  });
+
   it('disables after 5 days without success, and recover { since } brings back every missed event', async () => {
     const tenantId = h.newTenant();
     const start = h.clock.now();
