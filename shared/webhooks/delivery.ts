@@ -301,7 +301,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     event: StoredEvent,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    if (event.interviewId === undefined || records.length === 0) return [...records];
+    if (!mayHoldPersonalData(event, records)) return [...records];
     const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
     if (erasedAt === undefined) return [...records];
     return records.map((record) => redactAttempt(record, erasedAt) ?? record);
@@ -320,9 +320,9 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     event: StoredEvent,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    // Nothing to do when the records were already written redacted (see below).
+    // Nothing to do when the records were already written redacted (see above).
     if (records.every((record) => record.erasedAt !== undefined)) return [...records];
-    if (event.interviewId === undefined || records.length === 0) return [...records];
+    if (!mayHoldPersonalData(event, records)) return [...records];
     const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
     if (erasedAt === undefined) return [...records];
     return Promise.all(
@@ -334,4 +334,15 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       }),
     );
   }
+}
+
+/**
+ * Whether an erasure could have anything to remove from these attempt records: only a
+ * receiver's response excerpt is personal (it may echo the payload), and only events of an
+ * interview are ever erased. Receivers that answer with an empty body cost no read.
+ */
+function mayHoldPersonalData(event: StoredEvent, records: readonly AttemptRecord[]): boolean {
+  return (
+    event.interviewId !== undefined && records.some((record) => record.responseBody !== undefined)
+  );
 }

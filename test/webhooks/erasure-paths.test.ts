@@ -337,3 +337,36 @@ describe('erasure of an attempt in flight', () => {
     },
   );
 });
+
+describe('the reads that guard attempts against an erasure', () => {
+  it('are skipped when the receiver answers with an empty body: there is nothing to remove', async () => {
+    const tenantId = h.newTenant();
+    const silent = await receiver(() => ({ status: 200 }));
+    const talkative = await receiver(alwaysOk);
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+    await h.advanceBy(2 * MINUTE);
+    const recorded = await h.store.getEvent(
+      tenantId,
+      stepEventId(tenantId, step.interviewId, step.stepId),
+    );
+    if (!recorded) throw new Error('the step event is missing');
+
+    const readsFor = async (target: Receiver, suffix: string) => {
+      const { endpoint } = await h.webhooks.endpoints.create(tenantId, { url: target.url });
+      const event = { ...recorded, id: `${recorded.id}${suffix}` };
+      await h.store.putEvent(event);
+      let reads = 0;
+      const delivery = h.deliveryWithFaults({
+        getEvent: async (id, eventId) => {
+          reads++;
+          return h.store.getEvent(id, eventId);
+        },
+      });
+      await delivery.deliverNow(event, endpoint);
+      return reads;
+    };
+    expect(await readsFor(silent, 'e')).toBe(0);
+    // An excerpt could echo the payload: read before logging it and after.
+    expect(await readsFor(talkative, 't')).toBe(2);
+  });
+});
