@@ -19,6 +19,15 @@ export interface DataAccess {
   indexes: readonly string[];
 }
 
+/** What both workers do on the table: read, write and list, in batches too; never delete. */
+const workerTableActions = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
 export const dataAccess = {
   // Every resource of the public API: reads, conditional writes, deletes (endpoints,
   // erasure), and list queries on the three overloaded indexes.
@@ -36,25 +45,13 @@ export const dataAccess = {
   // Re-reads the interview, writes events, delivery states and attempts (a fan-out's in
   // batches); lists a tenant's endpoints by key prefix. It deletes nothing and needs no index.
   dispatch: {
-    tableActions: [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-    ],
+    tableActions: workerTableActions,
     indexes: [],
   },
   // Finds due interviews through the sharded due index and undelivered deliveries through
   // gsi1, then acts as the dispatcher does.
   reconcile: {
-    tableActions: [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-    ],
+    tableActions: workerTableActions,
     indexes: [dueIndex.indexName, gsi1.indexName],
   },
 } as const satisfies Record<string, DataAccess>;

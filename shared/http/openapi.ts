@@ -108,13 +108,7 @@ type SchemaNode = Record<string, unknown> & {
  * `default` as "always present" and would make the field required in request types.
  */
 function describeServerDefaults(document: OpenApiDocument): void {
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const schema = node as SchemaNode;
+  eachComponentSchema(document, (schema) => {
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
       if (!('default' in property) || schema.required?.includes(name)) continue;
       const note = `Defaults to \`${JSON.stringify(property.default)}\` when left out.`;
@@ -122,6 +116,26 @@ function describeServerDefaults(document: OpenApiDocument): void {
         typeof property.description === 'string' ? `${property.description} ${note}` : note;
       delete property.default;
     }
+    return true;
+  });
+}
+
+/**
+ * Calls `each` on every schema object under the document's components, parents first; `each`
+ * returns false when the walk should not go into that schema's children.
+ */
+function eachComponentSchema(
+  document: OpenApiDocument,
+  each: (schema: SchemaNode) => boolean,
+): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as SchemaNode;
+    if (!each(schema)) return;
     for (const value of Object.values(schema)) visit(value);
   };
   visit(document.components?.schemas);
@@ -134,29 +148,20 @@ function describeServerDefaults(document: OpenApiDocument): void {
  * { until: string }`), which `minProperties`/`maxProperties` would not give.
  */
 function expressExactlyOneField(document: OpenApiDocument): void {
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
+  eachComponentSchema(document, (schema) => {
+    if (schema[exactlyOneFieldMark] !== true) return true;
+    const { properties = {} } = schema;
+    for (const key of [exactlyOneFieldMark, 'type', 'properties', 'additionalProperties']) {
+      delete schema[key];
     }
-    if (node === null || typeof node !== 'object') return;
-    const schema = node as SchemaNode;
-    if (schema[exactlyOneFieldMark] === true) {
-      const { properties = {} } = schema;
-      for (const key of [exactlyOneFieldMark, 'type', 'properties', 'additionalProperties']) {
-        delete schema[key];
-      }
-      schema.oneOf = Object.entries(properties).map(([name, property]) => ({
-        type: 'object',
-        properties: { [name]: property },
-        required: [name],
-        additionalProperties: false,
-      }));
-      return;
-    }
-    for (const value of Object.values(schema)) visit(value);
-  };
-  visit(document.components?.schemas);
+    schema.oneOf = Object.entries(properties).map(([name, property]) => ({
+      type: 'object',
+      properties: { [name]: property },
+      required: [name],
+      additionalProperties: false,
+    }));
+    return false;
+  });
 }
 
 const requestIdHeader = {

@@ -195,6 +195,28 @@ const whileHeld = 'while the receiver holds the attempt';
 const betweenWrites = 'between the state write and the attempt write';
 const afterCheck = 'after the writer has read the event again';
 
+/**
+ * An endpoint, an interview whose step has fired (and been delivered), and another event of
+ * that interview, recorded, which the endpoint has not had yet.
+ */
+async function freshEventOfAnInterview(suffix: string) {
+  const tenantId = h.newTenant();
+  const { endpoint } = await h.webhooks.endpoints.create(tenantId, {
+    url: (await receiver(alwaysOk)).url,
+  });
+  const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
+  await h.advanceBy(2 * MINUTE);
+  const recorded = await h.store.getEvent(
+    tenantId,
+    stepEventId(tenantId, step.interviewId, step.stepId),
+  );
+  const stored = await h.store.getEndpoint(tenantId, endpoint.id);
+  if (!recorded || !stored) throw new Error('the step event or the endpoint is missing');
+  const event = { ...recorded, id: `${recorded.id}${suffix}` };
+  await h.store.putEvent(event);
+  return { tenantId, endpoint: stored, interviewId: step.interviewId, event };
+}
+
 describe('erasure of an attempt in flight', () => {
   // Either the writer's second read of the event sees the erasure's mark and redacts what it
   // wrote, or the mark came after the attempt was written and the erasure finds it through the
@@ -207,26 +229,12 @@ describe('erasure of an attempt in flight', () => {
     ['single attempt', betweenWrites],
     ['single attempt', afterCheck],
   ] as const)('%s: one erasure run %s leaves no excerpt', async (path, moment) => {
-    const tenantId = h.newTenant();
-    const { endpoint } = await h.webhooks.endpoints.create(tenantId, {
-      url: (await receiver(alwaysOk)).url,
-    });
-    const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
-    await h.advanceBy(2 * MINUTE);
-    const recorded = await h.store.getEvent(
-      tenantId,
-      stepEventId(tenantId, step.interviewId, step.stepId),
-    );
-    const stored = await h.store.getEndpoint(tenantId, endpoint.id);
-    if (!recorded || !stored) throw new Error('the step event or the endpoint is missing');
-    // Another event of the interview that the endpoint has not had yet.
-    const event = { ...recorded, id: `${recorded.id}x` };
-    await h.store.putEvent(event);
+    const { tenantId, endpoint, interviewId, event } = await freshEventOfAnInterview('x');
 
     let erasures = 0;
     const erase = () => {
       erasures++;
-      return eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+      return eraseInterviewTraces(h.store, tenantId, interviewId, h.clock.now());
     };
     const faults: Partial<Store> = {};
     if (moment === betweenWrites && path === 'fan-out') {
@@ -253,7 +261,7 @@ describe('erasure of an attempt in flight', () => {
     const held = heldTransport();
     const delivery = h.deliveryWithFaults(faults, held.transport);
     const running =
-      path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, stored);
+      path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, endpoint);
     await held.arrived;
     if (moment === whileHeld) await erase();
     held.release();
@@ -284,20 +292,7 @@ describe('erasure of an attempt in flight', () => {
   it.each(['fan-out', 'single attempt'] as const)(
     '%s: an attempt answered after an erasure is never written with its excerpt, even by a writer that dies next',
     async (path) => {
-      const tenantId = h.newTenant();
-      const { endpoint } = await h.webhooks.endpoints.create(tenantId, {
-        url: (await receiver(alwaysOk)).url,
-      });
-      const step = await h.scheduleStep(tenantId, h.clock.now().add({ minutes: 1 }));
-      await h.advanceBy(2 * MINUTE);
-      const recorded = await h.store.getEvent(
-        tenantId,
-        stepEventId(tenantId, step.interviewId, step.stepId),
-      );
-      const stored = await h.store.getEndpoint(tenantId, endpoint.id);
-      if (!recorded || !stored) throw new Error('the step event or the endpoint is missing');
-      const event = { ...recorded, id: `${recorded.id}k` };
-      await h.store.putEvent(event);
+      const { tenantId, endpoint, interviewId, event } = await freshEventOfAnInterview('k');
 
       let attemptWritten = false;
       const faults: Partial<Store> = {
@@ -317,10 +312,10 @@ describe('erasure of an attempt in flight', () => {
       const held = heldTransport();
       const delivery = h.deliveryWithFaults(faults, held.transport);
       const running =
-        path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, stored);
+        path === 'fan-out' ? delivery.fanOut(event) : delivery.deliverNow(event, endpoint);
       await held.arrived;
       // Finished before the answer: the held attempt is not logged yet, so it cannot find it.
-      await eraseInterviewTraces(h.store, tenantId, step.interviewId, h.clock.now());
+      await eraseInterviewTraces(h.store, tenantId, interviewId, h.clock.now());
       held.release();
       // A writer that read the event again after its write would die here; one that wrote the
       // attempt redacted has nothing left to read.
