@@ -150,9 +150,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * This is the hot path of every due step, so its bookkeeping is batched: the existing states
    * are read in one call (none at all when the caller has just recorded the event), and once
    * every attempt has returned (and each failure's retry is scheduled), the states of all
-   * endpoints are written in one batch, then the attempt logs they list in another, then the
-   * event is read once more in case an erasure marked it meanwhile (#redactIfErased). An
-   * endpoint whose retry could not be scheduled gets no state, so the re-run redoes it.
+   * endpoints are written in one batch, then the attempt logs they list in another; around
+   * those writes the event is read again in case an erasure marked it while the attempts were
+   * out (#redactedIfAlreadyErased, #redactIfErased). An endpoint whose retry could not be
+   * scheduled gets no state, so the re-run redoes it.
    */
   async fanOut(event: StoredEvent, options: FanOutOptions = {}): Promise<void> {
     // An erased interview's events are never sent again (its data is gone from them anyway).
@@ -268,7 +269,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
    * attempt behind and simply performs it. The state lists the attempt's log entry and is
    * written before it, so erasure (which finds attempts only through states) reaches every
    * entry that exists; a crash between the two leaves that attempt unlogged. An erasure that
-   * marked the event while the attempt was out is caught after the write (#redactIfErased).
+   * marked the event while the attempt was out is caught before the write and after it.
    */
   async #attempt(
     event: StoredEvent,
@@ -291,6 +292,21 @@ export class DeliveryService implements EventFanOut, EventPublisher {
   }
 
   /**
+   * When the event was erased, read afresh, if these attempt records hold anything an erasure
+   * removes: only a receiver's response excerpt is personal (it may echo the payload), and only
+   * events of an interview are ever erased. Records with no excerpt (an empty answer, or one
+   * already redacted) cost no read.
+   */
+  async #erasedAtIfPersonal(
+    event: StoredEvent,
+    records: readonly AttemptRecord[],
+  ): Promise<string | undefined> {
+    if (event.interviewId === undefined) return undefined;
+    if (!records.some((record) => record.responseBody !== undefined)) return undefined;
+    return (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
+  }
+
+  /**
    * The attempt records as they should be written: redacted already when an erasure marked the
    * event while the attempt was out. The check after the write (#redactIfErased) alone would
    * leave the excerpt behind if the process died between the write and that check, after an
@@ -301,8 +317,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     event: StoredEvent,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    if (!mayHoldPersonalData(event, records)) return [...records];
-    const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
+    const erasedAt = await this.#erasedAtIfPersonal(event, records);
     if (erasedAt === undefined) return [...records];
     return records.map((record) => redactAttempt(record, erasedAt) ?? record);
   }
@@ -320,10 +335,7 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     event: StoredEvent,
     records: readonly AttemptRecord[],
   ): Promise<AttemptRecord[]> {
-    // Nothing to do when the records were already written redacted (see above).
-    if (records.every((record) => record.erasedAt !== undefined)) return [...records];
-    if (!mayHoldPersonalData(event, records)) return [...records];
-    const erasedAt = (await this.#store.getEvent(event.tenantId, event.id))?.erasedAt;
+    const erasedAt = await this.#erasedAtIfPersonal(event, records);
     if (erasedAt === undefined) return [...records];
     return Promise.all(
       records.map(async (record) => {
@@ -334,15 +346,4 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       }),
     );
   }
-}
-
-/**
- * Whether an erasure could have anything to remove from these attempt records: only a
- * receiver's response excerpt is personal (it may echo the payload), and only events of an
- * interview are ever erased. Receivers that answer with an empty body cost no read.
- */
-function mayHoldPersonalData(event: StoredEvent, records: readonly AttemptRecord[]): boolean {
-  return (
-    event.interviewId !== undefined && records.some((record) => record.responseBody !== undefined)
-  );
 }

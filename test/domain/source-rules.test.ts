@@ -25,6 +25,17 @@ function plan(input: InterviewInput, now = input.endsAt, withPolicy = policy): S
   return planFollowUps(input, withPolicy, at(now));
 }
 
+/** What the draft check finds in a step's draft, checked against the interview it is for. */
+function draftFindings(step: Step, input: InterviewInput) {
+  return checkDraft(step.draft?.body ?? '', {
+    kind: step.kind,
+    roleTitle: input.role.title,
+    company: input.role.company,
+    candidate: input.candidate,
+    recipientName: step.recipient.name,
+  });
+}
+
 function validationPaths(run: () => unknown): string[] {
   try {
     run();
@@ -581,14 +592,7 @@ describe('something new to say: highlights and follow-up questions', () => {
   it('drafts stay short and pass the draft check', () => {
     for (const step of steps) {
       if (!step.draft) continue;
-      const findings = checkDraft(step.draft.body, {
-        kind: step.kind,
-        roleTitle: input.role.title,
-        company: input.role.company,
-        candidate: input.candidate,
-        recipientName: step.recipient.name,
-      });
-      expect(findings, `${step.kind} for ${step.recipient.name}`).toEqual([]);
+      expect(draftFindings(step, input), `${step.kind} for ${step.recipient.name}`).toEqual([]);
     }
   });
 
@@ -657,14 +661,7 @@ describe('the candidate’s own words read right in every draft, whatever their 
   it('every draft passes the draft check, including its broken-sentence check', () => {
     expect(drafted.length).toBeGreaterThanOrEqual(6);
     for (const step of drafted) {
-      const findings = checkDraft(step.draft?.body ?? '', {
-        kind: step.kind,
-        roleTitle: input.role.title,
-        company: input.role.company,
-        candidate: input.candidate,
-        recipientName: step.recipient.name,
-      });
-      expect(findings, `${step.kind} for ${step.recipient.name}`).toEqual([]);
+      expect(draftFindings(step, input), `${step.kind} for ${step.recipient.name}`).toEqual([]);
     }
   });
 });
