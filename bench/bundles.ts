@@ -228,7 +228,6 @@ async function timeImport(file: string, event?: string): Promise<ImportTiming> {
   const { stdout } = await run(
     process.execPath,
     [
-      '--enable-source-maps',
       '--no-warnings',
       '--input-type=module',
       '-e',

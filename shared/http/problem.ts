@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from '../errors';
 import type { Metrics } from '../observability/metrics';
+import { originalStack } from '../observability/stack-traces';
 import type { Logger } from '../service/deps';
 import { describeError } from '../service/deps';
 import { zodIssuesToFieldErrors } from '../service/zod-errors';
@@ -148,7 +149,7 @@ export function createErrorHandler(logger: Logger, metrics?: Metrics) {
         method: c.req.method,
         path: c.req.path,
         ...describeError(error),
-        stack: error.stack,
+        stack: originalStack(error.stack),
       });
     }
     return problemResponse(c, error);

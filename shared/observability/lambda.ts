@@ -1,11 +1,12 @@
 /**
  * What every Lambda entry point does around its work: put the Lambda context (request id,
  * function, cold start) on the log lines and write the invocation's metrics when it ends, also
- * when it throws.
+ * when it throws (with the error's stack pointing at the original sources: ./stack-traces).
  */
 import { withLogContext } from './log-context';
 import type { AppLogger, LambdaContext } from './logger';
 import type { EmfMetrics } from './metrics';
+import { mapErrorStack } from './stack-traces';
 
 export interface LambdaObservability {
   logger: AppLogger;
@@ -26,6 +27,10 @@ export function observed<Event, Result>(
     if (context) logger.addLambdaContext(context);
     try {
       return await withLogContext({}, () => handler(event, context));
+    } catch (error) {
+      // Lambda reports the error with its stack; make that stack name the original sources.
+      mapErrorStack(error);
+      throw error;
     } finally {
       metrics.flush();
     }

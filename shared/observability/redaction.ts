@@ -4,6 +4,8 @@
  * so a field added carelessly later (or an error message quoting input) is still covered.
  */
 
+import { originalStack } from './stack-traces';
+
 const redactedText = '[redacted]';
 
 /** Field names whose value is secret or personal whatever it looks like. */
@@ -34,7 +36,7 @@ export function redactText(text: string): string {
 /**
  * A `JSON.stringify` replacer (the shape Powertools Logger's `jsonReplacerFn` takes): values
  * under a sensitive key become `[redacted]`, strings are masked by shape, errors keep only their
- * name, message and stack (masked too).
+ * name, message and stack (masked too, and pointing at the original sources: ./stack-traces).
  */
 export function redactingReplacer(key: string, value: unknown): unknown {
   if (key !== '' && sensitiveKey.test(key) && value !== undefined && value !== null) {
@@ -43,7 +45,7 @@ export function redactingReplacer(key: string, value: unknown): unknown {
   if (typeof value === 'string') return redactText(value);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
+    return { name: value.name, message: value.message, stack: originalStack(value.stack) };
   }
   return value;
 }

@@ -39,7 +39,6 @@ const deployedEnvironment: AwsEnvironment & Record<string, string> = {
   ...stackEnvironment,
   AFTERVIEW_LOG_LEVEL: 'error',
   AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
-  NODE_OPTIONS: '--enable-source-maps',
 };
 
 // Calls the bundled handler with the proxy event API Gateway's REST API sends for the stage.

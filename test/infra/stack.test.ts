@@ -127,7 +127,7 @@ describe('AfterviewStack (dev stage)', () => {
 
   describe('functions', () => {
     it.each(['api', 'dispatch', 'reconcile'] as const)(
-      '%s runs Node 22 on ARM64 with source maps',
+      '%s runs Node 22 on ARM64, without source maps parsed at load',
       (name) => {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: `afterview-dev-${name}`,
@@ -137,7 +137,7 @@ describe('AfterviewStack (dev stage)', () => {
           LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
           Environment: {
             Variables: Match.objectLike({
-              NODE_OPTIONS: '--enable-source-maps',
+              NODE_OPTIONS: Match.absent(),
               AFTERVIEW_STAGE: 'dev',
               AFTERVIEW_LOG_LEVEL: 'info',
               AFTERVIEW_WEBHOOK_ALLOW_HTTP: 'false',
