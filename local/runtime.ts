@@ -25,7 +25,7 @@ import type { WebhookTransport } from '../shared/webhooks/ports';
 import { startLocalScheduler, startLocalStore } from './adapters';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { SandboxClock } from './sandbox-clock';
-import { localSandbox } from './sandbox-routes';
+import { localSandbox, type SandboxTarget } from './sandbox-routes';
 import type { SchedulerEmulator } from './scheduler-emulator';
 
 export { DataDirInUseError } from './data-dir-lock';
@@ -108,8 +108,11 @@ export interface LocalRuntime extends Afterview {
   transport: HttpWebhookTransport;
   dynamoEndpoint: string;
   dataDir: string | null;
-  /** Advances the sandbox clock like `POST /v1/sandbox/clock`. */
-  advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+  /**
+   * Advances the sandbox clock like `POST /v1/sandbox/clock`: to `target`, or to what `target`
+   * makes of the clock's now once the advances queued before this one have finished.
+   */
+  advanceTo(target: SandboxTarget): Promise<Temporal.Instant>;
   close(): Promise<void>;
 }
 
@@ -237,8 +240,11 @@ async function startParts(
 
   // Sandbox advances run one at a time, each finishing everything due before it returns.
   let advancing: Promise<unknown> = Promise.resolve();
-  const advanceTo = (instant: Temporal.Instant): Promise<Temporal.Instant> => {
+  const advanceTo = (target: SandboxTarget): Promise<Temporal.Instant> => {
     const run = advancing.then(async () => {
+      // Worked out in turn, not on arrival: two `advanceBy: PT1H` sent together move 2 hours,
+      // and a `to` already passed by an advance queued before it is refused (409).
+      const instant = typeof target === 'function' ? target(clock.now()) : target;
       // Written ahead: the advance fires wake-ups (and sends webhooks) on its way, so a process
       // killed halfway must not come back with the clock before steps it already sent. On the
       // next start the clock stands at the target and the emulator fires what is still due.

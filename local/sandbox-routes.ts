@@ -13,16 +13,20 @@ import {
 } from '../shared/http/routes/sandbox';
 
 /** What the sandbox routes drive: the local runtime's tenants and clock. */
+/** Where a sandbox advance goes: an instant, or one worked out from the clock's now in turn. */
+export type SandboxTarget = Temporal.Instant | ((now: Temporal.Instant) => Temporal.Instant);
+
 export interface SandboxControls {
   /** Creates a tenant with a fresh API key (shown once). */
   createTenant(name: string): Promise<{ tenantId: string; apiKey: string }>;
   /** The runtime clock's current instant. */
   now(): Temporal.Instant;
   /**
-   * Moves the runtime clock forward to `instant` and resolves once everything that became due
-   * has been handled (wake-ups fired); returns the clock's new now.
+   * Moves the runtime clock forward to `target` (an instant, or a function of the clock's now
+   * when the advances queued before this one are done) and resolves once everything that became
+   * due has been handled (wake-ups fired); returns the clock's new now.
    */
-  advanceTo(instant: Temporal.Instant): Promise<Temporal.Instant>;
+  advanceTo(target: SandboxTarget): Promise<Temporal.Instant>;
   /** The development tenant's API key, for the console's one-click sign-in. */
   developmentApiKey?(): string | undefined;
 }
@@ -57,8 +61,8 @@ export function localSandbox(controls: SandboxControls): LocalSandbox {
       app.openapi(getSandboxClockRoute, (c) => c.json({ now: controls.now().toString() }, 200));
 
       app.openapi(advanceSandboxClockRoute, async (c) => {
-        const target = sandboxTarget(controls.now(), c.req.valid('json'));
-        const now = await controls.advanceTo(target);
+        const body = c.req.valid('json');
+        const now = await controls.advanceTo((current) => sandboxTarget(current, body));
         return c.json({ now: now.toString() }, 200);
       });
     },

@@ -81,6 +81,19 @@ export class IdempotencyKeyInUseError extends problemError('idempotency_key_in_u
   }
 }
 
+/**
+ * Concurrent writers kept winning the race for the same interview or endpoint (every attempt of
+ * an optimistic write lost). Nothing was done: unlike `conflict`, the same request can succeed
+ * when sent again, after `retryAfterSeconds` (Stripe calls this a lock timeout).
+ */
+export class ResourceBusyError extends problemError('resource_busy') {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The route exists but not for this method; `allow` lists the methods it answers. */
 export class MethodNotAllowedError extends problemError('method_not_allowed') {
   readonly allow: string[];

@@ -17,9 +17,20 @@ export interface RetryOptions {
   repeatAfterUnknownOutcome?: (request: Request) => boolean;
 }
 
-/** Statuses worth retrying: rate limiting and server or gateway errors. */
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
+/**
+ * Answers that refused the request before doing any work, so sending it again is always safe:
+ * rate limiting (429) and a 409 that carries `Retry-After` (`idempotency_key_in_use`: the first
+ * request with the key is still running; `resource_busy`: concurrent writers kept winning).
+ */
+function isRefusedBeforeWork(response: Response): boolean {
+  return (
+    response.status === 429 || (response.status === 409 && response.headers.has('retry-after'))
+  );
+}
+
+/** Answers worth retrying: the refusals above and server or gateway errors. */
+function isRetryable(response: Response): boolean {
+  return isRefusedBeforeWork(response) || response.status >= 500;
 }
 
 /** `Retry-After` as milliseconds: delay seconds or an HTTP date. */
@@ -38,7 +49,8 @@ function retryAfterMs(header: string | null, nowMs: number): number | undefined 
 const unconditional = (request: Request) => !request.headers.has('if-match');
 
 /**
- * A fetch that retries 429 and 5xx answers and network failures with exponential backoff and
+ * A fetch that retries 429, 5xx and `Retry-After` 409 answers and network failures with
+ * exponential backoff and
  * full jitter; a `Retry-After` lengthens the wait, up to `maxDelayMs`.
  *
  * A network failure or a 5xx leaves the outcome unknown: the server may have done the work
@@ -46,7 +58,8 @@ const unconditional = (request: Request) => !request.headers.has('if-match');
  * twice or misreport it (`repeatAfterUnknownOutcome`): GETs, PUTs and merge PATCHes are
  * idempotent, and POSTs carry an `Idempotency-Key` (the SDK adds one) that the API honours.
  * Otherwise the failure is returned (or thrown) as it came, so the caller knows the outcome is
- * unknown. A 429 means the request was refused before any work, so it is always retried.
+ * unknown. A 429, or a 409 with `Retry-After`, means the request was refused before any work,
+ * so it is always retried.
  *
  * A DELETE whose repeat, after an unknown outcome, answers 404 was done by the earlier attempt:
  * it resolves as the 204 that attempt would have answered.
@@ -75,9 +88,10 @@ export function retryingFetch(options: RetryOptions): (request: Request) => Prom
           headers: requestId === null ? {} : { 'x-request-id': requestId },
         });
       }
-      if (last || !isRetryableStatus(response.status)) return response;
-      if (response.status !== 429 && !mayRepeatUnknown) return response;
-      outcomeUnknown ||= response.status !== 429;
+      if (last || !isRetryable(response)) return response;
+      const refused = isRefusedBeforeWork(response);
+      if (!refused && !mayRepeatUnknown) return response;
+      outcomeUnknown ||= !refused;
       const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
       // Drain the body so the connection can be reused.
       await response.body?.cancel();

@@ -13,6 +13,7 @@ import {
   PayloadTooLargeError,
   type ProblemCode,
   problemCodes,
+  ResourceBusyError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors';
@@ -102,7 +103,7 @@ function toProblemParts(error: unknown): ProblemParts | undefined {
       ...(error instanceof MethodNotAllowedError
         ? { headers: { Allow: error.allow.join(', ') } }
         : {}),
-      ...(error instanceof IdempotencyKeyInUseError
+      ...(error instanceof IdempotencyKeyInUseError || error instanceof ResourceBusyError
         ? { headers: { 'Retry-After': String(error.retryAfterSeconds) } }
         : {}),
       // The rest of an oversized body is never read, so the connection cannot carry another
@@ -179,8 +180,10 @@ export function problemResponses(...statuses: number[]) {
     401: 'Missing or invalid API key',
     404: 'Not found (also for another tenant’s ids)',
     409:
-      'The request conflicts with the current state (`conflict`), or a request with the same ' +
-      'Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`)',
+      'The request conflicts with the current state (`conflict`), a request with the same ' +
+      'Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or ' +
+      'concurrent requests kept changing the resource and nothing was done (`resource_busy`, ' +
+      'with `Retry-After`: send the same request again)',
     410: 'The interview was erased (`interview_erased`)',
     412: 'If-Match did not match the current version',
     413: 'The body is larger than 256 KiB',

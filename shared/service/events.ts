@@ -47,7 +47,11 @@ function summarizeInterview(interview: StoredInterview, sequence: number): Inter
   const { state } = interview;
   return {
     interviewId: interview.id,
-    ...(interview.externalId === undefined ? {} : { externalId: interview.externalId }),
+    // An erased interview's external id is a placeholder: its notices leave it out, as the
+    // erasure removes it from the interview's earlier events.
+    ...(interview.externalId === undefined || state.closedReason === 'erased'
+      ? {}
+      : { externalId: interview.externalId }),
     status: state.status,
     ...(state.closedReason === undefined ? {} : { closedReason: state.closedReason }),
     version: interview.version,

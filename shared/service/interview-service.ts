@@ -22,7 +22,7 @@ import {
 } from '../domain/model';
 import { nextDueAt } from '../domain/next-due';
 import { scopeStepIds } from '../domain/step-ids';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, ResourceBusyError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { type Metrics, noMetrics } from '../observability/metrics';
 import { stepsWithinHorizon } from '../scheduling/horizon';
@@ -290,7 +290,7 @@ export class InterviewService {
       },
       {
         exhausted: () =>
-          new ConflictError('The interview is changing too often; retry the request'),
+          new ResourceBusyError('The interview is changing too often; retry the request'),
       },
     );
     if (!outcome.written) return outcome.current;

@@ -5,7 +5,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ResourceBusyError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { checkVersion } from '../service/version-precondition';
 import type {
@@ -267,7 +267,7 @@ export class WebhookEndpointService {
         checkVersion('endpoint', current.version, ifMatch);
         return change(current);
       },
-      () => new ConflictError('The endpoint is changing too often; try again'),
+      () => new ResourceBusyError('The endpoint is changing too often; retry the request'),
     );
     if (!result) throw new NotFoundError(`No webhook endpoint ${id}`);
     return result.endpoint;

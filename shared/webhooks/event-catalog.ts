@@ -241,7 +241,8 @@ const headerDescriptions = {
   'webhook-id': 'The event id; de-duplicate on it.',
   'webhook-timestamp': 'Real wall-clock Unix seconds of this attempt.',
   'webhook-signature':
-    '`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation.',
+    '`v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after ' +
+      '`whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h).',
 };
 
 /** Minimal registry surface, so this module does not depend on the app type. */

@@ -13,6 +13,8 @@ import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiInterview,
+  awsError,
+  injectFaults,
   startTestRuntime,
   startWebhookReceiver,
   type TestRuntime,
@@ -143,6 +145,99 @@ describe('a sandbox advance in flight', () => {
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
       await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sandbox advances sent together', () => {
+  it('each move the clock from where the one before left it, and a passed `to` is refused', async () => {
+    const running = await startTestRuntime();
+    const closeAfter: Array<() => Promise<void>> = [];
+    try {
+      const start = Temporal.Instant.from((await running.api('GET', '/v1/sandbox/clock')).body.now);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          running.api('POST', '/v1/sandbox/clock', { advanceBy: 'PT1H' }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      const nows = answers.map((answer) => Temporal.Instant.from(answer.body.now));
+      const end = Temporal.Instant.from((await running.api('GET', '/v1/sandbox/clock')).body.now);
+      // Five hours, plus whatever real time passed while they ran (the clock keeps ticking).
+      const moved = end.since(start).total('minutes');
+      expect(moved).toBeGreaterThanOrEqual(300);
+      expect(moved).toBeLessThan(330);
+      expect(new Set(nows.map(String)).size).toBe(5);
+
+      // A `to` that arrives while an advance that passes it is running finds the clock beyond
+      // it: 409. The receiver holds the thank-you so the first advance is still in flight.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let received = 0;
+      const holding = createServer((request, response) => {
+        received++;
+        request.resume();
+        void held.then(() => response.writeHead(200).end('ok'));
+      });
+      await new Promise<void>((resolve) => holding.listen(0, '127.0.0.1', resolve));
+      closeAfter.push(async () => {
+        release();
+        holding.closeAllConnections();
+        await new Promise((resolve) => holding.close(resolve));
+      });
+      const port = (holding.address() as AddressInfo).port;
+      await running.addEndpoint(`http://127.0.0.1:${port}/hooks`, stepEventTypes);
+      await running.createInterview();
+      const passed = end.add({ hours: 1 }).toString();
+      const far = running.api('POST', '/v1/sandbox/clock', { advanceBy: 'P2D' });
+      while (received === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const late = running.api('POST', '/v1/sandbox/clock', { to: passed });
+      release();
+      expect((await far).status).toBe(200);
+      const refused = await late;
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('conflict');
+    } finally {
+      await running.close();
+      for (const close of closeAfter) await close();
+    }
+  });
+});
+
+describe('a write that keeps losing its race', () => {
+  it('answers 409 resource_busy with Retry-After, changes nothing, and succeeds when sent again', async () => {
+    const running = await startTestRuntime();
+    try {
+      const interview = await running.createInterview();
+      const path = `/v1/interviews/${interview.id}`;
+      // Every conditional write of the interview item fails, as if other writers always won.
+      const heal = injectFaults(
+        running.runtime.dynamoClient,
+        'always-contended',
+        (command, input) =>
+          command === 'PutItemCommand' &&
+          String((input.Item as { sk?: { S?: string } } | undefined)?.sk?.S).startsWith('INT#')
+            ? awsError('ConditionalCheckFailedException', 400)
+            : undefined,
+      );
+      const patch = { role: { title: 'Staff Engineer' } };
+      const busy = await running.request('PATCH', path, { body: JSON.stringify(patch) });
+      heal();
+      expect(busy.status, busy.text).toBe(409);
+      expect(busy.headers.get('content-type')).toBe('application/problem+json');
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(busy.body.code).toBe('resource_busy');
+      const unchanged = await running.api('GET', path);
+      expect(unchanged.body.version).toBe(1);
+      expect(unchanged.body.role.title).not.toBe('Staff Engineer');
+
+      const again = await running.api('PATCH', path, patch);
+      expect(again.status).toBe(200);
+      expect(again.body.role.title).toBe('Staff Engineer');
+    } finally {
+      await running.close();
     }
   });
 });

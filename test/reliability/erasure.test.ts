@@ -206,6 +206,14 @@ describe('DELETE /v1/interviews/{id} reaches everything', () => {
       });
     }
 
+    // No event of the interview still names its external id: not the earlier ones, and not
+    // the erasure's own notices (the interview itself shows a placeholder).
+    const interviewEvents = after.body.data.filter((event) => event.type.startsWith('interview.'));
+    expect(interviewEvents.map((event) => event.type)).toContain('interview.closed');
+    for (const event of interviewEvents) {
+      expect(event.data, `${event.type} ${event.id}`).not.toHaveProperty('externalId');
+    }
+
     // Due steps are closed out too.
     const interview = await t.getInterview(id);
     for (const step of dueBefore) {

@@ -1,9 +1,10 @@
 /**
  * The SDK's own behaviour against a real HTTP server that answers per a script: retries with
- * backoff on 429/5xx honouring Retry-After (up to 30 s), never on other 4xx, one
- * Idempotency-Key per call kept across retries, no repeat after a 5xx of what a repeat could do
- * twice or misreport, per-call options, and webhook verification (tolerance, several secrets). Waits go through
- * an injected sleep that records them, so nothing depends on wall time.
+ * backoff on 429, 5xx and 409s with Retry-After, honouring Retry-After (up to 30 s), never on
+ * other 4xx, one Idempotency-Key per call kept across retries, no repeat after a 5xx of what a
+ * repeat could do twice or misreport, per-call options, and webhook verification (tolerance,
+ * several secrets). Waits go through an injected sleep that records them, so nothing depends on
+ * wall time.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -117,6 +118,22 @@ describe('retries', () => {
     });
     expect(seen).toHaveLength(1);
     expect(waits).toEqual([]);
+  });
+
+  it('retries a 409 that carries Retry-After (nothing was done), also a conditional PATCH', async () => {
+    script = [
+      { status: 409, headers: { 'retry-after': '1' }, body: problem(409, 'resource_busy') },
+      {
+        status: 409,
+        headers: { 'retry-after': '1' },
+        body: problem(409, 'idempotency_key_in_use'),
+      },
+    ];
+    const { afterview, waits } = client();
+    await afterview.interviews.update('int_1', { round: 2 }, { ifMatch: 3 });
+    expect(seen.map((request) => request.headers['if-match'])).toEqual(['"3"', '"3"', '"3"']);
+    expect(waits).toHaveLength(2);
+    for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(1000);
   });
 
   it('sends one generated Idempotency-Key per POST and keeps it across retries', async () => {

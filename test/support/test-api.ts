@@ -124,7 +124,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
             localSandbox({
               createTenant: (name) => composed.tenants.createTenant(name),
               now: () => clock.now(),
-              advanceTo: (instant) => emulator.advanceTo(instant),
+              advanceTo: (target) =>
+                emulator.advanceTo(typeof target === 'function' ? target(clock.now()) : target),
             }),
         }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),

@@ -323,7 +323,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the signing secret
-         * @description Returns the new secret once (a retry with the same `Idempotency-Key` within 24 hours replays this response, secret included). The old secret keeps signing alongside it for 24 hours (two `v1,` signatures per delivery), so receivers can switch without rejecting anything.
+         * @description Returns the new secret once (a retry with the same `Idempotency-Key` within 24 hours replays this response, secret included). The old secret keeps signing alongside it for 24 hours (one `v1,` signature per secret still valid: two after one rotation, more when you rotate again within those 24 hours, since each replaced secret keeps its own 24 hours), so receivers can switch without rejecting anything.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -1126,7 +1126,7 @@ export interface components {
              * @example validation_error
              * @enum {string}
              */
-            code: "validation_error" | "malformed_request" | "unauthorized" | "not_found" | "method_not_allowed" | "conflict" | "interview_erased" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
+            code: "validation_error" | "malformed_request" | "unauthorized" | "not_found" | "method_not_allowed" | "conflict" | "interview_erased" | "idempotency_key_in_use" | "resource_busy" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
             requestId?: string;
             /** @description For validation problems: every offending field. */
             errors?: components["schemas"]["FieldError"][];
@@ -2217,7 +2217,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -2519,7 +2519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -2652,7 +2652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -2799,7 +2799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -2946,7 +2946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -3093,7 +3093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -3225,7 +3225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -3493,7 +3493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -3756,7 +3756,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -3933,7 +3933,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -4224,7 +4224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -4356,7 +4356,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -4490,7 +4490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -4706,7 +4706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -4990,7 +4990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), or a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`) */
+            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
@@ -5079,7 +5079,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5115,7 +5115,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5151,7 +5151,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5187,7 +5187,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5223,7 +5223,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5259,7 +5259,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5295,7 +5295,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5331,7 +5331,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5367,7 +5367,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5403,7 +5403,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5439,7 +5439,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5475,7 +5475,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5511,7 +5511,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
@@ -5547,7 +5547,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description Real wall-clock Unix seconds of this attempt. */
                 "webhook-timestamp": string;
-                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated; two during a rotation. */
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after `whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h). */
                 "webhook-signature": string;
             };
             path?: never;
