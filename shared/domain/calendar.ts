@@ -58,6 +58,16 @@ export interface Placement {
   skippedHolidays: string[];
 }
 
+/**
+ * `; skips public holiday 2026-07-14 Fête nationale`, or nothing: how every step reason (R4,
+ * DESIGN §1) names the holidays its placement stepped over.
+ */
+export function holidayNote(placement: Placement): string {
+  return placement.skippedHolidays.length > 0
+    ? `; skips public holiday ${placement.skippedHolidays.join(', ')}`
+    : '';
+}
+
 const weekdayNames = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 let holidaysClass: typeof Holidays | undefined;
@@ -75,14 +85,20 @@ function holidaysClassOnce(): typeof Holidays {
 }
 
 // date-holidays is slow to initialise and to expand a year, and the set of public holidays
-// never changes at runtime: one instance per country, one set per (country, year).
+// never changes at runtime: one instance per country, one expansion per (country, year), one
+// set of days per (country, year).
 const holidayCalendars = new Map<string, Holidays | null>();
+const holidayExpansions = new Map<string, readonly PublicHoliday[]>();
 const holidayYears = new Map<string, ReadonlyMap<string, string>>();
 
-function publicHolidays(country: string, year: number): ReadonlyMap<string, string> {
-  const key = `${country}:${year}`;
-  const cached = holidayYears.get(key);
-  if (cached) return cached;
+/** One public holiday as the local days it covers, counted from 1970-01-01. */
+interface PublicHoliday {
+  name: string;
+  firstDay: number;
+  lastDay: number;
+}
+
+function holidayCalendar(country: string): Holidays | null {
   let calendar = holidayCalendars.get(country);
   if (calendar === undefined) {
     // An unknown country code passes the schema's shape check; it simply has no holidays.
@@ -91,9 +107,63 @@ function publicHolidays(country: string, year: number): ReadonlyMap<string, stri
     calendar = known ? new HolidayCalendar(country, { languages: ['en'] }) : null;
     holidayCalendars.set(country, calendar);
   }
+  return calendar;
+}
+
+/**
+ * The public holidays date-holidays lists for `year`, each as the local days it covers. An
+ * entry is an interval `[start, end)` of instants, not a date: Chuseok or an Eid is one entry
+ * of three days, an Eid may begin at sunset the evening before, and Christmas Eve in some
+ * countries begins at noon. Every day the interval touches counts, read on the wall clock of
+ * the zone date-holidays computed it in (the country's first zone, which `isHoliday` uses too).
+ */
+function publicHolidayEntries(country: string, year: number): readonly PublicHoliday[] {
+  const key = `${country}:${year}`;
+  const cached = holidayExpansions.get(key);
+  if (cached) return cached;
+  const calendar = holidayCalendar(country);
+  const entries: PublicHoliday[] = [];
+  if (calendar) {
+    const zone = calendar.getTimezones()[0] ?? 'UTC';
+    const localDay = (ms: number) => Math.floor((ms + offsetMsAt(zone, ms)) / dayMs);
+    for (const holiday of calendar.getHolidays(year, 'en')) {
+      if (holiday.type !== 'public') continue;
+      const start = holiday.start.getTime();
+      // `end` is exclusive: a holiday ending at midnight does not cover the day that begins.
+      const end = Math.max(start + 1, holiday.end.getTime());
+      entries.push({ name: holiday.name, firstDay: localDay(start), lastDay: localDay(end - 1) });
+    }
+  }
+  holidayExpansions.set(key, entries);
+  return entries;
+}
+
+/**
+ * `YYYY-MM-DD` → holiday name for every day of `year` a public holiday covers. Entries of the
+ * years either side count too: New Year holidays can begin on 31 December, and a holiday of
+ * late December can run into January. A day two holidays cover is named for the one that
+ * begins on it.
+ */
+function publicHolidays(country: string, year: number): ReadonlyMap<string, string> {
+  const key = `${country}:${year}`;
+  const cached = holidayYears.get(key);
+  if (cached) return cached;
+  const firstOfYear = Math.floor(Date.UTC(year, 0, 1) / dayMs);
+  const firstOfNext = Math.floor(Date.UTC(year + 1, 0, 1) / dayMs);
+  const entries = [year - 1, year, year + 1].flatMap((y) => publicHolidayEntries(country, y));
   const days = new Map<string, string>();
-  for (const holiday of calendar?.getHolidays(year, 'en') ?? []) {
-    if (holiday.type === 'public') days.set(holiday.date.slice(0, 10), holiday.name);
+  for (const holiday of entries) {
+    if (holiday.firstDay >= firstOfYear && holiday.firstDay < firstOfNext) {
+      days.set(isoDateText(civilFromEpochDay(holiday.firstDay)), holiday.name);
+    }
+  }
+  for (const holiday of entries) {
+    const from = Math.max(holiday.firstDay, firstOfYear);
+    const to = Math.min(holiday.lastDay, firstOfNext - 1);
+    for (let day = from; day <= to; day++) {
+      const text = isoDateText(civilFromEpochDay(day));
+      if (!days.has(text)) days.set(text, holiday.name);
+    }
   }
   holidayYears.set(key, days);
   return days;
