@@ -85,18 +85,23 @@ function holidaysClassOnce(): typeof Holidays {
 }
 
 // date-holidays is slow to initialise and to expand a year, and the set of public holidays
-// never changes at runtime: one instance per country, one expansion per (country, year), one
-// set of days per (country, year).
+// never changes at runtime: one instance per country, each year expanded once.
 const holidayCalendars = new Map<string, Holidays | null>();
-const holidayExpansions = new Map<string, readonly PublicHoliday[]>();
-const holidayYears = new Map<string, ReadonlyMap<string, string>>();
 
-/** One public holiday as the local days it covers, counted from 1970-01-01. */
-interface PublicHoliday {
-  name: string;
-  firstDay: number;
-  lastDay: number;
+/** A country's public holidays as days: `YYYY-MM-DD` → name, and the years expanded into it. */
+interface HolidayDays {
+  years: Set<number>;
+  days: Map<string, { name: string; firstDay: boolean }>;
 }
+const holidayDaysByCountry = new Map<string, HolidayDays>();
+
+/**
+ * How far into January a holiday of the year before can run, and how early in December one of
+ * the year after can begin (New Year holidays from 31 December, an Eid from the evening
+ * before, Eswatini's Incwala into 2 January): a lookup this close to New Year expands the
+ * neighbouring year too, any other lookup only its own.
+ */
+const yearEdgeDays = 14;
 
 function holidayCalendar(country: string): Holidays | null {
   let calendar = holidayCalendars.get(country);
@@ -111,62 +116,52 @@ function holidayCalendar(country: string): Holidays | null {
 }
 
 /**
- * The public holidays date-holidays lists for `year`, each as the local days it covers. An
- * entry is an interval `[start, end)` of instants, not a date: Chuseok or an Eid is one entry
- * of three days, an Eid may begin at sunset the evening before, and Christmas Eve in some
- * countries begins at noon. Every day the interval touches counts, read on the wall clock of
- * the zone date-holidays computed it in (the country's first zone, which `isHoliday` uses too).
+ * Adds the public holidays date-holidays lists for `year` to `into`, each as every local day
+ * it covers. An entry is an interval `[start, end)` of instants, not a date: Chuseok or an Eid
+ * is one entry of three days, an Eid may begin at sunset the evening before, Christmas Eve in
+ * some countries at noon. Every day the interval touches counts (its exclusive end does not),
+ * read on the wall clock of the zone date-holidays computed it in: the country's first zone,
+ * which `isHoliday` uses too. A day two holidays cover is named for the one that begins on it.
  */
-function publicHolidayEntries(country: string, year: number): readonly PublicHoliday[] {
-  const key = `${country}:${year}`;
-  const cached = holidayExpansions.get(key);
-  if (cached) return cached;
-  const calendar = holidayCalendar(country);
-  const entries: PublicHoliday[] = [];
-  if (calendar) {
-    const zone = calendar.getTimezones()[0] ?? 'UTC';
-    const localDay = (ms: number) => Math.floor((ms + offsetMsAt(zone, ms)) / dayMs);
-    for (const holiday of calendar.getHolidays(year, 'en')) {
-      if (holiday.type !== 'public') continue;
-      const start = holiday.start.getTime();
-      // `end` is exclusive: a holiday ending at midnight does not cover the day that begins.
-      const end = Math.max(start + 1, holiday.end.getTime());
-      entries.push({ name: holiday.name, firstDay: localDay(start), lastDay: localDay(end - 1) });
+function expandHolidayYear(calendar: Holidays, year: number, into: HolidayDays): void {
+  into.years.add(year);
+  const zone = calendar.getTimezones()[0] ?? 'UTC';
+  const localDay = (ms: number) => Math.floor((ms + offsetMsAt(zone, ms)) / dayMs);
+  for (const holiday of calendar.getHolidays(year, 'en')) {
+    if (holiday.type !== 'public') continue;
+    const start = holiday.start.getTime();
+    const end = Math.max(start + 1, holiday.end.getTime());
+    const firstDay = localDay(start);
+    for (let day = firstDay; day <= localDay(end - 1); day++) {
+      const text = isoDateText(civilFromEpochDay(day));
+      const known = into.days.get(text);
+      if (known?.firstDay || (known && day !== firstDay)) continue;
+      into.days.set(text, { name: holiday.name, firstDay: day === firstDay });
     }
   }
-  holidayExpansions.set(key, entries);
-  return entries;
 }
 
-/**
- * `YYYY-MM-DD` → holiday name for every day of `year` a public holiday covers. Entries of the
- * years either side count too: New Year holidays can begin on 31 December, and a holiday of
- * late December can run into January. A day two holidays cover is named for the one that
- * begins on it.
- */
-function publicHolidays(country: string, year: number): ReadonlyMap<string, string> {
-  const key = `${country}:${year}`;
-  const cached = holidayYears.get(key);
-  if (cached) return cached;
-  const firstOfYear = Math.floor(Date.UTC(year, 0, 1) / dayMs);
-  const firstOfNext = Math.floor(Date.UTC(year + 1, 0, 1) / dayMs);
-  const entries = [year - 1, year, year + 1].flatMap((y) => publicHolidayEntries(country, y));
-  const days = new Map<string, string>();
-  for (const holiday of entries) {
-    if (holiday.firstDay >= firstOfYear && holiday.firstDay < firstOfNext) {
-      days.set(isoDateText(civilFromEpochDay(holiday.firstDay)), holiday.name);
-    }
+/** The name of the public holiday on `date` in `country`, if it is one. */
+function publicHoliday(
+  country: string,
+  date: { year: number; month: number; day: number },
+): string | undefined {
+  let known = holidayDaysByCountry.get(country);
+  if (!known) {
+    known = { years: new Set(), days: new Map() };
+    holidayDaysByCountry.set(country, known);
   }
-  for (const holiday of entries) {
-    const from = Math.max(holiday.firstDay, firstOfYear);
-    const to = Math.min(holiday.lastDay, firstOfNext - 1);
-    for (let day = from; day <= to; day++) {
-      const text = isoDateText(civilFromEpochDay(day));
-      if (!days.has(text)) days.set(text, holiday.name);
-    }
-  }
-  holidayYears.set(key, days);
-  return days;
+  expandOnce(country, date.year, known);
+  if (date.month === 1 && date.day <= yearEdgeDays) expandOnce(country, date.year - 1, known);
+  if (date.month === 12 && date.day > 31 - yearEdgeDays) expandOnce(country, date.year + 1, known);
+  return known.days.get(isoDateText(date))?.name;
+}
+
+function expandOnce(country: string, year: number, known: HolidayDays): void {
+  if (known.years.has(year)) return;
+  const calendar = holidayCalendar(country);
+  if (calendar) expandHolidayYear(calendar, year, known);
+  else known.years.add(year);
 }
 
 function parseClock(text: string): Temporal.PlainTime {
@@ -428,13 +423,13 @@ export class SendCalendar {
   /** The public holiday's name on `date`, if the policy names a country and it is one. */
   holiday(date: Temporal.PlainDate): string | undefined {
     if (this.#country === null) return undefined;
-    return publicHolidays(this.#country, date.year).get(date.toString());
+    return publicHoliday(this.#country, date);
   }
 
   #holidayOnEpochDay(epochDay: number): string | undefined {
     if (this.#country === null) return undefined;
     const date = civilFromEpochDay(epochDay);
-    const name = publicHolidays(this.#country, date.year).get(isoDateText(date));
+    const name = publicHoliday(this.#country, date);
     return name === undefined ? undefined : `${isoDateText(date)} ${name}`;
   }
 
