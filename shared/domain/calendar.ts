@@ -58,6 +58,16 @@ export interface Placement {
   skippedHolidays: string[];
 }
 
+/**
+ * `; skips public holiday 2026-07-14 Fête nationale`, or nothing: how every step reason (R4,
+ * DESIGN §1) names the holidays its placement stepped over.
+ */
+export function holidayNote(placement: Placement): string {
+  return placement.skippedHolidays.length > 0
+    ? `; skips public holiday ${placement.skippedHolidays.join(', ')}`
+    : '';
+}
+
 const weekdayNames = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 let holidaysClass: typeof Holidays | undefined;
@@ -75,14 +85,25 @@ function holidaysClassOnce(): typeof Holidays {
 }
 
 // date-holidays is slow to initialise and to expand a year, and the set of public holidays
-// never changes at runtime: one instance per country, one set per (country, year).
+// never changes at runtime: one instance per country, each year expanded once.
 const holidayCalendars = new Map<string, Holidays | null>();
-const holidayYears = new Map<string, ReadonlyMap<string, string>>();
 
-function publicHolidays(country: string, year: number): ReadonlyMap<string, string> {
-  const key = `${country}:${year}`;
-  const cached = holidayYears.get(key);
-  if (cached) return cached;
+/** A country's public holidays as days: `YYYY-MM-DD` → name, and the years expanded into it. */
+interface HolidayDays {
+  years: Set<number>;
+  days: Map<string, { name: string; firstDay: boolean }>;
+}
+const holidayDaysByCountry = new Map<string, HolidayDays>();
+
+/**
+ * How far into January a holiday of the year before can run, and how early in December one of
+ * the year after can begin (New Year holidays from 31 December, an Eid from the evening
+ * before, Eswatini's Incwala into 2 January): a lookup this close to New Year expands the
+ * neighbouring year too, any other lookup only its own.
+ */
+const yearEdgeDays = 14;
+
+function holidayCalendar(country: string): Holidays | null {
   let calendar = holidayCalendars.get(country);
   if (calendar === undefined) {
     // An unknown country code passes the schema's shape check; it simply has no holidays.
@@ -91,12 +112,56 @@ function publicHolidays(country: string, year: number): ReadonlyMap<string, stri
     calendar = known ? new HolidayCalendar(country, { languages: ['en'] }) : null;
     holidayCalendars.set(country, calendar);
   }
-  const days = new Map<string, string>();
-  for (const holiday of calendar?.getHolidays(year, 'en') ?? []) {
-    if (holiday.type === 'public') days.set(holiday.date.slice(0, 10), holiday.name);
+  return calendar;
+}
+
+/**
+ * Adds the public holidays date-holidays lists for `year` to `into`, each as every local day
+ * it covers. An entry is an interval `[start, end)` of instants, not a date: Chuseok or an Eid
+ * is one entry of three days, an Eid may begin at sunset the evening before, Christmas Eve in
+ * some countries at noon. Every day the interval touches counts (its exclusive end does not),
+ * read on the wall clock of the zone date-holidays computed it in: the country's first zone,
+ * which `isHoliday` uses too. A day two holidays cover is named for the one that begins on it.
+ */
+function expandHolidayYear(calendar: Holidays, year: number, into: HolidayDays): void {
+  into.years.add(year);
+  const zone = calendar.getTimezones()[0] ?? 'UTC';
+  const localDay = (ms: number) => Math.floor((ms + offsetMsAt(zone, ms)) / dayMs);
+  for (const holiday of calendar.getHolidays(year, 'en')) {
+    if (holiday.type !== 'public') continue;
+    const start = holiday.start.getTime();
+    const end = Math.max(start + 1, holiday.end.getTime());
+    const firstDay = localDay(start);
+    for (let day = firstDay; day <= localDay(end - 1); day++) {
+      const text = isoDateText(civilFromEpochDay(day));
+      const known = into.days.get(text);
+      if (known?.firstDay || (known && day !== firstDay)) continue;
+      into.days.set(text, { name: holiday.name, firstDay: day === firstDay });
+    }
   }
-  holidayYears.set(key, days);
-  return days;
+}
+
+/** The name of the public holiday on `date` in `country`, if it is one. */
+function publicHoliday(
+  country: string,
+  date: { year: number; month: number; day: number },
+): string | undefined {
+  let known = holidayDaysByCountry.get(country);
+  if (!known) {
+    known = { years: new Set(), days: new Map() };
+    holidayDaysByCountry.set(country, known);
+  }
+  expandOnce(country, date.year, known);
+  if (date.month === 1 && date.day <= yearEdgeDays) expandOnce(country, date.year - 1, known);
+  if (date.month === 12 && date.day > 31 - yearEdgeDays) expandOnce(country, date.year + 1, known);
+  return known.days.get(isoDateText(date))?.name;
+}
+
+function expandOnce(country: string, year: number, known: HolidayDays): void {
+  if (known.years.has(year)) return;
+  const calendar = holidayCalendar(country);
+  if (calendar) expandHolidayYear(calendar, year, known);
+  else known.years.add(year);
 }
 
 function parseClock(text: string): Temporal.PlainTime {
@@ -358,13 +423,13 @@ export class SendCalendar {
   /** The public holiday's name on `date`, if the policy names a country and it is one. */
   holiday(date: Temporal.PlainDate): string | undefined {
     if (this.#country === null) return undefined;
-    return publicHolidays(this.#country, date.year).get(date.toString());
+    return publicHoliday(this.#country, date);
   }
 
   #holidayOnEpochDay(epochDay: number): string | undefined {
     if (this.#country === null) return undefined;
     const date = civilFromEpochDay(epochDay);
-    const name = publicHolidays(this.#country, date.year).get(isoDateText(date));
+    const name = publicHoliday(this.#country, date);
     return name === undefined ? undefined : `${isoDateText(date)} ${name}`;
   }
 

@@ -182,25 +182,40 @@ export function closingContact(input: InterviewInput): Contact {
 }
 
 /**
- * Where a contact-details request for an interviewer goes (R3): the recruiter by email when we
- * have it, else a task for the candidate.
+ * Where a contact-details request for `person` goes (R3): the recruiter by email when we have
+ * it, else a task for the candidate. Timed in the recipient's zone like every step (DESIGN §1):
+ * the recruiter has no zone of their own, so the interview's, not the interviewer's.
  */
-export function contactRequestRoute(input: InterviewInput): {
-  recipient: Recipient | undefined;
+export function contactRequestRoute(
+  input: InterviewInput,
+  person: Interviewer,
+): {
+  recipient: Recipient;
   channel: Channel;
+  timeZone: string;
+  /** The interviewer the request is about, when the recipient is someone else. */
+  regarding: string | undefined;
   why: string;
 } {
   const recruiter = input.recruiter;
-  if (recruiter?.email) {
+  if (recruiter) {
+    const zone = `timed in the recruiter's time zone (the interview's, ${input.timeZone})`;
     return {
       recipient: recruiterRecipient(recruiter),
-      channel: 'email',
-      why: 'ask the recruiter by email for contact details instead of sending blind',
+      channel: recruiter.email ? 'email' : 'task',
+      timeZone: input.timeZone,
+      regarding: person.name,
+      why: recruiter.email
+        ? `ask the recruiter by email for contact details instead of sending blind, ${zone}`
+        : `ask the recruiter for contact details instead of sending blind (a task: no recruiter email known), ${zone}`,
     };
   }
+  // No one else to address: the task is about, and addressed to, the interviewer.
   return {
-    recipient: recruiter ? recruiterRecipient(recruiter) : undefined,
+    recipient: recipientOf(person),
     channel: 'task',
+    timeZone: person.timeZone ?? input.timeZone,
+    regarding: undefined,
     why: 'ask the recruiter for contact details instead of sending blind (a task: no recruiter email known)',
   };
 }

@@ -64,6 +64,60 @@ describe('SendCalendar', () => {
   });
 });
 
+describe('public holidays that last several days (R4)', () => {
+  // date-holidays lists these as one entry each, an interval [start, end) of instants: every
+  // local day it touches is a holiday, the day its exclusive end begins is not.
+  it.each([
+    { country: 'KR', date: '2027-09-13', holiday: undefined, why: 'the Monday before Chuseok' },
+    { country: 'KR', date: '2027-09-14', holiday: 'Korean Thanksgiving', why: 'Chuseok day 1' },
+    { country: 'KR', date: '2027-09-15', holiday: 'Korean Thanksgiving', why: 'Chuseok day 2' },
+    { country: 'KR', date: '2027-09-16', holiday: 'Korean Thanksgiving', why: 'Chuseok day 3' },
+    { country: 'KR', date: '2027-09-17', holiday: undefined, why: 'the end is exclusive' },
+    {
+      country: 'AE',
+      date: '2026-03-19',
+      holiday: 'End of Ramadan (Eid al-Fitr)',
+      why: 'an Eid that begins at sunset the evening before',
+    },
+    {
+      country: 'AE',
+      date: '2026-03-22',
+      holiday: 'End of Ramadan (Eid al-Fitr)',
+      why: 'its last day',
+    },
+    { country: 'AE', date: '2026-03-23', holiday: undefined, why: 'the day after the Eid' },
+    { country: 'GT', date: '2026-12-24', holiday: 'Christmas Eve', why: 'a holiday from noon' },
+    {
+      country: 'SZ',
+      date: '2026-01-02',
+      holiday: 'Incwala Festival',
+      why: 'a holiday of the year before that runs into January',
+    },
+  ])('$country $date: $why', ({ country, date, holiday }) => {
+    const calendar = new SendCalendar(resolvePolicy({ holidayCountry: country }));
+    expect(calendar.holiday(Temporal.PlainDate.from(date))).toBe(holiday);
+    expect(calendar.isBusinessDay(Temporal.PlainDate.from(date))).toBe(holiday === undefined);
+  });
+
+  const korea = new SendCalendar(resolvePolicy({ holidayCountry: 'KR' }));
+
+  it('steps over every day of Chuseok and names each one', () => {
+    const placed = korea.nextWindow(Temporal.Instant.from('2027-09-14T01:00:00Z'), 'Asia/Seoul');
+    expect(placed && formatZoned(placed.at)).toBe('2027-09-17T08:00:00+09:00');
+    expect(placed?.skippedHolidays).toEqual([
+      '2027-09-14 Korean Thanksgiving',
+      '2027-09-15 Korean Thanksgiving',
+      '2027-09-16 Korean Thanksgiving',
+    ]);
+  });
+
+  it('counts business days over every day of Chuseok', () => {
+    // Mon 13 → Fri 17 is the first business day, Mon 20 the second.
+    const date = korea.addBusinessDays(Temporal.PlainDate.from('2027-09-13'), 2);
+    expect(date.toString()).toBe('2027-09-20');
+  });
+});
+
 describe('describeDuration', () => {
   it.each([
     ['P7D', '7 days'],

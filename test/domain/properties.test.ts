@@ -16,6 +16,9 @@ import {
 } from '../../shared/domain';
 import { SendCalendar } from '../../shared/domain/calendar';
 
+const { default: Holidays } = await import('date-holidays');
+type Holidays = InstanceType<typeof Holidays>;
+
 /** A raw ISO 8601 duration (`P3M`, `PT24H`, `P1Y2M`) anywhere in a text. */
 const isoDuration = /\bP(?:\d+[YMWD]|T\d+[HMS])/;
 
@@ -191,6 +194,18 @@ describe('planFollowUps properties', () => {
             continue;
           }
           expect(step.status).toBe('scheduled');
+          // DESIGN §1: timed in the recipient's zone. Recruiters, candidates and the hiring
+          // team have none of their own: the interview's.
+          if (step.recipient.role === 'interviewer') {
+            const namesakes = input.interviewers.filter(
+              (person) => person.name === step.recipient.name,
+            );
+            expect(namesakes.map((person) => person.timeZone ?? input.timeZone)).toContain(
+              step.timeZone,
+            );
+          } else {
+            expect(step.timeZone).toBe(input.timeZone);
+          }
           if (messageKinds.has(step.kind)) {
             const rule = step.kind === 'thank_you' ? calendar.thankYou : calendar.send;
             const inWindow = calendar.inSendWindow(due.toZonedDateTimeISO(step.timeZone), rule);
@@ -220,6 +235,111 @@ describe('planFollowUps properties', () => {
         expect(new Set(steps.map((step) => step.id)).size).toBe(steps.length);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('public holidays (R4)', () => {
+  // Countries whose holidays last several days (Chuseok, Eids, Lunar New Year), begin at
+  // sunset or noon, or run across New Year; and a few with single days.
+  const countries = ['KR', 'AE', 'SA', 'EG', 'BD', 'PK', 'TR', 'VN', 'CN', 'GT', 'IS', 'SZ', 'DE'];
+  const calendars = new Map(countries.map((country) => [country, new Holidays(country)]));
+  const publicOn = (country: string, dueAt: string) =>
+    (calendars.get(country)?.isHoliday(new Date(dueAt)) || []).filter(
+      (holiday) => holiday.type === 'public',
+    );
+  // An interview ending near one of the country's public holidays, in the country's own zone
+  // (where date-holidays reads its dates), planned when it ends.
+  const nearHoliday = fc
+    .constantFrom(...countries)
+    .chain((country) => {
+      const calendar = calendars.get(country) as Holidays;
+      const starts = [2026, 2027].flatMap((year) =>
+        calendar
+          .getHolidays(year)
+          .filter((holiday) => holiday.type === 'public')
+          .map((holiday) => holiday.start.getTime()),
+      );
+      return fc.record({
+        country: fc.constant(country),
+        timeZone: fc.constant(calendar.getTimezones()[0] as string),
+        holidayStart: fc.constantFrom(...starts),
+        offsetMinutes: fc.integer({ min: -4 * 24 * 60, max: 3 * 24 * 60 }),
+        interviewers: fc.array(
+          fc.record(
+            {
+              name: fc.constantFrom(...names),
+              email: fc.constant('a@acme.example'),
+              hiringManager: fc.boolean(),
+            },
+            { requiredKeys: ['name'] },
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        recruiter: fc.option(fc.constant({ name: 'Kim Lee', email: 'kim@acme.example' }), {
+          nil: undefined,
+        }),
+        nextSteps: fc.record(
+          {
+            followUpOn: fc.integer({ min: 0, max: 12 }),
+            decisionExpectedBy: fc.integer({ min: 0, max: 12 }),
+          },
+          { requiredKeys: [] },
+        ),
+        maxCheckIns: fc.integer({ min: 0, max: 3 }),
+        closing: fc.constantFrom(undefined, 'rejected' as const, 'withdrawn' as const),
+        closingAfterHours: fc.integer({ min: 0, max: 24 * 6 }),
+      });
+    })
+    .map((base) => {
+      const end = Temporal.Instant.fromEpochMilliseconds(
+        Math.floor((base.holidayStart + base.offsetMinutes * 60_000) / 60_000) * 60_000,
+      );
+      const day = end.toZonedDateTimeISO(base.timeZone).toPlainDate();
+      const input: InterviewInput = {
+        candidate: { name: 'Ana Ruiz', email: 'ana@example.com' },
+        role: { title: 'Data Engineer', company: 'Acme' },
+        ...(base.recruiter ? { recruiter: base.recruiter } : {}),
+        round: 1,
+        format: 'video',
+        startsAt: end.subtract({ hours: 1 }).toString(),
+        endsAt: end.toString(),
+        timeZone: base.timeZone,
+        interviewers: base.interviewers,
+        nextSteps: Object.fromEntries(
+          Object.entries(base.nextSteps).map(([field, days]) => [
+            field,
+            day.add({ days }).toString(),
+          ]),
+        ),
+      };
+      return { ...base, input, end };
+    });
+
+  it('no step is ever due on a public holiday of the policy’s country', () => {
+    fc.assert(
+      fc.property(nearHoliday, (scenario) => {
+        const { country, input, end } = scenario;
+        const policy = resolvePolicy({
+          holidayCountry: country,
+          maxCheckIns: scenario.maxCheckIns,
+        });
+        let steps = startFollowUp(input, policy, end).steps;
+        if (scenario.closing) {
+          const state = startFollowUp(input, policy, end);
+          const later = end.add({ hours: scenario.closingAfterHours });
+          steps = applySignal(state, { type: scenario.closing }, policy, later).state.steps;
+        }
+        for (const step of steps) {
+          if (step.status !== 'scheduled') continue;
+          expect({
+            kind: step.kind,
+            localDueAt: step.localDueAt,
+            holidays: publicOn(country, step.dueAt),
+          }).toEqual({ kind: step.kind, localDueAt: step.localDueAt, holidays: [] });
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -665,3 +665,159 @@ describe('the candidate’s own words read right in every draft, whatever their 
     }
   });
 });
+
+describe('R4: every day of a public holiday that lasts several days', () => {
+  // Chuseok 2027 is one date-holidays entry from Tue 14 to Thu 16 September.
+  const chuseok = interview('2027-09-14T01:00:00Z', {
+    timeZone: 'Asia/Seoul',
+    interviewers: [{ ...jonas, hiringManager: true }],
+    nextSteps: { followUpOn: '2027-09-23' },
+  });
+  const korea = resolvePolicy({ holidayCountry: 'KR' });
+  const steps = plan(chuseok, chuseok.endsAt, korea);
+
+  it('keeps the thank-you off all three days and names them', () => {
+    const thankYou = only(steps, 'thank_you');
+    expect(thankYou.localDueAt).toBe('2027-09-17T08:00:00+09:00');
+    expect(thankYou.late).toBe(true);
+    expect(thankYou.reason).toContain(
+      '; skips public holiday 2027-09-14 Korean Thanksgiving, 2027-09-15 Korean Thanksgiving, 2027-09-16 Korean Thanksgiving',
+    );
+  });
+
+  it('counts business days over it', () => {
+    const decision = interview('2027-09-10T01:00:00Z', {
+      timeZone: 'Asia/Seoul',
+      nextSteps: { decisionExpectedBy: '2027-09-13' },
+    });
+    // Any weekday will do, so the check-in lands on the day the count ends: Mon 13 + 3
+    // business days is Fri 17, Mon 20, Tue 21 (not Wed 15, Thu 16, Fri 17).
+    const anyWeekday = resolvePolicy({ holidayCountry: 'KR', checkInDays: [1, 2, 3, 4, 5] });
+    const [first] = checkIns(plan(decision, decision.endsAt, anyWeekday));
+    expect(first?.localDueAt).toBe('2027-09-21T09:00:00+09:00');
+    expect(first?.reason).toContain('3 business days later');
+  });
+});
+
+describe('DESIGN §1: steps to the recruiter are timed in the recruiter’s zone', () => {
+  // The recruiter has no zone of their own: the interview's. The interviewer who has no
+  // contact details is in Kolkata, 9 h 30 min ahead.
+  const rosa = { name: 'Rosa Diaz', email: 'rosa@northwind.example' };
+  const input: InterviewInput = {
+    candidate: { name: 'Dana Whitfield', email: 'dana@example.com' },
+    role: { title: 'Backend Engineer', company: 'Northwind' },
+    round: 1,
+    format: 'video',
+    startsAt: '2027-03-15T15:00:00Z',
+    endsAt: '2027-03-15T16:00:00Z',
+    timeZone: 'America/New_York',
+    recruiter: rosa,
+    interviewers: [
+      { name: 'Arjun Mehta', timeZone: 'Asia/Kolkata' },
+      { name: 'Priya Raman', email: 'priya@northwind.example', hiringManager: true },
+    ],
+    nextSteps: {},
+  };
+
+  it.each([
+    { name: 'by email', recruiter: rosa, channel: 'email' },
+    { name: 'as a task (no recruiter email)', recruiter: { name: 'Rosa Diaz' }, channel: 'task' },
+  ])(
+    'the contact request to the recruiter $name: 13:00 in New York, not 08:00 in Kolkata',
+    ({ recruiter, channel }) => {
+      const ask = only(plan({ ...input, recruiter }), 'contact_info_needed');
+      expect(ask).toMatchObject({
+        recipient: { name: 'Rosa Diaz', role: 'recruiter' },
+        regarding: 'Arjun Mehta',
+        channel,
+        timeZone: 'America/New_York',
+        dueAt: '2027-03-15T17:00:00Z',
+        localDueAt: '2027-03-15T13:00:00-04:00',
+        // The 24 h deadline is the thank-you's: the answer is needed for the note.
+        deadline: '2027-03-16T16:00:00Z',
+      });
+      expect(ask.reason).toContain(
+        "timed in the recruiter's time zone (the interview's, America/New_York)",
+      );
+      expect(ask.reason).toContain('Mon 13:00, inside the thank-you window');
+    },
+  );
+
+  it('a task about the interviewer when no recruiter is named keeps the interviewer’s zone', () => {
+    const { recruiter: _none, ...without } = input;
+    const ask = only(plan(without), 'contact_info_needed');
+    expect(ask).toMatchObject({
+      recipient: { name: 'Arjun Mehta', role: 'interviewer' },
+      timeZone: 'Asia/Kolkata',
+      localDueAt: '2027-03-16T08:00:00+05:30',
+    });
+  });
+
+  it('the hiring manager’s thank-you and check-ins stay in their own zones', () => {
+    const steps = plan({
+      ...input,
+      interviewers: [
+        { name: 'Arjun Mehta', timeZone: 'Asia/Kolkata' },
+        { ...jonas, timeZone: 'Europe/Berlin', hiringManager: true },
+      ],
+    });
+    for (const step of steps) {
+      const expected =
+        step.recipient.role === 'interviewer'
+          ? step.recipient.name === 'Jonas Weber'
+            ? 'Europe/Berlin'
+            : 'Asia/Kolkata'
+          : 'America/New_York';
+      expect({ kind: step.kind, timeZone: step.timeZone }).toEqual({
+        kind: step.kind,
+        timeZone: expected,
+      });
+    }
+    expect(ofKind(steps, 'move_on')[0]?.timeZone).toBe('America/New_York');
+  });
+});
+
+describe('DESIGN §1: every reason names the public holidays its step skips', () => {
+  const germany = resolvePolicy({ holidayCountry: 'DE' });
+  // Thursday before Easter, 19:00 in Berlin: the next send window is Tuesday after Easter.
+  const maundyThursdayEvening = at('2026-04-02T17:00:00Z');
+  const easter = '; skips public holiday 2026-04-03 Good Friday, 2026-04-06 Easter Monday';
+
+  it.each([
+    { signal: 'rejected' as const, kind: 'feedback_request' },
+    { signal: 'withdrawn' as const, kind: 'withdrawal_notice' },
+  ])('the $kind after $signal', ({ signal, kind }) => {
+    const input = interview('2026-03-31T12:00:00Z', { recruiter: kim });
+    const state = startFollowUp(input, germany, at(input.endsAt));
+    const closing = applySignal(state, { type: signal }, germany, maundyThursdayEvening).added[0];
+    expect(closing?.kind).toBe(kind);
+    expect(closing?.localDueAt).toBe('2026-04-07T08:00:00+02:00');
+    expect(closing?.reason).toContain(`in the next send window Tue 2026-04-07 08:00${easter}`);
+  });
+
+  it('a snoozed step', () => {
+    const input = interview('2026-03-31T12:00:00Z');
+    const state = startFollowUp(input, germany, at(input.endsAt));
+    const [checkIn] = checkIns(state.steps);
+    const moved = applyStepAction(
+      state,
+      checkIn?.id ?? '',
+      { type: 'snooze', until: maundyThursdayEvening.toString() },
+      germany,
+      at('2026-04-01T08:00:00Z'),
+    ).added[0];
+    expect(moved?.localDueAt).toBe('2026-04-07T08:00:00+02:00');
+    expect(moved?.reason).toContain(`next window Tue 2026-04-07 08:00${easter} (was: `);
+  });
+
+  it('the move-on', () => {
+    // No check-ins: the move-on is due 7 days after the thank-you, Good Friday afternoon.
+    const input = interview('2026-03-27T13:00:00Z');
+    const moveOn = only(
+      plan(input, input.endsAt, resolvePolicy({ holidayCountry: 'DE', maxCheckIns: 0 })),
+      'move_on',
+    );
+    expect(moveOn.localDueAt).toBe('2026-04-07T08:00:00+02:00');
+    expect(moveOn.reason).toContain(`(Tue 2026-04-07 08:00)${easter}`);
+  });
+});

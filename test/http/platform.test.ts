@@ -190,6 +190,64 @@ describe('plan preview', () => {
     const events = await api.store.listEvents(tenant.tenantId, { limit: 10 });
     expect(events.items).toEqual([]);
   });
+
+  interface PreviewStep {
+    kind: string;
+    dueAt: string;
+    localDueAt: string;
+    timeZone: string;
+    reason: string;
+    recipient: { name: string; role: string };
+  }
+  const preview = async (body: Record<string, unknown>): Promise<PreviewStep[]> => {
+    const response = await api.request('POST', '/v1/plans/preview', { body });
+    expect(response.status, response.text).toBe(200);
+    return response.body.steps;
+  };
+  // Both interviews are more than a year after the test clock's start: the policy allows it.
+  const lead = { maxInterviewLead: 'P2Y' };
+
+  it('keeps the thank-you off every day of Chuseok, not just the first (R4)', async () => {
+    const steps = await preview(
+      interviewInput({
+        startsAt: '2027-09-14T00:00:00Z',
+        endsAt: '2027-09-14T01:00:00Z',
+        timeZone: 'Asia/Seoul',
+        interviewers: [
+          { name: 'Priya Raman', email: 'priya@northwind.example', hiringManager: true },
+        ],
+        nextSteps: { followUpOn: '2027-09-23' },
+        policy: { ...lead, holidayCountry: 'KR' },
+      }),
+    );
+    const thankYou = steps.find((step) => step.kind === 'thank_you');
+    expect(thankYou?.localDueAt).toBe('2027-09-17T08:00:00+09:00');
+    expect(thankYou?.reason).toContain('2027-09-15 Korean Thanksgiving');
+  });
+
+  it('times a contact request to the recruiter in the recruiter’s zone, not the interviewer’s', async () => {
+    const steps = await preview({
+      candidate: { name: 'Dana Whitfield', email: 'dana@example.com' },
+      role: { title: 'Backend Engineer', company: 'Northwind' },
+      format: 'video',
+      startsAt: '2027-03-15T15:00:00Z',
+      endsAt: '2027-03-15T16:00:00Z',
+      timeZone: 'America/New_York',
+      recruiter: { name: 'Rosa Diaz', email: 'rosa@northwind.example' },
+      interviewers: [
+        { name: 'Arjun Mehta', timeZone: 'Asia/Kolkata' },
+        { name: 'Priya Raman', email: 'priya@northwind.example', hiringManager: true },
+      ],
+      policy: lead,
+    });
+    const ask = steps.find((step) => step.kind === 'contact_info_needed');
+    expect(ask).toMatchObject({
+      recipient: { name: 'Rosa Diaz', role: 'recruiter' },
+      timeZone: 'America/New_York',
+      dueAt: '2027-03-15T17:00:00Z',
+    });
+    expect(ask?.reason).toContain("the recruiter's time zone");
+  });
 });
 
 describe('draft check', () => {

@@ -1,11 +1,10 @@
 /** R5–R8: check-ins after the thank-yous, spaced out, then the move-on. */
 import { Temporal } from 'temporal-polyfill';
-import { describeDays, describeDuration, describeLocal } from '../calendar';
+import { describeDays, describeDuration, describeLocal, holidayNote } from '../calendar';
 import { type Contact, checkInContact } from '../contacts';
 import { checkInDraft, checkInPoints } from '../drafts';
 import {
   addDuration,
-  holidayNote,
   placeWithIdeal,
   type RoundContext,
   spanDays,
@@ -308,7 +307,7 @@ function planMoveOn(
       },
       channel: 'task',
       at: placement.at,
-      reason: `no answer ${describeDuration(policy.moveOnAfter)} after ${after} → time to move on and keep searching (${describeLocal(placement.at)})${checkIns.dropped ? `; ${checkIns.dropped}` : ''}`,
+      reason: `no answer ${describeDuration(policy.moveOnAfter)} after ${after} → time to move on and keep searching (${describeLocal(placement.at)})${holidayNote(placement)}${checkIns.dropped ? `; ${checkIns.dropped}` : ''}`,
     }),
     ideal,
   );

@@ -172,12 +172,6 @@ export function shortDuration(iso: string): string {
   return onlyHours ? `${duration.hours} h` : describeDuration(iso);
 }
 
-export function holidayNote(placement: Placement): string {
-  return placement.skippedHolidays.length > 0
-    ? `; skips public holiday ${placement.skippedHolidays.join(', ')}`
-    : '';
-}
-
 /**
  * Which window a message waits for: thank-yous have their own (evening included), check-ins
  * prefer Tue/Wed mornings when we pick the date, everything else uses the send window.

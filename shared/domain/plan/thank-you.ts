@@ -3,13 +3,12 @@
  * handwritten card after an on-site interview.
  */
 import { Temporal } from 'temporal-polyfill';
-import { describeDuration, describeLocalTime, type Placement } from '../calendar';
+import { describeDuration, describeLocalTime, holidayNote, type Placement } from '../calendar';
 import { contactRequestRoute, interviewerChannel, recipientOf } from '../contacts';
 import { contactRequestDraft, handwrittenNoteDraft, thankYouDraft } from '../drafts';
 import type { Interviewer, StepKind } from '../model';
 import {
   addDuration,
-  holidayNote,
   isAfterDuration,
   laterOf,
   type PlanContext,
@@ -70,46 +69,47 @@ function planThankYou(
   const filled = history.filled.get(slot);
   if (filled) {
     sentAt = Temporal.Instant.from(filled.dueAt);
-  } else {
+  } else if (channel) {
     const timing = thankYouTiming(context, context.end, timeZone);
-    if (channel) {
-      add(
-        slot,
-        buildStep(slot, {
-          kind: 'thank_you',
-          round,
-          recipient: recipientOf(person),
-          channel: channel.channel,
-          at: timing.placement.at,
-          deadline: timing.deadline,
-          late: timing.late,
-          skipped: timing.skipped,
-          reason: `thank-you ${channel.why}: ${timing.reason}`,
-          draft: thankYouDraft(draftContext),
-        }),
-        timing.ideal,
-      );
-      if (!timing.skipped) sentAt = timing.placement.at.toInstant();
-    } else {
-      const route = contactRequestRoute(input);
-      add(
-        slot,
-        buildStep(slot, {
-          kind,
-          round,
-          recipient: route.recipient ?? recipientOf(person),
-          channel: route.channel,
-          at: timing.placement.at,
-          deadline: timing.deadline,
-          late: timing.late,
-          skipped: timing.skipped,
-          reason: `no email or LinkedIn profile for this interviewer: ${route.why}; ${timing.reason}`,
-          draft: contactRequestDraft({ ...draftContext, recruiter: input.recruiter }),
-          ...(route.recipient ? { regarding: person.name } : {}),
-        }),
-        timing.ideal,
-      );
-    }
+    add(
+      slot,
+      buildStep(slot, {
+        kind: 'thank_you',
+        round,
+        recipient: recipientOf(person),
+        channel: channel.channel,
+        at: timing.placement.at,
+        deadline: timing.deadline,
+        late: timing.late,
+        skipped: timing.skipped,
+        reason: `thank-you ${channel.why}: ${timing.reason}`,
+        draft: thankYouDraft(draftContext),
+      }),
+      timing.ideal,
+    );
+    if (!timing.skipped) sentAt = timing.placement.at.toInstant();
+  } else {
+    // The request has the thank-you's timing and deadline (the note waits on the answer), in
+    // the zone of whoever receives it: usually the recruiter, not the interviewer.
+    const route = contactRequestRoute(input, person);
+    const timing = thankYouTiming(context, context.end, route.timeZone);
+    add(
+      slot,
+      buildStep(slot, {
+        kind,
+        round,
+        recipient: route.recipient,
+        channel: route.channel,
+        at: timing.placement.at,
+        deadline: timing.deadline,
+        late: timing.late,
+        skipped: timing.skipped,
+        reason: `no email or LinkedIn profile for this interviewer: ${route.why}; ${timing.reason}`,
+        draft: contactRequestDraft({ ...draftContext, recruiter: input.recruiter }),
+        ...(route.regarding ? { regarding: route.regarding } : {}),
+      }),
+      timing.ideal,
+    );
   }
 
   // A thank-you already going by post is the card; a second one would repeat it.

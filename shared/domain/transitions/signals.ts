@@ -7,7 +7,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { ConflictError, ValidationError } from '../../errors';
-import { describeDuration, describeLocal } from '../calendar';
+import { describeDuration, describeLocal, holidayNote } from '../calendar';
 import { closingContact } from '../contacts';
 import { feedbackRequestDraft, variantSeed, withdrawalNoticeDraft } from '../drafts';
 import { assertInterviewInterval, assertInterviewTime, interviewTimeIssues } from '../input-rules';
@@ -327,7 +327,7 @@ function closingStep(
     recipient: contact.recipient,
     channel: contact.channel,
     at: placement.at,
-    reason: `${what} ${contact.why} in the next send window ${describeLocal(placement.at)}`,
+    reason: `${what} ${contact.why} in the next send window ${describeLocal(placement.at)}${holidayNote(placement)}`,
     draft:
       kind === 'feedback_request'
         ? feedbackRequestDraft(draftContext)

@@ -2,7 +2,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { stableId } from '../../ids';
-import { describeDuration, describeLocal } from '../calendar';
+import { describeDuration, describeLocal, holidayNote } from '../calendar';
 import { readFollowUpState, type StoredFollowUpState } from '../memory';
 import type { FollowUpState, PlanChange, Policy, Step, StepAction } from '../model';
 import { placeInWindow, planContext, windowForKind } from '../plan';
@@ -71,7 +71,7 @@ export function applyStepAction(
     dueAt,
     localDueAt: placement.at.toString({ timeZoneName: 'never' }),
     snoozedFrom: step.snoozedFrom ?? step.dueAt,
-    reason: `snoozed ${how} → next window ${describeLocal(placement.at)}${late && !step.late ? '; past its deadline, flagged late' : ''} (was: ${step.reason})`,
+    reason: `snoozed ${how} → next window ${describeLocal(placement.at)}${holidayNote(placement)}${late && !step.late ? '; past its deadline, flagged late' : ''} (was: ${step.reason})`,
     ...(late ? { late: true } : {}),
   };
   // A step that has not fired is cancelled (its wake-up is deleted). One that fired keeps the
