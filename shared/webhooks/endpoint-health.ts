@@ -194,9 +194,14 @@ export class EndpointHealth {
       return;
     }
     if (own || silentTooLong(endpoint, this.#clock.now())) {
-      await this.#disable(endpoint, SILENT_TOO_LONG_REASON, (current) => sameStreak(current, since), {
-        rethrow: true,
-      });
+      await this.#disable(
+        endpoint,
+        SILENT_TOO_LONG_REASON,
+        (current) => sameStreak(current, since),
+        {
+          rethrow: true,
+        },
+      );
       return;
     }
     // The streak this wake-up was made for ended, and a newer one is open: its own deadline.
@@ -315,7 +320,10 @@ export class EndpointHealth {
     reason: string,
     disabledAt: string,
   ): Promise<void> {
-    await this.#publish(disabledNotice(endpoint, reason, disabledAt, this.#clock.now()), endpoint.id);
+    await this.#publish(
+      disabledNotice(endpoint, reason, disabledAt, this.#clock.now()),
+      endpoint.id,
+    );
   }
 
   /** Bookkeeping write: resolves to whether a write happened. */
