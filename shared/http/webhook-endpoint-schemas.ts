@@ -68,7 +68,8 @@ export const endpointSchema = z
       description:
         'A recent successful delivery (2xx): set by the first success and refreshed by a later ' +
         'one at most once an hour, so it can be up to an hour older than the latest. Absent ' +
-        'until a delivery succeeds. Moves without changing `version`.',
+        'until a delivery succeeds; a `test` probe does not count. Moves without changing ' +
+        '`version`.',
     }),
     secretRotatingUntil: timestampSchema
       .optional()
@@ -122,7 +123,9 @@ export const deliveryAttemptSchema = z
     nextAttemptAt: timestampSchema.optional().openapi({
       description:
         'Runtime clock: when the next retry is due (on the local runtime, sandbox time, which ' +
-        'can be months from the wall clock after an advance).',
+        'can be months from the wall clock after an advance). Absent when no retry follows: ' +
+        'the attempt succeeded, was the last of its round, answered 410 or disabled the ' +
+        'endpoint by the 5-day rule, or was a `test` probe.',
     }),
     interviewId: z.string().optional().openapi({ description: 'The interview of the event.' }),
     erasedAt: timestampSchema.optional().openapi({

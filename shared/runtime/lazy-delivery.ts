@@ -30,6 +30,7 @@ export function deliveryOnFirstUse(adapters: WorkerAdapters): WorkerDelivery {
   return {
     fanOut: async (event, options) => (await service()).fanOut(event, options),
     runDeliveryAttempt: async (payload) => (await service()).runDeliveryAttempt(payload),
+    runEndpointCheck: async (payload) => (await service()).runEndpointCheck(payload),
     publish: async (event) => (await service()).publish(event),
   };
 }

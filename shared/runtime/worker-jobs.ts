@@ -14,7 +14,7 @@ import { consoleLogger, describeError } from '../service/deps';
 import type { EventPublisher } from '../service/events';
 import type { WorkerAdapters } from './compose-worker';
 
-/** What a wake-up and a sweep need of webhook delivery: fan-out, retries, notices. */
+/** What a wake-up and a sweep need of webhook delivery: fan-out, retries, the 5-day rule, notices. */
 export type WorkerDelivery = EventFanOut & EventPublisher;
 
 /** The jobs the worker Lambdas run. */
@@ -76,18 +76,27 @@ export function composeWorkerJobs(adapters: WorkerAdapters, delivery: WorkerDeli
 
 /** The ids a wake-up concerns, as log context fields. */
 function wakeupLogContext(payload: WakeupPayload): Record<string, string | number> {
-  return payload.kind === 'step'
-    ? {
-        wakeup: 'step',
-        tenantId: payload.tenantId,
-        interviewId: payload.interviewId,
-        stepId: payload.stepId,
-      }
-    : {
-        wakeup: 'delivery',
-        tenantId: payload.tenantId,
-        eventId: payload.eventId,
-        endpointId: payload.endpointId,
-        attempt: payload.attempt,
-      };
+  if (payload.kind === 'step') {
+    return {
+      wakeup: 'step',
+      tenantId: payload.tenantId,
+      interviewId: payload.interviewId,
+      stepId: payload.stepId,
+    };
+  }
+  if (payload.kind === 'endpoint') {
+    return {
+      wakeup: 'endpoint',
+      tenantId: payload.tenantId,
+      endpointId: payload.endpointId,
+      failingSince: payload.failingSince,
+    };
+  }
+  return {
+    wakeup: 'delivery',
+    tenantId: payload.tenantId,
+    eventId: payload.eventId,
+    endpointId: payload.endpointId,
+    attempt: payload.attempt,
+  };
 }

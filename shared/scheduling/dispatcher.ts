@@ -58,6 +58,11 @@ export interface EventFanOut {
   fanOut(event: StoredEvent, options?: FanOutOptions): Promise<void>;
   /** Performs one scheduled delivery retry; stale or duplicate wake-ups change nothing. */
   runDeliveryAttempt(payload: Extract<WakeupPayload, { kind: 'delivery' }>): Promise<void>;
+  /**
+   * The 5-day rule's deadline of a failure streak: disables the endpoint (and tells the tenant's
+   * other endpoints) when that streak is still open; a streak a success ended changes nothing.
+   */
+  runEndpointCheck(payload: Extract<WakeupPayload, { kind: 'endpoint' }>): Promise<void>;
 }
 
 export interface DispatcherDeps {
@@ -208,6 +213,7 @@ export function createDispatcher(deps: DispatcherDeps): WakeupHandler {
 
   return async (payload) => {
     if (payload.kind === 'step') await dispatchStep(payload);
+    else if (payload.kind === 'endpoint') await deps.webhooks.runEndpointCheck(payload);
     else await deps.webhooks.runDeliveryAttempt(payload);
   };
 }

@@ -15,6 +15,15 @@ function isAttempt(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 100;
 }
 
+/** An ISO 8601 instant as this service writes them (`2030-01-07T09:00:00Z`, up to nanoseconds). */
+function isInstant(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
 /** The wake-up Input as it arrives at the dispatcher: checked, never trusted. */
 function checkPayload(value: unknown): WakeupPayload | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -31,6 +40,11 @@ function checkPayload(value: unknown): WakeupPayload | undefined {
       return undefined;
     }
     return { kind: 'delivery', tenantId, eventId, endpointId, attempt };
+  }
+  if (fields.kind === 'endpoint') {
+    const { tenantId, endpointId, failingSince } = fields;
+    if (!isId(tenantId) || !isId(endpointId) || !isInstant(failingSince)) return undefined;
+    return { kind: 'endpoint', tenantId, endpointId, failingSince };
   }
   return undefined;
 }

@@ -13,6 +13,17 @@ export type WakeupPayload =
       endpointId: string;
       /** The attempt number this wake-up performs (2 = first retry). */
       attempt: number;
+    }
+  | {
+      /**
+       * The 5-day rule's deadline of one failure streak: disables the endpoint if that streak
+       * is still open (no delivery succeeded since it began).
+       */
+      kind: 'endpoint';
+      tenantId: string;
+      endpointId: string;
+      /** When the streak began (the endpoint's `firstFailureAt`), ISO 8601. */
+      failingSince: string;
     };
 
 export interface Wakeup {

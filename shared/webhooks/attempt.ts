@@ -17,7 +17,7 @@ import {
   attemptRecord,
   stateAfterAttempt,
 } from './delivery-records';
-import { silentTooLong } from './endpoint-health';
+import { type EndpointHealth, silentTooLong } from './endpoint-health';
 import type { WebhookAttemptResult, WebhookTransport } from './ports';
 import { isGone } from './retry-policy';
 import { attemptInRound, type RetryScheduling } from './retry-scheduling';
@@ -32,8 +32,13 @@ export interface AttemptOutcome {
   ok: boolean;
   /** 410 Gone: the endpoint is to be disabled. */
   gone: boolean;
-  /** Failing with no success for 5 days: the endpoint is to be disabled. */
+  /** Failing with no success for 5 days, as the endpoint was read before the attempt. */
   overdue: boolean;
+  /**
+   * The endpoint is disabled after this attempt (its 410 or the 5-day rule, or someone else
+   * meanwhile), so no retry follows it.
+   */
+  disabled: boolean;
   /** The last attempt of a retried round failed: the event gives up on this endpoint. */
   exhausted: boolean;
   /** Made by the retrying paths (not the `test` probe), so it may raise operational notices. */
@@ -87,6 +92,8 @@ export interface AttemptSenderDeps {
   wallClock: Clock;
   timeoutMs: number;
   retries: RetryScheduling;
+  /** Disables the endpoint of an attempt that calls for it, before its retry is decided. */
+  health: Pick<EndpointHealth, 'disableAfterAttempt'>;
   logger: Logger;
   metrics: Metrics;
 }
@@ -101,8 +108,9 @@ export class AttemptSender {
 
   /**
    * Sends one attempt and, when it failed and may be retried, schedules the next one before
-   * returning, so the wake-up exists before any state that mentions it. Returns the log entry
-   * and the state to write.
+   * returning, so the wake-up exists before any state that mentions it. An attempt of the
+   * retrying paths that disables its endpoint (410, or the 5-day rule) does so first and gets
+   * no retry. Returns the log entry and the state to write.
    */
   async send(
     event: StoredEvent,
@@ -157,22 +165,31 @@ export class AttemptSender {
       runtimeStart: Temporal.Instant;
     },
   ): Promise<AttemptOutcome> {
-    const { clock, retries, metrics } = this.#deps;
+    const { clock, retries, metrics, health } = this.#deps;
     const { result } = sent;
     const now = clock.now();
     const gone = isGone(result);
     const overdue = !result.ok && !gone && silentTooLong(endpoint, now);
-    // An overdue failure still gets its retry: the endpoint was read before the attempt, and a
-    // delivery running alongside may have succeeded since, in which case the endpoint stays
-    // enabled and this retry is what delivers the event. If it is disabled, the retry finds it
-    // so and stops, and the pending delivery waits for `recover`.
+    // Disabling comes before the retry, so an attempt that disables its endpoint records no
+    // retry that will never be made. An overdue failure whose endpoint stays enabled (a delivery
+    // running alongside succeeded since it was read) keeps its retry: that retry delivers the
+    // event. The `test` probe judges nothing: it neither disables nor retries.
+    const disabled =
+      options.retry && (gone || overdue)
+        ? await health.disableAfterAttempt(endpoint, gone ? 'gone' : 'silent', now)
+        : false;
     const nextAttemptAt =
-      result.ok || gone || !options.retry ? undefined : retries.nextAttemptAt(attempt, result, now);
+      result.ok || gone || disabled || !options.retry
+        ? undefined
+        : retries.nextAttemptAt(attempt, result, now);
 
     if (nextAttemptAt !== undefined) {
       await retries.scheduleAttempt(event, endpoint, attempt + 1, nextAttemptAt);
     }
-    const exhausted = !result.ok && !gone && options.retry && nextAttemptAt === undefined;
+    // A round that stops because its endpoint was disabled is not exhausted: the disabled
+    // notice says why, and `recover` brings its events back after re-enabling.
+    const exhausted =
+      !result.ok && !gone && !disabled && options.retry && nextAttemptAt === undefined;
     metrics.add(result.ok ? 'DeliverySucceeded' : 'DeliveryFailed');
     if (nextAttemptAt !== undefined) metrics.add('DeliveryRetryScheduled');
     if (exhausted) metrics.add('DeliveryExhausted');
@@ -200,6 +217,7 @@ export class AttemptSender {
       ok: result.ok,
       gone,
       overdue,
+      disabled,
       exhausted,
       retried: options.retry,
       at: now,

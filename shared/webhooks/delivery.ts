@@ -21,7 +21,7 @@ import type { EventPublisher } from '../service/events';
 import type { DeliveryState, Store, StoredEndpoint, StoredEvent } from '../store/ports';
 import { type AttemptOutcome, AttemptSender } from './attempt';
 import { type AttemptRecord, erasedWhilePending, skippedState } from './delivery-records';
-import { EndpointHealth } from './endpoint-health';
+import { EndpointHealth, type EndpointWakeup } from './endpoint-health';
 import { OperationalNotices } from './operational-events';
 import type { WebhookTransport } from './ports';
 import { ATTEMPT_TIMEOUT_MS } from './retry-policy';
@@ -83,16 +83,24 @@ export class DeliveryService implements EventFanOut, EventPublisher {
       clock,
       random: deps.random ?? Math.random,
     });
+    this.#health = new EndpointHealth({
+      store,
+      scheduler: deps.scheduler,
+      clock,
+      logger,
+      metrics,
+      publish,
+    });
     this.#sender = new AttemptSender({
       transport: deps.transport,
       clock,
       wallClock: deps.wallClock ?? systemClock,
       timeoutMs: deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS,
       retries: this.#retries,
+      health: this.#health,
       logger,
       metrics,
     });
-    this.#health = new EndpointHealth({ store, clock, logger, metrics, publish });
     this.#notices = new OperationalNotices({ clock, logger, metrics, publish });
   }
 
@@ -219,11 +227,17 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     await this.#attempt(event, endpoint, attempt, state, { retry: true });
   }
 
+  /** A failure streak's disable wake-up (the 5-day rule; see ./endpoint-health). */
+  async runEndpointCheck(payload: EndpointWakeup): Promise<void> {
+    await this.#health.runDisableWakeup(payload);
+  }
+
   // --- Used by the endpoint and event services ----------------------------------------------
 
   /**
    * Sends `event` to `endpoint` now and returns the logged attempt. No retry is scheduled: this
-   * is the `test` probe, whose caller sees the result directly.
+   * is the `test` probe, whose caller sees the result directly. It leaves the endpoint's health
+   * alone (no streak, no `lastSuccessAt`, no disabling, no notices).
    */
   async deliverNow(event: StoredEvent, endpoint: StoredEndpoint): Promise<AttemptRecord> {
     const state = await this.#store.getDeliveryState(event.tenantId, event.id, endpoint.id);
@@ -279,9 +293,10 @@ export class DeliveryService implements EventFanOut, EventPublisher {
     options: { retry: boolean },
   ): Promise<AttemptRecord> {
     const outcome = await this.#sender.send(event, endpoint, attempt, previous, options);
-    // Before the state that records this attempt: if a notice cannot be published, the wake-up
-    // fails and is retried, redoes the attempt and publishes again (same notice id, so the
-    // siblings that already have it get nothing twice).
+    // Before the state that records this attempt: if the streak's disable wake-up cannot be
+    // created or a notice cannot be published, the wake-up fails and is retried, redoes the
+    // attempt and tries again (same wake-up name and notice id: nothing twice).
+    await this.#health.armDisableWakeup(outcome);
     await this.#notices.raise(outcome);
     const [logged = outcome.record] = await this.#redactedIfAlreadyErased(event, [outcome.record]);
     await this.#store.putDeliveryState(outcome.state);

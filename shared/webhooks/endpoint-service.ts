@@ -24,6 +24,7 @@ import {
   retentionExpiry,
 } from './delivery-records';
 import { changeEndpoint, changesVersion } from './endpoint-writes';
+import { testEventType } from './event-types';
 import { generateSecret } from './signing';
 
 /** How long a replaced secret keeps signing, so receivers can switch without losing events. */
@@ -187,14 +188,19 @@ export class WebhookEndpointService {
     return { endpoint, secret };
   }
 
-  /** Sends a `webhook.test` event now, whatever the endpoint subscribes to, and returns the attempt. */
+  /**
+   * Sends a `webhook.test` event now, whatever the endpoint subscribes to, and returns the
+   * attempt. One attempt, no retry, and no effect on the endpoint's health: a failed probe
+   * opens no failure streak, a 410 disables nothing, a success does not count as the endpoint's
+   * last success, and no operational notice is raised.
+   */
   async test(tenantId: string, id: string): Promise<AttemptRecord> {
     const endpoint = await this.get(tenantId, id);
     const now = this.#clock.now();
     const event: StoredEvent = {
       tenantId,
       id: newId('evt', now.epochMilliseconds),
-      type: 'webhook.test',
+      type: testEventType,
       timestamp: now.toString(),
       data: { endpointId: id, message: 'A test event from Afterview. Answer 2xx to pass.' },
       createdAt: now.toString(),
@@ -216,7 +222,8 @@ export class WebhookEndpointService {
   /**
    * Starts a new delivery round for every event that failed, or is still pending, for this
    * endpoint since `since` (including events it missed while disabled). Returns how many.
-   * Events of erased interviews are skipped: they are never sent again.
+   * Events of erased interviews are skipped: they are never sent again; so are `webhook.test`
+   * probes, which are one attempt by design (`test` sends a new one).
    */
   async recover(tenantId: string, id: string, since: string): Promise<number> {
     const endpoint = await this.get(tenantId, id);
@@ -234,6 +241,7 @@ export class WebhookEndpointService {
         const event = await this.#store.getEvent(tenantId, state.eventId);
         if (!event) continue; // expired with its 30-day retention
         if (event.erasedAt !== undefined) continue; // its interview was erased: never resent
+        if (event.type === testEventType) continue; // a probe is never resent: send a new one
         await this.#delivery.redeliver(event, endpoint);
         count++;
       }

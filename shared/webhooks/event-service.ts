@@ -5,6 +5,7 @@
 import { ConflictError, InterviewErasedError, NotFoundError } from '../errors';
 import type { EventListQuery, Page, Store, StoredEndpoint, StoredEvent } from '../store/ports';
 import type { DeliveryService } from './delivery';
+import { testEventType } from './event-types';
 
 export interface WebhookEventServiceDeps {
   store: Store;
@@ -35,7 +36,9 @@ export class WebhookEventService {
    * A new delivery of the same event (same id, so receivers can de-duplicate) to one endpoint,
    * or to every enabled endpoint subscribed to its type. Returns the endpoints it was queued for,
    * and the event's interview (its erasure must reach what the request left behind).
-   * An erased interview's event answers InterviewErasedError and is sent nowhere.
+   * An erased interview's event answers InterviewErasedError and is sent nowhere; a
+   * `webhook.test` probe answers ConflictError (it names one endpoint and is one attempt by
+   * design: the endpoint's `test` sends a new one).
    */
   async redeliver(
     tenantId: string,
@@ -46,6 +49,11 @@ export class WebhookEventService {
     if (event.erasedAt !== undefined) {
       throw new InterviewErasedError(
         `Event ${id} belongs to interview ${event.interviewId ?? ''}, which was erased; it is never sent again`,
+      );
+    }
+    if (event.type === testEventType) {
+      throw new ConflictError(
+        `Event ${id} is a test probe, which is never redelivered; send a new probe with POST /v1/webhook-endpoints/{id}/test`,
       );
     }
     let endpoints: StoredEndpoint[];

@@ -18,6 +18,9 @@ export const eventTypes = [
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
+/** The `test` probe's event type: sent to one endpoint, once, and never resent. */
+export const testEventType = 'webhook.test' satisfies EventType;
+
 export function isEventType(value: string): value is EventType {
   return (eventTypes as readonly string[]).includes(value);
 }

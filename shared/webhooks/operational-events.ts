@@ -11,16 +11,8 @@ import type { Logger } from '../service/deps';
 import type { StoredEndpoint, StoredEvent } from '../store/ports';
 import type { AttemptOutcome } from './attempt';
 import { type AttemptRecord, retentionExpiry } from './delivery-records';
-import { failureStreakStart } from './endpoint-health';
-import { DISABLE_AFTER_MS } from './retry-policy';
+import { disableAt, FAILING_AFTER_ATTEMPTS, failureStreakStart } from './endpoint-health';
 import { roundOf } from './retry-scheduling';
-
-/**
- * After this many failed attempts in a row of one delivery round (about 35 minutes of retries),
- * the tenant's other endpoints hear `webhook_endpoint.failing`, once per failure streak: early
- * enough to fix the receiver well before the 5-day rule disables it.
- */
-const FAILING_NOTICE_AFTER_ATTEMPTS = 4;
 
 /**
  * Events about webhook delivery itself. Their own failed deliveries raise no further notices, so
@@ -66,10 +58,12 @@ export class OperationalNotices {
    * the `test` probe, and none about the delivery of a notice itself.
    */
   async raise(outcome: AttemptOutcome): Promise<void> {
-    if (outcome.ok || outcome.gone || !outcome.retried) return;
+    if (outcome.ok || outcome.gone || outcome.disabled || !outcome.retried) return;
     if (operationalEventTypes.has(outcome.event.type)) return;
-    // An overdue endpoint is about to be disabled, which raises a notice of its own.
-    if (!outcome.overdue && outcome.record.attempt === FAILING_NOTICE_AFTER_ATTEMPTS)
+    // After FAILING_AFTER_ATTEMPTS failures in a row (once per failure streak): early enough to
+    // fix the receiver well before the 5-day rule disables it. An overdue endpoint that stayed
+    // enabled had a success alongside: it is not failing.
+    if (!outcome.overdue && outcome.record.attempt === FAILING_AFTER_ATTEMPTS)
       await this.#noticeFailing(outcome);
     if (outcome.exhausted) await this.#noticeExhausted(outcome);
   }
@@ -91,7 +85,7 @@ export class OperationalNotices {
         failingSince: since.toString(),
         failedAttempts: record.attempt,
         ...lastFailure(record),
-        disableAt: since.add({ milliseconds: DISABLE_AFTER_MS }).toString(),
+        disableAt: disableAt(since).toString(),
       },
     );
     if (await this.#deps.publish(notice, endpoint.id)) {

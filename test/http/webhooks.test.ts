@@ -200,17 +200,31 @@ describe('/v1/webhook-endpoints', () => {
     // No delivery has succeeded yet, so none is reported.
     expect(fresh.body.lastSuccessAt).toBeUndefined();
 
+    // A delivery of an event (the test probe leaves health alone): queued, then its wake-ups run.
+    const event = await storeEvent({ interviewId: 'int_healthtest1' });
+    const queued = await api.request('POST', `/v1/events/${event.id}/redeliver`, {
+      body: { endpointId: id },
+    });
+    expect(queued.status).toBe(202);
+    const attempt = (n: number) =>
+      api.webhooks.delivery.runDeliveryAttempt({
+        kind: 'delivery',
+        tenantId: api.tenantId,
+        eventId: event.id,
+        endpointId: id,
+        attempt: n,
+      });
     receiver.behaviour = () => ({ status: 500 });
-    const failed = await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
-    expect(failed.body.outcome).toBe('failed');
+    await attempt(1);
+    const stored = await api.store.getEndpoint(api.tenantId, id);
+    expect(stored?.firstFailureAt).toBe(api.clock.now().toString());
     const afterFailure = await get();
     expect(afterFailure.headers.get('etag')).toBe('"1"');
     expect(afterFailure.body).toEqual(fresh.body);
 
     receiver.behaviour = alwaysOk;
     api.clock.set(api.clock.now().add({ seconds: 5 }));
-    const succeeded = await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
-    expect(succeeded.body.outcome).toBe('succeeded');
+    await attempt(2);
     const afterSuccess = await get();
     expect(afterSuccess.headers.get('etag')).toBe('"1"');
     expect(afterSuccess.body).toEqual({
@@ -320,18 +334,30 @@ describe('/v1/webhook-endpoints', () => {
     receiver.behaviour = alwaysOk;
   });
 
-  it('recovers failed deliveries since a time, and refuses while disabled', async () => {
+  it('recovers failed deliveries since a time, but no test probe, and refuses while disabled', async () => {
     const { id } = await createEndpoint();
     const since = api.clock.now().toString();
     receiver.behaviour = () => ({ status: 503 });
-    await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
+    // A failed probe, and an event whose delivery is still pending.
+    const probe = await api.request('POST', `/v1/webhook-endpoints/${id}/test`);
+    expect(probe.body.outcome).toBe('failed');
+    const event = await storeEvent({ interviewId: 'int_healthtest1' });
+    await api.request('POST', `/v1/events/${event.id}/redeliver`, { body: { endpointId: id } });
     receiver.behaviour = alwaysOk;
 
+    const before = api.scheduler.calls.length;
     const recovered = await api.request('POST', `/v1/webhook-endpoints/${id}/recover`, {
       body: { since },
     });
     expect(recovered.status).toBe(202);
     expect(recovered.body).toEqual({ recovered: 1 });
+    // One new round, the event's: the probe is not resent.
+    const queued = api.scheduler.calls.slice(before);
+    expect(queued).toHaveLength(1);
+    expect(await api.store.getDeliveryState(api.tenantId, probe.body.eventId, id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+    });
     const later = api.clock.now().add({ hours: 1 }).toString();
     const none = await api.request('POST', `/v1/webhook-endpoints/${id}/recover`, {
       body: { since: later },
@@ -437,6 +463,22 @@ describe('/v1/events', () => {
       await api.request('POST', `/v1/events/${event.id}/redeliver`, { body: { extra: 1 } }),
       400,
     );
+  });
+
+  it('refuses to redeliver a test probe, to one endpoint or to all', async () => {
+    const probed = await createEndpoint();
+    const everyType = await createEndpoint();
+    const probe = await api.request('POST', `/v1/webhook-endpoints/${probed.id}/test`);
+    const before = api.scheduler.calls.length;
+    for (const body of [undefined, { endpointId: probed.id }, { endpointId: everyType.id }]) {
+      const refused = await api.request('POST', `/v1/events/${probe.body.eventId}/redeliver`, {
+        ...(body === undefined ? {} : { body }),
+      });
+      expectProblem(refused, 409);
+      expect(refused.body.type).toContain('conflict');
+      expect(refused.body.detail).toContain(`POST /v1/webhook-endpoints/{id}/test`);
+    }
+    expect(api.scheduler.calls.length).toBe(before);
   });
 });
 

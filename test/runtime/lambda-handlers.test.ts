@@ -391,6 +391,51 @@ describe('functions/dispatch with EventBridge Scheduler input', () => {
     expect(await store.getInterview(tenant.tenantId, created.id)).toEqual(before);
   });
 
+  it('disables an endpoint whose failure streak is still open when its 5-day wake-up fires', async () => {
+    const failingSince = Temporal.Now.instant()
+      .subtract({ hours: 5 * 24 })
+      .toString();
+    const now = new Date().toISOString();
+    const endpointId = newId('whe', Date.now());
+    // Enabled and failing, on an unroutable URL (nothing is sent: the wake-up only disables it
+    // and tells the tenant's other endpoints, here a disabled one).
+    await store.createEndpoint({
+      tenantId: tenant.tenantId,
+      id: endpointId,
+      url: 'https://failing.example.com/afterview',
+      enabled: true,
+      secrets: [{ secret: 'whsec_bGFtYmRhLWhhbmRsZXJzLXRlc3Qtc2VjcmV0', createdAt: now }],
+      firstFailureAt: failingSince,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const payload: WakeupPayload = {
+      kind: 'endpoint',
+      tenantId: tenant.tenantId,
+      endpointId,
+      failingSince,
+    };
+    const output = captureOutput();
+    await dispatchHandler(JSON.parse(JSON.stringify(payload)));
+    output.restore();
+    expect(output.logs('Wake-up handled')).toEqual([
+      expect.objectContaining({ wakeup: 'endpoint', tenantId: tenant.tenantId, endpointId }),
+    ]);
+    expect(await store.getEndpoint(tenant.tenantId, endpointId)).toMatchObject({
+      enabled: false,
+      disabledReason: 'No successful delivery for 5 days',
+      version: 2,
+    });
+    const notices = await store.listEvents(tenant.tenantId, {
+      limit: 10,
+      type: 'webhook_endpoint.disabled',
+    });
+    expect(notices.items.map((event) => event.data)).toContainEqual(
+      expect.objectContaining({ endpointId }),
+    );
+  });
+
   it.each([
     ['an empty object', {}],
     ['a step without ids', { kind: 'step' }],

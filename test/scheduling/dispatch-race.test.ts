@@ -28,6 +28,7 @@ class SentEvents implements EventFanOut {
     await this.onFanOut(event);
   }
   async runDeliveryAttempt(): Promise<void> {}
+  async runEndpointCheck(): Promise<void> {}
 }
 
 /** `store` whose next `updateInterview` first runs `before` (once). */

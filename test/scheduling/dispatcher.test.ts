@@ -31,6 +31,7 @@ class RecordingFanOut implements EventFanOut {
   /** Whether each fan-out call (failed ones too) was told the event was newly recorded. */
   readonly newlyRecorded: boolean[] = [];
   readonly deliveries: WakeupPayload[] = [];
+  readonly endpointChecks: WakeupPayload[] = [];
   failFanOuts = 0;
   async fanOut(event: StoredEvent, options?: FanOutOptions): Promise<void> {
     this.newlyRecorded.push(options?.newlyRecorded === true);
@@ -42,6 +43,9 @@ class RecordingFanOut implements EventFanOut {
   }
   async runDeliveryAttempt(payload: Extract<WakeupPayload, { kind: 'delivery' }>): Promise<void> {
     this.deliveries.push(payload);
+  }
+  async runEndpointCheck(payload: Extract<WakeupPayload, { kind: 'endpoint' }>): Promise<void> {
+    this.endpointChecks.push(payload);
   }
 }
 
@@ -444,6 +448,21 @@ describe('delivery wake-ups', () => {
     };
     await dispatch(payload);
     expect(webhooks.deliveries).toEqual([payload]);
+    expect(webhooks.endpointChecks).toEqual([]);
+    expect(webhooks.fannedOut).toEqual([]);
+  });
+
+  it('and failure streak deadlines to its endpoint check, untouched', async () => {
+    const { dispatch, webhooks } = setup();
+    const payload: WakeupPayload = {
+      kind: 'endpoint',
+      tenantId: 'ten_a',
+      endpointId: 'whe_a',
+      failingSince: '2030-01-07T09:00:00Z',
+    };
+    await dispatch(payload);
+    expect(webhooks.endpointChecks).toEqual([payload]);
+    expect(webhooks.deliveries).toEqual([]);
     expect(webhooks.fannedOut).toEqual([]);
   });
 });

@@ -83,6 +83,7 @@ class RecordingOutboxSink implements EventPublisher, EventFanOut {
     this.fannedOut.push(event);
   }
   async runDeliveryAttempt(): Promise<void> {}
+  async runEndpointCheck(): Promise<void> {}
 }
 
 function setup(store: DynamoStore, failFor?: string, at: Temporal.Instant = now) {

@@ -111,6 +111,7 @@ describe('the interview outbox', () => {
         throw new Error('process died after the claim (simulated)');
       },
       runDeliveryAttempt: async () => undefined,
+      runEndpointCheck: async () => undefined,
     };
     const clock = new FixedClock(Temporal.Instant.from(step.dueAt));
     const payload = { kind: 'step', tenantId, interviewId: created.id, stepId: step.id } as const;
@@ -143,6 +144,7 @@ describe('the interview outbox', () => {
         sent.push(event);
       },
       runDeliveryAttempt: async () => undefined,
+      runEndpointCheck: async () => undefined,
     };
     const relay = new OutboxRelay({
       store,

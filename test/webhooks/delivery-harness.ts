@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { Temporal } from 'temporal-polyfill';
 import { startLocalScheduler, startLocalStore } from '../../local/adapters';
 import { SandboxClock } from '../../local/sandbox-clock';
@@ -106,6 +107,8 @@ export interface DeliveryHarness {
   scheduleStep(tenantId: string, dueAt: Temporal.Instant, step?: Partial<Step>): Promise<StepRef>;
   /** Advances the runtime clock by `ms`, firing every wake-up due on the way. */
   advanceBy(ms: number): Promise<void>;
+  /** The names of the wake-ups in the group starting with `prefix`, through the SDK client. */
+  wakeupNames(prefix: string): Promise<string[]>;
   /**
    * A DeliveryService like the harness's own over its store with `faults` in place of some of
    * the store's methods: a write that fails, or half succeeds, where the test says; and, when
@@ -218,6 +221,22 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
     scheduleStep,
     async advanceBy(ms) {
       await emulator.advanceTo(clock.now().add({ milliseconds: ms }));
+    },
+    async wakeupNames(prefix) {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await localScheduler.client.send(
+          new ListSchedulesCommand({
+            GroupName: 'afterview-test',
+            NamePrefix: prefix,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        );
+        names.push(...(page.Schedules ?? []).map((schedule) => schedule.Name ?? ''));
+        token = page.NextToken;
+      } while (token);
+      return names;
     },
     deliveryWithFaults(faults, replacement) {
       const faulty = new Proxy(store, {

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepEventId } from '../../shared/scheduling/dispatcher';
+import { scheduleName } from '../../shared/scheduling/names';
 import { interviewEvent } from '../../shared/service/events';
 import type { StoredEndpoint, StoredEvent } from '../../shared/store/ports';
 import { DeliveryService } from '../../shared/webhooks/delivery';
@@ -52,6 +53,11 @@ function verified(secret: string, request: { headers: Record<string, string>; bo
 
 async function attemptsOf(tenantId: string, endpointId: string) {
   return (await h.store.listAttempts(tenantId, endpointId, { limit: 100 })).items;
+}
+
+/** The name of the disable wake-up of the failure streak of `endpointId` that began at `since`. */
+function streakWakeup(tenantId: string, endpointId: string, since: Temporal.Instant): string {
+  return scheduleName({ kind: 'endpoint', tenantId, endpointId, failingSince: since.toString() });
 }
 
 beforeAll(async () => {
@@ -202,11 +208,201 @@ describe('disabling', () => {
       enabled: false,
       disabledReason: expect.stringContaining('410'),
     });
+    const [attempt] = await attemptsOf(tenantId, goneEndpoint.id);
+    expect(attempt).toMatchObject({ outcome: 'failed', statusCode: 410 });
+    expect(attempt?.nextAttemptAt).toBeUndefined();
     expect(other.requests).toHaveLength(1);
     expect(verified(secret, other.requests[0] as never)).toMatchObject({
       type: 'webhook_endpoint.disabled',
       data: { endpointId: goneEndpoint.id, url: goneEndpoint.url },
     });
+  });
+
+  it('disables an endpoint at its streak disable time although no attempt follows, and tells the others once', async () => {
+    const tenantId = h.newTenant();
+    const start = h.clock.now();
+    const down = await receiver(() => ({ status: 500 }));
+    const watcher = await receiver();
+    const downEndpoint = (await endpointFor(tenantId, down)).endpoint;
+    const { secret } = await endpointFor(tenantId, watcher, [
+      'webhook_endpoint.failing',
+      'webhook_endpoint.disabled',
+    ]);
+    await h.scheduleStep(tenantId, start.add({ seconds: 1 }));
+
+    // The one event exhausts its ten attempts in under four days; nothing else is sent.
+    await h.advanceBy(4 * DAY);
+    expect(down.requests).toHaveLength(MAX_ATTEMPTS);
+    const [failing] = watcher.requests.map((r) => verified(secret, r));
+    expect(failing?.type).toBe('webhook_endpoint.failing');
+    const disableAt = Temporal.Instant.from(String(failing?.data.disableAt));
+    expect(disableAt.toString()).toBe(start.add({ hours: 5 * 24, seconds: 1 }).toString());
+    const wakeup = streakWakeup(tenantId, downEndpoint.id, start.add({ seconds: 1 }));
+    expect(await h.wakeupNames('ep-')).toContain(wakeup);
+
+    await h.emulator.advanceTo(disableAt.subtract({ seconds: 1 }));
+    expect((await h.store.getEndpoint(tenantId, downEndpoint.id))?.enabled).toBe(true);
+    await h.emulator.advanceTo(disableAt);
+    expect(await h.store.getEndpoint(tenantId, downEndpoint.id)).toMatchObject({
+      enabled: false,
+      disabledReason: 'No successful delivery for 5 days',
+      disabledAt: disableAt.toString(),
+    });
+    // The notice goes out through its own wake-up; weeks later there is still just the one.
+    await h.advanceBy(30 * DAY);
+    const notices = watcher.requests.map((r) => verified(secret, r));
+    expect(notices.map((notice) => notice.type)).toEqual([
+      'webhook_endpoint.failing',
+      'webhook_endpoint.disabled',
+    ]);
+    expect(notices[1]?.data).toMatchObject({
+      endpointId: downEndpoint.id,
+      disabledAt: disableAt.toString(),
+    });
+    expect(down.requests).toHaveLength(MAX_ATTEMPTS);
+    expect(await h.wakeupNames('ep-')).not.toContain(wakeup);
+  });
+
+  it('leaves an endpoint enabled when a delivery succeeds before its streak disable time', async () => {
+    const tenantId = h.newTenant();
+    const start = h.clock.now();
+    // Four failures in a row (so the streak's wake-up exists), then every attempt succeeds.
+    const recovering = await receiver((n) => ({ status: n <= 4 ? 500 : 200 }));
+    const { endpoint } = await endpointFor(tenantId, recovering);
+    await h.scheduleStep(tenantId, start.add({ seconds: 1 }));
+    await h.advanceBy(HOUR);
+    const wakeup = streakWakeup(tenantId, endpoint.id, start.add({ seconds: 1 }));
+    expect(await h.wakeupNames('ep-')).toContain(wakeup);
+
+    await h.advanceBy(6 * DAY);
+    expect(recovering.requests).toHaveLength(5);
+    // It fired, found the streak ended, and left the endpoint as it was.
+    expect(await h.wakeupNames('ep-')).not.toContain(wakeup);
+    const stored = await h.store.getEndpoint(tenantId, endpoint.id);
+    expect(stored).toMatchObject({ enabled: true, version: 1 });
+    expect(stored?.disabledAt).toBeUndefined();
+  });
+
+  it('publishes the disabled notice again when the wake-up that disabled the endpoint failed to', async () => {
+    const tenantId = h.newTenant();
+    const broken = await receiver(() => ({ status: 500 }));
+    const watcher = await receiver();
+    const { endpoint } = await endpointFor(tenantId, broken);
+    const { secret } = await endpointFor(tenantId, watcher, ['webhook_endpoint.disabled']);
+    const failingSince = h.clock
+      .now()
+      .subtract({ hours: 5 * 24 })
+      .toString();
+    await h.store.updateEndpoint(
+      { ...endpoint, firstFailureAt: failingSince, revision: (endpoint.revision ?? 0) + 1 },
+      endpoint.version,
+    );
+    const payload = { kind: 'endpoint', tenantId, endpointId: endpoint.id, failingSince } as const;
+    let failPublish = true;
+    const faulty = h.deliveryWithFaults({
+      putEvent: async (event) => {
+        if (failPublish) {
+          failPublish = false;
+          throw new Error('DynamoDB unavailable (simulated)');
+        }
+        return h.store.putEvent(event);
+      },
+    });
+
+    // The endpoint is disabled, then publishing its notice fails: the wake-up throws (and is retried).
+    await expect(faulty.runEndpointCheck(payload)).rejects.toThrow('simulated');
+    const disabled = await h.store.getEndpoint(tenantId, endpoint.id);
+    expect(disabled).toMatchObject({ enabled: false, version: 2 });
+    await faulty.runEndpointCheck(payload);
+    await faulty.runEndpointCheck(payload);
+    await h.advanceBy(MINUTE);
+
+    expect(watcher.requests.map((r) => verified(secret, r))).toMatchObject([
+      {
+        type: 'webhook_endpoint.disabled',
+        data: { endpointId: endpoint.id, disabledAt: disabled?.disabledAt },
+      },
+    ]);
+    // Disabled once: the retries changed nothing on the endpoint.
+    expect(await h.store.getEndpoint(tenantId, endpoint.id)).toMatchObject({ version: 2 });
+  });
+
+  it('gives a newer failure streak a wake-up of its own when the wake-up of an older one fires', async () => {
+    const tenantId = h.newTenant();
+    const { endpoint } = await endpointFor(tenantId, await receiver());
+    const now = h.clock.now();
+    // The streak this wake-up was made for ended; one that began a day ago is open (its own
+    // wake-up was lost, say).
+    const newer = now.subtract({ hours: 24 });
+    await h.store.updateEndpoint(
+      {
+        ...endpoint,
+        lastSuccessAt: now.subtract({ hours: 30 }).toString(),
+        firstFailureAt: newer.toString(),
+        revision: (endpoint.revision ?? 0) + 1,
+      },
+      endpoint.version,
+    );
+    const old = now.subtract({ hours: 5 * 24 }).toString();
+    await h.webhooks.delivery.runEndpointCheck({
+      kind: 'endpoint',
+      tenantId,
+      endpointId: endpoint.id,
+      failingSince: old,
+    });
+    expect((await h.store.getEndpoint(tenantId, endpoint.id))?.enabled).toBe(true);
+
+    await h.emulator.advanceTo(newer.add({ hours: 5 * 24 }));
+    expect(await h.store.getEndpoint(tenantId, endpoint.id)).toMatchObject({
+      enabled: false,
+      disabledAt: newer.add({ hours: 5 * 24 }).toString(),
+    });
+  });
+
+  it('records no retry for an attempt that disables its endpoint by the 5-day rule', async () => {
+    const tenantId = h.newTenant();
+    const down = await receiver(() => ({ status: 500 }));
+    const watcher = await receiver();
+    const { endpoint } = await endpointFor(tenantId, down);
+    const { secret } = await endpointFor(tenantId, watcher);
+    // Failing for six days with no wake-up to disable it (a streak recorded before there was one).
+    await h.store.updateEndpoint(
+      {
+        ...endpoint,
+        firstFailureAt: h.clock
+          .now()
+          .subtract({ hours: 6 * 24 })
+          .toString(),
+        revision: (endpoint.revision ?? 0) + 1,
+      },
+      endpoint.version,
+    );
+    const step = await h.scheduleStep(tenantId, h.clock.now().add({ seconds: 1 }));
+    const eventId = stepEventId(tenantId, step.interviewId, step.stepId);
+    await h.advanceBy(SECOND);
+    expect(await h.store.getEndpoint(tenantId, endpoint.id)).toMatchObject({ enabled: false });
+
+    const [attempt] = await attemptsOf(tenantId, endpoint.id);
+    expect(attempt).toMatchObject({ attempt: 1, outcome: 'failed', statusCode: 500 });
+    expect(attempt?.nextAttemptAt).toBeUndefined();
+    const state = await h.store.getDeliveryState(tenantId, eventId, endpoint.id);
+    expect(state).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(state?.nextAttemptAt).toBeUndefined();
+    const retry = scheduleName({
+      kind: 'delivery',
+      tenantId,
+      eventId,
+      endpointId: endpoint.id,
+      attempt: 2,
+    });
+    expect(await h.wakeupNames('dlv-')).not.toContain(retry);
+    await h.advanceBy(DAY);
+    expect(down.requests).toHaveLength(1);
+    // Disabled, not exhausted: the watcher hears why, once.
+    const types = watcher.requests.map((r) => verified(secret, r).type);
+    expect(types.filter((type) => type.startsWith('webhook'))).toEqual([
+      'webhook_endpoint.disabled',
+    ]);
   });
 
   it('counts the 5 days from the first failure, not from the last success', async () => {
@@ -231,13 +427,12 @@ describe('disabling', () => {
       updatedAt: quietEndpoint.updatedAt,
     });
 
-    // Still failing five days after that first failure: now it is disabled.
-    await h.scheduleStep(tenantId, start.add({ hours: 11 * 24 + 1 }));
+    // Still failing five days after that first failure: now it is disabled, at that time.
     await h.advanceBy(5 * DAY + 2 * HOUR);
     expect(await h.store.getEndpoint(tenantId, quietEndpoint.id)).toMatchObject({
       enabled: false,
       disabledReason: 'No successful delivery for 5 days',
-      disabledAt: start.add({ hours: 11 * 24 + 1 }).toString(),
+      disabledAt: start.add({ hours: 11 * 24 }).toString(),
     });
   });
 
@@ -305,17 +500,19 @@ describe('disabling', () => {
     await h.advanceBy(5 * DAY + 3 * HOUR);
 
     const stored = await h.store.getEndpoint(tenantId, flakyEndpoint.id);
+    // Disabled 5 days after its first failure, by the streak's wake-up.
+    const disabledAt = start.add({ hours: 5 * 24, seconds: 1 }).toString();
     expect(stored).toMatchObject({
       enabled: false,
       disabledReason: 'No successful delivery for 5 days',
-      disabledAt: start.add({ hours: 5 * 24 + 1 }).toString(),
+      disabledAt,
       // Failing moved nothing an integrator sees; being disabled does.
       version: 2,
-      updatedAt: start.add({ hours: 5 * 24 + 1 }).toString(),
+      updatedAt: disabledAt,
     });
     expect(stored?.lastSuccessAt).toBeUndefined();
-    // Ten attempts for the first event, one for the second, none while disabled.
-    expect(flaky.requests).toHaveLength(MAX_ATTEMPTS + 1);
+    // Ten attempts for the first event, none for the two that came after it was disabled.
+    expect(flaky.requests).toHaveLength(MAX_ATTEMPTS);
     const notices = watcher.requests
       .map((r) => verified(watcherSecret, r))
       .filter((e) => e.type === 'webhook_endpoint.disabled');
@@ -334,7 +531,7 @@ describe('disabling', () => {
     );
     await h.advanceBy(SECOND);
 
-    const redelivered = flaky.requests.slice(MAX_ATTEMPTS + 1);
+    const redelivered = flaky.requests.slice(MAX_ATTEMPTS);
     expect(redelivered).toHaveLength(3);
     expect(new Set(redelivered.map((r) => r.headers['webhook-id'])).size).toBe(3);
     expect(
@@ -373,6 +570,38 @@ describe('API events, rotation and stale wake-ups', () => {
       type: 'interview.created',
       data: { interviewId: interview.id, sequence: 1 },
     });
+  });
+
+  it('leaves endpoint health alone with the test probe: no disabling, no streak, no success, no notice', async () => {
+    const tenantId = h.newTenant();
+    let status = 410;
+    const probed = await receiver(() => ({ status }));
+    const watcher = await receiver();
+    const { endpoint } = await endpointFor(tenantId, probed);
+    await endpointFor(tenantId, watcher, [
+      'webhook_endpoint.disabled',
+      'webhook_endpoint.failing',
+      'webhook.delivery_exhausted',
+    ]);
+
+    // Answered 410: the probe reports it, and the endpoint stays enabled.
+    expect(await h.webhooks.endpoints.test(tenantId, endpoint.id)).toMatchObject({
+      outcome: 'failed',
+      statusCode: 410,
+    });
+    // Failed four times and more: no failure streak, no failing notice, no disable wake-up.
+    status = 500;
+    for (let i = 0; i < 5; i++) await h.webhooks.endpoints.test(tenantId, endpoint.id);
+    await h.advanceBy(6 * DAY);
+    expect(await h.store.getEndpoint(tenantId, endpoint.id)).toEqual(endpoint);
+    // A probe that succeeds is no delivery success either.
+    status = 200;
+    expect(await h.webhooks.endpoints.test(tenantId, endpoint.id)).toMatchObject({
+      outcome: 'succeeded',
+    });
+    expect(await h.store.getEndpoint(tenantId, endpoint.id)).toEqual(endpoint);
+    expect(watcher.requests).toEqual([]);
+    expect(probed.requests).toHaveLength(7);
   });
 
   it('signs with both secrets during a rotation, and only the new one after 24 hours', async () => {

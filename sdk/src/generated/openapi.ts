@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Send a `webhook.test` event now
-         * @description Delivers synchronously (one attempt, no retries) and returns the logged attempt, whatever the outcome. Works on a disabled endpoint too, to check it before re-enabling.
+         * @description Delivers synchronously (one attempt, no retries) and returns the logged attempt, whatever the outcome. Works on a disabled endpoint too, to check it before re-enabling. A probe leaves the endpoint's health alone: a failure opens no failure streak, a 410 disables nothing, a success does not set `lastSuccessAt`, and no operational event is sent. Probes are never redelivered or recovered.
          */
         post: operations["testWebhookEndpoint"];
         delete?: never;
@@ -383,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Redeliver what failed since a time
-         * @description Queues a new delivery (same event ids) of every event that failed, is still pending, or was missed while the endpoint was disabled, since `since`. The endpoint must be enabled.
+         * @description Queues a new delivery (same event ids) of every event that failed, is still pending, or was missed while the endpoint was disabled, since `since`. The endpoint must be enabled. `webhook.test` probes are not resent: send a new one.
          */
         post: operations["recoverWebhookEndpoint"];
         delete?: never;
@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an event again
-         * @description Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh retry schedule. An event of an erased interview is never sent again: 410 `interview_erased`.
+         * @description Queues a new delivery with the same event id (so receivers can de-duplicate) and a fresh retry schedule. An event of an erased interview is never sent again: 410 `interview_erased`. A `webhook.test` probe is never redelivered (it names one endpoint and is one attempt by design): 409 `conflict`; send a new probe with `POST /v1/webhook-endpoints/{id}/test`.
          */
         post: operations["redeliverEvent"];
         delete?: never;
@@ -1905,7 +1905,7 @@ export interface components {
             disabledAt?: string;
             /**
              * Format: date-time
-             * @description A recent successful delivery (2xx): set by the first success and refreshed by a later one at most once an hour, so it can be up to an hour older than the latest. Absent until a delivery succeeds. Moves without changing `version`.
+             * @description A recent successful delivery (2xx): set by the first success and refreshed by a later one at most once an hour, so it can be up to an hour older than the latest. Absent until a delivery succeeds; a `test` probe does not count. Moves without changing `version`.
              */
             lastSuccessAt?: string;
             /**
@@ -1983,7 +1983,7 @@ export interface components {
             responseBody?: string;
             /**
              * Format: date-time
-             * @description Runtime clock: when the next retry is due (on the local runtime, sandbox time, which can be months from the wall clock after an advance).
+             * @description Runtime clock: when the next retry is due (on the local runtime, sandbox time, which can be months from the wall clock after an advance). Absent when no retry follows: the attempt succeeded, was the last of its round, answered 410 or disabled the endpoint by the 5-day rule, or was a `test` probe.
              */
             nextAttemptAt?: string;
             /** @description The interview of the event. */
