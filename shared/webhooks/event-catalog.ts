@@ -242,7 +242,7 @@ const headerDescriptions = {
   'webhook-timestamp': 'Real wall-clock Unix seconds of this attempt.',
   'webhook-signature':
     '`v1,<base64 HMAC-SHA256 of id.timestamp.body>` keyed with the base64-decoded text after ' +
-      '`whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h).',
+    '`whsec_`, one per secret still valid, space-separated (two after a rotation, for 24 h).',
 };
 
 /** Minimal registry surface, so this module does not depend on the app type. */
