@@ -203,6 +203,14 @@ describe('one-line text refuses control, bidi and unpaired surrogate characters'
     expect(response.status, response.text.slice(0, 400)).toBe(200);
   });
 
+  it('refuses a control character in a sandbox tenant name', async () => {
+    const response = await api.request('POST', '/v1/sandbox/tenants', {
+      body: { name: 'ATS\u0000' },
+      apiKey: null,
+    });
+    expectFieldError(response, 'name');
+  });
+
   it('refuses a control character in a webhook endpoint description', async () => {
     const response = await api.request('POST', '/v1/webhook-endpoints', {
       body: { url: 'http://127.0.0.1:9/hook', description: 'ATS\r\nX-Evil: 1' },

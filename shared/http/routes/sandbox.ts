@@ -5,7 +5,7 @@
  * (local/sandbox-routes.ts), which passes them to createApp as `sandbox`.
  */
 import { z } from '@hono/zod-openapi';
-import { boundedDuration, instantSchema } from '../../domain/model';
+import { boundedDuration, instantSchema, oneLineText } from '../../domain/model';
 import { NotFoundError } from '../../errors';
 import { jsonBody, jsonResponse, operationRoutes, operationTexts } from '../openapi-route';
 import { problemResponses } from '../problem';
@@ -15,7 +15,7 @@ import { exactlyOneFieldSchema, timestampSchema } from '../schemas';
 const tags = ['Sandbox (local runtime only)'];
 
 const sandboxTenantRequestSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200) })
+  .strictObject({ name: oneLineText(200) })
   .openapi('SandboxTenantRequest');
 
 const sandboxTenantSchema = z
