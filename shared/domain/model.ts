@@ -149,7 +149,7 @@ const endsAtSchema = instantSchema.meta({
     'after it.',
 });
 
-export const durationSchema = z
+const durationSchema = z
   .string()
   .max(40)
   .refine(isDuration, { message: 'Not an ISO 8601 duration' })
