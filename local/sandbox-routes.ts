@@ -4,12 +4,13 @@
  * passes these handlers to createApp (as `sandbox`), so no Lambda bundle contains them.
  */
 import { Temporal } from 'temporal-polyfill';
-import { ConflictError } from '../shared/errors';
+import { ConflictError, ValidationError } from '../shared/errors';
 import type { LocalSandbox } from '../shared/http/route-module';
 import {
   advanceSandboxClockRoute,
   createSandboxTenantRoute,
   getSandboxClockRoute,
+  sandboxClockLimits,
 } from '../shared/http/routes/sandbox';
 
 /** What the sandbox routes drive: the local runtime's tenants and clock. */
@@ -31,20 +32,48 @@ export interface SandboxControls {
   developmentApiKey?(): string | undefined;
 }
 
-/** Where `{ advanceBy }` or `{ to }` puts the clock; calendar units count in UTC. */
+const latestInstant = Temporal.Instant.from(sandboxClockLimits.latest);
+const longestAdvance = Temporal.Duration.from(sandboxClockLimits.longestAdvance);
+
+/**
+ * Where `{ advanceBy }` or `{ to }` puts the clock; calendar units count in UTC. A backwards
+ * move is a 409 (the clock only moves forward); a move further than `longestAdvance` or past
+ * `latest` is a 400 on the field given: a clock there would make every plan fail.
+ */
 function sandboxTarget(
   now: Temporal.Instant,
   body: { advanceBy?: string; to?: string },
 ): Temporal.Instant {
-  const target =
-    body.to !== undefined
-      ? Temporal.Instant.from(body.to)
-      : now
-          .toZonedDateTimeISO('UTC')
-          .add(Temporal.Duration.from(body.advanceBy ?? 'PT0S'))
-          .toInstant();
+  const field = body.to !== undefined ? 'to' : 'advanceBy';
+  const tooFar = () =>
+    new ValidationError('The sandbox clock cannot move that far', [
+      {
+        path: field,
+        message: `Moves the clock at most ${sandboxClockLimits.longestAdvance} ahead, and not past ${sandboxClockLimits.latest}`,
+      },
+    ]);
+  const zonedNow = now.toZonedDateTimeISO('UTC');
+  let target: Temporal.Instant;
+  let limit: Temporal.Instant;
+  try {
+    target =
+      body.to !== undefined
+        ? Temporal.Instant.from(body.to)
+        : zonedNow.add(Temporal.Duration.from(body.advanceBy ?? 'PT0S')).toInstant();
+    limit = zonedNow.add(longestAdvance).toInstant();
+  } catch (error) {
+    // Temporal refuses an instant out of its range (about ±270,000 years) with a RangeError.
+    if (error instanceof RangeError) throw tooFar();
+    throw error;
+  }
   if (Temporal.Instant.compare(target, now) < 0) {
     throw new ConflictError('The sandbox clock only moves forward');
+  }
+  if (
+    Temporal.Instant.compare(target, limit) > 0 ||
+    Temporal.Instant.compare(target, latestInstant) > 0
+  ) {
+    throw tooFar();
   }
   return target;
 }

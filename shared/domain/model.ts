@@ -30,9 +30,14 @@ export type ClosedReason = (typeof closedReasons)[number];
  */
 const knownTimeZones = new Set<string>();
 
-/** True when `name` is an IANA time zone this runtime knows (or `UTC`). */
+/**
+ * True when `name` is an IANA time zone this runtime knows (or `UTC`). Temporal also takes a
+ * bare UTC offset (`+05:00`) as a zone; that is not a zone name (it has no DST and no
+ * holidays' country), so it is refused: `Etc/GMT-5` names a fixed offset where one is meant.
+ */
 export function isTimeZone(name: string): boolean {
   if (knownTimeZones.has(name)) return true;
+  if (/^[+\-\u2212]/.test(name)) return false;
   try {
     Temporal.Now.instant().toZonedDateTimeISO(name);
   } catch {
@@ -52,7 +57,56 @@ function isDuration(text: string): boolean {
   }
 }
 
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Characters no text field stores: C0 and C1 controls (CR and LF let a title smuggle a header
+ * into an integration's e-mail), DEL, and the bidi embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069) that make a name display as something else. One-line fields
+ * also refuse the line and paragraph separators U+2028/U+2029. As a JSON Schema `pattern`
+ * (ECMAScript, no `u` flag needed: every class member is in the BMP).
+ */
+const oneLinePattern =
+  '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$';
+/** Multi-line text: as one-line, but tab, LF and CR are allowed. */
+const multiLinePattern =
+  '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$';
+const oneLineRegex = new RegExp(oneLinePattern);
+const multiLineRegex = new RegExp(multiLinePattern);
+/** A UTF-16 surrogate with no partner: not a character, and not encodable as UTF-8. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text on one line (names, titles, ids): trimmed, 1..`max` characters, and none of the
+ * characters {@link oneLinePattern} refuses, nor an unpaired surrogate. Ordinary Unicode
+ * (accents, CJK, emoji with their joiners) is kept.
+ */
+export const oneLineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(oneLineRegex, {
+      message:
+        'Must be one line of text: no control characters (such as CR, LF, tab or NUL) and no bidi override or isolate characters',
+    })
+    .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
+    .meta({ pattern: oneLinePattern });
+
+/** Free text that may span lines (notes): tab, LF and CR allowed, other controls are not. */
+const multiLineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(multiLineRegex, {
+      message:
+        'Must be text: no control characters other than tab, CR and LF, and no bidi override or isolate characters',
+    })
+    .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
+    .meta({ pattern: multiLinePattern });
+
+const shortText = oneLineText;
 
 const timeZoneSchema = z
   .string()
@@ -95,7 +149,7 @@ const endsAtSchema = instantSchema.meta({
     'after it.',
 });
 
-export const durationSchema = z
+const durationSchema = z
   .string()
   .max(40)
   .refine(isDuration, { message: 'Not an ISO 8601 duration' })
@@ -216,41 +270,83 @@ export const nextStepsSchema = z
 
 const hoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema });
 
-/** A duration of at most `max` (compared from a fixed day, so months have a definite length). */
-function boundedDuration(max: string) {
+/**
+ * A duration of at most `max`, and positive (with `min: 'zero'`, zero or positive; with
+ * `min: 'any'`, also negative, for a caller that answers a negative one itself).
+ * Compared from a fixed day, so months have a definite length. Exported for the sandbox clock.
+ */
+export function boundedDuration(max: string, options: { min?: 'positive' | 'zero' | 'any' } = {}) {
+  const least = options.min ?? 'positive';
   return durationSchema.refine(
     (text) => {
       try {
         const relativeTo = Temporal.PlainDate.from('2026-01-01');
         const duration = Temporal.Duration.from(text);
         return (
-          duration.sign > 0 &&
+          duration.sign >= { positive: 1, zero: 0, any: -1 }[least] &&
           Temporal.Duration.compare(duration, Temporal.Duration.from(max), { relativeTo }) <= 0
         );
       } catch {
+        // Beyond what Temporal can compare (e.g. `P99999999999D`): far beyond any bound.
         return false;
       }
     },
-    { message: `Must be a positive duration of at most ${max}` },
+    {
+      message: {
+        positive: `Must be a positive duration of at most ${max}`,
+        zero: `Must be a duration from \`PT0S\` to at most ${max}`,
+        any: `Must be a duration of at most ${max}`,
+      }[least],
+    },
   );
 }
 
+/**
+ * The bounds of the policy's durations. Each keeps a plan on the calendar a follow-up lives on:
+ * a thank-you within a day of the interview, check-ins within a quarter, a move-on within a
+ * year. A zero is allowed where "at once" means something (no delay before a thank-you, no
+ * minimum wait before the first check-in); a deadline, a cadence or a wait of zero is not.
+ */
+const policyDuration = (min: 'positive' | 'zero', max: string, what: string) =>
+  boundedDuration(max, { min }).describe(
+    `${what} ${min === 'zero' ? 'From `PT0S` to' : 'Positive, at most'} \`${max}\`.`,
+  );
 const knownHolidayCountries: ReadonlySet<string> = new Set(holidayCountries);
 
 /** A complete policy: every field has a value. Tenant defaults and overrides are partial. */
 export const policySchema = z.strictObject({
   sendDays: z.array(weekdaySchema).min(1).max(7),
   sendHours: hoursSchema,
-  thankYouDelay: durationSchema,
-  thankYouDeadline: durationSchema,
+  thankYouDelay: policyDuration(
+    'zero',
+    'P1D',
+    'How long after the interview ends a thank-you is due.',
+  ),
+  thankYouDeadline: policyDuration(
+    'positive',
+    'P7D',
+    'The latest a thank-you should go out, counted from the end of the interview (R1).',
+  ),
   checkInDays: z.array(weekdaySchema).min(1).max(7),
   checkInHours: hoursSchema,
-  firstCheckInAfter: durationSchema,
-  minFirstCheckInAfter: durationSchema,
+  firstCheckInAfter: policyDuration(
+    'positive',
+    'P90D',
+    'When the first check-in is due when the employer named no date.',
+  ),
+  minFirstCheckInAfter: policyDuration(
+    'zero',
+    'P90D',
+    'The least time between the interview and the first check-in, whatever date was named.',
+  ),
   decisionGraceBusinessDays: z.number().int().min(0).max(30),
-  checkInCadence: durationSchema,
+  checkInCadence: policyDuration('positive', 'P90D', 'The time between check-ins.'),
   maxCheckIns: z.number().int().min(0).max(3),
-  moveOnAfter: durationSchema,
+  moveOnAfter: policyDuration(
+    'positive',
+    'P1Y',
+    'How long without an answer, after the last check-in (or the thank-yous), before the move-on step.',
+  ),
   holidayCountry: z
     .string()
     .regex(/^[A-Z]{2}$/, 'Expected an upper-case ISO 3166-1 alpha-2 country code, e.g. `GB`')
@@ -402,11 +498,11 @@ export const signalSchema = z
           "The day the employer asked to hear back on. Not before the day of the current round's interview.",
         )
         .optional(),
-      note: shortText(2000).optional(),
+      note: multiLineText(2000).optional(),
     }),
-    z.strictObject({ type: z.literal('rejected'), note: shortText(2000).optional() }),
-    z.strictObject({ type: z.literal('withdrawn'), note: shortText(2000).optional() }),
-    z.strictObject({ type: z.literal('offer'), note: shortText(2000).optional() }),
+    z.strictObject({ type: z.literal('rejected'), note: multiLineText(2000).optional() }),
+    z.strictObject({ type: z.literal('withdrawn'), note: multiLineText(2000).optional() }),
+    z.strictObject({ type: z.literal('offer'), note: multiLineText(2000).optional() }),
     z.strictObject({
       type: z.literal('next_round'),
       round: z.number().int().min(2).max(20).optional(),
@@ -429,7 +525,7 @@ export const signalSchema = z
         'The day the employer expects to move again ("after the holidays", a hiring freeze). ' +
           'Open check-ins and the move-on shift to this day or later; must be a future date.',
       ),
-      note: shortText(2000).optional(),
+      note: multiLineText(2000).optional(),
     }),
   ])
   .superRefine((signal, ctx) => {

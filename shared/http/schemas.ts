@@ -125,11 +125,19 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
-export const limitSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(100)
+/**
+ * A page size: a plain decimal integer 1..100 (`20`, not `020`, `0x14`, `2e1` or ` 20`), which
+ * `Number()` alone would also read. Anything else stays a string, so the number check refuses it.
+ */
+export const limitSchema = z
+  .preprocess(
+    (value) => (typeof value === 'string' && /^[1-9]\d{0,2}$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: 'Expected a whole number from 1 to 100 in plain decimal digits, e.g. `20`' })
+      .int()
+      .min(1)
+      .max(100),
+  )
   .default(20)
   .openapi({ param: { name: 'limit', in: 'query' }, example: 20 });
 

@@ -3,7 +3,7 @@
  * (which also generate `openapi.yaml`) and the mapping from stored items to API resources.
  */
 import { z } from '@hono/zod-openapi';
-import { instantPattern } from '../domain/model';
+import { instantPattern, oneLineText } from '../domain/model';
 import type { DeliveryAttempt, StoredEndpoint } from '../store/ports';
 import { eventTypes, isEventType } from '../webhooks/event-types';
 import { cursorSchema, limitSchema, timestampSchema } from './schemas';
@@ -12,11 +12,39 @@ const eventTypeSchema = z.enum(eventTypes);
 const eventTypesSchema = z.array(eventTypeSchema).max(eventTypes.length).openapi({
   description: 'Event types to receive; absent or empty means every type.',
 });
-const descriptionSchema = z.string().trim().min(1).max(500);
+const descriptionSchema = oneLineText(500);
+
+/**
+ * Keys a parsed record cannot keep: zod's record skips `__proto__` (assigning it would set the
+ * prototype), so it would vanish from what is "returned as given". Refused instead.
+ */
+const unkeepableKeys = ['__proto__'];
+
 const metadataSchema = z
-  .record(z.string().min(1).max(64), z.string().max(500))
-  .refine((value) => Object.keys(value).length <= 20, { message: 'At most 20 metadata keys' })
-  .openapi({ description: 'Your own key/value pairs (at most 20), returned as given.' });
+  .preprocess(
+    (value, ctx) => {
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        for (const key of unkeepableKeys) {
+          if (Object.hasOwn(value, key)) {
+            ctx.issues.push({
+              code: 'custom',
+              input: value,
+              path: [key],
+              message: `The key \`${key}\` cannot be stored; use another name`,
+            });
+          }
+        }
+      }
+      return value;
+    },
+    z
+      .record(z.string().min(1).max(64), z.string().max(500))
+      .refine((value) => Object.keys(value).length <= 20, { message: 'At most 20 metadata keys' }),
+  )
+  .openapi({
+    description:
+      'Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused.',
+  });
 const urlSchema = z
   .string()
   .min(1)

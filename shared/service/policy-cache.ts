@@ -1,5 +1,7 @@
 import type { PolicyOverrides } from '../domain/model';
+import { usableOverrides } from '../domain/policy';
 import type { TenantStore } from '../store/ports';
+import { consoleLogger, type Logger } from './deps';
 
 /**
  * How long a tenant's policy overrides, once read, are reused by this process for planning
@@ -42,6 +44,7 @@ export class TenantPolicies {
   readonly #store: Pick<TenantStore, 'getPolicy' | 'putPolicy'>;
   readonly #ttlMs: number;
   readonly #monotonicMs: () => number;
+  readonly #logger: Logger;
 
   constructor(deps: {
     store: Pick<TenantStore, 'getPolicy' | 'putPolicy'>;
@@ -49,15 +52,18 @@ export class TenantPolicies {
     ttlMs?: number;
     /** Monotonic milliseconds (injectable for tests); never the sandbox clock. */
     monotonicMs?: () => number;
+    /** Where a stored field outside today's bounds is reported. */
+    logger?: Logger;
   }) {
     this.#store = deps.store;
+    this.#logger = deps.logger ?? consoleLogger;
     this.#ttlMs = deps.ttlMs ?? policyCacheTtlMs;
     this.#monotonicMs = deps.monotonicMs ?? performance.now.bind(performance);
   }
 
   /** The tenant's overrides for planning: this process's copy if it is young enough. */
   overrides(tenantId: string): Promise<Overrides> {
-    if (this.#ttlMs <= 0) return this.#store.getPolicy(tenantId);
+    if (this.#ttlMs <= 0) return this.#load(tenantId);
     const now = this.#monotonicMs();
     const cached = this.#entries.get(tenantId);
     if (cached && cached.until > now) return cached.value;
@@ -66,7 +72,7 @@ export class TenantPolicies {
 
   /** Reads the table (for `GET /v1/policy`) and keeps what it read for planning. */
   fresh(tenantId: string): Promise<Overrides> {
-    if (this.#ttlMs <= 0) return this.#store.getPolicy(tenantId);
+    if (this.#ttlMs <= 0) return this.#load(tenantId);
     return this.#read(tenantId, this.#monotonicMs());
   }
 
@@ -86,7 +92,7 @@ export class TenantPolicies {
   }
 
   #read(tenantId: string, now: number): Promise<Overrides> {
-    const value = this.#store.getPolicy(tenantId).then(deepFreeze);
+    const value = this.#load(tenantId).then(deepFreeze);
     const entry: Entry = { value, until: now + this.#ttlMs };
     this.#remember(tenantId, entry);
     // A failed read is not remembered: the next request tries the table again.
@@ -94,6 +100,24 @@ export class TenantPolicies {
       if (this.#entries.get(tenantId) === entry) this.#entries.delete(tenantId);
     });
     return value;
+  }
+
+  /**
+   * Reads the stored overrides, leaving out any field today's schema refuses (see
+   * `usableOverrides`): the default applies in its place, and the tenant's next `PUT` replaces
+   * the document. Logged as an error on every read, so it is seen and fixed, not lived with.
+   */
+  async #load(tenantId: string): Promise<Overrides> {
+    const stored = await this.#store.getPolicy(tenantId);
+    if (stored === undefined) return undefined;
+    const { overrides, refused } = usableOverrides(stored);
+    if (refused.length > 0) {
+      this.#logger.error('Stored policy fields out of bounds; their defaults apply', {
+        tenantId,
+        fields: refused,
+      });
+    }
+    return overrides;
   }
 
   #remember(tenantId: string, entry: Entry): void {

@@ -451,6 +451,10 @@ describe('query abuse on every list', () => {
     'limit=1e309',
     `limit=${'9'.repeat(400)}`,
     'limit=',
+    'limit=0x10',
+    'limit=1e1',
+    'limit=%205',
+    'limit=05',
     'cursor=garbage',
     'cursor=%FF%FE',
     `cursor=${'x'.repeat(5_000)}`,
@@ -464,6 +468,78 @@ describe('query abuse on every list', () => {
       const response = await api.get(`${concrete(op.path)}?${query}`);
       expectProblem(response, `${op.path}?${query.slice(0, 60)}`);
     }
+  });
+});
+
+// ---- values of the right type the service cannot use ------------------------------------------
+
+describe('well-typed values out of bounds', () => {
+  /** A valid body for `op` with `change` applied: one field out of bounds, the rest valid. */
+  function withChange(key: string, change: (body: Record<string, unknown>) => void) {
+    const op = bodyOperations.find((candidate) => `${candidate.method} ${candidate.path}` === key);
+    if (!op) throw new Error(`No operation ${key}`);
+    const body = validBody(op);
+    change(body);
+    return { op, body };
+  }
+  const cases: Array<
+    [label: string, key: string, change: (body: Record<string, unknown>) => void]
+  > = [
+    ['an endless moveOnAfter', 'PUT /v1/policy', (b) => (b.moveOnAfter = 'P99999999999D')],
+    ['a negative thankYouDelay', 'PUT /v1/policy', (b) => (b.thankYouDelay = '-P1D')],
+    ['a zero checkInCadence', 'PUT /v1/policy', (b) => (b.checkInCadence = 'P0D')],
+    [
+      'an endless per-interview moveOnAfter',
+      'POST /v1/interviews',
+      (b) => (b.policy = { moveOnAfter: 'P99999999999D' }),
+    ],
+    [
+      'an endless per-interview checkInCadence',
+      'POST /v1/plans/preview',
+      (b) => (b.policy = { checkInCadence: 'P99999999999D' }),
+    ],
+    ['an endless advance', 'POST /v1/sandbox/clock', (b) => (b.advanceBy = 'P99999999999D')],
+    [
+      'a header in a role title',
+      'POST /v1/interviews',
+      (b) => (b.role = { title: 'BE\r\nBcc: evil@example.com', company: 'Northwind' }),
+    ],
+    [
+      'NUL in a candidate name',
+      'POST /v1/interviews',
+      (b) => (b.candidate = { name: 'Dana\u0000' }),
+    ],
+    ['a bidi override in an externalId', 'POST /v1/interviews', (b) => (b.externalId = 'a\u202eb')],
+    [
+      'a lone surrogate in a title',
+      'PATCH /v1/interviews/{id}',
+      (b) => (b.role = { title: '\ud800' }),
+    ],
+    ['an offset as time zone', 'POST /v1/interviews', (b) => (b.timeZone = '+05:00')],
+    ['NUL in a note', 'POST /v1/interviews/{id}/signals', (b) => (b.note = 'x\u0000')],
+    [
+      'a line break in an endpoint description',
+      'PATCH /v1/webhook-endpoints/{id}',
+      (b) => (b.description = 'a\r\nb'),
+    ],
+  ];
+
+  it.each(cases)('%s is a 4xx problem and writes nothing', async (label, key, change) => {
+    const { op, body } = withChange(key, change);
+    const response = await api.call({ method: op.method, path: concrete(op.path), json: body });
+    expectProblem(response, `${key} with ${label}`);
+    expect(response.status, label).toBe(400);
+  });
+
+  it('a __proto__ metadata key is a 400, not silently dropped', async () => {
+    const response = await api.call({
+      method: 'POST',
+      path: '/v1/webhook-endpoints',
+      raw: '{"url":"http://127.0.0.1:9/hook","metadata":{"__proto__":{"x":"y"},"a":"b"}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(response, 'metadata with __proto__');
+    expect(response.status).toBe(400);
   });
 });
 

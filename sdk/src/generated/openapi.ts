@@ -1254,24 +1254,24 @@ export interface components {
                     start: string;
                     end: string;
                 };
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long after the interview ends a thank-you is due. From `PT0S` to `P1D`. */
                 thankYouDelay?: string;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The latest a thank-you should go out, counted from the end of the interview (R1). Positive, at most `P7D`. */
                 thankYouDeadline?: string;
                 checkInDays?: number[];
                 checkInHours?: {
                     start: string;
                     end: string;
                 };
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description When the first check-in is due when the employer named no date. Positive, at most `P90D`. */
                 firstCheckInAfter?: string;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The least time between the interview and the first check-in, whatever date was named. From `PT0S` to `P90D`. */
                 minFirstCheckInAfter?: string;
                 decisionGraceBusinessDays?: number;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The time between check-ins. Positive, at most `P90D`. */
                 checkInCadence?: string;
                 maxCheckIns?: number;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long without an answer, after the last check-in (or the thank-yous), before the move-on step. Positive, at most `P1Y`. */
                 moveOnAfter?: string;
                 /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
@@ -1439,24 +1439,24 @@ export interface components {
                     start: string;
                     end: string;
                 };
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long after the interview ends a thank-you is due. From `PT0S` to `P1D`. */
                 thankYouDelay?: string;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The latest a thank-you should go out, counted from the end of the interview (R1). Positive, at most `P7D`. */
                 thankYouDeadline?: string;
                 checkInDays?: number[];
                 checkInHours?: {
                     start: string;
                     end: string;
                 };
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description When the first check-in is due when the employer named no date. Positive, at most `P90D`. */
                 firstCheckInAfter?: string;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The least time between the interview and the first check-in, whatever date was named. From `PT0S` to `P90D`. */
                 minFirstCheckInAfter?: string;
                 decisionGraceBusinessDays?: number;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The time between check-ins. Positive, at most `P90D`. */
                 checkInCadence?: string;
                 maxCheckIns?: number;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long without an answer, after the last check-in (or the thank-yous), before the move-on step. Positive, at most `P1Y`. */
                 moveOnAfter?: string;
                 /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
@@ -1570,24 +1570,24 @@ export interface components {
                     start?: string;
                     end?: string;
                 } | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long after the interview ends a thank-you is due. From `PT0S` to `P1D`. */
                 thankYouDelay?: string | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The latest a thank-you should go out, counted from the end of the interview (R1). Positive, at most `P7D`. */
                 thankYouDeadline?: string | null;
                 checkInDays?: number[] | null;
                 checkInHours?: {
                     start?: string;
                     end?: string;
                 } | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description When the first check-in is due when the employer named no date. Positive, at most `P90D`. */
                 firstCheckInAfter?: string | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The least time between the interview and the first check-in, whatever date was named. From `PT0S` to `P90D`. */
                 minFirstCheckInAfter?: string | null;
                 decisionGraceBusinessDays?: number | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description The time between check-ins. Positive, at most `P90D`. */
                 checkInCadence?: string | null;
                 maxCheckIns?: number | null;
-                /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+                /** @description How long without an answer, after the last check-in (or the thank-yous), before the move-on step. Positive, at most `P1Y`. */
                 moveOnAfter?: string | null;
                 /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
                 holidayCountry?: string | null;
@@ -1752,24 +1752,24 @@ export interface components {
                 start: string;
                 end: string;
             };
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How long after the interview ends a thank-you is due. From `PT0S` to `P1D`. */
             thankYouDelay: string;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The latest a thank-you should go out, counted from the end of the interview (R1). Positive, at most `P7D`. */
             thankYouDeadline: string;
             checkInDays: number[];
             checkInHours: {
                 start: string;
                 end: string;
             };
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description When the first check-in is due when the employer named no date. Positive, at most `P90D`. */
             firstCheckInAfter: string;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The least time between the interview and the first check-in, whatever date was named. From `PT0S` to `P90D`. */
             minFirstCheckInAfter: string;
             decisionGraceBusinessDays: number;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The time between check-ins. Positive, at most `P90D`. */
             checkInCadence: string;
             maxCheckIns: number;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How long without an answer, after the last check-in (or the thank-yous), before the move-on step. Positive, at most `P1Y`. */
             moveOnAfter: string;
             /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
             holidayCountry: string | null;
@@ -1792,24 +1792,24 @@ export interface components {
                 start: string;
                 end: string;
             };
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How long after the interview ends a thank-you is due. From `PT0S` to `P1D`. */
             thankYouDelay?: string;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The latest a thank-you should go out, counted from the end of the interview (R1). Positive, at most `P7D`. */
             thankYouDeadline?: string;
             checkInDays?: number[];
             checkInHours?: {
                 start: string;
                 end: string;
             };
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description When the first check-in is due when the employer named no date. Positive, at most `P90D`. */
             firstCheckInAfter?: string;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The least time between the interview and the first check-in, whatever date was named. From `PT0S` to `P90D`. */
             minFirstCheckInAfter?: string;
             decisionGraceBusinessDays?: number;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description The time between check-ins. Positive, at most `P90D`. */
             checkInCadence?: string;
             maxCheckIns?: number;
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How long without an answer, after the last check-in (or the thank-yous), before the move-on step. Positive, at most `P1Y`. */
             moveOnAfter?: string;
             /** @description Country whose public holidays no step lands on: an upper-case ISO 3166-1 alpha-2 code with a holiday calendar (about 200 countries; `GB`, not `UK`), or `null` for none. */
             holidayCountry?: string | null;
@@ -1873,12 +1873,12 @@ export interface components {
             now: string;
         };
         SandboxClockAdvance: {
-            /** @description ISO 8601 duration, e.g. `P14D` or `PT1H`. */
+            /** @description How far to move the clock: an ISO 8601 duration of at most `P100Y`, e.g. `P3D`. `PT0S` leaves it where it is; a negative one is a 409. */
             advanceBy: string;
         } | {
             /**
              * Format: date-time
-             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed.
+             * @description Instant in ISO 8601 with `Z` or an offset, e.g. `2026-03-06T17:40:00Z`: upper-case `T` and `Z`, seconds required, a fraction allowed. Not before the clock's now (409), at most `P100Y` ahead of it, and not past `9999-12-31T23:59:59Z`.
              */
             to: string;
         };
@@ -1932,7 +1932,7 @@ export interface components {
             /** @description Event types to receive; absent or empty means every type. */
             eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[];
             description?: string;
-            /** @description Your own key/value pairs (at most 20), returned as given. */
+            /** @description Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused. */
             metadata?: {
                 [key: string]: string;
             };
@@ -1951,7 +1951,7 @@ export interface components {
             /** @description Event types to receive; absent or empty means every type. */
             eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[] | null;
             description?: string | null;
-            /** @description Your own key/value pairs (at most 20), returned as given. */
+            /** @description Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused. */
             metadata?: {
                 [key: string]: string;
             } | null;

@@ -5,7 +5,7 @@
  * (local/sandbox-routes.ts), which passes them to createApp as `sandbox`.
  */
 import { z } from '@hono/zod-openapi';
-import { durationSchema, instantSchema } from '../../domain/model';
+import { boundedDuration, instantSchema, oneLineText } from '../../domain/model';
 import { NotFoundError } from '../../errors';
 import { jsonBody, jsonResponse, operationRoutes, operationTexts } from '../openapi-route';
 import { problemResponses } from '../problem';
@@ -15,7 +15,7 @@ import { exactlyOneFieldSchema, timestampSchema } from '../schemas';
 const tags = ['Sandbox (local runtime only)'];
 
 const sandboxTenantRequestSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200) })
+  .strictObject({ name: oneLineText(200) })
   .openapi('SandboxTenantRequest');
 
 const sandboxTenantSchema = z
@@ -27,8 +27,31 @@ const sandboxTenantSchema = z
 
 const clockSchema = z.object({ now: timestampSchema }).openapi('SandboxClock');
 
+/**
+ * How far the sandbox clock may go: at most a century per request, and never past the last
+ * instant the API's timestamps (four-digit years) can write. Beyond either, plans cannot be
+ * built, so the move is a 400 rather than a clock every later request fails on.
+ */
+export const sandboxClockLimits = {
+  longestAdvance: 'P100Y',
+  latest: '9999-12-31T23:59:59Z',
+} as const;
+
 const advanceClockSchema = exactlyOneFieldSchema(
-  { advanceBy: durationSchema.optional(), to: instantSchema.optional() },
+  {
+    advanceBy: boundedDuration(sandboxClockLimits.longestAdvance, { min: 'any' })
+      .optional()
+      .describe(
+        `How far to move the clock: an ISO 8601 duration of at most \`${sandboxClockLimits.longestAdvance}\`, ` +
+          'e.g. `P3D`. `PT0S` leaves it where it is; a negative one is a 409.',
+      ),
+    to: instantSchema
+      .optional()
+      .describe(
+        `${instantSchema.description} Not before the clock's now (409), at most ` +
+          `\`${sandboxClockLimits.longestAdvance}\` ahead of it, and not past \`${sandboxClockLimits.latest}\`.`,
+      ),
+  },
   'Give exactly one of `advanceBy` (a duration) or `to` (an instant)',
 ).openapi('SandboxClockAdvance');
 
