@@ -40,7 +40,7 @@ const SUCCESS_REFRESH_MS = 3600_000;
 export const FAILING_AFTER_ATTEMPTS = 4;
 
 /** `disabledReason` of the 5-day rule. */
-export const SILENT_TOO_LONG_REASON = 'No successful delivery for 5 days';
+const SILENT_TOO_LONG_REASON = 'No successful delivery for 5 days';
 const GONE_REASON = 'The endpoint answered 410 Gone';
 
 /** The wake-up at a failure streak's disable time. */
