@@ -22,7 +22,9 @@ const apiInfo = {
     'records can share a second: order events by `sequence`, not by time.\n\n' +
     'Every response carries `X-Request-Id`; quote it when asking for help. A rate-limited ' +
     'request gets `429` with `Retry-After`; retry `429`, `502`, `503` and `504` with backoff ' +
-    '(the official SDK does).',
+    '(the official SDK does), and a `409` that carries `Retry-After` (`idempotency_key_in_use`, ' +
+    '`resource_busy`): nothing was done. A method a path does not support gets `405` ' +
+    '(`method_not_allowed`) with an `Allow` header; such answers are not listed per operation.',
 };
 
 /**
