@@ -5,9 +5,10 @@
  */
 import { handle } from 'hono/aws-lambda';
 import { observed } from '../shared/observability/lambda';
+import { withMappedStack } from '../shared/observability/stack-traces';
 import { createAwsApiOnFirstRequest } from '../shared/runtime/aws-api';
 
-const runtime = createAwsApiOnFirstRequest();
+const runtime = withMappedStack(createAwsApiOnFirstRequest);
 const app = handle(runtime.app);
 
 // The request ids join the log context inside the app (shared/http/middleware.ts), where the

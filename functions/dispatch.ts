@@ -4,13 +4,14 @@
  */
 
 import { observed } from '../shared/observability/lambda';
+import { withMappedStack } from '../shared/observability/stack-traces';
 import { createAwsAdapters } from '../shared/runtime/aws';
 import { composeWorker } from '../shared/runtime/compose-worker';
 import { parseWakeupPayload } from '../shared/scheduling/payload';
 
 // The delivery service is built now, not on first use: nearly every wake-up that fires a step
 // or retries a delivery sends, so loading it later would only move the cost.
-const adapters = createAwsAdapters();
+const adapters = withMappedStack(createAwsAdapters);
 const worker = { ...composeWorker(adapters), logger: adapters.logger, metrics: adapters.metrics };
 
 export const handler = observed(worker, async (event: unknown): Promise<void> => {

@@ -3,11 +3,12 @@
  * loaded on a sweep's first delivery (deliveryOnFirstUse): most sweeps find nothing to send.
  */
 import { observed } from '../shared/observability/lambda';
+import { withMappedStack } from '../shared/observability/stack-traces';
 import { createAwsAdapters } from '../shared/runtime/aws';
 import { deliveryOnFirstUse } from '../shared/runtime/lazy-delivery';
 import { composeWorkerJobs } from '../shared/runtime/worker-jobs';
 
-const adapters = createAwsAdapters();
+const adapters = withMappedStack(createAwsAdapters);
 const worker = {
   ...composeWorkerJobs(adapters, deliveryOnFirstUse(adapters)),
   logger: adapters.logger,

@@ -144,6 +144,14 @@ export function createErrorHandler(logger: Logger, metrics?: Metrics) {
   return (error: Error, c: Context<ApiEnv>): Response => {
     const parts = toProblemParts(error);
     if (parts?.code.startsWith('idempotency')) metrics?.add('IdempotencyConflicts');
+    if (parts?.code === 'resource_busy') {
+      // Not an error of ours, but a hot interview or endpoint an operator may want to find.
+      logger.info('Gave up a write under contention', {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+      });
+    }
     if (parts === undefined) {
       logger.error('Unhandled error in request', {
         requestId: c.get('requestId'),

@@ -80,3 +80,17 @@ export function mapErrorStack(error: unknown, depth = 0): void {
   }
   mapErrorStack(error.cause, depth + 1);
 }
+
+/**
+ * `build()`, with the stack of whatever it throws mapped first: for the composition a Lambda
+ * entry runs as its module loads, whose errors (a missing setting, say) reach the runtime's
+ * init report without passing through the handler wrapper.
+ */
+export function withMappedStack<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    mapErrorStack(error);
+    throw error;
+  }
+}

@@ -189,7 +189,13 @@ export class EndpointHealth {
         endpoint.disabledReason === SILENT_TOO_LONG_REASON &&
         endpoint.disabledAt !== undefined
       ) {
-        await this.#publishDisabled(endpoint, endpoint.disabledReason, endpoint.disabledAt);
+        // A retry of a wake-up whose notice failed: publish it again, under the same id.
+        await this.#publishDisabled(endpoint, endpoint.disabledReason, endpoint.disabledAt).catch(
+          (error: unknown) => {
+            this.#logPublishFailure(endpoint, error);
+            throw error;
+          },
+        );
       }
       return;
     }
@@ -282,6 +288,15 @@ export class EndpointHealth {
    * wake-up, whose retry publishes it again). A retried delivery attempt would not: it finds
    * the endpoint disabled and stops, so throwing there would only resend nothing.
    */
+  /** The line an operator finds when a `webhook_endpoint.disabled` notice could not be sent. */
+  #logPublishFailure(endpoint: StoredEndpoint, error: unknown): void {
+    this.#logger.error('Publishing webhook_endpoint.disabled failed', {
+      tenantId: endpoint.tenantId,
+      endpointId: endpoint.id,
+      ...describeError(error),
+    });
+  }
+
   async #disable(
     endpoint: StoredEndpoint,
     reason: string,
@@ -304,12 +319,8 @@ export class EndpointHealth {
     try {
       await this.#publishDisabled(endpoint, reason, disabledAt);
     } catch (error) {
+      this.#logPublishFailure(endpoint, error);
       if (options.rethrow) throw error;
-      this.#logger.error('Publishing webhook_endpoint.disabled failed', {
-        tenantId: endpoint.tenantId,
-        endpointId: endpoint.id,
-        ...describeError(error),
-      });
     }
     return result.endpoint;
   }

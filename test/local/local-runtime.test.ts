@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingLogger } from '../support/loggers';
 import {
   type ApiInterview,
   awsError,
@@ -208,7 +209,8 @@ describe('sandbox advances sent together', () => {
 
 describe('a write that keeps losing its race', () => {
   it('answers 409 resource_busy with Retry-After, changes nothing, and succeeds when sent again', async () => {
-    const running = await startTestRuntime();
+    const logger = new RecordingLogger();
+    const running = await startTestRuntime({ logger });
     try {
       const interview = await running.createInterview();
       const path = `/v1/interviews/${interview.id}`;
@@ -229,6 +231,12 @@ describe('a write that keeps losing its race', () => {
       expect(busy.headers.get('content-type')).toBe('application/problem+json');
       expect(busy.headers.get('retry-after')).toBe('1');
       expect(busy.body.code).toBe('resource_busy');
+      // A line an operator can count by path (docs/operations.md).
+      expect(logger.entries).toContainEqual({
+        level: 'info',
+        message: 'Gave up a write under contention',
+        fields: expect.objectContaining({ method: 'PATCH', path }),
+      });
       const unchanged = await running.api('GET', path);
       expect(unchanged.body.version).toBe(1);
       expect(unchanged.body.role.title).not.toBe('Staff Engineer');

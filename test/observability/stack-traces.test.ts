@@ -21,6 +21,7 @@ const projectRoot = resolve(import.meta.dirname, '../..');
 // The line numbers the assertions look for are the lines of `throw` and `fail()` below.
 const fixtureSource = `import { observed } from '${projectRoot}/shared/observability/lambda';
 import { redactingReplacer } from '${projectRoot}/shared/observability/redaction';
+import { withMappedStack } from '${projectRoot}/shared/observability/stack-traces';
 
 export function fail(): never {
   throw new Error('boom', { cause: new TypeError('inner') });
@@ -39,11 +40,17 @@ export async function report() {
     logged = JSON.stringify({ error }, redactingReplacer);
   }
   const rethrown = await handler({}, undefined).catch((error: Error) => error);
-  return { logged: JSON.parse(logged).error.stack, rethrown: rethrown.stack, cause: rethrown.cause.stack };
+  let atLoad = '';
+  try {
+    withMappedStack(fail);
+  } catch (error) {
+    atLoad = (error as Error).stack ?? '';
+  }
+  return { logged: JSON.parse(logged).error.stack, rethrown: rethrown.stack, cause: rethrown.cause.stack, atLoad };
 }
 `;
-const throwLine = 5;
-const callLine = 16;
+const throwLine = 6;
+const callLine = 17;
 
 let directory: string;
 let bundle: string;
@@ -59,7 +66,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Runs the bundle's `report()` in a fresh `node` with no source map flag, as Lambda runs it. */
-async function reportFromBundle(): Promise<{ logged: string; rethrown: string; cause: string }> {
+async function reportFromBundle(): Promise<{
+  logged: string;
+  rethrown: string;
+  cause: string;
+  atLoad: string;
+}> {
   const script = `const { report } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 process.stdout.write(JSON.stringify(await report()));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
@@ -73,15 +85,15 @@ describe('stack traces of the minified bundles', () => {
     expect(readFileSync(bundle, 'utf8')).toContain('sourceMappingURL=index.mjs.map');
   });
 
-  it('name the original file and line in a logged error, a rethrown error and its cause', async () => {
-    const { logged, rethrown, cause } = await reportFromBundle();
-    for (const stack of [logged, rethrown, cause]) {
+  it('name the original file and line in a logged error, a rethrown one, its cause, and one thrown while composing', async () => {
+    const { logged, rethrown, cause, atLoad } = await reportFromBundle();
+    for (const stack of [logged, rethrown, cause, atLoad]) {
       expect(stack).toContain(`thrower.ts:${throwLine}:`);
       expect(stack).not.toMatch(/index\.mjs:\d+:\d+/);
     }
     expect(logged).toContain(`thrower.ts:${callLine}:`);
     // The frame keeps its shape: "at <function> (<source>:<line>:<column>)".
-    expect(logged).toMatch(/\n\s+at \S+ \((?:\S+\/)?thrower\.ts:5:\d+\)/);
+    expect(logged).toMatch(/\n\s+at \S+ \((?:\S+\/)?thrower\.ts:6:\d+\)/);
   });
 
   it('leave frames alone where no map is found, or the map cannot be read', () => {

@@ -252,6 +252,7 @@ export async function startDeliveryHarness(options: HarnessOptions = {}): Promis
         scheduler,
         transport: replacement ?? transport,
         clock,
+        logger,
       });
     },
     async close() {

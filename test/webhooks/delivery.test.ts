@@ -311,6 +311,11 @@ describe('disabling', () => {
 
     // The endpoint is disabled, then publishing its notice fails: the wake-up throws (and is retried).
     await expect(faulty.runEndpointCheck(payload)).rejects.toThrow('simulated');
+    // Logged with the ids an operator searches by (Lambda's own error report has none).
+    expect(h.errors).toContainEqual({
+      message: 'Publishing webhook_endpoint.disabled failed',
+      fields: expect.objectContaining({ tenantId, endpointId: endpoint.id }),
+    });
     const disabled = await h.store.getEndpoint(tenantId, endpoint.id);
     expect(disabled).toMatchObject({ enabled: false, version: 2 });
     await faulty.runEndpointCheck(payload);
