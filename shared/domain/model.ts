@@ -75,35 +75,37 @@ const multiLineRegex = new RegExp(multiLinePattern);
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * Free text on one line (names, titles, ids): trimmed, 1..`max` characters, and none of the
- * characters {@link oneLinePattern} refuses, nor an unpaired surrogate. Ordinary Unicode
+ * Free text on one line (names, titles, ids): none of the characters {@link oneLinePattern}
+ * refuses, nor an unpaired surrogate, then trimmed to 1..`max` characters. Ordinary Unicode
  * (accents, CJK, emoji with their joiners) is kept.
  */
 export const oneLineText = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1)
-    .max(max)
+    // Checked before trimming, as the schema's `pattern` checks what a client sends: a
+    // trailing CR or LF is refused, not quietly trimmed away.
     .regex(oneLineRegex, {
       message:
         'Must be one line of text: no control characters (such as CR, LF, tab or NUL) and no bidi override or isolate characters',
     })
     .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
+    .trim()
+    .min(1)
+    .max(max)
     .meta({ pattern: oneLinePattern });
 
 /** Free text that may span lines (notes): tab, LF and CR allowed, other controls are not. */
 const multiLineText = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1)
-    .max(max)
     .regex(multiLineRegex, {
       message:
         'Must be text: no control characters other than tab, CR and LF, and no bidi override or isolate characters',
     })
     .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
+    .trim()
+    .min(1)
+    .max(max)
     .meta({ pattern: multiLinePattern });
 
 const shortText = oneLineText;
@@ -123,7 +125,7 @@ const zonelessDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;
  * leap second, no seconds). Calendar validity (no 30 February) is left to `format`.
  */
 export const instantPattern =
-  '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
+  '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+\\-]([01]\\d|2[0-3]):[0-5]\\d)$';
 
 export const instantSchema = z.iso
   .datetime({
@@ -196,7 +198,7 @@ const linkedinUrlSchema = z
     description: 'A LinkedIn profile: an https URL on linkedin.com or one of its subdomains.',
     // Every URL of this form is accepted; the check itself parses the URL, so it also takes
     // upper-case hosts, a port or `user@`, which generated clients need not produce.
-    pattern: '^https://([a-z0-9]+(-[a-z0-9]+)*\\.)*linkedin\\.com([/?#]\\S*)?$',
+    pattern: '^https://([a-z0-9]+(-[a-z0-9]+)*\\.)*linkedin\\.com([\\/?#]\\S*)?$',
   });
 
 /** Channels a person may prefer (seed 003: ask them how they prefer to be contacted). */

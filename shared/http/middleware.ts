@@ -160,10 +160,18 @@ export function jsonBodyGuard(): MiddlewareHandler<ApiEnv> {
     },
   });
   return async (c, next) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method) || !hasBody(c.req.raw.headers)) {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+    const mediaType = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
+    if (!hasBody(c.req.raw.headers)) {
+      // A POST with no body that still says it is JSON (some generated clients always send the
+      // header) reads as `{}`: an action whose body is optional runs, and a route that needs a
+      // body answers with the fields it misses. A PUT or PATCH is left alone: reading nothing
+      // as `{}` there would replace or change nothing.
+      if (c.req.method === 'POST' && jsonMediaType.test(mediaType)) {
+        (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
+      }
       return next();
     }
-    const mediaType = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
     if (!jsonMediaType.test(mediaType)) {
       throw new UnsupportedMediaTypeError(
         `Expected Content-Type application/json, got ${mediaType === '' ? 'none' : mediaType.slice(0, 100)}`,

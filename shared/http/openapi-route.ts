@@ -116,11 +116,14 @@ function itemRoutes(route: BearerRoutes, path: string) {
       action: string,
       { body, responses }: { body: B; responses: Rs },
     ) => route.post(operationId, `${path}/${action}`, { request: actionRequest(body), responses }),
-    /** DELETE: 204 described as `done`; 400 (an `id` over 100 characters), 401, 404. */
-    delete: (operationId: OperationId, done: string) =>
+    /**
+     * DELETE: 204 described as `done`; 400 (an `id` over 100 characters), 401, 404, and the
+     * `extra` statuses the operation can answer besides.
+     */
+    delete: (operationId: OperationId, done: string, ...extra: number[]) =>
       route.delete(operationId, path, {
         request: params,
-        responses: { 204: { description: done }, ...problemResponses(400, 401, 404) },
+        responses: { 204: { description: done }, ...problemResponses(400, 401, 404, ...extra) },
       }),
   };
 }

@@ -12,7 +12,10 @@ const apiInfo = {
     'is due.\n\n' +
     'Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem ' +
     'documents (`application/problem+json`). Lists are cursor-paginated (`{ data, ' +
-    'nextCursor }`). POSTs accept `Idempotency-Key`; PATCH accepts `If-Match`.\n\n' +
+    'nextCursor }`). POSTs accept `Idempotency-Key`; PATCH accepts `If-Match`. Text fields ' +
+    'are trimmed of leading and trailing spaces; a blank one is refused. A POST whose body is ' +
+    'optional may come with no body at all, with or without `Content-Type: application/json`.' +
+    '\n\n' +
     'Timestamps are RFC 3339 instants in UTC (`Z`), written to the whole second with no ' +
     'fraction (`2026-03-06T17:40:00Z`); `localDueAt` carries the local UTC offset instead. ' +
     'Every response and webhook uses this one precision: planned times (`dueAt`, `deadline`) ' +
@@ -220,12 +223,17 @@ function addCommonResponses(document: OpenApiDocument): void {
             schema: { type: 'string', enum: ['true'] },
           };
         }
-        if (idempotent && status === '409') {
+        if (status === '409') {
           response.headers['Retry-After'] = {
             ...retryAfterHeader,
-            description:
-              'With `idempotency_key_in_use`: the first request with this key is still ' +
-              'running; retry after this many seconds.',
+            description: idempotent
+              ? 'With `idempotency_key_in_use` (the first request with this key is still ' +
+                'running) or `resource_busy` (concurrent writers kept changing the resource): ' +
+                'nothing was done; send the same request again after this many seconds. ' +
+                'Absent on a `conflict`, which a retry does not change.'
+              : 'With `resource_busy` (concurrent writers kept changing the resource): nothing ' +
+                'was done; send the same request again after this many seconds. Absent on a ' +
+                '`conflict`, which a retry does not change.',
           };
         }
       }

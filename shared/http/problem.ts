@@ -188,10 +188,10 @@ export function problemResponses(...statuses: number[]) {
     401: 'Missing or invalid API key',
     404: 'Not found (also for another tenant’s ids)',
     409:
-      'The request conflicts with the current state (`conflict`), a request with the same ' +
-      'Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or ' +
-      'concurrent requests kept changing the resource and nothing was done (`resource_busy`, ' +
-      'with `Retry-After`: send the same request again)',
+      'The request conflicts with the current state (`conflict`); or, with `Retry-After`, ' +
+      'nothing was done and the same request may be sent again: concurrent requests kept ' +
+      'changing the resource (`resource_busy`), or, on a POST, a request with the same ' +
+      'Idempotency-Key is still running (`idempotency_key_in_use`)',
     410: 'The interview was erased (`interview_erased`)',
     412: 'If-Match did not match the current version',
     413: 'The body is larger than 256 KiB',

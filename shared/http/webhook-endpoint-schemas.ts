@@ -43,7 +43,9 @@ const metadataSchema = z
   )
   .openapi({
     description:
-      'Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused.',
+      'Your own key/value pairs (at most 20; keys of 1 to 64 characters, values of at most ' +
+      '500), returned as given. The key `__proto__` is refused.',
+    maxProperties: 20,
   });
 const urlSchema = z
   .string()

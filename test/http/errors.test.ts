@@ -127,12 +127,13 @@ describe('unreadable requests', () => {
       'malformed_request',
     ],
     [
+      // Read as `{}` (an optional body may come empty): the fields it misses are named.
       'an empty JSON body',
       'POST',
       { 'content-type': 'application/json', 'content-length': '0' },
       '',
       400,
-      'malformed_request',
+      'validation_error',
     ],
     [
       'a JSON array',

@@ -318,3 +318,44 @@ describe('limit is a plain decimal integer', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('edges a generated client reaches', () => {
+  it('refuses a line break at either end instead of trimming it away, and a blank name', async () => {
+    for (const name of ['Dana\n', '\tDana', 'Dana\r']) {
+      const response = await api.request('POST', '/v1/interviews', {
+        body: interviewInput({ candidate: { name } }),
+      });
+      expectFieldError(response, 'candidate.name');
+    }
+    const blank = await api.request('POST', '/v1/interviews', {
+      body: interviewInput({ candidate: { name: '   ' } }),
+    });
+    expectFieldError(blank, 'candidate.name');
+    const spaced = await api.request('POST', '/v1/interviews', {
+      body: interviewInput({ candidate: { name: '  Dana  ' } }),
+    });
+    expect(spaced.status, spaced.text).toBe(201);
+    expect(spaced.body.candidate.name).toBe('Dana');
+  });
+
+  it('takes a POST with no body but a JSON Content-Type as `{}`', async () => {
+    const created = await api.request('POST', '/v1/interviews', { body: interviewInput() });
+    expect(created.status, created.text).toBe(201);
+    const step = created.body.steps.find((s: { kind: string }) => s.kind === 'thank_you');
+    const path = `/v1/interviews/${created.body.id}/steps/${step.id}/skip`;
+    const skipped = await api.request('POST', path, {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(skipped.status, skipped.text).toBe(200);
+    expect(skipped.body.steps.find((s: { id: string }) => s.id === step.id)?.status).toBe(
+      'skipped',
+    );
+
+    // A route that needs a body names what it misses, instead of "could not be read".
+    const empty = await api.request('POST', '/v1/interviews', {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe('validation_error');
+  });
+});

@@ -1932,7 +1932,7 @@ export interface components {
             /** @description Event types to receive; absent or empty means every type. */
             eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[];
             description?: string;
-            /** @description Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused. */
+            /** @description Your own key/value pairs (at most 20; keys of 1 to 64 characters, values of at most 500), returned as given. The key `__proto__` is refused. */
             metadata?: {
                 [key: string]: string;
             };
@@ -1951,7 +1951,7 @@ export interface components {
             /** @description Event types to receive; absent or empty means every type. */
             eventTypes?: ("followup.thank_you" | "followup.check_in" | "followup.feedback_request" | "followup.withdrawal_notice" | "followup.contact_info_needed" | "followup.handwritten_note" | "followup.move_on" | "interview.created" | "interview.updated" | "interview.closed" | "webhook.test" | "webhook_endpoint.disabled" | "webhook_endpoint.failing" | "webhook.delivery_exhausted")[] | null;
             description?: string | null;
-            /** @description Your own key/value pairs (at most 20), returned as given. The key `__proto__` is refused. */
+            /** @description Your own key/value pairs (at most 20; keys of 1 to 64 characters, values of at most 500), returned as given. The key `__proto__` is refused. */
             metadata?: {
                 [key: string]: string;
             } | null;
@@ -2217,12 +2217,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2431,6 +2431,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
+                    "X-Request-Id": string;
+                    /** @description With `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds, then retry */
             429: {
                 headers: {
@@ -2519,11 +2532,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
+                    /** @description With `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2652,12 +2667,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2799,12 +2814,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -2946,12 +2961,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3093,12 +3108,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3225,12 +3240,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3493,12 +3508,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3756,11 +3771,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
+                    /** @description With `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3933,12 +3950,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4224,11 +4241,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
+                    /** @description With `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4356,12 +4375,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4490,12 +4509,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4706,12 +4725,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -4990,12 +5009,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the current state (`conflict`), a request with the same Idempotency-Key is still running (`idempotency_key_in_use`, with `Retry-After`), or concurrent requests kept changing the resource and nothing was done (`resource_busy`, with `Retry-After`: send the same request again) */
+            /** @description The request conflicts with the current state (`conflict`); or, with `Retry-After`, nothing was done and the same request may be sent again: concurrent requests kept changing the resource (`resource_busy`), or, on a POST, a request with the same Idempotency-Key is still running (`idempotency_key_in_use`) */
             409: {
                 headers: {
                     /** @description The request id (yours from `X-Request-Id` when it is sane, else a new one). */
                     "X-Request-Id": string;
-                    /** @description With `idempotency_key_in_use`: the first request with this key is still running; retry after this many seconds. */
+                    /** @description With `idempotency_key_in_use` (the first request with this key is still running) or `resource_busy` (concurrent writers kept changing the resource): nothing was done; send the same request again after this many seconds. Absent on a `conflict`, which a retry does not change. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };

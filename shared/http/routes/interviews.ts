@@ -52,7 +52,8 @@ const patchInterview = item.patch('updateInterview', interviewPatchSchema, {
   mediaTypes: ['application/merge-patch+json', 'application/json'],
   ok: resourceResponse('The re-planned interview'),
 });
-const deleteInterview = item.delete('deleteInterview', 'Erased');
+// 409 `resource_busy`: the erasure is a conditional write of the interview like any change.
+const deleteInterview = item.delete('deleteInterview', 'Erased', 409);
 
 /** The problems of a POST on one interview. */
 const actionProblems = () => problemResponses(400, 401, 404, 409, 410, 413, 415, 422);
