@@ -313,18 +313,11 @@ class LocalScheduler implements SchedulerEmulator {
     return run;
   }
 
-  /**
-   * Fires what is due by now in due-time order, one instant's wake-ups at a time (together),
-   * as an advance of the sandbox clock does. After a restart that found many overdue, a later
-   * wake-up then sees what an earlier one did: the 5-day rule's check disables a failing
-   * endpoint before the retries due after it run, instead of alongside them.
-   */
   async #fireDueNow(): Promise<number> {
     let count = 0;
     for (;;) {
-      const next = this.#peekLive();
-      if (!next || next.dueMs > this.#clock.now().epochMilliseconds) return count;
-      const batch = this.#takeDue(next.dueMs);
+      const batch = this.#takeDue(this.#clock.now().epochMilliseconds);
+      if (batch.length === 0) return count;
       count += batch.length;
       await this.#fireAll(batch);
     }

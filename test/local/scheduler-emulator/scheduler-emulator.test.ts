@@ -345,34 +345,6 @@ describe('real-time ticker', () => {
   });
 });
 
-describe('catching up on what is overdue (a restart, or the ticker after a pause)', () => {
-  it('fires in due-time order, one instant at a time, as an advance does', async () => {
-    const finished: string[] = [];
-    const { client, emulator, firings, clock } = await harness({
-      // The earliest one is the slowest: fired all at once, the others would finish first.
-      onInvoke: async ({ input }) => {
-        await new Promise((resolve) => setTimeout(resolve, input === 'first' ? 40 : 1));
-        finished.push(input);
-      },
-    });
-    await create(
-      client,
-      oneTime('third', '2030-01-07T12:00:00'),
-      oneTime('first', '2030-01-07T10:00:00'),
-      oneTime('second-a', '2030-01-07T11:00:00'),
-      oneTime('second-b', '2030-01-07T11:00:00'),
-    );
-    clock.advanceTo(instant('2030-01-07T13:00:00Z'));
-
-    expect(await emulator.fireDue()).toBe(4);
-
-    expect(finished[0]).toBe('first');
-    expect(finished.slice(1, 3).sort()).toEqual(['second-a', 'second-b']);
-    expect(finished[3]).toBe('third');
-    expect(firings).toHaveLength(4);
-  });
-});
-
 describe('persistence', () => {
   it('keeps schedules, groups and dead letters across a restart on the same data directory', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'scheduler-emulator-'));
