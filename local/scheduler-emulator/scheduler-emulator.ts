@@ -357,7 +357,12 @@ class LocalScheduler implements SchedulerEmulator {
 
   async #fire({ record }: Firing): Promise<void> {
     const attempt = record.run.attempt + 1;
-    const firstDueMs = record.run.firstDueMs ?? record.run.dueMs ?? this.#nowMs();
+    // The event's age counts from its first invocation: on AWS that is its due time, but here
+    // a restart after a kill during a multi-day sandbox advance first invokes a wake-up days of
+    // sandbox time after it was due. Counted from the due time, one failed attempt then (the
+    // runtime still starting, a throttled call) sent it straight to the dead-letter queue.
+    const dueMs = record.run.firstDueMs ?? record.run.dueMs ?? this.#nowMs();
+    const firstDueMs = attempt === 1 ? Math.max(dueMs, this.#nowMs()) : dueMs;
     const input = record.Target.Input ?? '{}';
     try {
       await Promise.resolve().then(() => this.#options.invoke({ arn: record.Target.Arn, input }));

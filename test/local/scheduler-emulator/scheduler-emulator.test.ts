@@ -290,6 +290,37 @@ describe('retries and dead letters', () => {
     expect(emulator.stats.dropped).toBe(1);
   });
 
+  it('counts an overdue event’s age from its first invocation, so a restart days late still retries it', async () => {
+    let calls = 0;
+    const { client, emulator, clock } = await harness({
+      onInvoke: async () => {
+        calls++;
+        if (calls === 1) throw new Error('the runtime is still starting');
+      },
+    });
+    await create(
+      client,
+      oneTime('overdue', '2030-01-07T10:00:00', {
+        Target: {
+          Arn: targetArn,
+          RoleArn: roleArn,
+          Input: 'overdue',
+          DeadLetterConfig: { Arn: queueArn },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+        },
+      }),
+    );
+    // The sandbox clock stands three days past the due time when the emulator first fires it
+    // (a restart after a kill during a long advance).
+    clock.advanceTo(instant('2030-01-10T10:00:00Z'));
+    await emulator.fireDue();
+    await emulator.advanceTo(instant('2030-01-10T10:01:00Z'));
+
+    expect(calls).toBe(2);
+    expect(emulator.deadLetters).toEqual([]);
+    expect(emulator.stats).toMatchObject({ fired: 1, failedAttempts: 1, deadLettered: 0 });
+  });
+
   it('fires once when a retry succeeds', async () => {
     let calls = 0;
     const { client, emulator } = await harness({
