@@ -75,38 +75,39 @@ const multiLineRegex = new RegExp(multiLinePattern);
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * Free text on one line (names, titles, ids): none of the characters {@link oneLinePattern}
- * refuses, nor an unpaired surrogate, then trimmed to 1..`max` characters. Ordinary Unicode
- * (accents, CJK, emoji with their joiners) is kept.
+ * Free text of 1..`max` characters with none of the characters `pattern` refuses, nor an
+ * unpaired surrogate. Checked before trimming, as the schema's `pattern` checks what a client
+ * sends (a trailing CR or LF is refused, not quietly trimmed away), then trimmed. Ordinary
+ * Unicode (accents, CJK, emoji with their joiners) is kept.
  */
-export const oneLineText = (max: number) =>
-  z
+function cleanText(max: number, pattern: string, regex: RegExp, message: string) {
+  return z
     .string()
-    // Checked before trimming, as the schema's `pattern` checks what a client sends: a
-    // trailing CR or LF is refused, not quietly trimmed away.
-    .regex(oneLineRegex, {
-      message:
-        'Must be one line of text: no control characters (such as CR, LF, tab or NUL) and no bidi override or isolate characters',
-    })
+    .regex(regex, { message })
     .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
     .trim()
     .min(1)
     .max(max)
-    .meta({ pattern: oneLinePattern });
+    .meta({ pattern });
+}
+
+/** Free text on one line (names, titles, ids). */
+export const oneLineText = (max: number) =>
+  cleanText(
+    max,
+    oneLinePattern,
+    oneLineRegex,
+    'Must be one line of text: no control characters (such as CR, LF, tab or NUL) and no bidi override or isolate characters',
+  );
 
 /** Free text that may span lines (notes): tab, LF and CR allowed, other controls are not. */
 const multiLineText = (max: number) =>
-  z
-    .string()
-    .regex(multiLineRegex, {
-      message:
-        'Must be text: no control characters other than tab, CR and LF, and no bidi override or isolate characters',
-    })
-    .refine((text) => !loneSurrogate.test(text), { message: 'Contains an unpaired surrogate' })
-    .trim()
-    .min(1)
-    .max(max)
-    .meta({ pattern: multiLinePattern });
+  cleanText(
+    max,
+    multiLinePattern,
+    multiLineRegex,
+    'Must be text: no control characters other than tab, CR and LF, and no bidi override or isolate characters',
+  );
 
 const shortText = oneLineText;
 
