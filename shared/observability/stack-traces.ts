@@ -5,9 +5,10 @@
  * `--enable-source-maps` would translate every stack trace, but it reads and parses the map of
  * every module as the module loads: 15-20 ms of each cold start (see docs/benchmarks.md), for
  * traces that only errors need. So the functions run without it, and the few places that write
- * a stack trace (the error log lines, and the error a worker throws back to Lambda) pass it
- * through `originalStack`, which reads a file's map the first time one of its frames is seen,
- * with Node's own source map reader (`node:module`'s `SourceMap`, the one the flag uses).
+ * a stack trace (the error log lines, the error a worker throws back to Lambda, and an error
+ * thrown while a function's module composes its services) pass it through `originalStack`,
+ * which reads a file's map the first time one of its frames is seen, with Node's own source map
+ * reader (`node:module`'s `SourceMap`, the one the flag uses).
  *
  * Frames in files without a map beside them (Node's internals, the local runtime's TypeScript
  * run through tsx, which maps its own) are left exactly as they are.
